@@ -1,0 +1,139 @@
+// swift-tools-version:6.1
+//
+// Pantau: network and infrastructure inventory monitor for SPBE regencies.
+//
+// Layers (a target imports only from lower layers; C appears only in the C* shims and
+// the adapter targets that wrap them):
+//   0 C shims       CNetSNMP, CPcap, CZlib
+//   1 vocabulary    SNMPCore, YAMLSupport, PacketDecoding            (pure Swift)
+//   1 adapters      NetSNMP (→ CNetSNMP), PacketCapture (→ CPcap), Compression (→ CZlib)
+//   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
+//                   Probes (declarative SNMP probes and the runner that applies them)
+//   3 storage       InventoryStore (GRDB/SQLite; SQL never leaves this target)
+//   4 behaviour     Collection (polling, sampling), SubmissionService (HTTP for PD staff)
+//   6 composition   pantau (the CLI; the one place that picks concrete adapters)
+//   test support    InventoryTesting (lab agents, temp stores, running the binary)
+import PackageDescription
+
+let package = Package(
+    name: "Pantau",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pantau", targets: ["pantau"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // MARK: Layer 0: C shims
+        .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Layer 1: vocabulary and adapters
+        .target(name: "SNMPCore"),
+        .target(name: "YAMLSupport", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PacketDecoding"),
+        .target(
+            name: "NetSNMP",
+            dependencies: ["SNMPCore", "CNetSNMP", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "PacketCapture", dependencies: ["PacketDecoding", "CPcap"]),
+        .target(name: "Compression", dependencies: ["CZlib"]),
+
+        // MARK: Layer 2: domain
+        .target(name: "InventoryModel"),
+        .target(
+            name: "Governance",
+            dependencies: [
+                "YAMLSupport", "Compression", "InventoryModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "Probes", dependencies: ["SNMPCore", "InventoryModel", "YAMLSupport"]),
+
+        // MARK: Layer 3: storage
+        .target(
+            name: "InventoryStore",
+            dependencies: ["InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // MARK: Layer 4: behaviour
+        .target(
+            name: "Collection",
+            dependencies: [
+                "SNMPCore", "Probes", "InventoryModel", "InventoryStore", "YAMLSupport",
+                "PacketDecoding", "PacketCapture", "Governance",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SubmissionService",
+            dependencies: [
+                "Governance", "InventoryStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Layer 6: composition root
+        .executableTarget(
+            name: "pantau",
+            dependencies: [
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collection",
+                "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Test support and tests
+        .target(
+            name: "InventoryTesting",
+            dependencies: ["SNMPCore", "InventoryStore", "InventoryModel"]
+        ),
+        .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
+        .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
+        .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting"]),
+        .testTarget(
+            name: "ProbesTests",
+            dependencies: ["Probes", "SNMPCore", "InventoryModel", "InventoryTesting", "NetSNMP"]
+        ),
+        .testTarget(
+            name: "InventoryStoreTests",
+            dependencies: ["InventoryStore", "InventoryModel", "Governance", "InventoryTesting"]
+        ),
+        .testTarget(
+            name: "CollectionTests",
+            dependencies: ["Collection", "NetSNMP", "SNMPCore", "InventoryStore", "InventoryTesting", "Probes"]
+        ),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "InventoryTesting"]),
+        .testTarget(
+            name: "PacketCaptureTests",
+            dependencies: ["PacketCapture", "PacketDecoding", "Collection", "InventoryStore", "InventoryTesting"]
+        ),
+        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "InventoryTesting"]),
+        .testTarget(
+            name: "SubmissionServiceTests",
+            dependencies: [
+                "SubmissionService", "Governance", "InventoryStore", "InventoryTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["InventoryTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+for target in package.targets where [.regular, .test, .executable].contains(target.type) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

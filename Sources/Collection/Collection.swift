@@ -1,0 +1,2 @@
+// Collection: see Package.swift for this target's role.
+enum CollectionNamespace {}

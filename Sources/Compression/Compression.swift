@@ -1,0 +1,2 @@
+// Compression: see Package.swift for this target's role.
+enum CompressionNamespace {}

@@ -1,0 +1,2 @@
+// Governance: see Package.swift for this target's role.
+enum GovernanceNamespace {}

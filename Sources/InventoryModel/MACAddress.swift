@@ -1,0 +1,88 @@
+/// A 48-bit IEEE MAC address. Printed lower-case and colon-separated (`00:1b:21:3a:4f:10`),
+/// the one form Pantau stores, prints and compares.
+public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+
+    public init(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8, _ b4: UInt8, _ b5: UInt8) {
+        bytes = (b0, b1, b2, b3, b4, b5)
+    }
+
+    /// From exactly six bytes.
+    public init?(bytes b: some Collection<UInt8>) {
+        guard b.count == 6 else { return nil }
+        let a = Array(b)
+        self.init(a[0], a[1], a[2], a[3], a[4], a[5])
+    }
+
+    /// Parses `00:1B:21:3A:4F:10`, `00-1b-21-3a-4f-10`, `001b.213a.4f10`, `001b213a4f10`
+    /// and the single-digit form some agents print (`0:1b:21:3a:4f:10`).
+    public init?(_ text: some StringProtocol) {
+        let s = text.trimmingSpaces()
+        var out: [UInt8] = []
+        let separators: Set<Character> = [":", "-", ".", " "]
+        if s.contains(where: { $0 == ":" || $0 == "-" }) {
+            let parts = s.split(whereSeparator: { $0 == ":" || $0 == "-" })
+            guard parts.count == 6 else { return nil }
+            for p in parts {
+                guard p.count >= 1, p.count <= 2, let v = UInt8(p, radix: 16) else { return nil }
+                out.append(v)
+            }
+        } else {
+            let hex = s.filter { !separators.contains($0) }
+            guard hex.count == 12 else { return nil }
+            var i = hex.startIndex
+            while i < hex.endIndex {
+                let j = hex.index(i, offsetBy: 2)
+                guard let v = UInt8(hex[i..<j], radix: 16) else { return nil }
+                out.append(v)
+                i = j
+            }
+        }
+        self.init(bytes: out)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let mac = MACAddress(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(text) is not a MAC address"))
+        }
+        self = mac
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    public var array: [UInt8] { [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5] }
+
+    public var description: String {
+        array.map { b in
+            let h = String(b, radix: 16)
+            return h.count == 1 ? "0" + h : h
+        }.joined(separator: ":")
+    }
+
+    /// The first three bytes, the IEEE OUI, as `00:1b:21`.
+    public var oui: String { String(description.prefix(8)) }
+
+    /// Group (multicast or broadcast) address.
+    public var isMulticast: Bool { bytes.0 & 0x01 != 0 }
+    public var isBroadcast: Bool { array.allSatisfy { $0 == 0xff } }
+    /// Locally administered (randomised by phones and laptops, or set by virtual machines).
+    public var isLocallyAdministered: Bool { bytes.0 & 0x02 != 0 }
+    public var isZero: Bool { array.allSatisfy { $0 == 0 } }
+
+    public static func == (a: MACAddress, b: MACAddress) -> Bool { a.array == b.array }
+    public func hash(into hasher: inout Hasher) { hasher.combine(array) }
+    public static func < (a: MACAddress, b: MACAddress) -> Bool { a.array.lexicographicallyPrecedes(b.array) }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> Substring {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s = s.dropLast() }
+        return s
+    }
+}

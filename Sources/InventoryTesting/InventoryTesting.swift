@@ -1,0 +1,2 @@
+// InventoryTesting: see Package.swift for this target's role.
+enum InventoryTestingNamespace {}

@@ -1,0 +1,2 @@
+// NetSNMP: see Package.swift for this target's role.
+enum NetSNMPNamespace {}

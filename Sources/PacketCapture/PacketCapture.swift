@@ -1,0 +1,2 @@
+// PacketCapture: see Package.swift for this target's role.
+enum PacketCaptureNamespace {}

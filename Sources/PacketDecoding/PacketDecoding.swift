@@ -1,0 +1,2 @@
+// PacketDecoding: see Package.swift for this target's role.
+enum PacketDecodingNamespace {}

@@ -1,0 +1,2 @@
+// Probes: see Package.swift for this target's role.
+enum ProbesNamespace {}

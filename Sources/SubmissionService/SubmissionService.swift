@@ -1,0 +1,2 @@
+// SubmissionService: see Package.swift for this target's role.
+enum SubmissionServiceNamespace {}

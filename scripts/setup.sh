@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything Pantau needs on a fresh Debian 12 machine with Swift, idempotently:
+# Debian packages (Net-SNMP, libpcap, SQLite, snmpd, tshark, tcpdump, pmacct, ...) and a
+# Python virtual environment with a pinned snmpsim for the lab. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshark tcpdump pmacct
+              tmux iproute2 tcpreplay ieee-data python3-venv)
+SNMPSIM_VERSION=1.2.2
+PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  # tshark asks whether non-root users may capture; answer it up front so the install never waits.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The lab's SNMP simulator lives in a project-local venv, pinned.
+if [ ! -x .venv/bin/snmpsim-command-responder ] || ! .venv/bin/pip show snmpsim 2>/dev/null | grep -q "^Version: ${SNMPSIM_VERSION}$"; then
+  echo "setup: creating .venv with snmpsim ${SNMPSIM_VERSION}"
+  PY=python3
+  "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; /usr/bin/python3 -m venv .venv; }
+  .venv/bin/pip install -q --disable-pip-version-check "snmpsim==${SNMPSIM_VERSION}" "${PYSMI_SPEC}"
+fi
+echo "setup: ok"
