@@ -1,2 +1,0 @@
-// Collection: see Package.swift for this target's role.
-enum CollectionNamespace {}

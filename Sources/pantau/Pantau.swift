@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+
+/// `pantau`: the root command.
+struct Pantau: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pantau",
+        abstract: "Network and infrastructure inventory monitor for SPBE regencies.",
+        discussion: """
+            Pantau polls routers, switches, servers, UPSes and printers by SNMP, watches the wire \
+            by packet sampling, and keeps what it learns in a SQLite store, next to the LAN \
+            diagrams each Perangkat Daerah (PD) submits.
+
+            Start with the lab:  scripts/demo.sh
+            Poll one device:     pantau poll udp:192.0.2.10:161 --community-env SNMP_COMMUNITY
+            """,
+        subcommands: Pantau.subcommandList
+    )
+}
+
+/// Options shared by commands that read or write the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp("SQLite store file.", valueName: "path"))
+    var storePath: String = ProcessInfo.processInfo.environment["PANTAU_STORE"] ?? "var/pantau.sqlite"
+}
