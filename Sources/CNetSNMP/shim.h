@@ -46,6 +46,8 @@ static const int cnetsnmp_OP_RECEIVED_MESSAGE = NETSNMP_CALLBACK_OP_RECEIVED_MES
 static const int cnetsnmp_OP_TIMED_OUT = NETSNMP_CALLBACK_OP_TIMED_OUT;
 static const int cnetsnmp_OP_SEND_FAILED = NETSNMP_CALLBACK_OP_SEND_FAILED;
 static const int cnetsnmp_OP_DISCONNECT = NETSNMP_CALLBACK_OP_DISCONNECT;
+static const int cnetsnmp_OP_RESEND = NETSNMP_CALLBACK_OP_RESEND;
+static const int cnetsnmp_OP_SEC_ERROR = NETSNMP_CALLBACK_OP_SEC_ERROR;
 
 // The variable_list value is a C union; Swift reads it through these typed accessors.
 static inline long cnetsnmp_var_integer(const netsnmp_variable_list *v) {

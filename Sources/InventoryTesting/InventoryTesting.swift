@@ -1,2 +1,0 @@
-// InventoryTesting: see Package.swift for this target's role.
-enum InventoryTestingNamespace {}

@@ -1,2 +1,0 @@
-// NetSNMP: see Package.swift for this target's role.
-enum NetSNMPNamespace {}

@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import SNMPCore
+import Synchronization
+internal import CNetSNMP
+
+/// The Net-SNMP-backed SNMP engine.
+///
+/// One dedicated thread runs every Net-SNMP call for every session: it opens sessions,
+/// sends asynchronous requests and multiplexes all session sockets in a single `select`.
+/// Callers `await` replies; no thread is blocked per agent and Swift's cooperative pool is
+/// never blocked, so hundreds of agents can be polled at once from one process.
+///
+/// Why one thread: Debian's libnetsnmp is built without `--enable-reentrant`, so its
+/// shared state (USM user list, engine-ID cache, request ids) must not be touched from two
+/// threads at once. The single-session API is used throughout; the loop thread is the only
+/// thread that ever holds a session pointer.
+public final class NetSNMPEngine: Sendable {
+    /// The process-wide engine. Starting it initialises the library once.
+    public static let shared = NetSNMPEngine()
+
+    let loop: EventLoop
+
+    init() {
+        loop = EventLoop()
+        loop.start()
+    }
+
+    /// Opens a session to `target`. Fails fast on invalid credentials or an unresolvable
+    /// host; network trouble shows up on the first request, as a timeout.
+    public func client(
+        target: SNMPTarget, credentials: SNMPCredentials, options: SNMPOptions = SNMPOptions()
+    ) async throws(SNMPError) -> NetSNMPClient {
+        if case .usm(let usm) = credentials, let problem = usm.problems.first {
+            throw SNMPError(.invalidConfiguration, agent: target.description, action: "opening session", detail: problem)
+        }
+        let config = SessionConfig(target: target, credentials: credentials, options: options)
+        let result: Result<Int, SNMPError> = await withCheckedContinuation { cont in
+            loop.submit(.open(config, cont))
+        }
+        let id = try result.get()
+        return NetSNMPClient(engine: self, sessionID: id, target: target, version: credentials.version, options: options)
+    }
+
+    /// Number of sessions currently open (for tests and diagnostics).
+    public var openSessionCount: Int {
+        get async { await withCheckedContinuation { cont in loop.submit(.count(cont)) } }
+    }
+}
+
+/// A session to one agent. Safe to share between tasks; requests from several tasks are
+/// multiplexed on the same session.
+public final class NetSNMPClient: SNMPClient {
+    let engine: NetSNMPEngine
+    let sessionID: Int
+    public let target: SNMPTarget
+    public let version: SNMPVersion
+    public let options: SNMPOptions
+    private let closed = Mutex(false)
+
+    init(engine: NetSNMPEngine, sessionID: Int, target: SNMPTarget, version: SNMPVersion, options: SNMPOptions) {
+        self.engine = engine
+        self.sessionID = sessionID
+        self.target = target
+        self.version = version
+        self.options = options
+    }
+
+    deinit {
+        if !closed.withLock({ $0 }) {
+            engine.loop.submit(.close(sessionID, nil))
+        }
+    }
+
+    public var agentDescription: String { target.description }
+
+    public func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+        try await send(.get, oids, action: "GET \(Self.summary(oids))")
+    }
+
+    public func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+        try await send(.getNext, oids, action: "GETNEXT \(Self.summary(oids))")
+    }
+
+    public func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+        guard version != .v1 else {
+            throw SNMPError(.invalidConfiguration, agent: agentDescription, action: "GETBULK", detail: "GETBULK does not exist in SNMPv1")
+        }
+        return try await send(.getBulk(nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions), oids,
+                              action: "GETBULK \(Self.summary(oids))")
+    }
+
+    public func close() async {
+        let wasClosed = closed.withLock { c in
+            defer { c = true }
+            return c
+        }
+        if wasClosed { return }
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            engine.loop.submit(.close(sessionID, cont))
+        }
+    }
+
+    private func send(_ kind: RequestKind, _ oids: [OID], action: String) async throws(SNMPError) -> [VarBind] {
+        if closed.withLock({ $0 }) {
+            throw SNMPError(.send, agent: agentDescription, action: action, detail: "session is closed")
+        }
+        if oids.isEmpty { return [] }
+        let request = Request(kind: kind, oids: oids)
+        let result: Result<Response, SNMPError> = await withCheckedContinuation { cont in
+            engine.loop.submit(.send(sessionID, request, cont))
+        }
+        switch result {
+        case .failure(var e):
+            e.agent = agentDescription
+            e.action = action
+            throw e
+        case .success(let response):
+            if response.errorStatus != 0 {
+                throw SNMPError(.errorStatus(response.errorStatus, index: response.errorIndex), agent: agentDescription, action: action)
+            }
+            if case .getBulk = kind {} else if response.bindings.count != oids.count {
+                throw SNMPError(.invalidResponse, agent: agentDescription, action: action,
+                                detail: "asked for \(oids.count) bindings, got \(response.bindings.count)")
+            }
+            return response.bindings
+        }
+    }
+
+    static func summary(_ oids: [OID]) -> String {
+        oids.count == 1 ? oids[0].description : "\(oids[0]) (+\(oids.count - 1) more)"
+    }
+}
+
+// MARK: - Messages between callers and the loop thread
+
+enum RequestKind: Sendable {
+    case get, getNext
+    case getBulk(nonRepeaters: Int, maxRepetitions: Int)
+}
+
+struct Request: Sendable {
+    var kind: RequestKind
+    var oids: [OID]
+}
+
+struct Response: Sendable {
+    var errorStatus: Int
+    var errorIndex: Int
+    var bindings: [VarBind]
+}
+
+struct SessionConfig: Sendable {
+    var target: SNMPTarget
+    var credentials: SNMPCredentials
+    var options: SNMPOptions
+}
+
+enum Command: Sendable {
+    case open(SessionConfig, CheckedContinuation<Result<Int, SNMPError>, Never>)
+    case send(Int, Request, CheckedContinuation<Result<Response, SNMPError>, Never>)
+    case close(Int, CheckedContinuation<Void, Never>?)
+    case count(CheckedContinuation<Int, Never>)
+}

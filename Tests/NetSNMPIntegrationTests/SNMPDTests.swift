@@ -1,0 +1,175 @@
+import Foundation
+import InventoryTesting
+import NetSNMP
+import SNMPCore
+import Testing
+
+/// SNMPv3 and fault behaviour against a real Net-SNMP snmpd on loopback.
+@Suite(.serialized) struct SNMPDTests {
+    let snmpd: SNMPDAgent
+
+    init() throws { snmpd = try SharedLab.snmpd.get() }
+
+    var target: SNMPTarget { SNMPTarget(parsing: snmpd.agent)! }
+
+    func sysName(_ usm: USMCredentials, timeout: Double = 2) async throws(SNMPError) -> String? {
+        let c = try await NetSNMPEngine.shared.client(target: target, credentials: .usm(usm),
+                                                      options: SNMPOptions(timeout: timeout, retries: 1))
+        do {
+            let name = try await c.get(["1.3.6.1.2.1.1.5.0"])[0].value.text
+            await c.close()
+            return name
+        } catch {
+            await c.close()
+            throw error
+        }
+    }
+
+    static let users: [(String, AuthProtocol, String, PrivProtocol, String)] = [
+        ("labMD5DES", .md5, "lab-auth-md5", .des, "lab-priv-des"),
+        ("labSHAAES", .sha, "lab-auth-sha", .aes, "lab-priv-aes"),
+        ("labSHA224", .sha224, "lab-auth-sha224", .aes, "lab-priv-224"),
+        ("labSHA256", .sha256, "lab-auth-sha256", .aes256, "lab-priv-sha256"),
+        ("labSHA384", .sha384, "lab-auth-sha384", .aes192, "lab-priv-sha384"),
+        ("labSHA512", .sha512, "lab-auth-sha512", .aes, "lab-priv-sha512"),
+    ]
+
+    @Test(arguments: 0..<users.count)
+    func authPrivEveryProtocolPair(index: Int) async throws {
+        let (user, auth, authPass, priv, privPass) = Self.users[index]
+        let name = try await sysName(USMCredentials(user: user, level: .authPriv, authProtocol: auth, authPassword: Secret(authPass),
+                                                    privProtocol: priv, privPassword: Secret(privPass)))
+        #expect(name == "pantau-lab-snmpd")
+    }
+
+    @Test func authNoPrivAndNoAuth() async throws {
+        let a = try await sysName(USMCredentials(user: "labAuthOnly", level: .authNoPriv, authProtocol: .sha256,
+                                                 authPassword: Secret("lab-auth-only")))
+        #expect(a == "pantau-lab-snmpd")
+        let n = try await sysName(USMCredentials(user: "labNoAuth", level: .noAuthNoPriv))
+        #expect(n == "pantau-lab-snmpd")
+    }
+
+    @Test func wrongAuthPasswordIsAnAuthenticationFailure() async {
+        do {
+            _ = try await sysName(USMCredentials(user: "labSHAAES", level: .authPriv, authProtocol: .sha,
+                                                 authPassword: Secret("not-the-password"), privProtocol: .aes,
+                                                 privPassword: Secret("lab-priv-aes")))
+            Issue.record("expected an authentication failure")
+        } catch {
+            #expect(error.code == .authenticationFailure)
+            #expect(!error.description.contains("not-the-password"))
+            #expect(error.description.hasPrefix(snmpd.agent))
+        }
+    }
+
+    @Test func wrongPrivPasswordFails() async {
+        do {
+            _ = try await sysName(USMCredentials(user: "labSHAAES", level: .authPriv, authProtocol: .sha,
+                                                 authPassword: Secret("lab-auth-sha"), privProtocol: .aes,
+                                                 privPassword: Secret("wrong-priv-pass")), timeout: 0.5)
+            Issue.record("expected a failure")
+        } catch {
+            // snmpd cannot decrypt the request; it answers with a decryption-error report or drops it.
+            #expect(error.code == .decryptionFailure || error.code == .timeout)
+            #expect(!error.description.contains("wrong-priv-pass"))
+        }
+    }
+
+    @Test func unknownUser() async {
+        do {
+            _ = try await sysName(USMCredentials(user: "nobody", level: .noAuthNoPriv))
+            Issue.record("expected unknown user")
+        } catch {
+            #expect(error.code == .unknownUser)
+        }
+    }
+
+    @Test func realIFMIBWalkWithBulk() async throws {
+        let c = try await NetSNMPEngine.shared.client(target: target, credentials: .community(.v2c, Secret("pantau-lab")))
+        let ifIndex = try await c.walk("1.3.6.1.2.1.2.2.1.1")
+        #expect(!ifIndex.isEmpty)  // loopback at least
+        let v3 = try await NetSNMPEngine.shared.client(
+            target: target,
+            credentials: .usm(USMCredentials(user: "labSHA256", level: .authPriv, authProtocol: .sha256,
+                                             authPassword: Secret("lab-auth-sha256"), privProtocol: .aes256,
+                                             privPassword: Secret("lab-priv-sha256"))))
+        #expect(try await v3.walk("1.3.6.1.2.1.2.2.1.1") == ifIndex)
+        await c.close()
+        await v3.close()
+    }
+
+    /// A real agent that stops answering (SIGSTOP): the request times out after its retries,
+    /// and the agent answers again once resumed.
+    @Test func stoppedAgentTimesOutThenRecovers() async throws {
+        let c = try await NetSNMPEngine.shared.client(target: target, credentials: .community(.v2c, Secret("pantau-lab")),
+                                                      options: SNMPOptions(timeout: 0.3, retries: 2))
+        _ = try await c.get(["1.3.6.1.2.1.1.5.0"])
+        snmpd.process.signal(SIGSTOP)
+        let start = Date()
+        do {
+            _ = try await c.get(["1.3.6.1.2.1.1.5.0"])
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.code == .timeout)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        snmpd.process.signal(SIGCONT)
+        #expect(elapsed >= 0.85 && elapsed < 3)  // 0.3 s × (1 + 2 retries)
+        #expect(try await c.get(["1.3.6.1.2.1.1.5.0"])[0].value.text == "pantau-lab-snmpd")
+        await c.close()
+    }
+}
+
+/// Retries counted at the receiving socket: a UDP socket that reads requests and never
+/// answers (the one fault here a real agent cannot be asked to produce precisely).
+@Suite struct RetryTests {
+    @Test func retriesAreSentThenTimeout() async throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+
+        let c = try await NetSNMPEngine.shared.client(target: SNMPTarget(host: "127.0.0.1", port: port),
+                                                      credentials: .community(.v2c, Secret("x")),
+                                                      options: SNMPOptions(timeout: 0.2, retries: 3))
+        let start = Date()
+        do {
+            _ = try await c.get(["1.3.6.1.2.1.1.1.0"])
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.code == .timeout)
+        }
+        #expect(Date().timeIntervalSince(start) > 0.7)
+        var buf = [UInt8](repeating: 0, count: 2048)
+        var received = 0
+        while recv(fd, &buf, buf.count, 0) > 0 { received += 1 }
+        #expect(received == 4)
+        await c.close()
+    }
+
+    /// Fifty unreachable agents time out together, not one after another: nothing blocks per agent.
+    @Test func timeoutsOverlap() async throws {
+        let start = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask {
+                    let c = try await NetSNMPEngine.shared.client(
+                        target: SNMPTarget(host: "127.0.0.1", port: Lab.freeUDPPort()),
+                        credentials: .community(.v2c, Secret("c\(i)")), options: SNMPOptions(timeout: 0.5, retries: 0))
+                    _ = try? await c.get(["1.3.6.1.2.1.1.1.0"])
+                    await c.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
+}
