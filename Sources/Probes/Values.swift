@@ -164,7 +164,12 @@ enum Convert {
             guard let b = v.bytes else { return text(v).map { .text($0) } }
             var body = b
             while body.last == 0 { body.removeLast() }
-            if isPrintable(body) { return .text(String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespaces)) }
+            if isPrintable(body) {
+                let t = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                // Agents that send a MAC as text ("20:67:7C:97:A3:48") get Pantau's one MAC form.
+                if t.count >= 12, t.count <= 17, let m = MACAddress(t) { return .text(m.description) }
+                return .text(t)
+            }
             if body.count == 6, let m = MACAddress(bytes: body) { return .text(m.description) }
             // LLDP networkAddress: IANA address family byte then the address.
             if body.count == 5, body[0] == 1, let ip = IPAddress(bytes: body.dropFirst()) { return .text(ip.description) }

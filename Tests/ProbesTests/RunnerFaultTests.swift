@@ -98,6 +98,17 @@ import Testing
         #expect(v1.sysName != nil && !v1.interfaces.isEmpty)
     }
 
+    @Test func v1AgentMissingASystemObject() async throws {
+        // Without sysContact the v1 agent fails the whole system GET with noSuchName.
+        let full = try Self.recording("routeros")
+        let rec = SNMPRecording(bindings: full.bindings.filter { $0.oid != "1.3.6.1.2.1.1.4.0" })
+        let inv = try await ProbeRunner(catalog: try catalog()).inventory(client: V1Agent(base: RecordingSNMPClient(recording: rec)), agent: "v1")
+        #expect(inv.sysContact == nil)
+        #expect(inv.sysDescr == "router")
+        #expect(inv.family == "mikrotik-routeros")
+        #expect(inv.serial == "71B1060EE89D")
+    }
+
     struct Silent: SNMPClient {
         var agentDescription = "udp:192.0.2.9:161"
         var version = SNMPVersion.v2c
