@@ -1,0 +1,586 @@
+import Foundation
+import InventoryModel
+import SNMPCore
+
+/// Applies a probe catalog to one agent and returns what it learned.
+///
+/// Order: GET the `system` module's scalars (a timeout or authentication failure here is the
+/// device's failure and is thrown), pick the family, GET the family's other scalars and
+/// vendor OIDs, walk each table's columns in lockstep (`walkColumns`), then decode, join and
+/// convert. A table that fails becomes a warning and keeps the rows received before the failure.
+public struct ProbeRunner: Sendable {
+    public let catalog: ProbeCatalog
+
+    public init(catalog: ProbeCatalog) { self.catalog = catalog }
+
+    public func inventory(client: any SNMPClient, agent: String) async throws(SNMPError) -> DeviceInventory {
+        var run = Run(catalog: catalog, agent: agent)
+        try await run.execute(client: client)
+        return run.inventory
+    }
+}
+
+/// One row of a walked table.
+struct Row {
+    var index: [UInt32]
+    var parts: [String: SNMPValue]
+    var columns: [String: SNMPValue]
+}
+
+/// Per-record field values, grouped by record key in first-seen order.
+struct RecordSet {
+    var order: [String] = []
+    var records: [String: [String: FieldValue]] = [:]
+    var sortKeys: [String: [UInt32]] = [:]
+
+    mutating func merge(key: String, sortKey: [UInt32], fields: [(String, FieldValue, Bool)]) {
+        if records[key] == nil {
+            order.append(key)
+            records[key] = [:]
+            sortKeys[key] = sortKey
+        }
+        for (name, value, override) in fields where override || records[key]?[name] == nil {
+            records[key]?[name] = value
+        }
+    }
+
+    var ordered: [[String: FieldValue]] {
+        order.sorted { (sortKeys[$0] ?? []).lexicographicallyPrecedes(sortKeys[$1] ?? []) }.compactMap { records[$0] }
+    }
+}
+
+/// Forwards to a client with the family's option overrides (bulk off, max-repetitions).
+struct OptionsOverride: SNMPClient {
+    let base: any SNMPClient
+    let options: SNMPOptions
+    var agentDescription: String { base.agentDescription }
+    var version: SNMPVersion { base.version }
+    func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.get(oids) }
+    func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.getNext(oids) }
+    func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+        try await base.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions)
+    }
+    func close() async { await base.close() }
+}
+
+struct Run {
+    let catalog: ProbeCatalog
+    var inventory: DeviceInventory
+    /// Raw rows of every walked table and scalar group, by table name.
+    var rows: [String: [Row]] = [:]
+    var scalarValues: [OID: SNMPValue] = [:]
+    /// Columns walked for family inventory (`walk:` alternatives).
+    var walkedColumns: [OID: [VarBind]] = [:]
+    var sections: [String: RecordSet] = [:]
+    var interfaces: [Interface] = []
+    var lookupCache: [String: [String: Row]] = [:]
+
+    init(catalog: ProbeCatalog, agent: String) {
+        self.catalog = catalog
+        self.inventory = DeviceInventory(agent: agent)
+    }
+
+    mutating func execute(client base: any SNMPClient) async throws(SNMPError) {
+        // 1. Identity. Failure here is the device's failure.
+        let systemTables = catalog.modules["system"]?.tables ?? []
+        let systemOIDs = systemTables.filter(\.isScalar).flatMap { $0.columns.map(\.oid) }
+        let sys = try await getScalars(client: base, oids: systemOIDs)
+        scalarValues.merge(sys) { a, _ in a }
+        for t in systemTables where t.isScalar { assembleScalar(t) }
+        applySystem()
+
+        // 2. Family.
+        let family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
+        inventory.family = family.name
+        inventory.vendor = family.vendor
+        var options = base.options
+        if let d = family.disableBulk { options.disableBulk = d }
+        if let r = family.maxRepetitions { options.maxRepetitions = r }
+        let client: any SNMPClient = options == base.options ? base : OptionsOverride(base: base, options: options)
+
+        let tables = catalog.tables(for: family).filter { $0.module != "system" }
+
+        // 3. Other scalars and the family's vendor OIDs, in one GET (split on v1 errors).
+        var gets = tables.filter(\.isScalar).flatMap { $0.columns.map(\.oid) }
+        for alternatives in family.inventory.values {
+            for spec in alternatives { collectGets(spec, into: &gets) }
+        }
+        var seen = Set(scalarValues.keys)
+        gets = gets.filter { seen.insert($0).inserted }
+        if !gets.isEmpty {
+            do {
+                scalarValues.merge(try await getScalars(client: client, oids: gets)) { a, _ in a }
+            } catch {
+                inventory.warnings.append("scalars: \(error.cause)")
+            }
+        }
+
+        var walks: [OID] = []
+        for alternatives in family.inventory.values {
+            for spec in alternatives { collectWalks(spec, into: &walks) }
+        }
+        var seenWalks = Set<OID>()
+        walks = walks.filter { seenWalks.insert($0).inserted }
+        if !walks.isEmpty {
+            do {
+                for (oid, vbs) in zip(walks, try await client.walkColumns(walks)) { walkedColumns[oid] = vbs }
+            } catch {
+                inventory.warnings.append("inventory columns: \(error.cause)")
+                for oid in walks { walkedColumns[oid] = error.partial.filter { $0.oid.isDescendant(of: oid) } }
+            }
+        }
+
+        // 4. Tables, in module order; `only-if-empty` tables after the table they stand in for.
+        let walked = tables.filter { !$0.isScalar }
+        for t in walked where t.onlyIfEmpty == nil { await walk(t, client: client) }
+        for t in walked where t.onlyIfEmpty != nil {
+            if let other = t.onlyIfEmpty, let r = rows[other], !r.isEmpty { continue }
+            await walk(t, client: client)
+        }
+
+        // 5. Assemble: interfaces first (other sections map names to ifIndex through them).
+        for t in tables where t.isScalar { assembleScalar(t) }
+        for t in walked where t.section == "interfaces" { assembleTable(t) }
+        buildInterfaces()
+        for t in walked where t.section != nil && t.section != "interfaces" { assembleTable(t) }
+        buildSections()
+        applyFacts(family)
+    }
+
+    func collectWalks(_ spec: ValueSpec, into out: inout [OID]) {
+        if let w = spec.walk { out.append(w) }
+        if let fb = spec.fallbackSpec { collectWalks(fb, into: &out) }
+    }
+
+    func collectGets(_ spec: ValueSpec, into out: inout [OID]) {
+        if let g = spec.get { out.append(g) }
+        if let fb = spec.fallbackSpec { collectGets(fb, into: &out) }
+    }
+
+    // MARK: SNMP
+
+    /// GETs scalars. SNMPv1 agents fail the whole PDU with noSuchName when one object is
+    /// missing (and some v2c agents answer genErr); then each OID is asked for alone.
+    func getScalars(client: any SNMPClient, oids: [OID]) async throws(SNMPError) -> [OID: SNMPValue] {
+        var out: [OID: SNMPValue] = [:]
+        guard !oids.isEmpty else { return out }
+        // Stay well below typical PDU limits.
+        for start in stride(from: 0, to: oids.count, by: 20) {
+            let chunk = Array(oids[start..<min(oids.count, start + 20)])
+            do {
+                for vb in try await client.get(chunk) where !vb.value.isException && vb.value != .null { out[vb.oid] = vb.value }
+            } catch {
+                guard case .errorStatus = error.code else { throw error }
+                for oid in chunk {
+                    do {
+                        for vb in try await client.get([oid]) where !vb.value.isException && vb.value != .null { out[vb.oid] = vb.value }
+                    } catch {
+                        if case .errorStatus = error.code { continue }
+                        throw error
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    mutating func walk(_ table: TableSpec, client: any SNMPClient) async {
+        let roots = table.columns.map(\.oid)
+        var results: [[VarBind]]
+        do {
+            results = try await client.walkColumns(roots)
+        } catch {
+            // Keep what arrived before the failure, sorted back into columns.
+            results = roots.map { root in error.partial.filter { $0.oid.isDescendant(of: root) } }
+            let rowCount = Set(zip(roots, results).flatMap { root, vbs in vbs.compactMap { $0.oid.suffix(after: root) } }).count
+            inventory.warnings.append("table \(table.name) (\(table.module), \(roots.first.map(\.description) ?? "")): \(error.cause); kept \(rowCount) partial rows")
+        }
+        var byIndex: [[UInt32]: Row] = [:]
+        for (col, vbs) in zip(table.columns, results) {
+            for vb in vbs {
+                guard let idx = vb.oid.suffix(after: col.oid), !vb.value.isException else { continue }
+                if byIndex[idx] == nil {
+                    guard let parts = ([table.index] + table.alternateIndexes).lazy
+                        .compactMap({ IndexDecoder.decode(idx, parts: $0) }).first
+                    else { continue }
+                    byIndex[idx] = Row(index: idx, parts: parts, columns: [:])
+                }
+                byIndex[idx]?.columns[col.name] = vb.value
+            }
+        }
+        rows[table.name] = byIndex.values.sorted { $0.index.lexicographicallyPrecedes($1.index) }
+    }
+
+    // MARK: Evaluation
+
+    struct Context {
+        var row: Row?
+        var table: TableSpec?
+    }
+
+    /// Evaluates a value pipeline; nil when absent. Falls back through `else`.
+    func evaluate(_ spec: ValueSpec, _ ctx: Context) -> FieldValue? {
+        if let v = evaluateOne(spec, ctx) { return v }
+        if let fb = spec.fallbackSpec { return evaluate(fb, ctx) }
+        return nil
+    }
+
+    func raw(_ ref: ValueRef, _ ctx: Context) -> SNMPValue? {
+        switch ref {
+        case .column(let c):
+            if let v = ctx.row?.columns[c] { return v }
+            if let t = ctx.table, t.isScalar, let oid = t.columns.first(where: { $0.name == c })?.oid { return scalarValues[oid] }
+            return nil
+        case .index(let p): return ctx.row?.parts[p]
+        case .wholeIndex: return ctx.row.map { .oid(OID($0.index)) }
+        case .fact(let f): return factValue(f).map { .octets(Array($0.utf8)) }
+        }
+    }
+
+    func evaluateOne(_ spec: ValueSpec, _ ctx: Context) -> FieldValue? {
+        var value: SNMPValue?
+        if let c = spec.constant { value = .octets(Array(c.utf8)) }
+        if let g = spec.get { value = scalarValues[g] }
+        if let w = spec.walk {
+            // The first row whose value the regex accepts (or the first non-empty row).
+            value = (walkedColumns[w] ?? []).map(\.value).first { v in
+                guard let t = Convert.text(v), !t.isEmpty else { return false }
+                return spec.regex.map { $0.matches(t) } ?? true
+            }
+        }
+        if let f = spec.from { value = raw(f, ctx) }
+        guard var v = value, !v.isException else { return nil }
+        if let l = spec.lookup {
+            guard let found = lookup(l, key: v) else { return nil }
+            v = found
+        }
+        if let rx = spec.regex {
+            guard let t = Convert.text(v), let m = rx.extract(t, format: spec.format) else { return nil }
+            v = .octets(Array(m.utf8))
+        }
+        guard var out = Convert.apply(spec.convert, v, enums: catalog.enums, enumName: spec.enumName) else { return nil }
+        if let m = spec.multiply {
+            guard let factor = raw(m, ctx)?.int64, let base = out.double else { return nil }
+            out = .double(base * Double(factor))
+        }
+        if let s = spec.scale {
+            guard let base = out.double else { return nil }
+            out = .double(base * s)
+        }
+        if let attrs = spec.interface {
+            guard let ifIndex = matchInterface(out, attrs) else { return nil }
+            out = .int(Int64(ifIndex))
+        }
+        if spec.skipZero && out.isZeroOrEmpty { return nil }
+        if case .text(let s) = out, s.isEmpty { return nil }
+        return out
+    }
+
+    func lookup(_ l: Lookup, key: SNMPValue) -> SNMPValue? {
+        guard let k = Convert.key(key), let table = rows[l.table] else { return nil }
+        let match: Row?
+        switch l.by {
+        case nil, .wholeIndex?:
+            match = table.first { OID($0.index).description == k }
+        case .index(let p)?:
+            match = table.first { $0.parts[p].flatMap(Convert.key) == k }
+        case .column(let c)?:
+            match = table.first { $0.columns[c].flatMap(Convert.key) == k }
+        case .fact?:
+            match = nil
+        }
+        guard let row = match else { return nil }
+        switch l.take {
+        case .column(let c): return row.columns[c]
+        case .index(let p): return row.parts[p]
+        case .wholeIndex: return .oid(OID(row.index))
+        case .fact: return nil
+        }
+    }
+
+    /// The one interface whose attribute equals the value, trying attributes in order.
+    func matchInterface(_ value: FieldValue, _ attrs: [String]) -> Int? {
+        guard let text = value.text else { return nil }
+        for a in attrs {
+            let hits = interfaces.filter { i in
+                switch a {
+                case "ifIndex": String(i.ifIndex) == text
+                case "ifName": i.ifName == text
+                case "ifDescr": i.ifDescr == text
+                case "ifAlias": i.ifAlias == text
+                case "mac": i.mac != nil && i.mac == MACAddress(text)?.description
+                default: false
+                }
+            }
+            if hits.count == 1 { return hits[0].ifIndex }
+        }
+        return nil
+    }
+
+    // MARK: Assembly
+
+    mutating func assembleScalar(_ t: TableSpec) {
+        guard let section = t.section else { return }
+        let ctx = Context(row: nil, table: t)
+        let fields = t.fields.compactMap { f in evaluate(f.value, ctx).map { (f.field, $0, f.override) } }
+        sections[section, default: RecordSet()].merge(key: "", sortKey: [], fields: fields)
+    }
+
+    mutating func assembleTable(_ t: TableSpec) {
+        guard let section = t.section else { return }
+        let keyRefs = t.key ?? t.index.map { ValueRef.index($0.name) }
+        for row in rows[t.name] ?? [] {
+            let ctx = Context(row: row, table: t)
+            var values: [(String, FieldValue, Bool)] = []
+            for f in t.fields {
+                if let v = evaluate(f.value, ctx) { values.append((f.field, v, f.override)) }
+            }
+            let key: String
+            if Schema.singletons.contains(section) {
+                key = ""
+            } else {
+                var parts: [String] = [t.recordGroup]
+                for ref in keyRefs {
+                    if case .column(let c) = ref, let v = values.first(where: { $0.0 == c }) {
+                        parts.append(v.1.text ?? "")
+                    } else {
+                        parts.append(raw(ref, ctx).flatMap(Convert.key) ?? "")
+                    }
+                }
+                key = parts.joined(separator: "\u{1}")
+            }
+            if t.mergeOnly && sections[section]?.records[key] == nil { continue }
+            sections[section, default: RecordSet()].merge(key: key, sortKey: row.index, fields: values)
+        }
+    }
+
+    mutating func applySystem() {
+        guard let s = sections["system"]?.records[""] else { return }
+        inventory.sysName = s["sysName"]?.text
+        inventory.sysDescr = s["sysDescr"]?.text
+        inventory.sysObjectID = s["sysObjectID"]?.text.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
+        inventory.sysContact = s["sysContact"]?.text
+        inventory.sysLocation = s["sysLocation"]?.text
+        inventory.sysUpTime = s["sysUpTime"]?.uint64.flatMap { UInt32(exactly: $0) }
+    }
+
+    mutating func buildInterfaces() {
+        var out: [Interface] = []
+        for r in sections["interfaces"]?.ordered ?? [] {
+            guard let idx = r["ifIndex"]?.int64.flatMap({ Int(exactly: $0) }) else { continue }
+            var i = Interface(ifIndex: idx)
+            i.ifName = r["ifName"]?.text
+            i.ifDescr = r["ifDescr"]?.text
+            i.ifAlias = r["ifAlias"]?.text
+            i.ifType = r["ifType"]?.text
+            i.speed = r["speed"]?.uint64
+            i.mac = r["mac"]?.text
+            i.adminStatus = r["adminStatus"]?.text
+            i.operStatus = r["operStatus"]?.text
+            i.mtu = r["mtu"]?.int64.flatMap { Int(exactly: $0) }
+            i.lastChange = r["lastChange"]?.uint64.flatMap { UInt32(exactly: $0) }
+            out.append(i)
+        }
+        interfaces = out.sorted { $0.ifIndex < $1.ifIndex }
+        inventory.interfaces = interfaces
+    }
+
+    mutating func buildSections() {
+        func int(_ v: FieldValue?) -> Int? { v?.int64.flatMap { Int(exactly: $0) } }
+        func records(_ s: String) -> [[String: FieldValue]] { sections[s]?.ordered ?? [] }
+
+        inventory.components = records("components").compactMap { r in
+            guard let idx = int(r["index"]) else { return nil }
+            var c = Component(index: idx)
+            c.physicalClass = r["physicalClass"]?.text
+            c.descr = r["descr"]?.text
+            c.name = r["name"]?.text
+            c.containedIn = int(r["containedIn"])
+            c.hardwareRev = r["hardwareRev"]?.text
+            c.firmwareRev = r["firmwareRev"]?.text
+            c.softwareRev = r["softwareRev"]?.text
+            c.serial = r["serial"]?.text
+            c.manufacturer = r["manufacturer"]?.text
+            c.model = r["model"]?.text
+            if case .bool(let b)? = r["isFRU"] { c.isFRU = b }
+            return c
+        }.sorted { $0.index < $1.index }
+
+        inventory.ipAddresses = records("ipAddresses").compactMap { r in
+            guard let a = r["address"]?.text else { return nil }
+            return IPAddressEntry(address: a, prefixLength: int(r["prefixLength"]), ifIndex: int(r["ifIndex"]))
+        }.sorted { a, b in
+            let (ia, ib) = (IPAddress(a.address), IPAddress(b.address))
+            if let ia, let ib, ia != ib { return ia < ib }
+            return (a.address, a.ifIndex ?? -1) < (b.address, b.ifIndex ?? -1)
+        }
+
+        inventory.neighbors = records("neighbors").compactMap { r in
+            guard let p = r["protocol"]?.text.flatMap(Neighbor.DiscoveryProtocol.init(rawValue:)) else { return nil }
+            var n = Neighbor(protocol: p)
+            n.localIfIndex = int(r["localIfIndex"])
+            n.localPort = r["localPort"]?.text
+            n.remoteChassisId = r["remoteChassisId"]?.text
+            n.remoteChassisIdSubtype = r["remoteChassisIdSubtype"]?.text
+            n.remotePort = r["remotePort"]?.text
+            n.remotePortSubtype = r["remotePortSubtype"]?.text
+            n.remotePortDescr = r["remotePortDescr"]?.text
+            n.remoteSysName = r["remoteSysName"]?.text
+            n.remoteSysDescr = r["remoteSysDescr"]?.text
+            n.remotePlatform = r["remotePlatform"]?.text
+            n.remoteMgmtAddress = r["remoteMgmtAddress"]?.text
+            if case .list(let l)? = r["remoteCapabilities"] { n.remoteCapabilities = l }
+            return n
+        }
+        // Stable order: by local port, then protocol and remote identity (records arrive in index order).
+        inventory.neighbors = inventory.neighbors.enumerated().sorted { x, y in
+            let a = x.element, b = y.element
+            let ka = (a.localIfIndex ?? Int.max, a.protocol.rawValue, a.remoteChassisId ?? "", a.remotePort ?? "")
+            let kb = (b.localIfIndex ?? Int.max, b.protocol.rawValue, b.remoteChassisId ?? "", b.remotePort ?? "")
+            return ka != kb ? ka < kb : x.offset < y.offset
+        }.map(\.element)
+
+        inventory.forwarding = records("forwarding").compactMap { r in
+            guard let mac = r["mac"]?.text else { return nil }
+            return ForwardingEntry(mac: mac, vlan: int(r["vlan"]), ifIndex: int(r["ifIndex"]), bridgePort: int(r["bridgePort"]),
+                                   status: r["status"]?.text)
+        }.sorted { ($0.vlan ?? -1, $0.mac, $0.ifIndex ?? -1) < ($1.vlan ?? -1, $1.mac, $1.ifIndex ?? -1) }
+
+        inventory.arp = records("arp").compactMap { r in
+            guard let ip = r["ip"]?.text, let mac = r["mac"]?.text else { return nil }
+            return ARPEntry(ip: ip, mac: mac, ifIndex: int(r["ifIndex"]), type: r["type"]?.text)
+        }.sorted { a, b in
+            if (a.ifIndex ?? -1) != (b.ifIndex ?? -1) { return (a.ifIndex ?? -1) < (b.ifIndex ?? -1) }
+            if let ia = IPAddress(a.ip), let ib = IPAddress(b.ip), ia != ib { return ia < ib }
+            return (a.ip, a.mac) < (b.ip, b.mac)
+        }
+
+        // Host resources.
+        var res = HostResources()
+        let procs = records("resources.processors")
+        if !procs.isEmpty {
+            res.cpuCount = procs.count
+            res.cpuLoads = procs.compactMap { int($0["load"]) }
+        }
+        res.memoryBytes = sections["resources"]?.records[""]?["memoryBytes"]?.uint64
+        res.storage = records("resources.storage").compactMap { r in
+            guard let idx = int(r["index"]) else { return nil }
+            var s = HostResources.Storage(index: idx)
+            s.type = r["type"]?.text
+            s.descr = r["descr"]?.text
+            s.sizeBytes = r["sizeBytes"]?.uint64
+            s.usedBytes = r["usedBytes"]?.uint64
+            return s
+        }.sorted { $0.index < $1.index }
+        if res != HostResources() { inventory.resources = res }
+
+        // UPS.
+        var ups = UPSStatus()
+        if let u = sections["ups"]?.records[""] {
+            ups.manufacturer = u["manufacturer"]?.text
+            ups.model = u["model"]?.text
+            ups.upsSoftwareVersion = u["upsSoftwareVersion"]?.text
+            ups.agentSoftwareVersion = u["agentSoftwareVersion"]?.text
+            ups.batteryStatus = u["batteryStatus"]?.text
+            ups.secondsOnBattery = int(u["secondsOnBattery"])
+            ups.estimatedMinutesRemaining = int(u["estimatedMinutesRemaining"])
+            ups.estimatedChargePercent = int(u["estimatedChargePercent"])
+            ups.batteryVoltage = u["batteryVoltage"]?.double
+            ups.batteryTemperatureCelsius = int(u["batteryTemperatureCelsius"])
+            ups.outputSource = u["outputSource"]?.text
+            ups.ratedVA = int(u["ratedVA"])
+            ups.ratedWatts = int(u["ratedWatts"])
+        }
+        func lines(_ s: String) -> [UPSStatus.Line] {
+            records(s).compactMap { r in
+                guard let idx = int(r["index"]) else { return nil }
+                var l = UPSStatus.Line(index: idx)
+                l.voltage = int(r["voltage"])
+                l.frequencyHz = r["frequencyHz"]?.double
+                l.current = r["current"]?.double
+                l.power = int(r["power"])
+                l.loadPercent = int(r["loadPercent"])
+                return l
+            }.sorted { $0.index < $1.index }
+        }
+        ups.inputLines = lines("ups.inputLines")
+        ups.outputLines = lines("ups.outputLines")
+        if ups != UPSStatus() { inventory.ups = ups }
+
+        // Printer.
+        var printer = PrinterStatus()
+        if let p = sections["printer"]?.records[""] {
+            printer.status = p["status"]?.text
+            printer.lifetimeCount = p["lifetimeCount"]?.uint64
+        }
+        printer.supplies = records("printer.supplies").compactMap { r in
+            guard let idx = int(r["index"]) else { return nil }
+            var s = PrinterStatus.Supply(index: idx)
+            s.descr = r["descr"]?.text
+            s.type = r["type"]?.text
+            s.level = int(r["level"])
+            s.maxCapacity = int(r["maxCapacity"])
+            // RFC 3805: negative levels are "unknown"/"some remaining", not quantities.
+            if let l = s.level, let m = s.maxCapacity, l >= 0, m > 0 { s.percent = min(100, l * 100 / m) }
+            return s
+        }.sorted { $0.index < $1.index }
+        if printer != PrinterStatus() { inventory.printer = printer }
+    }
+
+    /// A fact for family inventory alternatives.
+    func factValue(_ name: String) -> String? {
+        switch name {
+        case "sysName": return inventory.sysName
+        case "sysDescr": return inventory.sysDescr
+        case "sysObjectID": return inventory.sysObjectID
+        case "sysContact": return inventory.sysContact
+        case "sysLocation": return inventory.sysLocation
+        case "sysUpTime": return inventory.sysUpTime.map(String.init)
+        default: break
+        }
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let field = parts[1]
+        switch parts[0] {
+        case "chassis":
+            // The first chassis row (lowest index) with a non-empty value for the field; stacks
+            // list one chassis per member and the first is the stack's own.
+            let chassis = inventory.components.filter { $0.physicalClass == "chassis" }
+            for c in chassis {
+                let v: String? = switch field {
+                case "descr": c.descr
+                case "name": c.name
+                case "hardwareRev": c.hardwareRev
+                case "firmwareRev": c.firmwareRev
+                case "softwareRev": c.softwareRev
+                case "serial": c.serial
+                case "manufacturer": c.manufacturer
+                case "model": c.model
+                default: nil
+                }
+                if let v, !v.isEmpty { return v }
+            }
+            return nil
+        case "ups":
+            return sections["ups"]?.records[""]?[field]?.text
+        case "printer":
+            return sections["printer"]?.records[""]?[field]?.text
+        default:
+            return nil
+        }
+    }
+
+    mutating func applyFacts(_ family: ProbeFamily) {
+        func resolve(_ fact: String) -> String? {
+            for spec in family.inventory[fact] ?? [] {
+                if let v = evaluate(spec, Context()), let t = v.text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
+                    return t
+                }
+            }
+            return nil
+        }
+        inventory.model = resolve("model")
+        inventory.serial = resolve("serial")
+        inventory.version = resolve("version")
+    }
+}

@@ -1,2 +1,0 @@
-// Probes: see Package.swift for this target's role.
-enum ProbesNamespace {}

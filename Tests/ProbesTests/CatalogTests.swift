@@ -1,0 +1,89 @@
+import Foundation
+import Probes
+import SNMPCore
+import Testing
+import YAMLSupport
+
+@Suite struct CatalogTests {
+    @Test func everyShippedProbeFileLoads() throws {
+        let cat = try catalog()
+        let files = ["enums", "modules", "families"].flatMap { sub in
+            ((try? FileManager.default.contentsOfDirectory(atPath: "\(Paths.probes)/\(sub)")) ?? []).filter { $0.hasSuffix(".yaml") }
+        }
+        #expect(cat.fileCount == files.count)
+        #expect(lint(directory: Paths.probes).isEmpty)
+        // The vendors of the shared corpus each have a family.
+        let names = Set(cat.families.map(\.name))
+        for n in ["mikrotik-routeros", "cisco-ios", "cisco-sb", "hpe-procurve", "juniper-junos", "ubiquiti-switch",
+                  "tplink-jetstream", "dlink", "huawei-vrp", "ruijie", "fortinet-fortigate", "zyxel", "net-snmp-linux",
+                  "eaton-ups", "hp-printer"] {
+            #expect(names.contains(n), "missing family \(n)")
+        }
+        // Modules the issue asks for.
+        for m in ["system", "if-mib", "entity", "lldp", "cdp", "bridge", "ip-mib", "host-resources", "ups", "printer"] {
+            #expect(cat.modules[m] != nil, "missing module \(m)")
+        }
+    }
+
+    /// Line and column (1-based) of the first occurrence of `token` in a fixture file.
+    func position(of token: String, in file: String) throws -> (Int, Int) {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let r = line.range(of: token) { return (i + 1, line.distance(from: line.startIndex, to: r.lowerBound) + 1) }
+        }
+        Issue.record("\(token) not in \(file)")
+        return (0, 0)
+    }
+
+    @Test func malformedFilesReportEveryIssueWithItsPosition() throws {
+        let dir = "\(Paths.fixtures)/broken"
+        var caught: ConfigIssues?
+        do { _ = try ProbeCatalog.load(directory: dir) } catch { caught = error }
+        let issues = try #require(caught).issues
+        let a = "\(dir)/modules/a.yaml", one = "\(dir)/families/one.yaml", two = "\(dir)/families/two.yaml"
+
+        func expectIssue(_ file: String, _ token: String, _ path: String, _ message: String, at fixed: (Int, Int)? = nil,
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let (line, col) = try fixed ?? position(of: token, in: file)
+            let hit = issues.first { $0.file == file && $0.line == line && $0.column == col && $0.path == path && $0.message.contains(message) }
+            #expect(hit != nil, "no issue \(file):\(line):\(col): \(path): …\(message)… in:\n\(ConfigIssues(issues))", sourceLocation: sourceLocation)
+        }
+        try expectIssue(a, "colour", "tables.fooTable.colour", "unknown key \"colour\"")
+        try expectIssue(a, "1.3.6.x.1", "tables.fooTable.columns.ifType", "\"1.3.6.x.1\" is not a numeric OID")
+        try expectIssue(a, "'(unclosed'", "tables.fooTable.fields.ifDescr.regex", "invalid regular expression")
+        try expectIssue(a, "no-such-enum", "tables.fooTable.fields.operStatus.enum", "unknown enum \"no-such-enum\"")
+        try expectIssue(a, "", "module", "include cycle: a -> b -> a", at: (1, 9))  // the "a" of "module: a"
+        try expectIssue(one, "'[bad'", "match.sysDescr[0]", "invalid regular expression")
+        try expectIssue(two, "one", "family", "duplicate family \"one\"")
+        try expectIssue(two, "1.3.6.1.4.1.9", "match.sysObjectID[0]", "already matched by family \"one\"")
+        #expect(issues.count == 8, "\(ConfigIssues(issues))")
+        // Printed form, one per line, as `pantau probes lint` shows it.
+        #expect(ConfigIssues(issues).description.split(separator: "\n").allSatisfy { $0.hasPrefix(dir) })
+        #expect(lint(directory: dir).count == issues.count)
+    }
+
+    @Test func missingDirectoryIsAnIssue() {
+        let issues = lint(directory: "\(Paths.fixtures)/does-not-exist")
+        #expect(issues.count == 1)
+        #expect(issues.first?.message == "probe directory not found")
+    }
+
+    @Test(arguments: [
+        ("1.3.6.1.4.1.890.1.15.3", nil, "zyxel-gs1900"),          // longest prefix wins over 890
+        ("1.3.6.1.4.1.890.1.5.8.1", nil, "zyxel"),
+        ("1.3.6.1.4.1.8072.3.2.10", "Linux host 5.10", "net-snmp-linux"),
+        ("1.3.6.1.4.1.8072.3.2.8", "FreeBSD host 13.2", "net-snmp-unix"),
+        ("1.3.6.1.4.1", "USW-Flex-XG, 6.2.14.13855", "ubiquiti-switch"),  // bare enterprises OID: sysDescr decides
+        ("1.3.6.1.4.1.99999.1", "Linux box 6.1.0", "net-snmp-linux"),    // unknown vendor, sysDescr fallback
+        ("1.3.6.1.4.1.1711.2", "something", "generic"),           // prefix match is per sub-identifier (not 171)
+        ("1.3.6.1.4.1.99999.1", nil, "generic"),
+    ] as [(String, String?, String)])
+    func familyMatching(oid: String, descr: String?, family: String) throws {
+        let cat = try catalog()
+        #expect(cat.family(sysObjectID: OID(oid), sysDescr: descr).name == family)
+    }
+
+    @Test func genericWhenNothingIsKnown() throws {
+        #expect(try catalog().family(sysObjectID: nil, sysDescr: nil).name == "generic")
+    }
+}
