@@ -130,3 +130,17 @@ public enum CorpusTableCounts {
         return out
     }
 }
+
+/// Deliberate disagreements with LibreNMS over the shared corpus, per recording:
+/// field → reason. Shared by the in-process probe tests and the over-the-wire CLI tests, so
+/// both hold Pantau to the same standard.
+public enum CorpusWaivers {
+    public static let all: [String: [String: String]] = [
+        "linux_icecast": [
+            "model": "LibreNMS invents \"Generic x86 64-bit\" from the kernel architecture; Pantau reports no model for a generic Linux host",
+        ],
+        "vrp_5720": [
+            "version": "LibreNMS appends a licence flag (\"[unlocked]\") from another OID; Pantau reports the VRP version and release only",
+        ],
+    ]
+}

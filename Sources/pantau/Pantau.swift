@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 
-/// `pantau`: the root command.
+/// `pantau`: the root command, and the composition root: the only place that picks
+/// concrete adapters (Net-SNMP, libpcap, SQLite) and wires them into the layers below.
+@main
 struct Pantau: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pantau",

@@ -88,34 +88,7 @@ extension Pantau.Probes {
             let name = URL(fileURLWithPath: recording).lastPathComponent
             let client = RecordingSNMPClient(recording: rec, name: name)
             let inv = try await ProbeRunner(catalog: catalog).inventory(client: client, agent: name)
-            if json {
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                enc.dateEncodingStrategy = .iso8601
-                print(String(decoding: try enc.encode(inv), as: UTF8.self))
-                return
-            }
-            func line(_ k: String, _ v: String?) { if let v { print("\(k.padding(toLength: 13, withPad: " ", startingAt: 0)) \(v)") } }
-            line("family", inv.family)
-            line("vendor", inv.vendor)
-            line("sysName", inv.sysName)
-            line("sysObjectID", inv.sysObjectID)
-            line("sysDescr", inv.sysDescr?.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " "))
-            line("model", inv.model ?? "-")
-            line("serial", inv.serial ?? "-")
-            line("version", inv.version ?? "-")
-            line("components", String(inv.components.count))
-            line("interfaces", String(inv.interfaces.count))
-            line("ipAddresses", String(inv.ipAddresses.count))
-            line("neighbors", "\(inv.neighbors.count) (mapped to ifIndex: \(inv.neighbors.filter { $0.localIfIndex != nil }.count))")
-            line("forwarding", "\(inv.forwarding.count) (mapped to ifIndex: \(inv.forwarding.filter { $0.ifIndex != nil }.count))")
-            line("arp", String(inv.arp.count))
-            if let r = inv.resources {
-                line("resources", "cpus \(r.cpuCount ?? 0), memory \(r.memoryBytes.map(String.init) ?? "-") B, storage \(r.storage.count)")
-            }
-            if let u = inv.ups { line("ups", "\(u.batteryStatus ?? "-"), charge \(u.estimatedChargePercent.map(String.init) ?? "-")%, output \(u.outputSource ?? "-")") }
-            if let p = inv.printer { line("printer", "\(p.status ?? "-"), pages \(p.lifetimeCount.map(String.init) ?? "-"), supplies \(p.supplies.count)") }
-            for w in inv.warnings { print("warning: \(w)") }
+            print(json ? try InventoryRendering.json(inv) : InventoryRendering.text(inv))
         }
     }
 }

@@ -3,6 +3,9 @@ import ArgumentParser
 extension Pantau {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let subcommandList: [any ParsableCommand.Type] = [
+        Pantau.Poll.self,
+        Pantau.Collect.self,
+        Pantau.Inventory.self,
         Pantau.Probes.self,
     ]
 }

@@ -8,15 +8,8 @@ import Testing
 /// Every recording in the shared corpus, run through the shipped probes and compared with
 /// LibreNMS's own reading of the same walk.
 @Suite struct CorpusTests {
-    /// Deliberate disagreements with LibreNMS, per recording: field → reason.
-    static let waivers: [String: [String: String]] = [
-        "linux_icecast": [
-            "model": "LibreNMS invents \"Generic x86 64-bit\" from the kernel architecture; Pantau reports no model for a generic Linux host",
-        ],
-        "vrp_5720": [
-            "version": "LibreNMS appends a licence flag (\"[unlocked]\") from another OID; Pantau reports the VRP version and release only",
-        ],
-    ]
+    /// Deliberate disagreements with LibreNMS, per recording (shared with the CLI tests).
+    static let waivers = CorpusWaivers.all
 
     @Test func corpusIsPresent() {
         #expect(Paths.recordings.count >= 16, "expected the shared SNMP corpus at \(Paths.snmpCorpus)")

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Collection
+import Foundation
+import InventoryModel
+import InventoryStore
+import Logging
+import NetSNMP
+import Probes
+import SNMPCore
+
+extension Pantau {
+    /// `pantau collect --once --config FILE`.
+    struct Collect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Poll every target in a configuration file into the store.",
+            discussion: """
+                Polls all targets concurrently (the config's `concurrency`, default 64), writes each \
+                device's inventory and what changed since the last poll to the SQLite store, and prints \
+                one line per device. A device that fails is reported and recorded; the others are still \
+                polled, and nothing already stored about it is lost.
+
+                Only --once exists today; the long-running collector arrives with uptime and bandwidth \
+                monitoring.
+
+                Exit status: 0 when every device answered, 3 when some failed, 1 when the configuration \
+                or store could not be used (nothing is polled then).
+                """
+        )
+
+        @Flag(help: "Poll every target once, then exit.")
+        var once = false
+
+        @Option(help: ArgumentHelp("Configuration file (see config/pantau.example.yaml).", valueName: "file"))
+        var config: String
+
+        @Option(name: .customLong("store"), help: ArgumentHelp("SQLite store (overrides the config's store:).", valueName: "path"))
+        var storePath: String?
+
+        @Flag(help: "No progress line, only the per-device lines.")
+        var quiet = false
+
+        func validate() throws {
+            if !once { throw ValidationError("only `collect --once` exists so far; add --once") }
+        }
+
+        func run() async throws {
+            let cfg = try PantauConfig.load(path: config)
+            let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
+            let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
+            let store = try PantauStore(path: path)
+            let logger = Logger(label: "pantau.collect")
+            let collector = Collector(runner: ProbeRunner(catalog: catalog), concurrency: cfg.concurrency, logger: logger) {
+                (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
+                try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
+            }
+            let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+            let width = cfg.targets.map(\.name.count).max() ?? 10
+            let started = Date()
+            let outcomes = await collector.pollAll(cfg.targets) { outcome, done, total in
+                progress.clear()
+                print(CollectReport.line(outcome, width: width))
+                progress.show("[\(done)/\(total)] polled")
+            }
+            progress.clear()
+            var failed = 0
+            for o in outcomes {
+                do { try store.record(o) } catch {
+                    failed += 1
+                    FileHandle.standardError.write(Data("\(o.name): storing the poll: \(error)\n".utf8))
+                }
+                if case .failure = o.result { failed += 1 }
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            print(String(format: "collected %d device%@ in %.1f s: %d ok, %d failed; store %@",
+                         outcomes.count, outcomes.count == 1 ? "" : "s", elapsed, outcomes.count - failed, failed, path))
+            if failed > 0 { throw ExitCode(3) }
+        }
+    }
+}
+
+/// The one-line-per-device report of `collect`.
+enum CollectReport {
+    static func line(_ o: PollOutcome, width: Int) -> String {
+        let name = o.name.padding(toLength: max(width, o.name.count), withPad: " ", startingAt: 0)
+        switch o.result {
+        case .success(let inv):
+            let what = [inv.vendor, inv.model, inv.serial.map { "s/n \($0)" }].compactMap { $0 }.joined(separator: " ")
+            let counts = "\(inv.interfaces.count) if, \(inv.neighbors.count) nbr, \(inv.forwarding.count) fdb, \(inv.arp.count) arp"
+            let warn = inv.warnings.isEmpty ? "" : ", \(inv.warnings.count) warning\(inv.warnings.count == 1 ? "" : "s")"
+            return String(format: "ok    %@  %@  %@ (%.2f s%@)", name, what.isEmpty ? (inv.family ?? "-") : what, counts, o.duration, warn)
+        case .failure(let f):
+            return "FAIL  \(name)  \(f)"
+        }
+    }
+}
+
+/// A self-erasing progress line on stderr, only when stderr is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    private let lock = NSLock()
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ text: String) {
+        guard enabled else { return }
+        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8)) }
+    }
+
+    func clear() {
+        guard enabled else { return }
+        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

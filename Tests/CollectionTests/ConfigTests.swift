@@ -1,0 +1,72 @@
+import Collection
+import Foundation
+import InventoryTesting
+import SNMPCore
+import Testing
+import YAMLSupport
+
+@Suite struct ConfigTests {
+    @Test func exampleConfigurationLoads() throws {
+        let env = ["PANTAU_V3_AUTH": "auth-secret-1", "PANTAU_V3_PRIV": "priv-secret-1", "PANTAU_PRINTER_COMMUNITY": "printers"]
+        let dir = try Lab.temporaryDirectory("cfg")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The example points community_file at /etc; load a copy that points at a temp file.
+        let text = try String(contentsOfFile: Lab.repo + "/config/pantau.example.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "/etc/pantau/secrets/legacy-community", with: dir + "/community")
+        try "legacy-secret\n".write(toFile: dir + "/community", atomically: true, encoding: .utf8)
+        try text.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        let cfg = try PantauConfig.load(path: dir + "/pantau.yaml", environment: env)
+        #expect(cfg.targets.map(\.name) == ["core-router", "bappeda-sw1", "bappeda-printer"])
+        #expect(cfg.targets[1].options.timeout == 5 && cfg.targets[1].options.retries == 3)
+        #expect(cfg.targets[1].agent.description == "udp:10.20.1.2:161")
+        #expect(cfg.targets[2].credentials.version == .v1)
+        guard case .usm(let usm) = cfg.targets[0].credentials else { Issue.record("expected v3"); return }
+        #expect(usm.authProtocol == .sha256 && usm.privProtocol == .aes && usm.authPassword?.revealed == "auth-secret-1")
+        guard case .community(_, let c) = cfg.targets[1].credentials else { Issue.record("expected community"); return }
+        #expect(c.revealed == "legacy-secret")
+    }
+
+    @Test func labConfigurationLoads() throws {
+        let cfg = try PantauConfig.load(path: Lab.repo + "/config/lab.yaml")
+        #expect(cfg.targets.count == Lab.recordings.count + 1)
+        #expect(Set(cfg.targets.map(\.name)).isSuperset(of: Lab.recordings))
+    }
+
+    @Test func everyProblemIsReportedWithFileLineAndColumn() throws {
+        let dir = try Lab.temporaryDirectory("cfg")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/bad.yaml"
+        try """
+            concurency: 4
+            defaults:
+              timeout: -1
+            credentials:
+              a:
+                version: v3
+                user: noc
+                auth_password_env: NOT_SET_ANYWHERE
+              b:
+                version: v2c
+            targets:
+              - name: x
+                agent: "udp:host:99999"
+                credentials: a
+              - name: y
+                agent: 10.0.0.2
+                credentials: missing
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try PantauConfig.load(path: path, environment: [:])
+            Issue.record("expected errors")
+        } catch {
+            let lines = error.issues.map(\.description)
+            #expect(lines.contains { $0.hasPrefix("\(path):1:1: concurency: unknown key \"concurency\" (did you mean \"concurrency\"?)") })
+            #expect(lines.contains { $0.hasPrefix("\(path):3:12: defaults.timeout: timeout must be between") })
+            #expect(lines.contains { $0.hasPrefix("\(path):8:24: credentials.a.auth_password_env: environment variable NOT_SET_ANYWHERE is not set") })
+            #expect(lines.contains { $0.hasPrefix("\(path):10:5: credentials.b: a v1/v2c credential set needs community") })
+            #expect(lines.contains { $0.contains("targets[0].agent: \"udp:host:99999\" is not") })
+            #expect(lines.contains { $0.contains("targets[1].credentials: no credential set named \"missing\"") })
+            #expect(!lines.joined().contains("secret"))
+        }
+    }
+}
