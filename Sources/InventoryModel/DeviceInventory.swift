@@ -57,6 +57,41 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
         warnings = []
     }
 
+    enum CodingKeys: String, CodingKey {
+        case agent, polledAt, sysName, sysDescr, sysObjectID, sysContact, sysLocation, sysUpTime
+        case vendor, family, model, serial, version
+        case components, interfaces, ipAddresses, neighbors, forwarding, arp, resources, ups, printer, warnings
+    }
+
+    /// Identity and classification keys are always present (`null` when unknown), so
+    /// consumers of the public JSON never have to guess whether a key was dropped.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(agent, forKey: .agent)
+        try c.encode(polledAt, forKey: .polledAt)
+        try c.encode(sysName, forKey: .sysName)
+        try c.encode(sysDescr, forKey: .sysDescr)
+        try c.encode(sysObjectID, forKey: .sysObjectID)
+        try c.encode(sysContact, forKey: .sysContact)
+        try c.encode(sysLocation, forKey: .sysLocation)
+        try c.encode(sysUpTime, forKey: .sysUpTime)
+        try c.encode(vendor, forKey: .vendor)
+        try c.encode(family, forKey: .family)
+        try c.encode(model, forKey: .model)
+        try c.encode(serial, forKey: .serial)
+        try c.encode(version, forKey: .version)
+        try c.encode(components, forKey: .components)
+        try c.encode(interfaces, forKey: .interfaces)
+        try c.encode(ipAddresses, forKey: .ipAddresses)
+        try c.encode(neighbors, forKey: .neighbors)
+        try c.encode(forwarding, forKey: .forwarding)
+        try c.encode(arp, forKey: .arp)
+        try c.encodeIfPresent(resources, forKey: .resources)
+        try c.encodeIfPresent(ups, forKey: .ups)
+        try c.encodeIfPresent(printer, forKey: .printer)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
     /// A stable identity for history across polls: the chassis serial when known, else
     /// the agent address. (Reconciliation refines identity with MACs later.)
     public var identityKey: String {
@@ -105,6 +140,26 @@ public struct Interface: Codable, Sendable, Equatable {
     public var lastChange: UInt32?
 
     public init(ifIndex: Int) { self.ifIndex = ifIndex }
+
+    enum CodingKeys: String, CodingKey {
+        case ifIndex, ifName, ifDescr, ifAlias, ifType, speed, mac, adminStatus, operStatus, mtu, lastChange
+    }
+
+    /// The documented interface keys are always present (`null` when the agent has no value).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ifIndex, forKey: .ifIndex)
+        try c.encode(ifName, forKey: .ifName)
+        try c.encode(ifDescr, forKey: .ifDescr)
+        try c.encode(ifAlias, forKey: .ifAlias)
+        try c.encode(ifType, forKey: .ifType)
+        try c.encode(speed, forKey: .speed)
+        try c.encode(mac, forKey: .mac)
+        try c.encode(adminStatus, forKey: .adminStatus)
+        try c.encode(operStatus, forKey: .operStatus)
+        try c.encodeIfPresent(mtu, forKey: .mtu)
+        try c.encodeIfPresent(lastChange, forKey: .lastChange)
+    }
 }
 
 /// An address configured on the device (IP-MIB ipAddrTable / ipAddressTable).
