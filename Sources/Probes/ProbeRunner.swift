@@ -265,7 +265,8 @@ struct Run {
         }
         if let s = spec.scale {
             guard let base = out.double else { return nil }
-            out = .double(base * s)
+            // Round away binary noise from decimal scales (17 × 0.1 = 1.7000000000000002).
+            out = .double((base * s * 1e6).rounded() / 1e6)
         }
         if let attrs = spec.interface {
             guard let ifIndex = matchInterface(out, attrs) else { return nil }
