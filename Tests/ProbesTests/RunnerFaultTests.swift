@@ -142,3 +142,47 @@ import Testing
         #expect(a.neighbors.allSatisfy { $0.localIfIndex != nil })
     }
 }
+
+/// Family options change how the agent is asked, not what the inventory means.
+@Suite struct FamilyOptionTests {
+    final class Recorder: SNMPClient, @unchecked Sendable {
+        let base: RecordingSNMPClient
+        var bulk = 0, next = 0, walkedIfX = false
+        init(_ base: RecordingSNMPClient) { self.base = base }
+        var agentDescription: String { base.agentDescription }
+        var version: SNMPVersion { base.version }
+        var options: SNMPOptions { base.options }
+        func note(_ oids: [OID]) { if oids.contains(where: { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1") }) { walkedIfX = true } }
+        func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.get(oids) }
+        func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+            next += 1
+            note(oids)
+            return try await base.getNext(oids)
+        }
+        func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+            bulk += 1
+            note(oids)
+            return try await base.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions)
+        }
+        func close() async {}
+    }
+
+    @Test func bulkOffAndExcludedTable() async throws {
+        let cat = try ProbeCatalog.load(directory: "\(Paths.fixtures)/quirks")
+        let rec = try SNMPRecording(contentsOf: "\(Paths.snmpCorpus)/routeros.snmprec")
+        let client = Recorder(RecordingSNMPClient(recording: rec))
+        let inv = try await ProbeRunner(catalog: cat).inventory(client: client, agent: "x")
+        #expect(inv.family == "old-agent")
+        #expect(client.bulk == 0 && client.next > 12)
+        #expect(!client.walkedIfX)
+        #expect(inv.interfaces.count == 12 && inv.interfaces.allSatisfy { $0.ifName == nil && $0.ifDescr != nil })
+
+        // The same device under the generic family: GETBULK, ifXTable read.
+        let other = Recorder(RecordingSNMPClient(recording: SNMPRecording(bindings: rec.bindings.filter {
+            $0.oid != "1.3.6.1.2.1.1.2.0"
+        })))
+        let inv2 = try await ProbeRunner(catalog: cat).inventory(client: other, agent: "x")
+        #expect(inv2.family == "generic" && other.bulk > 0 && other.next == 0 && other.walkedIfX)
+        #expect(inv2.interfaces.allSatisfy { $0.ifName != nil })
+    }
+}
