@@ -111,7 +111,7 @@ struct Run {
             do {
                 scalarValues.merge(try await getScalars(client: client, oids: gets)) { a, _ in a }
             } catch {
-                inventory.warnings.append("scalars: \(error.cause)")
+                inventory.warnings.append("scalars (\(gets.count) objects from \(gets[0])): \(error.cause)")
             }
         }
 
@@ -145,6 +145,7 @@ struct Run {
         for t in walked where t.section != nil && t.section != "interfaces" { assembleTable(t) }
         buildSections()
         applyFacts(family)
+        inventory.polledAt = Date()
     }
 
     func collectWalks(_ spec: ValueSpec, into out: inout [OID]) {
