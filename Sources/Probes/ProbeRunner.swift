@@ -132,10 +132,22 @@ struct Run {
 
         // 4. Tables, in module order; `only-if-empty` tables after the table they stand in for.
         let walked = tables.filter { !$0.isScalar }
-        for t in walked where t.onlyIfEmpty == nil { await walk(t, client: client) }
-        for t in walked where t.onlyIfEmpty != nil {
+        // An agent that stopped answering would cost a full timeout per table: after two
+        // tables in a row time out without a single row, the rest are skipped.
+        let ordered = walked.filter { $0.onlyIfEmpty == nil } + walked.filter { $0.onlyIfEmpty != nil }
+        var silentTimeouts = 0
+        var skipped: [String] = []
+        for t in ordered {
             if let other = t.onlyIfEmpty, let r = rows[other], !r.isEmpty { continue }
-            await walk(t, client: client)
+            if silentTimeouts >= 2 {
+                skipped.append(t.name)
+                continue
+            }
+            let timedOutEmpty = await walk(t, client: client)
+            silentTimeouts = timedOutEmpty ? silentTimeouts + 1 : 0
+        }
+        if !skipped.isEmpty {
+            inventory.warnings.append("skipped \(skipped.count) tables after repeated timeouts: \(skipped.joined(separator: ", "))")
         }
 
         // 5. Assemble: interfaces first (other sections map names to ifIndex through them).
@@ -185,12 +197,16 @@ struct Run {
         return out
     }
 
-    mutating func walk(_ table: TableSpec, client: any SNMPClient) async {
+    /// Walks one table into `rows`. Returns true when it timed out before any row arrived.
+    @discardableResult
+    mutating func walk(_ table: TableSpec, client: any SNMPClient) async -> Bool {
         let roots = table.columns.map(\.oid)
         var results: [[VarBind]]
+        var silent = false
         do {
             results = try await client.walkColumns(roots)
         } catch {
+            silent = error.code == .timeout && error.partial.isEmpty
             // Keep what arrived before the failure, sorted back into columns.
             results = roots.map { root in error.partial.filter { $0.oid.isDescendant(of: root) } }
             let rowCount = Set(zip(roots, results).flatMap { root, vbs in vbs.compactMap { $0.oid.suffix(after: root) } }).count
@@ -210,6 +226,7 @@ struct Run {
             }
         }
         rows[table.name] = byIndex.values.sorted { $0.index.lexicographicallyPrecedes($1.index) }
+        return silent
     }
 
     // MARK: Evaluation

@@ -121,6 +121,31 @@ import Testing
         func close() async {}
     }
 
+    /// Answers the identity GETs, then nothing.
+    struct DiesAfterIdentity: SNMPClient {
+        let base: RecordingSNMPClient
+        var agentDescription: String { base.agentDescription }
+        var version: SNMPVersion { base.version }
+        var options: SNMPOptions { base.options }
+        func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.get(oids) }
+        func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+            throw SNMPError(.timeout, agent: agentDescription, action: "walking \(oids[0])")
+        }
+        func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+            try await getNext(oids)
+        }
+        func close() async {}
+    }
+
+    @Test func agentThatStopsAnsweringIsNotWalkedTableByTable() async throws {
+        let client = DiesAfterIdentity(base: RecordingSNMPClient(recording: try Self.recording("routeros")))
+        let inv = try await ProbeRunner(catalog: try catalog()).inventory(client: client, agent: "x")
+        #expect(inv.sysDescr == "router" && inv.serial == "71B1060EE89D")  // GETs still answered
+        #expect(inv.interfaces.isEmpty)
+        #expect(inv.warnings.filter { $0.hasPrefix("table ") }.count == 2)
+        #expect(inv.warnings.last?.hasPrefix("skipped ") == true)
+    }
+
     @Test func unreachableAgentIsTheDevicesFailure() async throws {
         let runner = ProbeRunner(catalog: try catalog())
         await #expect(throws: SNMPError.self) { _ = try await runner.inventory(client: Silent(), agent: "udp:192.0.2.9:161") }
