@@ -49,6 +49,19 @@ struct RecordSet {
     }
 }
 
+/// Lookup indexes of one run. A class so that the pure evaluation functions can fill it;
+/// a run is used by one task only.
+final class LookupCache: @unchecked Sendable {
+    private var maps: [String: [String: Row]] = [:]
+
+    func map(_ key: String, build: () -> [String: Row]) -> [String: Row] {
+        if let m = maps[key] { return m }
+        let m = build()
+        maps[key] = m
+        return m
+    }
+}
+
 /// Forwards to a client with the family's option overrides (bulk off, max-repetitions).
 struct OptionsOverride: SNMPClient {
     let base: any SNMPClient
@@ -73,7 +86,8 @@ struct Run {
     var walkedColumns: [OID: [VarBind]] = [:]
     var sections: [String: RecordSet] = [:]
     var interfaces: [Interface] = []
-    var lookupCache: [String: [String: Row]] = [:]
+    /// Lookup indexes, built once per (table, by) on first use.
+    let lookupCache = LookupCache()
 
     init(catalog: ProbeCatalog, agent: String) {
         self.catalog = catalog
@@ -297,18 +311,23 @@ struct Run {
 
     func lookup(_ l: Lookup, key: SNMPValue) -> SNMPValue? {
         guard let k = Convert.key(key), let table = rows[l.table] else { return nil }
-        let match: Row?
-        switch l.by {
-        case nil, .wholeIndex?:
-            match = table.first { OID($0.index).description == k }
-        case .index(let p)?:
-            match = table.first { $0.parts[p].flatMap(Convert.key) == k }
-        case .column(let c)?:
-            match = table.first { $0.columns[c].flatMap(Convert.key) == k }
-        case .fact?:
-            match = nil
+        let cacheKey = "\(l.table)\u{1}\(l.by?.description ?? "index")"
+        let map = lookupCache.map(cacheKey) {
+            var out: [String: Row] = [:]
+            for row in table {
+                let rowKey: String?
+                switch l.by {
+                case nil, .wholeIndex?: rowKey = OID(row.index).description
+                case .index(let p)?: rowKey = row.parts[p].flatMap(Convert.key)
+                case .column(let c)?: rowKey = row.columns[c].flatMap(Convert.key)
+                case .fact?: rowKey = nil
+                }
+                // The first row wins, as a walk would meet it first.
+                if let rowKey, out[rowKey] == nil { out[rowKey] = row }
+            }
+            return out
         }
-        guard let row = match else { return nil }
+        guard let row = map[k] else { return nil }
         switch l.take {
         case .column(let c): return row.columns[c]
         case .index(let p): return row.parts[p]
