@@ -59,6 +59,8 @@ public enum Conversion: String, Sendable, CaseIterable {
     case `enum`
     /// BITS: each set bit (bit 0 = most significant bit of the first byte) named from an enum table.
     case bits
+    /// TimeTicks: hundredths of a second, as an unsigned number.
+    case timeticks
     /// OBJECT IDENTIFIER as dotted decimal.
     case oid
     /// TruthValue: 1 = true, 2 = false.

@@ -49,6 +49,19 @@ struct RecordSet {
     }
 }
 
+/// Lookup indexes of one run. A class so that the pure evaluation functions can fill it;
+/// a run is used by one task only.
+final class LookupCache: @unchecked Sendable {
+    private var maps: [String: [String: Row]] = [:]
+
+    func map(_ key: String, build: () -> [String: Row]) -> [String: Row] {
+        if let m = maps[key] { return m }
+        let m = build()
+        maps[key] = m
+        return m
+    }
+}
+
 /// Forwards to a client with the family's option overrides (bulk off, max-repetitions).
 struct OptionsOverride: SNMPClient {
     let base: any SNMPClient
@@ -73,7 +86,8 @@ struct Run {
     var walkedColumns: [OID: [VarBind]] = [:]
     var sections: [String: RecordSet] = [:]
     var interfaces: [Interface] = []
-    var lookupCache: [String: [String: Row]] = [:]
+    /// Lookup indexes, built once per (table, by) on first use.
+    let lookupCache = LookupCache()
 
     init(catalog: ProbeCatalog, agent: String) {
         self.catalog = catalog
@@ -111,7 +125,7 @@ struct Run {
             do {
                 scalarValues.merge(try await getScalars(client: client, oids: gets)) { a, _ in a }
             } catch {
-                inventory.warnings.append("scalars: \(error.cause)")
+                inventory.warnings.append("scalars (\(gets.count) objects from \(gets[0])): \(error.cause)")
             }
         }
 
@@ -132,10 +146,22 @@ struct Run {
 
         // 4. Tables, in module order; `only-if-empty` tables after the table they stand in for.
         let walked = tables.filter { !$0.isScalar }
-        for t in walked where t.onlyIfEmpty == nil { await walk(t, client: client) }
-        for t in walked where t.onlyIfEmpty != nil {
+        // An agent that stopped answering would cost a full timeout per table: after two
+        // tables in a row time out without a single row, the rest are skipped.
+        let ordered = walked.filter { $0.onlyIfEmpty == nil } + walked.filter { $0.onlyIfEmpty != nil }
+        var silentTimeouts = 0
+        var skipped: [String] = []
+        for t in ordered {
             if let other = t.onlyIfEmpty, let r = rows[other], !r.isEmpty { continue }
-            await walk(t, client: client)
+            if silentTimeouts >= 2 {
+                skipped.append(t.name)
+                continue
+            }
+            let timedOutEmpty = await walk(t, client: client)
+            silentTimeouts = timedOutEmpty ? silentTimeouts + 1 : 0
+        }
+        if !skipped.isEmpty {
+            inventory.warnings.append("skipped \(skipped.count) tables after repeated timeouts: \(skipped.joined(separator: ", "))")
         }
 
         // 5. Assemble: interfaces first (other sections map names to ifIndex through them).
@@ -145,6 +171,7 @@ struct Run {
         for t in walked where t.section != nil && t.section != "interfaces" { assembleTable(t) }
         buildSections()
         applyFacts(family)
+        inventory.polledAt = Date()
     }
 
     func collectWalks(_ spec: ValueSpec, into out: inout [OID]) {
@@ -184,12 +211,16 @@ struct Run {
         return out
     }
 
-    mutating func walk(_ table: TableSpec, client: any SNMPClient) async {
+    /// Walks one table into `rows`. Returns true when it timed out before any row arrived.
+    @discardableResult
+    mutating func walk(_ table: TableSpec, client: any SNMPClient) async -> Bool {
         let roots = table.columns.map(\.oid)
         var results: [[VarBind]]
+        var silent = false
         do {
             results = try await client.walkColumns(roots)
         } catch {
+            silent = error.code == .timeout && error.partial.isEmpty
             // Keep what arrived before the failure, sorted back into columns.
             results = roots.map { root in error.partial.filter { $0.oid.isDescendant(of: root) } }
             let rowCount = Set(zip(roots, results).flatMap { root, vbs in vbs.compactMap { $0.oid.suffix(after: root) } }).count
@@ -209,6 +240,7 @@ struct Run {
             }
         }
         rows[table.name] = byIndex.values.sorted { $0.index.lexicographicallyPrecedes($1.index) }
+        return silent
     }
 
     // MARK: Evaluation
@@ -265,7 +297,8 @@ struct Run {
         }
         if let s = spec.scale {
             guard let base = out.double else { return nil }
-            out = .double(base * s)
+            // Round away binary noise from decimal scales (17 × 0.1 = 1.7000000000000002).
+            out = .double((base * s * 1e6).rounded() / 1e6)
         }
         if let attrs = spec.interface {
             guard let ifIndex = matchInterface(out, attrs) else { return nil }
@@ -278,18 +311,23 @@ struct Run {
 
     func lookup(_ l: Lookup, key: SNMPValue) -> SNMPValue? {
         guard let k = Convert.key(key), let table = rows[l.table] else { return nil }
-        let match: Row?
-        switch l.by {
-        case nil, .wholeIndex?:
-            match = table.first { OID($0.index).description == k }
-        case .index(let p)?:
-            match = table.first { $0.parts[p].flatMap(Convert.key) == k }
-        case .column(let c)?:
-            match = table.first { $0.columns[c].flatMap(Convert.key) == k }
-        case .fact?:
-            match = nil
+        let cacheKey = "\(l.table)\u{1}\(l.by?.description ?? "index")"
+        let map = lookupCache.map(cacheKey) {
+            var out: [String: Row] = [:]
+            for row in table {
+                let rowKey: String?
+                switch l.by {
+                case nil, .wholeIndex?: rowKey = OID(row.index).description
+                case .index(let p)?: rowKey = row.parts[p].flatMap(Convert.key)
+                case .column(let c)?: rowKey = row.columns[c].flatMap(Convert.key)
+                case .fact?: rowKey = nil
+                }
+                // The first row wins, as a walk would meet it first.
+                if let rowKey, out[rowKey] == nil { out[rowKey] = row }
+            }
+            return out
         }
-        guard let row = match else { return nil }
+        guard let row = map[k] else { return nil }
         switch l.take {
         case .column(let c): return row.columns[c]
         case .index(let p): return row.parts[p]

@@ -114,7 +114,7 @@ enum Convert {
         case .int:
             if let i = v.int64 { return .int(i) }
             return text(v).flatMap { Int64($0) }.map { .int($0) }
-        case .uint:
+        case .uint, .timeticks:
             if let u = v.uint64 { return .uint(u) }
             return text(v).flatMap { UInt64($0) }.map { .uint($0) }
         case .oid:

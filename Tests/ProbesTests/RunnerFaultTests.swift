@@ -121,6 +121,31 @@ import Testing
         func close() async {}
     }
 
+    /// Answers the identity GETs, then nothing.
+    struct DiesAfterIdentity: SNMPClient {
+        let base: RecordingSNMPClient
+        var agentDescription: String { base.agentDescription }
+        var version: SNMPVersion { base.version }
+        var options: SNMPOptions { base.options }
+        func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.get(oids) }
+        func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+            throw SNMPError(.timeout, agent: agentDescription, action: "walking \(oids[0])")
+        }
+        func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+            try await getNext(oids)
+        }
+        func close() async {}
+    }
+
+    @Test func agentThatStopsAnsweringIsNotWalkedTableByTable() async throws {
+        let client = DiesAfterIdentity(base: RecordingSNMPClient(recording: try Self.recording("routeros")))
+        let inv = try await ProbeRunner(catalog: try catalog()).inventory(client: client, agent: "x")
+        #expect(inv.sysDescr == "router" && inv.serial == "71B1060EE89D")  // GETs still answered
+        #expect(inv.interfaces.isEmpty)
+        #expect(inv.warnings.filter { $0.hasPrefix("table ") }.count == 2)
+        #expect(inv.warnings.last?.hasPrefix("skipped ") == true)
+    }
+
     @Test func unreachableAgentIsTheDevicesFailure() async throws {
         let runner = ProbeRunner(catalog: try catalog())
         await #expect(throws: SNMPError.self) { _ = try await runner.inventory(client: Silent(), agent: "udp:192.0.2.9:161") }
@@ -140,5 +165,49 @@ import Testing
         #expect(a == b)
         #expect(a.interfaces.map(\.ifIndex) == a.interfaces.map(\.ifIndex).sorted())
         #expect(a.neighbors.allSatisfy { $0.localIfIndex != nil })
+    }
+}
+
+/// Family options change how the agent is asked, not what the inventory means.
+@Suite struct FamilyOptionTests {
+    final class Recorder: SNMPClient, @unchecked Sendable {
+        let base: RecordingSNMPClient
+        var bulk = 0, next = 0, walkedIfX = false
+        init(_ base: RecordingSNMPClient) { self.base = base }
+        var agentDescription: String { base.agentDescription }
+        var version: SNMPVersion { base.version }
+        var options: SNMPOptions { base.options }
+        func note(_ oids: [OID]) { if oids.contains(where: { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1") }) { walkedIfX = true } }
+        func get(_ oids: [OID]) async throws(SNMPError) -> [VarBind] { try await base.get(oids) }
+        func getNext(_ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+            next += 1
+            note(oids)
+            return try await base.getNext(oids)
+        }
+        func getBulk(_ oids: [OID], nonRepeaters: Int, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+            bulk += 1
+            note(oids)
+            return try await base.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions)
+        }
+        func close() async {}
+    }
+
+    @Test func bulkOffAndExcludedTable() async throws {
+        let cat = try ProbeCatalog.load(directory: "\(Paths.fixtures)/quirks")
+        let rec = try SNMPRecording(contentsOf: "\(Paths.snmpCorpus)/routeros.snmprec")
+        let client = Recorder(RecordingSNMPClient(recording: rec))
+        let inv = try await ProbeRunner(catalog: cat).inventory(client: client, agent: "x")
+        #expect(inv.family == "old-agent")
+        #expect(client.bulk == 0 && client.next > 12)
+        #expect(!client.walkedIfX)
+        #expect(inv.interfaces.count == 12 && inv.interfaces.allSatisfy { $0.ifName == nil && $0.ifDescr != nil })
+
+        // The same device under the generic family: GETBULK, ifXTable read.
+        let other = Recorder(RecordingSNMPClient(recording: SNMPRecording(bindings: rec.bindings.filter {
+            $0.oid != "1.3.6.1.2.1.1.2.0"
+        })))
+        let inv2 = try await ProbeRunner(catalog: cat).inventory(client: other, agent: "x")
+        #expect(inv2.family == "generic" && other.bulk > 0 && other.next == 0 && other.walkedIfX)
+        #expect(inv2.interfaces.allSatisfy { $0.ifName != nil })
     }
 }
