@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Pantau's main job on the bundled lab: installs what is missing, builds pantau, starts the
+# lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
+# lab device into a SQLite store, and prints what it found.
+#
+#   scripts/demo.sh              run it; the lab is stopped afterwards
+#   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KEEP=0
+[ "${1:-}" = "--keep-lab" ] && KEEP=1
+
+scripts/setup.sh
+echo "demo: building pantau (first build fetches and compiles dependencies: a few minutes)"
+swift build --product pantau 2>&1 | grep -E "error|warning: unre|Compiling pantau|Build complete" || true
+swift build --product pantau >/dev/null
+PANTAU=.build/debug/pantau
+STORE=var/lab.sqlite
+
+scripts/lab.sh start
+[ "$KEEP" = 1 ] || trap 'scripts/lab.sh stop >/dev/null' EXIT
+
+echo
+echo "== pantau collect --once --config config/lab.yaml --store $STORE"
+set +e
+"$PANTAU" collect --once --config config/lab.yaml --store "$STORE"
+rc=$?
+set -e
+echo
+echo "== pantau inventory list --store $STORE"
+"$PANTAU" inventory list --store "$STORE"
+echo
+echo "== pantau inventory show routeros_crs317 --store $STORE   (one device in detail)"
+"$PANTAU" inventory show routeros_crs317 --store "$STORE" | head -40
+if [ "$KEEP" = 1 ]; then
+  echo
+  echo "The lab is still running (scripts/lab.sh stop to end it). Try:"
+  echo "  $PANTAU poll udp:127.0.0.1:11161 --community junos_rpm"
+  echo "  $PANTAU inventory show vrp_5720 --store $STORE --history"
+fi
+exit $rc
