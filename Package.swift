@@ -89,6 +89,7 @@ let package = Package(
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collection",
                 "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -124,6 +125,7 @@ let package = Package(
             dependencies: [
                 "SubmissionService", "Governance", "InventoryStore", "InventoryTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["InventoryTesting"]),

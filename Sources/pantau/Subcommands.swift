@@ -3,5 +3,10 @@ import ArgumentParser
 extension Pantau {
     /// Every subcommand, in the order `--help` lists them. Each lives in its own file.
     static let subcommandList: [any ParsableCommand.Type] = [
+        Profile.self,
+        Registry.self,
+        DiagramCmd.self,
+        Token.self,
+        Serve.self,
     ]
 }

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Collection
+import Foundation
+import Governance
+import Hummingbird
+import InventoryStore
+import SubmissionService
+
+extension Pantau {
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Run the HTTP service where PD staff submit diagrams and check their status.",
+            discussion: """
+                Binds 127.0.0.1:8780 by default. Every request needs a bearer token from \
+                pantau token create. Routes: GET /api/v1/status, POST /api/v1/pds/PD/validate, \
+                POST /api/v1/pds/PD/diagrams?by=NAME, GET /api/v1/pds/PD/diagrams[/V], \
+                GET /api/v1/pds/PD/diff?from=V1&to=V2.
+
+                  curl -H "Authorization: Bearer $TOKEN" --data-binary @bappeda.drawio \\
+                       "http://127.0.0.1:8780/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda.drawio"
+                """
+        )
+        @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file with a governance: section.", valueName: "file")) var config: String?
+        @Option(help: "Address to bind.") var bind: String?
+        @Option(help: "TCP port.") var port: Int?
+        @Option(name: .customLong("upload-limit"), help: "Largest upload in bytes.") var uploadLimit: Int?
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            var settings = SubmissionServiceSettings()
+            if let config, let g = try PantauConfig.load(path: config).governance {
+                settings = SubmissionServiceSettings(host: g.httpBind, port: g.httpPort, uploadLimit: g.uploadLimitBytes)
+            }
+            if let bind { settings.host = bind }
+            if let port { settings.port = port }
+            if let uploadLimit { settings.uploadLimit = uploadLimit }
+            let s = try PantauStoreOpen.open(store.storePath)
+            guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
+            let app = SubmissionService.makeApplication(store: s, settings: settings)
+            print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
+            // The CLI's root runs commands synchronously; run the server on the concurrency
+            // pool and block this thread until it stops (SIGINT/SIGTERM shut it down cleanly).
+            let done = DispatchSemaphore(value: 0)
+            let failure = FailureBox()
+            Task {
+                do { try await app.runService() } catch { failure.set("\(error)") }
+                done.signal()
+            }
+            done.wait()
+            if let message = failure.get() { throw CLIError("submission service stopped: \(message)") }
+        }
+    }
+}
+
+
+/// Carries an error message out of the server task.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: String?
+    func set(_ m: String) { lock.lock(); message = m; lock.unlock() }
+    func get() -> String? { lock.lock(); defer { lock.unlock() }; return message }
+}
