@@ -119,7 +119,10 @@ let package = Package(
             name: "PacketCaptureTests",
             dependencies: ["PacketCapture", "PacketDecoding", "Collection", "InventoryStore", "InventoryTesting"]
         ),
-        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "InventoryTesting"]),
+        .testTarget(
+            name: "GovernanceTests",
+            dependencies: ["Governance", "InventoryModel", "InventoryStore", "Compression", "YAMLSupport", "InventoryTesting"]
+        ),
         .testTarget(
             name: "SubmissionServiceTests",
             dependencies: [

@@ -134,7 +134,11 @@ public enum DrawIO {
         let allowedDeviceKeys: Set<String> = [
             "role", "name", "vendor", "model", "serial", "ip", "mac", "location", "snmp", "acquired", "asset_source",
             "register_number", "boundary", "wan_port", "upstream", "wan_address", "bandwidth_mbps", "device_id",
+            "uplink", "uplink_port",
         ]
+        // Cables between pages (one page per floor) cannot be drawn as edges; a device's
+        // `uplink` data ("sw-core:2", with its own port in `uplink_port`) declares them.
+        var uplinks: [(Cell, String, String?, String)] = []
         for (pageName, model) in pages {
             let cs = cells(of: model, page: pageName)
             var deviceOfCell: [String: String] = [:]
@@ -160,7 +164,9 @@ public enum DrawIO {
                         add(c, "vlan", "a role=vlan shape needs a numeric vlan data field")
                         continue
                     }
-                    vlans.append(Diagram.VLAN(id: vid, name: c.label.isEmpty ? nil : c.label, subnet: c.data["subnet"],
+                    // "VLAN 30" is the label Pantau writes for an unnamed VLAN.
+                    let named = !c.label.isEmpty && c.label != "VLAN \(vid)"
+                    vlans.append(Diagram.VLAN(id: vid, name: named ? c.label : nil, subnet: c.data["subnet"],
                                               gateway: c.data["gateway"], source: src))
                 case "segment":
                     var vlan: Int?
@@ -206,6 +212,7 @@ public enum DrawIO {
                                                   serial: c.data["serial"], managementIP: c.data["ip"], macs: macs,
                                                   location: c.data["location"], snmp: snmp, asset: asset, source: src))
                     deviceOfCell[c.id] = id
+                    if let up = c.data["uplink"], !up.isEmpty { uplinks.append((c, id, c.data["uplink_port"], up)) }
                     if let b = c.data["boundary"]?.lowercased(), ["yes", "true", "1", "ya"].contains(b) {
                         if let boundary { add(c, "boundary", "a second boundary device; \"\(boundary.router)\" is already marked") }
                         var bw: Double?
@@ -245,6 +252,10 @@ public enum DrawIO {
                                           b: .init(device: b, port: pb.flatMap { $0.isEmpty ? nil : $0 }),
                                           media: media, speedMbps: speed, source: SourceRef(cell: c.id, page: c.page)))
             }
+        }
+        for (c, id, port, up) in uplinks {
+            let far = Diagram.Endpoint(parsing: up)
+            links.append(Diagram.Link(a: .init(device: id, port: port), b: far, source: SourceRef(cell: c.id, page: c.page)))
         }
         guard let pd else {
             issues.append(DiagramIssue(file: file, source: SourceRef(cell: "0"), path: "pd",
