@@ -39,6 +39,30 @@ public enum Basis: Sendable, Hashable, Codable, CustomStringConvertible {
     case perbup(Citation)
     case dinasPolicy
 
+    private enum Keys: String, CodingKey { case kind, citation, text }
+
+    /// JSON: `{"kind": "perbup", "citation": {...}, "text": "Perbup … Pasal 16 ayat (1) (wajib)"}`
+    /// or `{"kind": "dinas_policy", "text": "Kebijakan Dinas – tidak diatur dalam Perbup"}`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .perbup(let citation):
+            try c.encode("perbup", forKey: .kind)
+            try c.encode(citation, forKey: .citation)
+        case .dinasPolicy:
+            try c.encode("dinas_policy", forKey: .kind)
+        }
+        try c.encode(description, forKey: .text)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "perbup": self = .perbup(try c.decode(Citation.self, forKey: .citation))
+        default: self = .dinasPolicy
+        }
+    }
+
     /// The label shown instead of a citation for a check with no provision.
     public static let policyLabel = "Kebijakan Dinas – tidak diatur dalam Perbup"
 

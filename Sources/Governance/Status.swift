@@ -65,6 +65,21 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// Encoded as its text, `2024-01-11`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let d = LocalDate(text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(text) is not a date YYYY-MM-DD")
+        }
+        self = d
+    }
 }
 
 /// Where a PD stands with its yearly LAN diagram duty under the active profile.
