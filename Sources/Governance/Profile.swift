@@ -102,6 +102,16 @@ public struct ChangeReportCheck: Sendable, Hashable, Codable {
     public var basis: Basis
 }
 
+extension ChangeReportCheck {
+    /// When a change-report duty opened at `openedAt` falls due: the installation's
+    /// `change_report_deadline_days` if set, else the profile's `deadline_days`, else none
+    /// (Perbup 52/2021 Pasal 16 ayat (2) sets no deadline).
+    public func deadline(openedAt: Date, overrideDays: Int? = nil) -> Date? {
+        guard enabled, let days = overrideDays ?? deadlineDays else { return nil }
+        return openedAt.addingTimeInterval(Double(days) * 86400)
+    }
+}
+
 /// Audit TIK interval (regulations.md §2.12); nil when the Perbup has no audit chapter.
 public struct AuditCheck: Sendable, Hashable, Codable {
     public var enabled: Bool

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
 
 extension Pantau {

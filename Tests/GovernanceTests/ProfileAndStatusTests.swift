@@ -111,3 +111,15 @@ struct ProfileAndStatusTests {
         #expect(rows[1].duty.state == .neverSubmitted)
     }
 }
+
+@Suite("Change-report deadline")
+struct ChangeReportDeadlineTests {
+    @Test func noDeadlineUnlessConfigured() throws {
+        let c = try profile("manggarai").changeReport
+        let opened = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(c.enabled)
+        #expect(c.deadline(openedAt: opened) == nil)
+        #expect(c.deadline(openedAt: opened, overrideDays: 30) == opened.addingTimeInterval(30 * 86400))
+        #expect(try profile("batang").changeReport.deadline(openedAt: opened, overrideDays: 30) == nil)
+    }
+}
