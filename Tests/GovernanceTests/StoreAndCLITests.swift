@@ -142,4 +142,29 @@ struct StoreAndCLITests {
         #expect(batang.out.contains("BAPPEDA      not_required"))
         #expect(!batang.out.contains("OVERDUE") && !batang.out.contains("Pasal 16"))
     }
+
+    @Test func tokensArePrintedOnceAndStoredOnlyAsHashes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        let made = try pantau(["token", "create", "--pd", "BAPPEDA", "--label", "Bappeda Tier-1", "--expires-days", "30"], store: db)
+        #expect(made.status == 0, "\(made.err)")
+        let token = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("pantau_") && token.count == 50)
+        #expect(try pantau(["token", "create", "--pd", "NOPE", "--label", "x"], store: db).status != 0)
+        let store = try PantauStore(path: db)
+        let stored = try #require(try store.token(sha256: TokenSecret.hash(token)))
+        #expect(stored.role == .pd("BAPPEDA"))
+        #expect(stored.expiresAt != nil)
+        // The clear token appears nowhere in the database files.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name)"))
+            #expect(bytes.range(of: Data(token.utf8)) == nil, "token found in \(name)")
+        }
+        #expect(try pantau(["token", "revoke", "\(stored.id)"], store: db).status == 0)
+        #expect(try store.token(sha256: TokenSecret.hash(token))?.revokedAt != nil)
+        #expect(!(try pantau(["token", "list"], store: db).out.contains(token)))
+    }
 }
