@@ -25,6 +25,14 @@ enum XMLTree {
     /// so entity expansion ("billion laughs") and external entities cannot happen; element
     /// count and depth are bounded.
     static func parse(_ bytes: [UInt8], what: String, maxElements: Int = 200_000, maxDepth: Int = 64) throws(XMLInputError) -> XMLElement {
+        // Only UTF-8 is accepted, so the byte scan below sees what the parser will see
+        // (a UTF-16 or UTF-7 document could otherwise hide a DOCTYPE from it).
+        if bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil {
+            throw XMLInputError(message: "\(what): XML must be UTF-8 text (diagrams.net saves UTF-8)")
+        }
+        if let encoding = declaredEncoding(bytes), !["utf-8", "utf8"].contains(encoding.lowercased()) {
+            throw XMLInputError(message: "\(what): XML declares encoding \"\(encoding)\"; only UTF-8 is accepted")
+        }
         if containsDeclaration(bytes) {
             throw XMLInputError(message: "\(what): XML with a DOCTYPE or ENTITY declaration is refused (draw.io files never contain one)")
         }
@@ -41,6 +49,18 @@ enum XMLTree {
             throw XMLInputError(message: "\(what): broken XML near line \(line): \(why)")
         }
         return root
+    }
+
+    /// The `encoding` of a leading `<?xml … ?>` declaration, if any.
+    static func declaredEncoding(_ bytes: [UInt8]) -> String? {
+        var text = String(decoding: bytes.prefix(256), as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return nil }
+        let decl = text[..<end.lowerBound]
+        guard let r = decl.range(of: "encoding") else { return nil }
+        let rest = decl[r.upperBound...].drop { $0 == " " || $0 == "=" }
+        guard let q = rest.first, q == "\"" || q == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != q })
     }
 
     /// True when the bytes contain `<!DOCTYPE` or `<!ENTITY` in any letter case.

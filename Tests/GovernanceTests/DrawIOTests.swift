@@ -68,6 +68,7 @@ struct DrawIOTests {
         ("<mxfile><diagram name=\"p\">aGVsbG8gd29ybGQ=</diagram></mxfile>", "cannot be decompressed"),
         ("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "not a draw.io file"),
         ("<mxfile></mxfile>", "has no pages"),
+        ("<?xml version=\"1.0\" encoding=\"UTF-7\"?><mxfile>+ADwAIQ-DOCTYPE</mxfile>", "only UTF-8 is accepted"),
     ] as [(String, String)])
     func hostileOrBrokenXMLIsRefused(xml: String, message: String) throws {
         let (d, issues) = try read(Array(xml.utf8))
@@ -83,6 +84,17 @@ struct DrawIOTests {
         let (d, issues) = try read(Array("<mxfile><diagram name=\"p\">\(page)</diagram></mxfile>".utf8))
         #expect(d == nil)
         #expect(issues.first?.message.contains("DOCTYPE or ENTITY declaration is refused") == true)
+    }
+
+    @Test func utf16XMLCannotHideADoctype() throws {
+        let xml = "<!DOCTYPE x [<!ENTITY a \"b\">]><mxfile/>"
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in xml.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        // As an upload it is not even taken for XML...
+        let (d, issues) = try read(utf16)
+        #expect(d == nil && !issues.isEmpty)
+        // ...and the draw.io reader itself refuses it before any parser sees it.
+        #expect { try DrawIO.importDiagram(utf16, file: "u.drawio") } throws: { "\($0)".contains("must be UTF-8") }
     }
 
     @Test func compressionBombIsRefused() throws {
