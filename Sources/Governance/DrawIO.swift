@@ -80,6 +80,10 @@ public enum DrawIO {
         var source: String?
         var target: String?
         var page: String
+        var parent: String?
+        var style: String
+        /// Relative position of an edge label along its edge (-1 source end … 1 target end).
+        var x: Double?
     }
 
     static func cells(of model: XMLElement, page: String) -> [Cell] {
@@ -101,7 +105,8 @@ public enum DrawIO {
             }
             out.append(Cell(id: id, data: data, label: plainText(label), isVertex: cellEl.attr("vertex") == "1",
                             isEdge: cellEl.attr("edge") == "1", source: cellEl.attr("source"), target: cellEl.attr("target"),
-                            page: page))
+                            page: page, parent: cellEl.attr("parent"), style: cellEl.attr("style") ?? "",
+                            x: cellEl.child("mxGeometry")?.attr("x").flatMap(Double.init)))
         }
         return out
     }
@@ -225,6 +230,15 @@ public enum DrawIO {
                     }
                 }
             }
+            // Extra labels placed on an edge (child cells with style edgeLabel): one near the
+            // source end names the source port, one near the target end the target port.
+            var endLabels: [String: (String?, String?, String?)] = [:]
+            for c in cs where c.isVertex && c.style.contains("edgeLabel") && !c.label.isEmpty {
+                guard let parent = c.parent else { continue }
+                var e = endLabels[parent] ?? (nil, nil, nil)
+                if let x = c.x, x < -0.3 { e.0 = c.label } else if let x = c.x, x > 0.3 { e.1 = c.label } else { e.2 = c.label }
+                endLabels[parent] = e
+            }
             for c in cs where c.isEdge {
                 guard let s = c.source, let t = c.target else {
                     add(c, "edge", "edge is not connected at both ends; attach it to two device shapes")
@@ -238,6 +252,11 @@ public enum DrawIO {
                 }
                 var (pa, pb) = (c.data["source_port"], c.data["target_port"])
                 if pa == nil && pb == nil, !c.label.isEmpty { (pa, pb) = splitPortLabel(c.label) }
+                if let extra = endLabels[c.id] {
+                    if pa == nil && pb == nil, let mid = extra.2 { (pa, pb) = splitPortLabel(mid) }
+                    pa = pa ?? extra.0
+                    pb = pb ?? extra.1
+                }
                 var media: Diagram.Media?
                 if let m = c.data["media"] {
                     media = Diagram.Media(rawValue: m.lowercased())

@@ -47,6 +47,23 @@ struct DrawIOTests {
         #expect(diagram.vlans.map(\.id) == [40, 41])
     }
 
+    @Test func portsFromLabelsAtEachEndOfAnEdge() throws {
+        let xml = """
+            <mxfile><diagram name="p"><mxGraphModel><root>
+            <object label="" pd="BAPPEDA" id="0"><mxCell/></object><mxCell id="1" parent="0"/>
+            <UserObject label="rtr" role="router" boundary="yes" id="a"><mxCell vertex="1" parent="1"><mxGeometry as="geometry"/></mxCell></UserObject>
+            <UserObject label="&lt;b&gt;sw&lt;/b&gt;" role="switch" id="b"><mxCell vertex="1" parent="1" style="html=1;"><mxGeometry as="geometry"/></mxCell></UserObject>
+            <mxCell id="e" edge="1" parent="1" source="a" target="b" style="endArrow=none;"><mxGeometry relative="1" as="geometry"/></mxCell>
+            <mxCell id="l1" value="ether5" style="edgeLabel;html=1;" vertex="1" connectable="0" parent="e"><mxGeometry x="-0.8" relative="1" as="geometry"/></mxCell>
+            <mxCell id="l2" value="Gi0/7" style="edgeLabel;html=1;" vertex="1" connectable="0" parent="e"><mxGeometry x="0.75" relative="1" as="geometry"/></mxCell>
+            </root></mxGraphModel></diagram></mxfile>
+            """
+        let (d, issues) = try DrawIO.importDiagram(Array(xml.utf8), file: "x.drawio")
+        #expect(issues.isEmpty)
+        #expect(d?.devices.map(\.id) == ["rtr", "sw"])
+        #expect(d?.links.map(\.key) == ["rtr:ether5 <-> sw:Gi0/7"])
+    }
+
     @Test func problemsNameTheCell() throws {
         var text = try readText(repoFile("config/examples/starter.drawio"))
         text = text.replacingOccurrences(of: "ip=\"10.23.0.2\"", with: "ip=\"10.23.0.999\"")
