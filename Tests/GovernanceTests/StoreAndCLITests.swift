@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Governance
 import InventoryModel
 import InventoryStore
@@ -166,5 +169,56 @@ struct StoreAndCLITests {
         #expect(try pantau(["token", "revoke", "\(stored.id)"], store: db).status == 0)
         #expect(try store.token(sha256: TokenSecret.hash(token))?.revokedAt != nil)
         #expect(!(try pantau(["token", "list"], store: db).out.contains(token)))
+    }
+
+    @Test func serveReadsItsGovernanceConfigAndAnswersOverLoopback() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        let token = try pantau(["token", "create", "--pd", "DINKES", "--label", "t"], store: db).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = 20000 + Int.random(in: 0..<20000)
+        try """
+            targets: []
+            governance:
+              http:
+                bind: 127.0.0.1
+                port: \(port)
+                upload_limit_bytes: 4096
+            """.write(toFile: "\(dir)/pantau.yaml", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pantauBinary)
+        p.arguments = ["serve", "--config", "\(dir)/pantau.yaml", "--store", db]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate(); p.waitUntilExit() } }
+
+        func request(_ path: String, body: Data? = nil) async throws -> (Int, String) {
+            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)  // literal URL with a numeric port
+            r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if let body { r.httpMethod = "POST"; r.httpBody = body }
+            let (data, response) = try await URLSession.shared.data(for: r)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        var answered: (Int, String)?
+        for _ in 0..<100 where answered == nil {
+            answered = try? await request("/api/v1/status")
+            if answered == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let (code, text) = try #require(answered, "pantau serve did not answer on port \(port)")
+        #expect(code == 200 && text.contains("\"pd\" : \"DINKES\"") && !text.contains("BAPPEDA"))
+        // The configured 4 KiB limit applies: the 2 KiB compressed example fits, 5 KiB does not.
+        let drawio = try Data(contentsOf: URL(fileURLWithPath: repoFile("config/examples/dinkes-compressed.drawio")))
+        let (ok, okText) = try await request("/api/v1/pds/DINKES/diagrams?by=Agustinus&filename=dinkes.drawio", body: drawio)
+        #expect(ok == 201, "\(okText)")
+        let (big, _) = try await request("/api/v1/pds/DINKES/diagrams", body: Data(repeating: 65, count: 5000))
+        #expect(big == 413)
+        p.terminate()
+        p.waitUntilExit()
+        #expect(try PantauStore(path: db).submissions(pd: "DINKES").map(\.submitter) == ["Agustinus"])
     }
 }
