@@ -163,16 +163,6 @@ public struct PDRegistry: Sendable, Hashable, Codable {
             }
             routers.append(.init(name: rname, site: site, managementIP: ip))
         }
-        if let profile, profile.network.wanDemarcation == .pdRouter {
-            for site in sites {
-                let n = routers.filter { $0.site == site.id }.count
-                if n == 0 {
-                    item.report("site \"\(site.id)\": batas WAN/LAN tidak teridentifikasi: no boundary router (\(profile.network.basis))")
-                } else if n > 1 {
-                    item.report("site \"\(site.id)\": \(n) boundary routers; the \(profile.id) profile expects exactly one router PD per site")
-                }
-            }
-        }
         var bandwidth: PDRecord.Bandwidth?
         if let b = o["bandwidth"]?.object(allowing: ["approved_mbps", "reference", "date"]) {
             if let mbps = b.required("approved_mbps")?.double() {
@@ -192,11 +182,50 @@ public struct PDRegistry: Sendable, Hashable, Codable {
         return (record, subnetNodes)
     }
 
+    /// Registry facts the active profile flags without refusing the registry: a site
+    /// with no boundary router or with several (R6), a PD with no Tier-1 contact (R47).
+    /// Each finding carries the profile's basis for the check.
+    public func findings(profile: RegionalProfile) -> [RegistryFinding] {
+        var out: [RegistryFinding] = []
+        let boundary = profile.otherChecks["boundary_router"]
+        if profile.network.wanDemarcation == .pdRouter || boundary?.enabled == true {
+            let basis = boundary?.basis ?? profile.network.basis
+            for pd in pds {
+                for site in pd.sites {
+                    let n = pd.boundaryRouters.filter { $0.site == site.id }.count
+                    if n == 0 {
+                        out.append(RegistryFinding(pd: pd.code, code: "boundary-missing",
+                                                   message: "site \(site.id): batas WAN/LAN tidak teridentifikasi (no boundary router)", basis: basis))
+                    } else if n > 1 {
+                        out.append(RegistryFinding(pd: pd.code, code: "boundary-ambiguous",
+                                                   message: "site \(site.id): \(n) boundary routers; one router PD per site expected, review", basis: basis))
+                    }
+                }
+            }
+        }
+        if let t = profile.otherChecks["tier1_contact"], t.enabled {
+            for pd in pds where pd.tier1Contacts.isEmpty {
+                out.append(RegistryFinding(pd: pd.code, code: "tier1-missing", message: "no Tier-1 service desk contact (minimal 1 orang staf)", basis: t.basis))
+            }
+        }
+        return out
+    }
+
     /// PD codes: a letter then letters, digits, `-` or `_`; 2-32 characters.
     public static func isValidCode(_ code: String) -> Bool {
         guard (2...32).contains(code.count), let f = code.unicodeScalars.first, ("A"..."Z").contains(f) else { return false }
         return code.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
     }
+}
+
+/// Something in the registry the active profile flags for review.
+public struct RegistryFinding: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var pd: String
+    /// Stable code: boundary-missing, boundary-ambiguous, tier1-missing.
+    public var code: String
+    public var message: String
+    public var basis: Basis
+    public var description: String { "\(pd): \(message) [\(basis)]" }
 }
 
 /// Reads a `YYYY-MM-DD` date, reporting anything else.

@@ -28,6 +28,7 @@ extension Pantau {
                 let profile = try PantauStoreOpen.openIfExists(store.storePath)?.activeProfile()
                 let r = try PDRegistry.load(path: file, profile: profile)
                 print("\(file): \(r.pds.count) PDs, valid\(profile.map { " under the \($0.id) profile" } ?? " (no active profile)")")
+                for f in profile.map(r.findings) ?? [] { print("warning: \(f)") }
             }
         }
 
@@ -42,6 +43,7 @@ extension Pantau {
                 let r = try PDRegistry.load(path: file, profile: profile)
                 try s.saveRegistry(r, source: file, at: try governanceNow(now))
                 print("loaded \(r.pds.count) PDs of \(r.regency) from \(file)")
+                for f in profile.map(r.findings) ?? [] { print("warning: \(f)") }
             }
         }
 

@@ -64,8 +64,35 @@ struct RegistryTests {
         #expect { try load(yaml) } throws: { error in
             let d = "\(error)"
             return d.contains("PD code \"bappeda\"") && d.contains("\"10.21.0.5/24\" is not a CIDR") && d.contains("10.30.0.0/33")
-                && d.contains("VLAN 5000") && d.contains("no site \"gedung\"") && d.contains("site \"annex\": batas WAN/LAN tidak teridentifikasi")
-                && d.contains("overlaps 10.21.0.0/22 of PD bappeda") && d.contains("2 boundary routers")
+                && d.contains("VLAN 5000") && d.contains("no site \"gedung\"") && d.contains("overlaps 10.21.0.0/22 of PD bappeda")
         }
+    }
+
+    // regulations.md R6 and R47: flagged for review, not refused.
+    @Test func boundaryAndTier1FindingsUnderManggarai() throws {
+        let yaml = """
+            format: pantau-registry/1
+            regency: Kabupaten Manggarai
+            pds:
+              - code: BAPPEDA
+                name: Bappeda
+                sites: [{id: kantor}, {id: annex}]
+                subnets: [10.21.0.0/22]
+                boundary_routers: [{name: r1, site: kantor}]
+                tier1_contacts: [{name: Maria}]
+              - code: DINKES
+                name: Dinkes
+                sites: [{id: kantor}]
+                subnets: [10.22.0.0/22]
+                boundary_routers: [{name: r3, site: kantor}, {name: r4, site: kantor}]
+            """
+        let r = try load(yaml)
+        let found = r.findings(profile: try profile("manggarai"))
+        #expect(found.map(\.code) == ["boundary-missing", "boundary-ambiguous", "tier1-missing"])
+        #expect(found[0].description == "BAPPEDA: site annex: batas WAN/LAN tidak teridentifikasi (no boundary router) [Perbup Manggarai 52/2021 Pasal 14 ayat (2) huruf a (wajib)]")
+        #expect(found[2].basis.citation?.pasal == 20)
+        // Batang: no WAN/LAN demarcation and no tiered service desk, so nothing to flag.
+        #expect(r.findings(profile: try profile("batang")).isEmpty)
+        #expect(try exampleRegistry().findings(profile: try profile("manggarai")).isEmpty)
     }
 }
