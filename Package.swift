@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "SubmissionServiceTests",
             dependencies: [
-                "SubmissionService", "Governance", "InventoryStore", "InventoryTesting",
+                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

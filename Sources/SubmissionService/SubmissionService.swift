@@ -11,11 +11,24 @@ public struct SubmissionServiceSettings: Sendable {
     public var port: Int
     /// Largest accepted upload in bytes; larger requests are refused before the body is read.
     public var uploadLimit: Int
-    public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit) {
+    /// What Pantau observed on a PD's LAN, for `GET …/draft`; nil when unavailable.
+    public var observed: @Sendable (String) throws -> ObservedLAN
+    public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit,
+                observed: @escaping @Sendable (String) throws -> ObservedLAN = { pd in
+                    throw DraftUnavailable(message: "no observations are available for \(pd) yet")
+                }) {
         self.host = host
         self.port = port
         self.uploadLimit = uploadLimit
+        self.observed = observed
     }
+}
+
+/// Observations for a draft cannot be supplied.
+public struct DraftUnavailable: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// The HTTP API (JSON), every route behind a bearer token:
@@ -26,6 +39,7 @@ public struct SubmissionServiceSettings: Sendable {
 ///     GET  /api/v1/pds/{pd}/diagrams              version history
 ///     GET  /api/v1/pds/{pd}/diagrams/{version}    one version (?raw=1: the file as submitted)
 ///     GET  /api/v1/pds/{pd}/diff?from=V1&to=V2    what changed
+///     GET  /api/v1/pds/{pd}/draft?format=drawio   draft of what Pantau observed (drawio, dot, yaml)
 ///
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
@@ -49,6 +63,7 @@ public enum SubmissionService {
             api.show(req, pd: ctx.parameters.get("pd") ?? "", version: ctx.parameters.get("version") ?? "")
         }
         router.get("/api/v1/pds/:pd/diff") { req, ctx in api.diff(req, pd: ctx.parameters.get("pd") ?? "") }
+        router.get("/api/v1/pds/:pd/draft") { req, ctx in api.draft(req, pd: ctx.parameters.get("pd") ?? "") }
         return router
     }
 }
@@ -253,6 +268,31 @@ struct API: Sendable {
                 }
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: DiagramDiff(from: a.diagram, to: b.diagram).text)))
+            } catch { return problem(.internalServerError, "\(error)") }
+        }
+    }
+
+    func draft(_ req: Request, pd: String) -> Response {
+        switch reader(req, action: "draft", pd: pd) {
+        case .denied(let r): return r
+        case .ok:
+            do {
+                guard let profile = try store.activeProfile(), let registry = try store.registry(), registry[pd] != nil else {
+                    return problem(.notFound, "PD \(pd) is not in the registry")
+                }
+                let observed: ObservedLAN
+                do { observed = try settings.observed(pd) } catch { return problem(.serviceUnavailable, "\(error)") }
+                let d = DiagramDraft.make(pd: pd, registry: registry, observed: observed, asOf: LocalDate(now(), in: profile.timeZone))
+                let format = req.uri.queryParameters.get("format").map { String($0) } ?? "drawio"
+                let (type, text): (String, String)
+                switch format {
+                case "drawio": (type, text) = ("application/xml", DrawIO.export(d))
+                case "dot": (type, text) = ("text/vnd.graphviz", DOTExport.render(d))
+                case "yaml": (type, text) = ("application/yaml", d.yamlText())
+                default: return problem(.badRequest, "format must be drawio, dot or yaml")
+                }
+                return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(pd.lowercased())-draft.\(format)\""],
+                                body: .init(byteBuffer: ByteBuffer(string: text)))
             } catch { return problem(.internalServerError, "\(error)") }
         }
     }

@@ -15,7 +15,7 @@ extension Pantau {
                 Binds 127.0.0.1:8780 by default. Every request needs a bearer token from \
                 pantau token create. Routes: GET /api/v1/status, POST /api/v1/pds/PD/validate, \
                 POST /api/v1/pds/PD/diagrams?by=NAME, GET /api/v1/pds/PD/diagrams[/V], \
-                GET /api/v1/pds/PD/diff?from=V1&to=V2.
+                GET /api/v1/pds/PD/diff?from=V1&to=V2, GET /api/v1/pds/PD/draft?format=drawio.
 
                   curl -H "Authorization: Bearer $TOKEN" --data-binary @bappeda.drawio \\
                        "http://127.0.0.1:8780/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda.drawio"
@@ -36,6 +36,7 @@ extension Pantau {
             if let port { settings.port = port }
             if let uploadLimit { settings.uploadLimit = uploadLimit }
             let s = try PantauStoreOpen.open(store.storePath)
+            settings.observed = { pd in try observedLAN(for: pd, store: s) }
             guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
             let app = SubmissionService.makeApplication(store: s, settings: settings)
             print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")

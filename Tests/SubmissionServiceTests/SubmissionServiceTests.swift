@@ -2,6 +2,7 @@ import Foundation
 import Governance
 import Hummingbird
 import HummingbirdTesting
+import InventoryModel
 import InventoryStore
 import Testing
 @testable import SubmissionService
@@ -44,8 +45,17 @@ struct SubmissionServiceTests {
                        revoked: revoked)
     }
 
+    static let observed = ObservedLAN(devices: [
+        .init(id: "r", name: "rtr-bappeda", role: .router, managementIP: .init("10.21.0.1")),
+        .init(id: "s", name: "sw-core", role: .switch_, managementIP: .init("10.21.0.2")),
+    ], links: [.init(deviceA: "r", portA: "ether2", deviceB: "s", portB: "Gi1/0/24")])
+
     func app(_ f: Fixture, limit: Int = 64 * 1024) -> some ApplicationProtocol {
-        let router = SubmissionService.makeRouter(store: f.store, settings: SubmissionServiceSettings(uploadLimit: limit),
+        let settings = SubmissionServiceSettings(uploadLimit: limit, observed: { pd in
+            guard pd == "BAPPEDA" else { throw DraftUnavailable(message: "nothing observed for \(pd)") }
+            return Self.observed
+        })
+        let router = SubmissionService.makeRouter(store: f.store, settings: settings,
                                                   now: { Date(timeIntervalSince1970: 1_710_000_000) })
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
@@ -123,6 +133,31 @@ struct SubmissionServiceTests {
         let refusals = try f.store.auditLog().filter { $0.outcome != "ok" }
         #expect(refusals.count >= 9)
         #expect(refusals.contains { $0.detail == "token may not submit for PD BAPPEDA" && $0.actor.contains("pd:DINKES") })
+    }
+
+    @Test func draftEditSubmitOverHTTP() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await app(f).test(.live) { client in
+            let draft = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.bappeda))
+            #expect(draft.status == .ok)
+            var xml = String(buffer: draft.body)
+            #expect(xml.contains("label=\"rtr-bappeda\"") && xml.contains("boundary=\"yes\""))
+            // The PD adds a serial number to its switch, then submits the edited file.
+            xml = xml.replacingOccurrences(of: "label=\"sw-core\" role=\"switch\"", with: "label=\"sw-core\" role=\"switch\" serial=\"FOC2031X0AB\"")
+            let sub = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda.drawio", method: .post,
+                                               headers: auth(f.bappeda), body: ByteBuffer(string: xml))
+            #expect(sub.status == .created, "\(String(buffer: sub.body))")
+            let status = try await client.execute(uri: "/api/v1/status", method: .get, headers: auth(f.bappeda))
+            #expect(String(buffer: status.body).contains("\"state\" : \"current\""))
+            let dot = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft?format=dot", method: .get, headers: auth(f.bappeda))
+            #expect(String(buffer: dot.body).hasPrefix("graph \"LAN BAPPEDA\""))
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.dinkes)).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v1/pds/DINKES/draft", method: .get, headers: auth(f.dinkes)).status == .serviceUnavailable)
+        }
+        let stored = try #require(try f.store.submission(pd: "BAPPEDA", version: nil))
+        #expect(stored.format == .drawio)
+        #expect(stored.diagram.devices.first { $0.id == "sw-core" }?.serial == "FOC2031X0AB")
     }
 
     @Test func historyAndDiffAcrossVersionsOverHTTP() async throws {
