@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collection
 import Foundation
 import Governance
 import InventoryStore
@@ -35,15 +36,19 @@ extension Pantau {
 
         struct Activate: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Make a profile the active one (recorded in the store).")
-            @Argument(help: "Profile id, e.g. manggarai.") var id: String
+            @Argument(help: "Profile id, e.g. manggarai (default: governance.active_profile of --config).") var id: String?
             @OptionGroup var profiles: ProfilesOptions
+            @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file with a governance: section.", valueName: "file")) var config: String?
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("by"), help: "Who activates it (for the record).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let all = try RegionalProfile.loadAll(directory: profiles.directory)
+                let g = try config.flatMap { try PantauConfig.load(path: $0).governance }
+                guard let id = id ?? g?.activeProfile else { throw CLIError("name a profile, or give --config with governance.active_profile") }
+                let dir = g?.profilesDirectory ?? profiles.directory
+                let all = try RegionalProfile.loadAll(directory: dir)
                 guard let p = all[id] else {
-                    throw CLIError("no profile \"\(id)\" in \(profiles.directory) (have: \(all.keys.sorted().joined(separator: ", ")))")
+                    throw CLIError("no profile \"\(id)\" in \(dir) (have: \(all.keys.sorted().joined(separator: ", ")))")
                 }
                 let s = try PantauStoreOpen.open(store.storePath)
                 try s.activate(profile: p, by: by, at: try governanceNow(now))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collection
 import Foundation
 import Governance
 import InventoryModel
@@ -34,10 +35,13 @@ extension Pantau {
 
         struct Load: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Validate a registry file and replace the stored registry with it.")
-            @Argument(help: "Registry YAML file.") var file: String
+            @Argument(help: "Registry YAML file (default: governance.registry of --config).") var file: String?
+            @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file with a governance: section.", valueName: "file")) var config: String?
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
+                let g = try config.flatMap { try PantauConfig.load(path: $0).governance }
+                guard let file = file ?? g?.registryPath else { throw CLIError("name a registry file, or give --config with governance.registry") }
                 let s = try PantauStoreOpen.open(store.storePath)
                 let profile = try s.activeProfile()
                 let r = try PDRegistry.load(path: file, profile: profile)

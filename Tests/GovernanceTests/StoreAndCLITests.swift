@@ -176,18 +176,23 @@ struct StoreAndCLITests {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = "\(dir)/pantau.sqlite"
-        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
-        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
-        let token = try pantau(["token", "create", "--pd", "DINKES", "--label", "t"], store: db).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let port = 20000 + Int.random(in: 0..<20000)
         try """
             targets: []
             governance:
+              registry: \(repoRoot)/config/registry.example.yaml
+              profiles: \(repoRoot)/config/profiles
+              active_profile: manggarai
               http:
                 bind: 127.0.0.1
                 port: \(port)
                 upload_limit_bytes: 4096
             """.write(toFile: "\(dir)/pantau.yaml", atomically: true, encoding: .utf8)
+        let activated = try pantau(["profile", "activate", "--config", "\(dir)/pantau.yaml"], store: db)
+        #expect(activated.out.contains("active profile: manggarai"), "\(activated.err)")
+        let loaded = try pantau(["registry", "load", "--config", "\(dir)/pantau.yaml"], store: db)
+        #expect(loaded.out.contains("loaded 5 PDs"), "\(loaded.err)")
+        let token = try pantau(["token", "create", "--pd", "DINKES", "--label", "t"], store: db).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: pantauBinary)
         p.arguments = ["serve", "--config", "\(dir)/pantau.yaml", "--store", db]
