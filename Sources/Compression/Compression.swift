@@ -27,7 +27,8 @@ public enum RawDeflate {
                     return outBuf.count - Int(stream.avail_out)
                 }
                 if status != Z_OK && status != Z_STREAM_END {
-                    let why = status == Z_DATA_ERROR ? "data is not valid DEFLATE" : "inflate failed (zlib status \(status))"
+                    let why = status == Z_DATA_ERROR ? "data is not valid DEFLATE"
+                        : status == Z_BUF_ERROR ? "compressed data is truncated" : "inflate failed (zlib status \(status))"
                     throw CompressionError(message: why)
                 }
                 if output.count + produced > limit {

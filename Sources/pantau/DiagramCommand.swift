@@ -131,7 +131,7 @@ extension Pantau {
                 let s = try PantauStoreOpen.open(store.storePath)
                 let all = try s.submissions(pd: pd)
                 guard let last = all.last else { throw CLIError("\(pd): no diagrams submitted") }
-                let b = to ?? (from == nil ? last.version : last.version)
+                let b = to ?? last.version
                 let a = from ?? (b - 1)
                 guard let x = all.first(where: { $0.version == a }), let y = all.first(where: { $0.version == b }) else {
                     throw CLIError("\(pd) has versions 1-\(last.version); cannot compare \(a) and \(b)")
