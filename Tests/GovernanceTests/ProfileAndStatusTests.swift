@@ -123,3 +123,25 @@ struct ChangeReportDeadlineTests {
         #expect(try profile("batang").changeReport.deadline(openedAt: opened, overrideDays: 30) == nil)
     }
 }
+
+@Suite("Owed change reports in the status")
+struct OwedChangeReportTests {
+    @Test func openDutiesShowAndFallDueOnlyWithADeadline() throws {
+        let p = try profile("manggarai")
+        let opened = Date(timeIntervalSince1970: 1_700_000_000)
+        let now = opened.addingTimeInterval(40 * 86400)
+        let open = ChangeDuty(id: 1, pd: "DINKES", openedAt: opened, reason: "switch removed", dueAt: nil, closedAt: nil, closedByVersion: nil)
+        let closed = ChangeDuty(id: 2, pd: "BAPPEDA", openedAt: opened, reason: "x", dueAt: nil, closedAt: opened, closedByVersion: 3)
+        var rows = p.diagramStatus(registry: try exampleRegistry(), latest: [:], duties: [open, closed], now: now)
+        #expect(rows.first { $0.pd == "DINKES" }?.openChangeDuties == 1)
+        #expect(rows.first { $0.pd == "DINKES" }?.changeDutyOverdue == false)
+        #expect(rows.first { $0.pd == "BAPPEDA" }?.openChangeDuties == 0)
+        var late = open
+        late.dueAt = p.changeReport.deadline(openedAt: opened, overrideDays: 30)
+        rows = p.diagramStatus(registry: try exampleRegistry(), latest: [:], duties: [late], now: now)
+        #expect(rows.first { $0.pd == "DINKES" }?.changeDutyOverdue == true)
+        // Under Batang the change-report duty does not exist.
+        rows = try profile("batang").diagramStatus(registry: try exampleRegistry(), latest: [:], duties: [late], now: now)
+        #expect(rows.allSatisfy { $0.openChangeDuties == 0 && !$0.changeDutyOverdue })
+    }
+}
