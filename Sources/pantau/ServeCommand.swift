@@ -7,7 +7,7 @@ import InventoryStore
 import SubmissionService
 
 extension Pantau {
-    struct Serve: ParsableCommand {
+    struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
             abstract: "Run the HTTP service where PD staff submit diagrams and check their status.",
@@ -27,7 +27,7 @@ extension Pantau {
         @Option(name: .customLong("upload-limit"), help: "Largest upload in bytes.") var uploadLimit: Int?
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
+        func run() async throws {
             var settings = SubmissionServiceSettings()
             if let config, let g = try PantauConfig.load(path: config).governance {
                 settings = SubmissionServiceSettings(host: g.httpBind, port: g.httpPort, uploadLimit: g.uploadLimitBytes)
@@ -40,25 +40,7 @@ extension Pantau {
             guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
             let app = SubmissionService.makeApplication(store: s, settings: settings)
             print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
-            // The CLI's root runs commands synchronously; run the server on the concurrency
-            // pool and block this thread until it stops (SIGINT/SIGTERM shut it down cleanly).
-            let done = DispatchSemaphore(value: 0)
-            let failure = FailureBox()
-            Task {
-                do { try await app.runService() } catch { failure.set("\(error)") }
-                done.signal()
-            }
-            done.wait()
-            if let message = failure.get() { throw CLIError("submission service stopped: \(message)") }
+            try await app.runService()
         }
     }
-}
-
-
-/// Carries an error message out of the server task.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var message: String?
-    func set(_ m: String) { lock.lock(); message = m; lock.unlock() }
-    func get() -> String? { lock.lock(); defer { lock.unlock() }; return message }
 }
