@@ -89,6 +89,7 @@ let package = Package(
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collection",
                 "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -118,12 +119,16 @@ let package = Package(
             name: "PacketCaptureTests",
             dependencies: ["PacketCapture", "PacketDecoding", "Collection", "InventoryStore", "InventoryTesting"]
         ),
-        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "InventoryTesting"]),
+        .testTarget(
+            name: "GovernanceTests",
+            dependencies: ["Governance", "InventoryModel", "InventoryStore", "Compression", "YAMLSupport", "InventoryTesting"]
+        ),
         .testTarget(
             name: "SubmissionServiceTests",
             dependencies: [
-                "SubmissionService", "Governance", "InventoryStore", "InventoryTesting",
+                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["InventoryTesting"]),

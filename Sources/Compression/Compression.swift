@@ -1,2 +1,81 @@
-// Compression: see Package.swift for this target's role.
-enum CompressionNamespace {}
+import CZlib
+
+/// Raw DEFLATE (RFC 1951, no zlib or gzip header), as diagrams.net uses for compressed
+/// pages. Every call takes an output limit so a small hostile input cannot expand into
+/// gigabytes (a "zip bomb"); exceeding it is an error, never a truncated result.
+public enum RawDeflate {
+    /// Decompresses `input`. Throws when the data is not valid raw DEFLATE, is truncated,
+    /// or would inflate to more than `limit` bytes.
+    public static func inflate(_ input: [UInt8], limit: Int) throws(CompressionError) -> [UInt8] {
+        var stream = z_stream()
+        // -15: raw DEFLATE with a 32 KiB window (negative window bits = no header).
+        guard czlib_inflate_init2(&stream, -15) == Z_OK else { throw CompressionError(message: "cannot initialise inflate") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = input
+        let inputCount = input.count
+        var status: Int32 = Z_OK
+        try input.withUnsafeMutableBufferPointer { (inBuf) throws(CompressionError) in
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = UInt32(inputCount)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = UInt32(outBuf.count)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    return outBuf.count - Int(stream.avail_out)
+                }
+                if status != Z_OK && status != Z_STREAM_END {
+                    let why = status == Z_DATA_ERROR ? "data is not valid DEFLATE"
+                        : status == Z_BUF_ERROR ? "compressed data is truncated" : "inflate failed (zlib status \(status))"
+                    throw CompressionError(message: why)
+                }
+                if output.count + produced > limit {
+                    throw CompressionError(message: "decompressed data exceeds the limit of \(limit) bytes")
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                if status == Z_OK && produced == 0 && stream.avail_in == 0 {
+                    throw CompressionError(message: "compressed data is truncated")
+                }
+            } while status != Z_STREAM_END
+        }
+        return output
+    }
+
+    /// Compresses `input` as raw DEFLATE at the default level.
+    public static func deflate(_ input: [UInt8]) throws(CompressionError) -> [UInt8] {
+        var stream = z_stream()
+        guard czlib_deflate_init2(&stream, Z_DEFAULT_COMPRESSION, -15) == Z_OK else {
+            throw CompressionError(message: "cannot initialise deflate")
+        }
+        defer { deflateEnd(&stream) }
+        var input = input
+        let inputCount = input.count
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var status: Int32 = Z_OK
+        input.withUnsafeMutableBufferPointer { inBuf in
+            stream.next_in = inBuf.baseAddress
+            stream.avail_in = UInt32(inputCount)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
+                    stream.next_out = outBuf.baseAddress
+                    stream.avail_out = UInt32(outBuf.count)
+                    status = CZlib.deflate(&stream, Z_FINISH)
+                    return outBuf.count - Int(stream.avail_out)
+                }
+                output.append(contentsOf: chunk[0..<produced])
+            } while status == Z_OK
+        }
+        guard status == Z_STREAM_END else { throw CompressionError(message: "deflate failed (zlib status \(status))") }
+        return output
+    }
+}
+
+/// Compression or decompression failed; the message says why.
+public struct CompressionError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

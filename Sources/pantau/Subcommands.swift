@@ -7,5 +7,10 @@ extension Pantau {
         Pantau.Collect.self,
         Pantau.Inventory.self,
         Pantau.Probes.self,
+        Profile.self,
+        Registry.self,
+        DiagramCmd.self,
+        Token.self,
+        Serve.self,
     ]
 }

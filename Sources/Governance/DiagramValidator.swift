@@ -1,0 +1,192 @@
+import Foundation
+import InventoryModel
+
+extension Diagram {
+    /// Checks every rule at once and returns all problems (empty when valid):
+    /// unknown devices in links, duplicate ids, bad MAC/IP/CIDR, a port used twice, a
+    /// subnet outside the PD's registered subnets, a missing boundary router, a diagram
+    /// for another PD, and more (config/diagrams/README.md lists them).
+    ///
+    /// - Parameters:
+    ///   - registry: when given, the PD must exist and subnets must lie inside its subnets.
+    ///   - expectedPD: when given (submission for a PD), the diagram's `pd` must equal it.
+    public func validate(file: String, registry: PDRegistry?, expectedPD: String? = nil) -> [DiagramIssue] {
+        var issues: [DiagramIssue] = []
+        func add(_ src: SourceRef, _ path: String, _ message: String) {
+            issues.append(DiagramIssue(file: file, source: src, path: path, message: message))
+        }
+        let record = registry?[pd]
+        if let expectedPD, expectedPD != pd {
+            add(source, "pd", "this diagram is for PD \"\(pd)\", not \"\(expectedPD)\"")
+        }
+        if let registry, record == nil {
+            add(source, "pd", "PD \"\(pd)\" is not in the registry (\(registry.pds.map(\.code).joined(separator: ", ")))")
+        }
+        if let record, !record.sites.isEmpty {
+            if let site {
+                if !record.sites.contains(where: { $0.id == site }) {
+                    add(source, "site", "PD \(pd) has no site \"\(site)\" (registered: \(record.sites.map(\.id).joined(separator: ", ")))")
+                }
+            } else if record.sites.count > 1 {
+                add(source, "site", "PD \(pd) has \(record.sites.count) sites; say which one this diagram shows")
+            }
+        }
+        let pdNets = record?.subnets ?? []
+        func outside(_ net: IPNetwork) -> Bool { record != nil && !pdNets.contains { $0.contains(net) } }
+        func outside(_ ip: IPAddress) -> Bool { record != nil && !pdNets.contains { $0.contains(ip) } }
+
+        // Devices.
+        var byID: [String: Device] = [:]
+        for (i, dev) in devices.enumerated() {
+            let path = "devices[\(i)]"
+            if dev.id.isEmpty || dev.id.contains(":") || dev.id.contains(where: \.isWhitespace) {
+                add(dev.source, "\(path).id", "device id \"\(dev.id)\" must be non-empty with no spaces or \":\"")
+            }
+            if byID[dev.id] != nil {
+                add(dev.source, "\(path).id", "duplicate device id \"\(dev.id)\"")
+            } else {
+                byID[dev.id] = dev
+            }
+            if let ipText = dev.managementIP {
+                if let ip = IPAddress(ipText) {
+                    if outside(ip) && dev.id != boundary?.router {
+                        add(dev.source, "\(path).management_ip", "\(ip) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))")
+                    }
+                } else {
+                    add(dev.source, "\(path).management_ip", "\"\(ipText)\" is not an IP address")
+                }
+            }
+            for mac in dev.macs where MACAddress(mac) == nil {
+                add(dev.source, "\(path).macs", "\"\(mac)\" is not a MAC address")
+            }
+            if let acquired = dev.asset?.acquired, LocalDate(acquired) == nil {
+                add(dev.source, "\(path).asset.acquired", "\"\(acquired)\" is not a date YYYY-MM-DD")
+            }
+        }
+        var macsSeen: [String: String] = [:]
+        for dev in devices {
+            for text in dev.macs {
+                guard let mac = MACAddress(text) else { continue }
+                if let other = macsSeen[mac.description], other != dev.id {
+                    add(dev.source, "devices[\(dev.id)].macs", "MAC \(mac) is also given for device \"\(other)\"")
+                }
+                macsSeen[mac.description] = dev.id
+            }
+        }
+
+        // Boundary.
+        if let b = boundary {
+            if let dev = byID[b.router] {
+                if dev.role != .router && dev.role != .firewall {
+                    add(b.source, "boundary.router", "boundary device \"\(b.router)\" is a \(dev.role.rawValue); it must be a router or firewall")
+                }
+            } else {
+                add(b.source, "boundary.router", "boundary router \"\(b.router)\" is not among the devices")
+            }
+            if let a = b.wanAddress, IPNetwork(a, strict: false) == nil {
+                add(b.source, "boundary.wan_address", "\"\(a)\" is not an address with prefix such as 10.255.0.2/30")
+            }
+        } else {
+            add(source, "boundary", "boundary router missing: name the router where the WAN meets this LAN (boundary.router)")
+        }
+
+        // Links.
+        var portUse: [Endpoint: Int] = [:]
+        var linkKeys: [String: Int] = [:]
+        for (i, link) in links.enumerated() {
+            let path = "links[\(i)]"
+            for (end, name) in [(link.a, "a"), (link.b, "b")] {
+                if byID[end.device] == nil {
+                    add(link.source, "\(path).\(name)", "unknown device \"\(end.device)\" in link \(link.a) - \(link.b)")
+                }
+                if end.port != nil {
+                    if let first = portUse[end] {
+                        add(link.source, "\(path).\(name)", "port \(end) is already used by links[\(first)]")
+                    } else {
+                        portUse[end] = i
+                    }
+                }
+            }
+            if link.a.device == link.b.device && link.a.port == link.b.port {
+                add(link.source, path, "link connects \(link.a) to itself")
+            }
+            if let first = linkKeys[link.key] {
+                add(link.source, path, "duplicate of links[\(first)]")
+            } else {
+                linkKeys[link.key] = i
+            }
+            if let s = link.speedMbps, s <= 0 { add(link.source, "\(path).speed_mbps", "speed must be positive") }
+        }
+
+        // VLANs.
+        var vlanIDs = Set<Int>()
+        for (i, v) in vlans.enumerated() {
+            let path = "vlans[\(i)]"
+            if !(1...4094).contains(v.id) { add(v.source, "\(path).id", "VLAN \(v.id) is outside 1-4094") }
+            if !vlanIDs.insert(v.id).inserted { add(v.source, "\(path).id", "duplicate VLAN \(v.id)") }
+            var net: IPNetwork?
+            if let s = v.subnet {
+                net = IPNetwork(s)
+                if let net {
+                    if outside(net) {
+                        add(v.source, "\(path).subnet", "subnet \(net) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))")
+                    }
+                } else {
+                    add(v.source, "\(path).subnet", "\"\(s)\" is not a CIDR network such as 10.20.20.0/24 (host bits zero)")
+                }
+            }
+            if let g = v.gateway {
+                if let ip = IPAddress(g) {
+                    if let net, !net.contains(ip) { add(v.source, "\(path).gateway", "gateway \(ip) is outside \(net)") }
+                } else {
+                    add(v.source, "\(path).gateway", "\"\(g)\" is not an IP address")
+                }
+            }
+        }
+
+        // Segments.
+        for (i, s) in segments.enumerated() {
+            let path = "segments[\(i)]"
+            if let v = s.vlan, !vlanIDs.contains(v) { add(s.source, "\(path).vlan", "VLAN \(v) is not declared under vlans") }
+            if let h = s.approxHosts, h < 0 { add(s.source, "\(path).approx_hosts", "must not be negative") }
+            if let sw = s.accessSwitch {
+                if let dev = byID[sw] {
+                    if dev.role != .switch_ && dev.role != .accessPoint && dev.role != .router {
+                        add(s.source, "\(path).access_switch", "\"\(sw)\" is a \(dev.role.rawValue), not a switch")
+                    }
+                } else {
+                    add(s.source, "\(path).access_switch", "unknown device \"\(sw)\"")
+                }
+            }
+            if let p = s.accessPorts {
+                if let ports = Diagram.expandPorts(p) {
+                    if let sw = s.accessSwitch {
+                        for port in ports where portUse[Endpoint(device: sw, port: port)] != nil {
+                            add(s.source, "\(path).access_ports", "port \(sw):\(port) is both an access port and used by a link")
+                        }
+                    }
+                } else {
+                    add(s.source, "\(path).access_ports", "\"\(p)\" is not a port list such as 1-24 or 1-8,10")
+                }
+            }
+        }
+        return issues
+    }
+
+    /// Expands "1-24" or "1-8,10" into port names; nil when malformed or absurdly large.
+    public static func expandPorts(_ text: String) -> [String]? {
+        var out: [String] = []
+        for part in text.split(separator: ",") {
+            let t = part.trimmingCharacters(in: .whitespaces)
+            let bounds = t.split(separator: "-", omittingEmptySubsequences: false)
+            if bounds.count == 1, let n = Int(bounds[0]), n >= 0 {
+                out.append(String(n))
+            } else if bounds.count == 2, let lo = Int(bounds[0]), let hi = Int(bounds[1]), lo >= 0, lo <= hi, hi - lo < 1024 {
+                out += (lo...hi).map(String.init)
+            } else {
+                return nil
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+}

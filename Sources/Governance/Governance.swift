@@ -1,2 +1,0 @@
-// Governance: see Package.swift for this target's role.
-enum GovernanceNamespace {}

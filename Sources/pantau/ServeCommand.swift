@@ -1,0 +1,46 @@
+import ArgumentParser
+import Collection
+import Foundation
+import Governance
+import Hummingbird
+import InventoryStore
+import SubmissionService
+
+extension Pantau {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Run the HTTP service where PD staff submit diagrams and check their status.",
+            discussion: """
+                Binds 127.0.0.1:8780 by default. Every request needs a bearer token from \
+                pantau token create. Routes: GET /api/v1/status, POST /api/v1/pds/PD/validate, \
+                POST /api/v1/pds/PD/diagrams?by=NAME, GET /api/v1/pds/PD/diagrams[/V], \
+                GET /api/v1/pds/PD/diff?from=V1&to=V2, GET /api/v1/pds/PD/draft?format=drawio.
+
+                  curl -H "Authorization: Bearer $TOKEN" --data-binary @bappeda.drawio \\
+                       "http://127.0.0.1:8780/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda.drawio"
+                """
+        )
+        @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file with a governance: section.", valueName: "file")) var config: String?
+        @Option(help: "Address to bind.") var bind: String?
+        @Option(help: "TCP port.") var port: Int?
+        @Option(name: .customLong("upload-limit"), help: "Largest upload in bytes.") var uploadLimit: Int?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            var settings = SubmissionServiceSettings()
+            if let config, let g = try PantauConfig.load(path: config).governance {
+                settings = SubmissionServiceSettings(host: g.httpBind, port: g.httpPort, uploadLimit: g.uploadLimitBytes)
+            }
+            if let bind { settings.host = bind }
+            if let port { settings.port = port }
+            if let uploadLimit { settings.uploadLimit = uploadLimit }
+            let s = try PantauStoreOpen.open(store.storePath)
+            settings.observed = { pd in try observedLAN(for: pd, store: s) }
+            guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
+            let app = SubmissionService.makeApplication(store: s, settings: settings)
+            print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
+            try await app.runService()
+        }
+    }
+}

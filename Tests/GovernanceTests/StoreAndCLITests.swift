@@ -1,0 +1,229 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Governance
+import InventoryModel
+import InventoryStore
+import Testing
+
+@Suite("Diagram submissions in the store and through the CLI")
+struct StoreAndCLITests {
+    func at(_ iso: String) -> Date {
+        // Test literals are valid ISO 8601 times.
+        ISO8601DateFormatter().date(from: iso)!
+    }
+
+    func new(_ d: Diagram, _ text: String, _ when: String, by: String = "Maria") -> NewSubmission {
+        NewSubmission(pd: d.pd, submitter: by, submittedAt: at(when), format: .yaml, fileName: "bappeda.yaml", channel: "cli",
+                      content: Array(text.utf8), diagram: d)
+    }
+
+    func parse(_ text: String) throws -> Diagram {
+        let (_, d, issues) = DiagramFile.check(Array(text.utf8), fileName: "x.yaml", registry: try exampleRegistry(), expectedPD: "BAPPEDA")
+        return try #require(d, "\(issues)")
+    }
+
+    @Test func threeVersionsHistoryDiffAndChangeReports() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try PantauStore(path: "\(dir)/pantau.sqlite")
+        try store.saveRegistry(try exampleRegistry(), source: "registry.example.yaml", at: at("2024-01-01T00:00:00Z"))
+        try store.activate(profile: try profile("manggarai"), by: "test", at: at("2024-01-01T00:00:00Z"))
+        let t1 = try readText(repoFile("config/examples/bappeda-lan.yaml"))
+        let t2 = t1.replacingOccurrences(of: "    model: TL-SG1024\n", with: "    model: TL-SG1024DE\n")
+        let t3 = t2.replacingOccurrences(of: "  - {a: \"sw-core:Gi1/0/3\", b: \"ap-lobby:eth0\", media: copper, speed_mbps: 1000}\n", with: "")
+        try store.openChangeDuty(pd: "BAPPEDA", reason: "switch sw-lt2 replaced (seen by reconciliation)", at: at("2024-03-01T00:00:00Z"), due: nil)
+
+        let (s1, r1) = try store.submit(new(try parse(t1), t1, "2024-01-10T02:00:00Z"))
+        #expect(s1.version == 1 && r1 == nil)
+        #expect(s1.sha256 == sha256Hex(Array(t1.utf8)))
+        let (s2, r2) = try store.submit(new(try parse(t2), t2, "2024-06-10T02:00:00Z"))
+        #expect(s2.version == 2)
+        #expect(r2?.diff.devicesChanged.map(\.id) == ["sw-lt2"])
+        let (s3, r3) = try store.submit(new(try parse(t3), t3, "2025-01-05T02:00:00Z", by: "Diskominfo on behalf of Bappeda"))
+        #expect(s3.version == 3)
+        #expect(r3?.diff.linksRemoved == ["ap-lobby:eth0 <-> sw-core:Gi1/0/3"])
+        // Same content again: a new version, but no change report.
+        let (s4, r4) = try store.submit(new(try parse(t3), t3, "2025-01-06T02:00:00Z"))
+        #expect(s4.version == 4 && r4 == nil)
+
+        // Reopen the file: everything persisted.
+        let again = try PantauStore(path: "\(dir)/pantau.sqlite")
+        let history = try again.submissions(pd: "BAPPEDA")
+        #expect(history.map(\.version) == [1, 2, 3, 4])
+        #expect(history.map(\.submitter)[2] == "Diskominfo on behalf of Bappeda")
+        #expect(try again.submissionContent(pd: "BAPPEDA", version: 1) == Array(t1.utf8))
+        #expect(try again.changeReports(pd: "BAPPEDA").map(\.toVersion) == [2, 3])
+        let diff13 = DiagramDiff(from: history[0].diagram, to: history[2].diagram)
+        #expect(diff13.devicesChanged.map(\.id) == ["sw-lt2"] && diff13.linksRemoved.count == 1)
+        // The change duty closed with the first submission after it was opened.
+        let duties = try again.changeDuties(pd: "BAPPEDA", includeClosed: true)
+        #expect(duties.count == 1 && duties[0].closedByVersion == 1)
+        #expect(try again.changeDuties(pd: "BAPPEDA").isEmpty)
+        #expect(try again.activeProfile()?.id == "manggarai")
+        #expect(try again.registry()?.pds.count == 5)
+    }
+
+    // MARK: CLI end to end
+
+    var pantauBinary: String { repoFile(".build/debug/pantau") }
+
+    struct Run { var status: Int32; var out: String; var err: String }
+
+    func pantau(_ args: [String], store: String, now: String? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pantauBinary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: repoRoot)
+        var env = ProcessInfo.processInfo.environment
+        env["PANTAU_STORE"] = store
+        env["PANTAU_NOW"] = now
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func manggaraiFlowOverdueAfterTwelveMonthsThenBatang() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+
+        // Draft from observations, validate, submit: the PD's yearly flow.
+        let observed = ObservedLAN(devices: [
+            .init(id: "rtr", name: "rtr-bappeda", role: .router, managementIP: .init("10.21.0.1")),
+            .init(id: "sw", name: "sw-core", role: .switch_, managementIP: .init("10.21.0.2")),
+        ], links: [.init(deviceA: "rtr", portA: "ether2", deviceB: "sw", portB: "Gi1/0/24")])
+        try JSONEncoder().encode(observed).write(to: URL(fileURLWithPath: "\(dir)/observed.json"))
+        let draft = try pantau(["diagram", "draft", "--pd", "BAPPEDA", "--from-json", "\(dir)/observed.json", "-o", "\(dir)/draft.drawio",
+                                "--dot", "\(dir)/draft.dot"], store: db, now: "2024-01-05")
+        #expect(draft.status == 0, "\(draft.err)")
+        #expect(draft.out.contains("2 devices, 1 links"))
+        #expect(try pantau(["diagram", "validate", "\(dir)/draft.drawio", "--pd", "BAPPEDA"], store: db).status == 0)
+        let sub = try pantau(["diagram", "submit", "--pd", "BAPPEDA", "\(dir)/draft.drawio", "--by", "Maria"], store: db, now: "2024-01-10T02:00:00Z")
+        #expect(sub.status == 0, "\(sub.err)")
+        #expect(sub.out.contains("stored BAPPEDA version 1"))
+
+        // Refusals store nothing: wrong PD, invalid file, hostile XML.
+        let wrong = try pantau(["diagram", "submit", "--pd", "DINKES", "\(dir)/draft.drawio"], store: db, now: "2024-01-11")
+        #expect(wrong.status != 0)
+        #expect(wrong.out.contains("this diagram is for PD \"BAPPEDA\", not \"DINKES\""))
+        try "<!DOCTYPE x [<!ENTITY a \"b\">]><mxfile/>".write(toFile: "\(dir)/evil.drawio", atomically: true, encoding: .utf8)
+        let evil = try pantau(["diagram", "submit", "--pd", "BAPPEDA", "\(dir)/evil.drawio"], store: db, now: "2024-01-11")
+        #expect(evil.status != 0 && evil.out.contains("DOCTYPE or ENTITY declaration is refused"))
+        let history = try pantau(["diagram", "history", "--pd", "BAPPEDA"], store: db)
+        #expect(history.out.split(separator: "\n").count == 1)
+        #expect(try pantau(["diagram", "history", "--pd", "DINKES"], store: db).out.contains("no diagrams submitted"))
+
+        // Second version from the YAML example, then a diff.
+        let v2 = try pantau(["diagram", "submit", "--pd", "BAPPEDA", "config/examples/bappeda-lan.yaml"], store: db, now: "2024-01-20T02:00:00Z")
+        #expect(v2.status == 0 && v2.out.contains("+ device ap-lobby"))
+        #expect(try pantau(["diagram", "diff", "--pd", "BAPPEDA", "1", "2"], store: db).out.contains("+ device srv-file"))
+
+        // Status under Manggarai: current at 12 months, overdue the day after.
+        let current = try pantau(["diagram", "status"], store: db, now: "2025-01-20T02:00:00Z")
+        #expect(current.out.contains("BAPPEDA      current"), "\(current.out)")
+        #expect(current.out.contains("Pasal 16 ayat (1)"))
+        #expect(current.out.contains("DINKES       NEVER SUBMITTED"))
+        let overdue = try pantau(["diagram", "status"], store: db, now: "2025-01-21T02:00:00Z")
+        #expect(overdue.out.contains("BAPPEDA      OVERDUE         latest v2 2024-01-20 (367 days) due 2025-01-20"), "\(overdue.out)")
+
+        // Under Batang there is no diagram duty at all.
+        #expect(try pantau(["profile", "activate", "batang"], store: db).status == 0)
+        let batang = try pantau(["diagram", "status"], store: db, now: "2027-01-01")
+        #expect(batang.out.contains("no LAN diagram duty"))
+        #expect(batang.out.contains("BAPPEDA      not_required"))
+        #expect(!batang.out.contains("OVERDUE") && !batang.out.contains("Pasal 16"))
+    }
+
+    @Test func tokensArePrintedOnceAndStoredOnlyAsHashes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        let made = try pantau(["token", "create", "--pd", "BAPPEDA", "--label", "Bappeda Tier-1", "--expires-days", "30"], store: db)
+        #expect(made.status == 0, "\(made.err)")
+        let token = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("pantau_") && token.count == 50)
+        #expect(try pantau(["token", "create", "--pd", "NOPE", "--label", "x"], store: db).status != 0)
+        let store = try PantauStore(path: db)
+        let stored = try #require(try store.token(sha256: TokenSecret.hash(token)))
+        #expect(stored.role == .pd("BAPPEDA"))
+        #expect(stored.expiresAt != nil)
+        // The clear token appears nowhere in the database files.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name)"))
+            #expect(bytes.range(of: Data(token.utf8)) == nil, "token found in \(name)")
+        }
+        #expect(try pantau(["token", "revoke", "\(stored.id)"], store: db).status == 0)
+        #expect(try store.token(sha256: TokenSecret.hash(token))?.revokedAt != nil)
+        #expect(!(try pantau(["token", "list"], store: db).out.contains(token)))
+    }
+
+    @Test func serveReadsItsGovernanceConfigAndAnswersOverLoopback() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        let port = 20000 + Int.random(in: 0..<20000)
+        try """
+            targets: []
+            governance:
+              registry: \(repoRoot)/config/registry.example.yaml
+              profiles: \(repoRoot)/config/profiles
+              active_profile: manggarai
+              http:
+                bind: 127.0.0.1
+                port: \(port)
+                upload_limit_bytes: 4096
+            """.write(toFile: "\(dir)/pantau.yaml", atomically: true, encoding: .utf8)
+        let activated = try pantau(["profile", "activate", "--config", "\(dir)/pantau.yaml"], store: db)
+        #expect(activated.out.contains("active profile: manggarai"), "\(activated.err)")
+        let loaded = try pantau(["registry", "load", "--config", "\(dir)/pantau.yaml"], store: db)
+        #expect(loaded.out.contains("loaded 5 PDs"), "\(loaded.err)")
+        let token = try pantau(["token", "create", "--pd", "DINKES", "--label", "t"], store: db).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pantauBinary)
+        p.arguments = ["serve", "--config", "\(dir)/pantau.yaml", "--store", db]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate(); p.waitUntilExit() } }
+
+        func request(_ path: String, body: Data? = nil) async throws -> (Int, String) {
+            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)  // literal URL with a numeric port
+            r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if let body { r.httpMethod = "POST"; r.httpBody = body }
+            let (data, response) = try await URLSession.shared.data(for: r)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        var answered: (Int, String)?
+        for _ in 0..<100 where answered == nil {
+            answered = try? await request("/api/v1/status")
+            if answered == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let (code, text) = try #require(answered, "pantau serve did not answer on port \(port)")
+        #expect(code == 200 && text.contains("\"pd\" : \"DINKES\"") && !text.contains("BAPPEDA"))
+        // The configured 4 KiB limit applies: the 2 KiB compressed example fits, 5 KiB does not.
+        let drawio = try Data(contentsOf: URL(fileURLWithPath: repoFile("config/examples/dinkes-compressed.drawio")))
+        let (ok, okText) = try await request("/api/v1/pds/DINKES/diagrams?by=Agustinus&filename=dinkes.drawio", body: drawio)
+        #expect(ok == 201, "\(okText)")
+        let (big, _) = try await request("/api/v1/pds/DINKES/diagrams", body: Data(repeating: 65, count: 5000))
+        #expect(big == 413)
+        p.terminate()
+        p.waitUntilExit()
+        #expect(try PantauStore(path: db).submissions(pd: "DINKES").map(\.submitter) == ["Agustinus"])
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Governance
+import Hummingbird
+import HummingbirdTesting
+import InventoryModel
+import InventoryStore
+import Testing
+@testable import SubmissionService
+
+@Suite("Submission service over loopback")
+struct SubmissionServiceTests {
+    static let repo: String = {
+        if let r = ProcessInfo.processInfo.environment["PANTAU_REPO"], !r.isEmpty { return r }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    struct Fixture {
+        var dir: String
+        var store: PantauStore
+        var bappeda: String
+        var dinkes: String
+        var diskominfo: String
+        var expired: String
+        var revoked: String
+    }
+
+    /// A real SQLite store with the example registry, the Manggarai profile and tokens.
+    func fixture() throws -> Fixture {
+        let dir = NSTemporaryDirectory() + "pantau-http-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try PantauStore(path: "\(dir)/pantau.sqlite")
+        let profile = try RegionalProfile.load(path: "\(Self.repo)/config/profiles/manggarai.yaml")
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        try store.activate(profile: profile, by: "test", at: t0)
+        try store.saveRegistry(try PDRegistry.load(path: "\(Self.repo)/config/registry.example.yaml", profile: profile), source: "x", at: t0)
+        func token(_ role: AccessRole, expires: Date? = nil) throws -> (String, Int64) {
+            let t = TokenSecret.generate()
+            let id = try store.addToken(sha256: TokenSecret.hash(t), role: role, label: "\(role)", at: t0, expires: expires)
+            return (t, id)
+        }
+        let (revoked, revokedID) = try token(.pd("BAPPEDA"))
+        _ = try store.revokeToken(id: revokedID, at: t0)
+        return Fixture(dir: dir, store: store, bappeda: try token(.pd("BAPPEDA")).0, dinkes: try token(.pd("DINKES")).0,
+                       diskominfo: try token(.diskominfo).0, expired: try token(.pd("BAPPEDA"), expires: t0.addingTimeInterval(60)).0,
+                       revoked: revoked)
+    }
+
+    static let observed = ObservedLAN(devices: [
+        .init(id: "r", name: "rtr-bappeda", role: .router, managementIP: .init("10.21.0.1")),
+        .init(id: "s", name: "sw-core", role: .switch_, managementIP: .init("10.21.0.2")),
+    ], links: [.init(deviceA: "r", portA: "ether2", deviceB: "s", portB: "Gi1/0/24")])
+
+    func app(_ f: Fixture, limit: Int = 64 * 1024) -> some ApplicationProtocol {
+        let settings = SubmissionServiceSettings(uploadLimit: limit, observed: { pd in
+            guard pd == "BAPPEDA" else { throw DraftUnavailable(message: "nothing observed for \(pd)") }
+            return Self.observed
+        })
+        let router = SubmissionService.makeRouter(store: f.store, settings: settings,
+                                                  now: { Date(timeIntervalSince1970: 1_710_000_000) })
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
+
+    func file(_ rel: String) throws -> ByteBuffer {
+        ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: "\(Self.repo)/\(rel)")))
+    }
+
+    @Test func pdSubmitsAndReadsItsOwnDiagrams() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await app(f).test(.live) { client in
+            let yaml = try file("config/examples/bappeda-lan.yaml")
+            let ok = try await client.execute(uri: "/api/v1/pds/BAPPEDA/validate", method: .post, headers: auth(f.bappeda), body: yaml)
+            #expect(ok.status == .ok)
+            #expect(String(buffer: ok.body).contains("\"valid\" : true"))
+            let sub = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda-lan.yaml", method: .post,
+                                               headers: auth(f.bappeda), body: yaml)
+            #expect(sub.status == .created, "\(String(buffer: sub.body))")
+            #expect(String(buffer: sub.body).contains("\"version\" : 1"))
+            let hist = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .get, headers: auth(f.bappeda))
+            #expect(hist.status == .ok && String(buffer: hist.body).contains("\"submitter\" : \"Maria\""))
+            let raw = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams/1?raw=1", method: .get, headers: auth(f.bappeda))
+            #expect(raw.body == yaml)
+            let status = try await client.execute(uri: "/api/v1/status", method: .get, headers: auth(f.bappeda))
+            let statusText = String(buffer: status.body)
+            #expect(statusText.contains("\"pd\" : \"BAPPEDA\"") && !statusText.contains("DINKES"))
+            // Diskominfo reads everything, and that read is audited.
+            let all = try await client.execute(uri: "/api/v1/status", method: .get, headers: auth(f.diskominfo))
+            #expect(String(buffer: all.body).contains("\"pd\" : \"DINKES\""))
+            let shown = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams/latest", method: .get, headers: auth(f.diskominfo))
+            #expect(shown.status == .ok && String(buffer: shown.body).contains("rtr-bappeda"))
+        }
+        let log = try f.store.auditLog()
+        #expect(log.contains { $0.action == "submit" && $0.outcome == "ok" && $0.pd == "BAPPEDA" && $0.detail.contains("by Maria") })
+        #expect(log.contains { $0.action == "show" && $0.actor.contains("diskominfo") })
+        // Tokens never reach the audit log.
+        #expect(!log.contains { $0.actor.contains(f.bappeda) || $0.detail.contains(f.bappeda) })
+    }
+
+    @Test func crossPDAndBadTokensAreRefusedAndStoreNothing() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await app(f).test(.live) { client in
+            let yaml = try file("config/examples/bappeda-lan.yaml")
+            let drawio = try file("config/examples/dinkes-compressed.drawio")
+            // Dinkes's token cannot submit or read for Bappeda.
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.dinkes), body: yaml).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .get, headers: auth(f.dinkes)).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff", method: .get, headers: auth(f.dinkes)).status == .forbidden)
+            // Bappeda's own token with Dinkes's file: the file is for another PD.
+            let wrong = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.bappeda), body: drawio)
+            #expect(wrong.status == .unprocessableContent)
+            #expect(String(buffer: wrong.body).contains("this diagram is for PD \\\"DINKES\\\", not \\\"BAPPEDA\\\""))
+            // Diskominfo reads all but does not submit for a PD.
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.diskominfo), body: yaml).status == .forbidden)
+            // No, unknown, expired and revoked tokens.
+            #expect(try await client.execute(uri: "/api/v1/status", method: .get).status == .unauthorized)
+            #expect(try await client.execute(uri: "/api/v1/status", method: .get, headers: auth("pantau_guess")).status == .unauthorized)
+            let expired = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.expired), body: yaml)
+            #expect(expired.status == .unauthorized && String(buffer: expired.body).contains("token expired"))
+            let revoked = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.revoked), body: yaml)
+            #expect(revoked.status == .unauthorized && String(buffer: revoked.body).contains("token revoked"))
+            // Hostile XML and an oversize upload.
+            let evil = ByteBuffer(string: "<!DOCTYPE x [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><mxfile>&b;</mxfile>")
+            let e = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.bappeda), body: evil)
+            #expect(e.status == .unprocessableContent && String(buffer: e.body).contains("DOCTYPE or ENTITY"))
+            let big = ByteBuffer(bytes: [UInt8](repeating: 65, count: 64 * 1024 + 1))
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.bappeda), body: big).status == .contentTooLarge)
+        }
+        #expect(try f.store.submissions(pd: "BAPPEDA").isEmpty)
+        #expect(try f.store.submissions(pd: "DINKES").isEmpty)
+        let refusals = try f.store.auditLog().filter { $0.outcome != "ok" }
+        #expect(refusals.count >= 9)
+        #expect(refusals.contains { $0.detail == "token may not submit for PD BAPPEDA" && $0.actor.contains("pd:DINKES") })
+    }
+
+    @Test func draftEditSubmitOverHTTP() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await app(f).test(.live) { client in
+            let draft = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.bappeda))
+            #expect(draft.status == .ok)
+            var xml = String(buffer: draft.body)
+            #expect(xml.contains("label=\"rtr-bappeda\"") && xml.contains("boundary=\"yes\""))
+            // The PD adds a serial number to its switch, then submits the edited file.
+            xml = xml.replacingOccurrences(of: "label=\"sw-core\" role=\"switch\"", with: "label=\"sw-core\" role=\"switch\" serial=\"FOC2031X0AB\"")
+            let sub = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=bappeda.drawio", method: .post,
+                                               headers: auth(f.bappeda), body: ByteBuffer(string: xml))
+            #expect(sub.status == .created, "\(String(buffer: sub.body))")
+            let status = try await client.execute(uri: "/api/v1/status", method: .get, headers: auth(f.bappeda))
+            #expect(String(buffer: status.body).contains("\"state\" : \"current\""))
+            let dot = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft?format=dot", method: .get, headers: auth(f.bappeda))
+            #expect(String(buffer: dot.body).hasPrefix("graph \"LAN BAPPEDA\""))
+            #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.dinkes)).status == .forbidden)
+            #expect(try await client.execute(uri: "/api/v1/pds/DINKES/draft", method: .get, headers: auth(f.dinkes)).status == .serviceUnavailable)
+        }
+        let stored = try #require(try f.store.submission(pd: "BAPPEDA", version: nil))
+        #expect(stored.format == .drawio)
+        #expect(stored.diagram.devices.first { $0.id == "sw-core" }?.serial == "FOC2031X0AB")
+    }
+
+    @Test func historyAndDiffAcrossVersionsOverHTTP() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        let v1 = try String(contentsOfFile: "\(Self.repo)/config/examples/bappeda-lan.yaml", encoding: .utf8)
+        let v2 = v1.replacingOccurrences(of: "    model: TL-SG1024\n", with: "    model: TL-SG1024DE\n")
+        try await app(f).test(.live) { client in
+            for text in [v1, v2] {
+                let r = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.bappeda), body: ByteBuffer(string: text))
+                #expect(r.status == .created)
+            }
+            let diff = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff?from=1&to=2", method: .get, headers: auth(f.bappeda))
+            #expect(String(buffer: diff.body) == "~ device sw-lt2 model: TL-SG1024 -> TL-SG1024DE\n")
+            let missing = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams/9", method: .get, headers: auth(f.bappeda))
+            #expect(missing.status == .notFound)
+        }
+        #expect(try f.store.changeReports(pd: "BAPPEDA").count == 1)
+    }
+}
