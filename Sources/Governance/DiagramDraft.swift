@@ -19,9 +19,13 @@ public struct ObservedLAN: Sendable, Hashable, Codable {
         public var interfaces: [String]
         /// Whether it answered SNMP.
         public var snmp: Bool
+        /// The PD the operator assigned the device to (a collection target's `pd:`), when any.
+        /// An assignment wins over the management address.
+        public var pd: String?
         public init(id: String, name: String? = nil, role: Diagram.Role? = nil, vendor: String? = nil, model: String? = nil,
                     serial: String? = nil, managementIP: IPAddress? = nil, macs: [MACAddress] = [], interfaces: [String] = [],
-                    snmp: Bool = true) {
+                    snmp: Bool = true, pd: String? = nil) {
+            self.pd = pd
             self.id = id
             self.name = name
             self.role = role
@@ -89,6 +93,7 @@ public enum DiagramDraft {
         let record = registry[pd]
         let nets = record?.subnets ?? []
         func mine(_ d: ObservedLAN.Device) -> Bool {
+            if let assigned = d.pd { return assigned == pd }
             guard let ip = d.managementIP else { return false }
             return nets.contains { $0.contains(ip) }
         }

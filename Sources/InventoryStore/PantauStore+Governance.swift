@@ -5,14 +5,14 @@ import GRDB
 /// PD registry, active regional profile, diagram submissions (immutable), change reports,
 /// change-report duties, HTTP tokens (hashed) and the audit log.
 extension PantauStore {
-    private static let encoder: JSONEncoder = {
+    private static let governanceEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
     }()
 
     private func json(_ value: some Encodable) throws -> String {
-        String(decoding: try PantauStore.encoder.encode(value), as: UTF8.self)
+        String(decoding: try PantauStore.governanceEncoder.encode(value), as: UTF8.self)
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
