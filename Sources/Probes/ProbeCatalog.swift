@@ -538,27 +538,8 @@ private final class CatalogLoader {
     }
 
     func suggest(_ word: String, _ candidates: some Sequence<String>) -> String {
-        let lower = Array(word.lowercased())
-        var best: (name: String, distance: Int)?
-        for c in candidates.sorted() {
-            let d = editDistance(lower, Array(c.lowercased()))
-            if best == nil || d < best!.distance { best = (c, d) }  // checked non-nil
-        }
-        guard let best, best.distance <= max(2, word.count / 3) else { return "" }
-        return " (did you mean \"\(best.name)\"?)"
+        YAMLValue.closest(to: word, in: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
     }
-}
-
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    var prev = Array(0...b.count)
-    for (i, ca) in a.enumerated() {
-        var cur = [i + 1]
-        for (j, cb) in b.enumerated() {
-            cur.append(min(prev[j + 1] + 1, cur[j] + 1, prev[j] + (ca == cb ? 0 : 1)))
-        }
-        prev = cur
-    }
-    return prev[b.count]
 }
 
 /// A plain value (not a list or mapping). YAMLSupport hides Yams' node type from us.

@@ -230,7 +230,10 @@ public struct YAMLValue {
         }
     }
 
-    static func closest(to word: String, in candidates: Set<String>) -> String? {
+    /// The candidate closest to a mistyped `word` (case-insensitive edit distance), or nil
+    /// when nothing is close enough to be a likely typo. Ties go to the alphabetically first
+    /// candidate, so messages are the same on every run.
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         func distance(_ a: [Character], _ b: [Character]) -> Int {
             var prev = Array(0...b.count)
             for (i, ca) in a.enumerated() {
@@ -243,9 +246,13 @@ public struct YAMLValue {
             return prev[b.count]
         }
         let w = Array(word.lowercased())
-        let best = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= max(2, word.count / 3) else { return nil }
-        return best.0
+        var best: (name: String, distance: Int)?
+        for c in candidates.sorted() {
+            let d = distance(w, Array(c.lowercased()))
+            if d < best?.distance ?? Int.max { best = (c, d) }
+        }
+        guard let best, best.distance <= max(2, word.count / 3) else { return nil }
+        return best.name
     }
 }
 
