@@ -97,10 +97,9 @@ public struct SamplingSettings: Sendable, Hashable {
     static func parse(_ value: YAMLValue, resolve: (String) -> String) -> SamplingSettings? {
         guard let o = value.object(allowing: keys) else { return nil }
         let given = ["interface", "read", "sflow"].filter { o.contains($0) }
-        guard given.count == 1 else {
+        if given.count != 1 {
             value.report(given.isEmpty ? "needs one source: interface, read or sflow"
                                        : "has \(given.joined(separator: " and ")); give exactly one source")
-            return nil
         }
         var source: Source?
         if let i = o["interface"], let name = i.string() {
@@ -116,8 +115,8 @@ public struct SamplingSettings: Sendable, Hashable {
             if let (h, p) = parseSFlowAddress(text) { source = .sflow(host: h, port: p) }
             else { s.report("\"\(text)\" is not ADDRESS[:PORT] (an IPv4 or [IPv6] literal, e.g. 127.0.0.1:6343)") }
         }
-        guard let source else { return nil }
-        var s = SamplingSettings(source: source, capturePoint: o["capture_point"]?.string())
+        // Without a valid source, keep checking the other keys so every problem is reported at once.
+        var s = SamplingSettings(source: source ?? .files([]), capturePoint: o["capture_point"]?.string())
         if let r = o["rate"], let n = r.int() {
             if n < 1 || n > 1_000_000 { r.report("rate must be between 1 and 1000000 (1 = every packet)") } else { s.rate = n }
         }
@@ -143,6 +142,6 @@ public struct SamplingSettings: Sendable, Hashable {
         }
         if let v = o["pd_map"], let p = v.string() { s.pdMap = resolve(p) }
         if let v = o["oui_file"], let p = v.string() { s.ouiFile = p.isEmpty ? nil : resolve(p) }
-        return s
+        return given.count == 1 && source != nil ? s : nil
     }
 }

@@ -12,7 +12,8 @@ public struct OUIRegistry: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         vendors.reserveCapacity(40_000)
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-            let fields = OUIRegistry.csvFields(line, max: 3)
+            // Most rows have no quotes; split those cheaply.
+            let fields = line.contains("\"") ? OUIRegistry.csvFields(line, max: 3) : line.split(separator: ",", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 3, fields[0] == "MA-L", fields[1].count == 6, let oui = UInt32(fields[1], radix: 16) else { continue }
             vendors[oui] = fields[2].trimmingCharacters(in: .whitespaces)
         }
