@@ -38,6 +38,9 @@ public final class PcapSource: @unchecked Sendable {
     /// Raw DLT value, for messages when `linkType` is nil.
     public let dlt: Int32
     private var stopRequested = false
+    /// Descriptor to wait on between non-blocking reads (live captures), else -1.
+    var pollFD: Int32 = -1
+    var pollMilliseconds: Int32 = 200
 
     /// Opens a pcap or pcapng file (libpcap reads both).
     public static func open(file path: String) throws(CaptureError) -> PcapSource {
@@ -48,9 +51,9 @@ public final class PcapSource: @unchecked Sendable {
         return PcapSource(handle: h, name: path)
     }
 
-    /// Opens a live interface. `snaplen` keeps headers only (Pantau needs ≤ 256 bytes);
+    /// Opens a live interface. `snaplen` bounds the bytes copied per packet (headers only);
     /// `timeoutMilliseconds` bounds how long a read waits so the caller can check for stop.
-    public static func open(interface: String, snaplen: Int = 256, promiscuous: Bool = false,
+    public static func open(interface: String, snaplen: Int = 640, promiscuous: Bool = false,
                             timeoutMilliseconds: Int = 200, bufferBytes: Int = 8 << 20) throws(CaptureError) -> PcapSource {
         var err = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let h = pcap_create(interface, &err) else {
@@ -66,7 +69,12 @@ public final class PcapSource: @unchecked Sendable {
             pcap_close(h)
             throw CaptureError(source: interface, action: "activating capture", message: msg)
         }
-        return PcapSource(handle: h, name: interface)
+        // Non-blocking plus poll(): on Linux a blocking read may never time out on a quiet
+        // interface, which would keep a run past its deadline.
+        let source = PcapSource(handle: h, name: interface)
+        if pcap_setnonblock(h, 1, &err) == 0 { source.pollFD = pcap_get_selectable_fd(h) }
+        source.pollMilliseconds = Int32(timeoutMilliseconds)
+        return source
     }
 
     init(handle: OpaquePointer, name: String) {
@@ -114,6 +122,10 @@ public final class PcapSource: @unchecked Sendable {
                 if !body(ts, buf, Int(h.pointee.len)) { return .stopped }
             case 0:
                 if !idle() || stopRequested { return .stopped }
+                if pollFD >= 0 {
+                    var pfd = pollfd(fd: pollFD, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&pfd, 1, pollMilliseconds)
+                }
             case PCAP_ERROR_BREAK:
                 return stopRequested ? .stopped : .endOfInput
             default:

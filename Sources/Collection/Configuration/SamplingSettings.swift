@@ -46,8 +46,10 @@ public struct SamplingSettings: Sendable, Hashable {
     public var mode: Mode = .random
     /// BPF filter expression (tcpdump syntax); not used for sFlow.
     public var filter: String?
-    /// Bytes kept per packet from live interfaces; headers only.
-    public var snaplen: Int = 256
+    /// Bytes libpcap copies per packet from live interfaces. Large enough for the control
+    /// protocols Pantau reads (DHCP options end past byte 282, LLDP/CDP frames run to ~500);
+    /// what lies beyond the headers is never decoded or stored.
+    public var snaplen: Int = 640
     public var promiscuous: Bool = false
     /// How long a live or sFlow run lasts when run once (seconds); nil runs until stopped.
     /// File sources always run to the end of the files.
