@@ -160,7 +160,7 @@ enum NameDecoder {
     /// decoded from its "first-level encoding" (RFC 1001: 32 letters 'A'..'P').
     static func netbios(_ b: ByteView, at o: Int, end: Int) -> NameInfo? {
         guard let flags = b.u16(o + 2), let qd = b.u16(o + 4), let an = b.u16(o + 6) else { return nil }
-        guard qd + an > 0, let l = b.u8(o + 12), l == 32, b.has(o + 13, 32), o + 45 <= end else { return nil }
+        guard Int(qd) + Int(an) > 0, let l = b.u8(o + 12), l == 32, b.has(o + 13, 32), o + 45 <= end else { return nil }
         var raw = [UInt8]()
         raw.reserveCapacity(16)
         for i in 0..<16 {

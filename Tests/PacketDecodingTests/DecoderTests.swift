@@ -78,6 +78,13 @@ struct DecoderTests {
         #expect(n.type == 136 && n.linkLayer?.description == "00:11:22:33:44:55" && n.target?.description == "fe80::211:2233:4455:6677")
     }
 
+    @Test("NetBIOS header with huge question and answer counts (found by the fuzzer: UInt16 overflow)")
+    func netbiosCountOverflow() {
+        let frame = hex("ffffffffffff00042357a57a08004500006038d40000801169faa9fe43c2a9feffff00890089004cb504893080808080808080808080808080808080808080808080808080808080808080808080808080808080808080808080291097012f0000000001204545454b4641444a444646444441454b434143414341434143414341434143410000200001c00c00200001000493e000066000a9fe43c2")
+        let p = PacketDecoder.decode(frame)
+        #expect(p.sourcePort == 137 && p.control == nil)
+    }
+
     @Test("addresses print canonically")
     func addressText() {
         #expect(IPAddr.v6(0x2001_0db8_0000_0000, 1).description == "2001:db8::1")
