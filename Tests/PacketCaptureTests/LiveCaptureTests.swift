@@ -50,8 +50,11 @@ struct LiveCaptureTests {
         settings.duration = 7
         settings.flushInterval = 1
         settings.filter = "not ip6"
-        let run = Task { try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test")) }
-        try await Task.sleep(for: .milliseconds(2500))
+        let (readySignal, readyContinuation) = AsyncStream<Void>.makeStream()
+        let run = Task {
+            try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test"), ready: { readyContinuation.finish() })
+        }
+        for await _ in readySignal {}  // the capture is open: what is sent now is seen
 
         let files = ["dhcp.pcap", "icmp_dot1q.pcap"].map { TestEnv.pcapDir + "/" + $0 }
         for f in files {

@@ -29,8 +29,11 @@ struct SFlowTests {
         var settings = SamplingSettings(source: .sflow(host: "127.0.0.1", port: port), capturePoint: "sflow-test")
         settings.duration = 8
         settings.flushInterval = 1
-        let run = Task { try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test")) }
-        try await Task.sleep(for: .milliseconds(300))
+        let (readySignal, readyContinuation) = AsyncStream<Void>.makeStream()
+        let run = Task {
+            try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test"), ready: { readyContinuation.finish() })
+        }
+        for await _ in readySignal {}  // the capture is open: what is sent now is seen
         // pmacctd waits ~2 s after opening a savefile, sends its samples and exits.
         // pmacctd may not exit on its own when started from the test process; KILL bounds it.
         let exporter = try runProcess("/usr/bin/timeout", ["-s", "KILL", "6", pmacctd, "-f", conf])
@@ -65,9 +68,11 @@ struct SFlowTests {
         var settings = SamplingSettings(source: .sflow(host: "127.0.0.1", port: port), capturePoint: "counters")
         settings.duration = 3
         settings.ouiFile = nil
-        let run = Task { try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test")) }
-        // Give the receiver time to bind (UDP sent before that is lost, as on a real network).
-        try await Task.sleep(for: .milliseconds(1500))
+        let (readySignal, readyContinuation) = AsyncStream<Void>.makeStream()
+        let run = Task {
+            try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test"), ready: { readyContinuation.finish() })
+        }
+        for await _ in readySignal {}  // the capture is open: what is sent now is seen
         // A datagram laid out per sflow_version_5.txt, sent over a real UDP socket; plus garbage.
         try sendUDP(counterDatagram(), port: port)
         try sendUDP([1, 2, 3], port: port)

@@ -56,8 +56,13 @@ public struct SamplingSummary: Sendable, CustomStringConvertible {
 /// for `settings.duration` seconds (or until the task is cancelled when it is nil). Faults
 /// do not stop the run: undecodable frames are counted, a failed store write is retried
 /// at the next flush, and a live interface that disappears is reopened every 2 seconds.
-public func runSampling(_ settings: SamplingSettings, store: PantauStore, segments: [PDSegment], logger: Logger) async throws -> SamplingSummary {
+///
+/// `ready`, when given, is called once the source is open (interface activated, socket
+/// bound, first file opened), so a caller can start sending without guessing a delay.
+public func runSampling(_ settings: SamplingSettings, store: PantauStore, segments: [PDSegment], logger: Logger,
+                        ready: (@Sendable () -> Void)? = nil) async throws -> SamplingSummary {
     let engine = try SamplingEngine(settings: settings, store: store, segments: segments, logger: logger)
+    engine.ready = ready
     let stop = StopFlag()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<SamplingSummary, any Error>) in
@@ -99,6 +104,12 @@ final class SamplingEngine: @unchecked Sendable {
     static let hostCountLimit = 100_000
     var warnedOverflow = false
     var warnedTraffic = false
+    var ready: (@Sendable () -> Void)?
+
+    func signalReady() {
+        ready?()
+        ready = nil
+    }
 
     init(settings: SamplingSettings, store: PantauStore, segments: [PDSegment], logger: Logger) throws {
         self.settings = settings
@@ -134,6 +145,7 @@ final class SamplingEngine: @unchecked Sendable {
                 }
                 try applyFilter(src)
                 stop.attach(src)
+                signalReady()
                 let end = capture(src, wallClock: false, timeUp: { stop.isSet })
                 stop.attach(nil)
                 if case .failed(let msg) = end {
@@ -159,6 +171,7 @@ final class SamplingEngine: @unchecked Sendable {
                 if announcedLoss { logger.notice("\(name): capture resumed") ; summary.warnings.append("\(name): capture resumed") }
                 try applyFilter(src)
                 stop.attach(src)
+                signalReady()
                 let end = capture(src, wallClock: true, timeUp: timeUp)
                 stop.attach(nil)
                 if let s = src.statistics(), s.dropped > 0 { summary.warnings.append("\(name): kernel dropped \(s.dropped) packets") }
@@ -173,6 +186,7 @@ final class SamplingEngine: @unchecked Sendable {
             summary.ending = deadline == nil ? "stopped" : "duration reached"
             let receiver = try SFlowReceiver(host: host, port: port)
             logger.info("listening for sFlow on \(host):\(receiver.port)")
+            signalReady()
             try receiver.forEach(idle: {
                 flushIfDue(now: Date().timeIntervalSince1970, wallClock: true)
                 return !timeUp()
@@ -181,6 +195,7 @@ final class SamplingEngine: @unchecked Sendable {
                 return !timeUp()
             }
         }
+        signalReady()  // even when no source opened, so nobody waits forever
         flush()
         summary.seconds = Date().timeIntervalSince(started)
         summary.hostsCapped = distinctHosts.count >= Self.hostCountLimit
@@ -298,9 +313,15 @@ final class SamplingEngine: @unchecked Sendable {
         }
     }
 
+    /// Distinct neighbours and DHCP servers over the whole run (each table is itself bounded).
+    var neighbourKeys = Set<String>()
+    var serverKeys = Set<String>()
+
     func account(_ b: SightingBatch) {
-        summary.neighbours += b.neighbours.count
-        summary.dhcpServers += b.dhcpServers.count
+        for n in b.neighbours where neighbourKeys.count < Self.hostCountLimit { neighbourKeys.insert("\(n.protocolName)|\(n.mac)|\(n.vlan ?? 0)") }
+        for s in b.dhcpServers where serverKeys.count < Self.hostCountLimit { serverKeys.insert("\(s.server)|\(s.mac)|\(s.vlan ?? 0)") }
+        summary.neighbours = neighbourKeys.count
+        summary.dhcpServers = serverKeys.count
         summary.trafficRows += b.traffic.count
     }
 }
