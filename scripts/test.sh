@@ -12,4 +12,6 @@ export PANTAU_CORPUS="${PANTAU_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Wrapping|Emitting|Write|Linking|Planning)' || true
 swift build --build-tests >/dev/null   # fail here, loudly, if the build failed
+scripts/fuzz-decoders.sh "${FUZZ_SECONDS:-60}"   # libFuzzer over the packet decoders, bounded time
+# Serial: the SNMP suites share one snmpsim, a single-threaded agent that parallel suites overload.
 swift test --skip-build --no-parallel "$@"

@@ -12,5 +12,8 @@ extension Pantau {
         DiagramCmd.self,
         Token.self,
         Serve.self,
+        Sample.self,
+        Hosts.self,
+        Talkers.self,
     ]
 }

@@ -1,0 +1,386 @@
+import Foundation
+import InventoryModel
+import InventoryStore
+import PacketDecoding
+
+/// Chooses which packets to decode: 1 in `rate`, either every Nth (deterministic) or each
+/// with probability 1/N (random, a fast xorshift generator; not for cryptography).
+public struct PacketSampler: Sendable {
+    public let rate: Int
+    public let mode: SamplingSettings.Mode
+    var counter = 0
+    var state: UInt64
+
+    public init(rate: Int, mode: SamplingSettings.Mode, seed: UInt64 = UInt64.random(in: 1...UInt64.max)) {
+        self.rate = max(1, rate)
+        self.mode = mode
+        state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed
+    }
+
+    @inline(__always) public mutating func take() -> Bool {
+        if rate == 1 { return true }
+        switch mode {
+        case .deterministic:
+            counter += 1
+            if counter == rate { counter = 0; return true }
+            return false
+        case .random:
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return (state &* 0x2545_F491_4F6C_DD1D) % UInt64(rate) == 0
+        }
+    }
+}
+
+/// Accumulates what sampled packets show between two flushes, in bounded memory: at most
+/// `maxHosts` hosts and `maxTrafficKeys` traffic buckets. Hosts beyond the limit are
+/// counted (not stored); traffic beyond it is added to an `other` bucket. Not thread-safe.
+final class SightingAggregator {
+    static let maxAddressesPerHost = 16
+    static let maxNamesPerHost = 8
+    static let maxNeighbours = 4096
+    static let maxDHCPServers = 1024
+
+    struct AddrEntry { var ip: IPAddr; var source: UInt8; var first: Double; var last: Double }
+    struct NameEntry { var name: String; var source: String; var first: Double; var last: Double }
+    struct HostEntry {
+        var key: UInt64
+        var first: Double
+        var last: Double
+        var frames: Int = 0
+        var pd: Int?
+        var addresses: [AddrEntry] = []
+        var names: [NameEntry] = []
+        var lastIP: IPAddr?
+        var lastIPIndex = -1
+    }
+    struct TrafficKey: Hashable {
+        var minute: Int64
+        var scope: UInt8   // 0 host, 1 subnet, 2 pd, 3 other (a = overflowed scope)
+        var rate: UInt32
+        var a: UInt64
+        var b: UInt64
+        var prefix: Int16
+        var v6: Bool
+    }
+    struct Counters {
+        var inBytes: Int64 = 0, outBytes: Int64 = 0, inPackets: Int64 = 0, outPackets: Int64 = 0
+        var samples = 0
+        var pd: Int32 = -1
+    }
+
+    static let addressSources = ["ip", "arp", "dhcp", "ndp", "mdns"]
+
+    let capturePoint: String
+    let matcher: PDMatcher
+    let oui: OUIRegistry
+    let maxHosts: Int
+    let maxTrafficKeys: Int
+
+    var hostIndex: [UInt64: Int] = [:]
+    var hosts: ContiguousArray<HostEntry> = []
+    var trafficIndex: [TrafficKey: Int] = [:]
+    var traffic: ContiguousArray<Counters> = []
+    var trafficKeys: ContiguousArray<TrafficKey> = []
+    var neighbours: [String: NeighbourSighting] = [:]
+    var dhcpServers: [String: DHCPServerSighting] = [:]
+    var counters: [InterfaceCounterSighting] = []
+
+    /// Frames from hosts that did not fit in the table (this window), and buckets overflowed.
+    var overflowHostFrames = 0
+    var overflowTrafficKeys = 0
+    var droppedNeighbours = 0
+
+    // One-flow cache: consecutive frames of the same conversation reuse bucket indices.
+    var cacheValid = false
+    var cacheSrc = MAC48.zero, cacheDst = MAC48.zero, cacheVLAN: UInt16? = nil
+    var cacheIPs: IPAddr? = nil, cacheIPd: IPAddr? = nil
+    var cacheMinute: Int64 = 0, cacheRate = 0
+    var cacheBuckets: (Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1)
+
+    init(capturePoint: String, segments: [PDSegment], oui: OUIRegistry, maxHosts: Int, maxTrafficKeys: Int) {
+        self.capturePoint = capturePoint
+        matcher = PDMatcher(segments)
+        self.oui = oui
+        self.maxHosts = maxHosts
+        self.maxTrafficKeys = maxTrafficKeys
+    }
+
+    @inline(__always) static func hostKey(_ mac: MAC48, _ vlan: UInt16?) -> UInt64 {
+        mac.raw | (UInt64(vlan ?? 0) & 0xfff) << 48
+    }
+
+    /// Host entry index for a unicast MAC, created if room; nil when the table is full.
+    @inline(__always) func host(_ mac: MAC48, _ vlan: UInt16?, _ t: Double) -> Int? {
+        let key = Self.hostKey(mac, vlan)
+        if let i = hostIndex[key] { return i }
+        guard hosts.count < maxHosts else { return nil }
+        hostIndex[key] = hosts.count
+        hosts.append(HostEntry(key: key, first: t, last: t))
+        return hosts.count - 1
+    }
+
+    func learn(_ i: Int, address ip: IPAddr, source: UInt8, _ t: Double) {
+        guard !ip.isUnspecified, !ip.isGroup else { return }
+        if let j = hosts[i].addresses.firstIndex(where: { $0.ip == ip && $0.source == source }) {
+            hosts[i].addresses[j].last = max(hosts[i].addresses[j].last, t)
+            hosts[i].addresses[j].first = min(hosts[i].addresses[j].first, t)
+            return
+        }
+        // The cap is on distinct addresses (a router forwarding for the Internet sources many).
+        var distinct = Set<IPAddr>()
+        for a in hosts[i].addresses { distinct.insert(a.ip) }
+        guard distinct.contains(ip) || distinct.count < Self.maxAddressesPerHost else { return }
+        hosts[i].addresses.append(AddrEntry(ip: ip, source: source, first: t, last: t))
+    }
+
+    func learn(_ i: Int, name: String, source: String, _ t: Double) {
+        guard !name.isEmpty else { return }
+        if let j = hosts[i].names.firstIndex(where: { $0.name == name && $0.source == source }) {
+            hosts[i].names[j].last = max(hosts[i].names[j].last, t)
+            return
+        }
+        guard hosts[i].names.count < Self.maxNamesPerHost else { return }
+        hosts[i].names.append(NameEntry(name: name, source: source, first: t, last: t))
+    }
+
+    /// Records one sampled frame, captured at `t` (Unix seconds), sampled 1-in-`rate`.
+    func observe(_ p: DecodedPacket, time t: Double, rate: Int) {
+        let vlan = p.hostVLAN
+        var srcHost: Int?
+        if p.source.isUnicast {
+            srcHost = host(p.source, vlan, t)
+            if let i = srcHost {
+                hosts[i].frames += 1
+                if t > hosts[i].last { hosts[i].last = t }
+                if t < hosts[i].first { hosts[i].first = t }
+                if let ip = p.ipSource {
+                    if ip == hosts[i].lastIP, hosts[i].lastIPIndex >= 0, hosts[i].lastIPIndex < hosts[i].addresses.count {
+                        let j = hosts[i].lastIPIndex
+                        if t > hosts[i].addresses[j].last { hosts[i].addresses[j].last = t }
+                    } else {
+                        learn(i, address: ip, source: 0, t)
+                        hosts[i].lastIP = ip
+                        hosts[i].lastIPIndex = hosts[i].addresses.firstIndex { $0.ip == ip && $0.source == 0 } ?? -1
+                    }
+                }
+                if hosts[i].pd == nil, !matcher.isEmpty {
+                    hosts[i].pd = p.ipSource.flatMap { ip in ip.isUnspecified ? nil : matcher.classify(ip).pd } ?? matcher.pd(vlan: vlan)
+                }
+            } else {
+                overflowHostFrames += 1
+            }
+        }
+        if let c = p.control { observeControl(c, p, srcHost: srcHost, t) }
+        addTraffic(p, t, rate)
+    }
+
+    func observeControl(_ c: ControlInfo, _ p: DecodedPacket, srcHost: Int?, _ t: Double) {
+        let vlan = p.hostVLAN
+        switch c {
+        case .arp(let a):
+            if a.senderMAC.isUnicast, let i = a.senderMAC == p.source ? srcHost : host(a.senderMAC, vlan, t) {
+                learn(i, address: a.senderIP, source: 1, t)
+            }
+        case .dhcp(let d):
+            if d.isFromServer {
+                if let server = d.serverIdentifier ?? p.ipSource, p.source.isUnicast, d.messageType != nil {
+                    let key = "\(server)|\(p.source.raw)|\(vlan ?? 0)"
+                    if var s = dhcpServers[key] {
+                        s.lastSeen = max(s.lastSeen, Date(timeIntervalSince1970: t)); s.replies += 1; dhcpServers[key] = s
+                    } else if dhcpServers.count < Self.maxDHCPServers, let ip = IPAddress(bytes: server.bytes), let mac = MACAddress(bytes: p.source.raw.macBytes) {
+                        dhcpServers[key] = DHCPServerSighting(server: ip, mac: mac, vlan: vlan.map(Int.init), capturePoint: capturePoint,
+                                                              pd: pdName(matcher.classify(server).pd ?? matcher.pd(vlan: vlan)),
+                                                              firstSeen: Date(timeIntervalSince1970: t), lastSeen: Date(timeIntervalSince1970: t), replies: 1)
+                    }
+                }
+                // An ACK binds the client's MAC to the address it was given.
+                if d.messageType == 5, let mac = d.clientMAC, mac.isUnicast, let ip = d.yourIP, let i = host(mac, vlan, t) {
+                    learn(i, address: ip, source: 2, t)
+                }
+            } else if let mac = d.clientMAC, mac.isUnicast, let i = mac == p.source ? srcHost : host(mac, vlan, t) {
+                if let h = d.hostname { learn(i, name: h, source: "dhcp", t) }
+                if let ip = d.clientIP { learn(i, address: ip, source: 2, t) }
+            }
+        case .ndp(let n):
+            if let i = srcHost, let ip = p.ipSource, n.type != 134 { learn(i, address: ip, source: 3, t) }
+            if n.type == 134, p.source.isUnicast {
+                var s = NeighbourInfo()
+                if let ip = p.ipSource { s.managementAddresses = [ip] }
+                s.capabilities = ["router"]
+                recordNeighbour("ra", s, p, t)
+            }
+        case .name(let n):
+            if let i = srcHost {
+                learn(i, name: n.name, source: n.source, t)
+                if let ip = n.address, ip == p.ipSource { learn(i, address: ip, source: 4, t) }
+            }
+        case .lldp(let n): recordNeighbour("lldp", n, p, t)
+        case .cdp(let n): recordNeighbour("cdp", n, p, t)
+        case .stp(let s):
+            var n = NeighbourInfo()
+            n.chassisID = s.bridge
+            n.portID = s.portID.map { String(format: "0x%04x", $0) }
+            n.systemDescription = s.rootBridge.map { "root \($0)" }
+            n.capabilities = ["bridge"]
+            recordNeighbour("stp", n, p, t)
+        }
+    }
+
+    func recordNeighbour(_ proto: String, _ n: NeighbourInfo, _ p: DecodedPacket, _ t: Double) {
+        let vlan = p.hostVLAN
+        let key = "\(proto)|\(p.source.raw)|\(vlan ?? 0)"
+        let date = Date(timeIntervalSince1970: t)
+        let mgmt = n.managementAddresses.compactMap { IPAddress(bytes: $0.bytes) }
+        let pdIndex = n.managementAddresses.first.flatMap { matcher.classify($0).pd } ?? matcher.pd(vlan: vlan)
+        if var s = neighbours[key] {
+            s.lastSeen = max(s.lastSeen, date)
+            s.firstSeen = min(s.firstSeen, date)
+            s.announcements += 1
+            s.chassisID = n.chassisID ?? s.chassisID
+            s.portID = n.portID ?? s.portID
+            s.portDescription = n.portDescription ?? s.portDescription
+            s.systemName = n.systemName ?? s.systemName
+            s.systemDescription = n.systemDescription ?? s.systemDescription
+            s.platform = n.platform ?? s.platform
+            if !n.capabilities.isEmpty { s.capabilities = n.capabilities }
+            if !mgmt.isEmpty { s.managementAddresses = mgmt }
+            s.nativeVLAN = n.nativeVLAN.map(Int.init) ?? s.nativeVLAN
+            neighbours[key] = s
+            return
+        }
+        guard neighbours.count < Self.maxNeighbours, let mac = MACAddress(bytes: p.source.raw.macBytes) else { droppedNeighbours += 1; return }
+        neighbours[key] = NeighbourSighting(protocolName: proto, mac: mac, vlan: vlan.map(Int.init), capturePoint: capturePoint,
+                                            chassisID: n.chassisID, portID: n.portID, portDescription: n.portDescription,
+                                            systemName: n.systemName, systemDescription: n.systemDescription, platform: n.platform,
+                                            capabilities: n.capabilities, managementAddresses: mgmt, nativeVLAN: n.nativeVLAN.map(Int.init),
+                                            pd: pdName(pdIndex), firstSeen: date, lastSeen: date, announcements: 1)
+    }
+
+    func pdName(_ i: Int?) -> String? { i.map { matcher.pds[$0] } }
+
+    @inline(__always) func bucket(_ key: TrafficKey, pd: Int?) -> Int {
+        if let i = trafficIndex[key] { return i }
+        var k = key
+        if traffic.count >= maxTrafficKeys {
+            // Overflow: one `other` bucket per minute, rate and overflowed scope.
+            overflowTrafficKeys += 1
+            k = TrafficKey(minute: key.minute, scope: 3, rate: key.rate, a: UInt64(key.scope), b: 0, prefix: 0, v6: false)
+            if let i = trafficIndex[k] { return i }
+        }
+        var c = Counters()
+        if k.scope != 3, let pd { c.pd = Int32(pd) }
+        trafficIndex[k] = traffic.count
+        traffic.append(c)
+        trafficKeys.append(k)
+        return traffic.count - 1
+    }
+
+    func addTraffic(_ p: DecodedPacket, _ t: Double, _ rate: Int) {
+        let minute = Int64((t / 60).rounded(.down)) * 60
+        let vlan = p.hostVLAN
+        if !(cacheValid && cacheSrc == p.source && cacheDst == p.destination && cacheVLAN == vlan && cacheIPs == p.ipSource
+             && cacheIPd == p.ipDestination && cacheMinute == minute && cacheRate == rate) {
+            let r = UInt32(truncatingIfNeeded: rate)
+            var b = (-1, -1, -1, -1, -1, -1)
+            var srcClass: (pd: Int?, subnet: SubnetKey)?
+            var dstClass: (pd: Int?, subnet: SubnetKey)?
+            if let ip = p.ipSource, !ip.isUnspecified { srcClass = matcher.classify(ip) }
+            if let ip = p.ipDestination, !ip.isUnspecified, !ip.isGroup { dstClass = matcher.classify(ip) }
+            let srcPD = srcClass?.pd ?? (srcClass == nil ? matcher.pd(vlan: vlan) : nil)
+            let dstPD = dstClass?.pd
+            if p.source.isUnicast {
+                b.0 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: Self.hostKey(p.source, vlan), b: 0, prefix: 0, v6: false), pd: srcPD)
+            }
+            if p.destination.isUnicast {
+                b.1 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: Self.hostKey(p.destination, vlan), b: 0, prefix: 0, v6: false),
+                             pd: dstPD ?? (dstClass == nil ? matcher.pd(vlan: vlan) : nil))
+            }
+            if let s = srcClass?.subnet {
+                b.2 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: s.hi, b: s.lo, prefix: s.prefix, v6: s.v6), pd: srcClass?.pd)
+            }
+            if let d = dstClass?.subnet {
+                b.3 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: d.hi, b: d.lo, prefix: d.prefix, v6: d.v6), pd: dstClass?.pd)
+            }
+            if let pd = srcPD { b.4 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
+            if let pd = dstPD { b.5 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
+            cacheValid = true
+            cacheSrc = p.source; cacheDst = p.destination; cacheVLAN = vlan; cacheIPs = p.ipSource; cacheIPd = p.ipDestination
+            cacheMinute = minute; cacheRate = rate; cacheBuckets = b
+        }
+        let len = Int64(p.wireLength)
+        let b = cacheBuckets
+        if b.0 >= 0 { traffic[b.0].outBytes += len; traffic[b.0].outPackets += 1; traffic[b.0].samples += 1 }
+        if b.1 >= 0 { traffic[b.1].inBytes += len; traffic[b.1].inPackets += 1; traffic[b.1].samples += 1 }
+        if b.2 >= 0 { traffic[b.2].outBytes += len; traffic[b.2].outPackets += 1; traffic[b.2].samples += 1 }
+        if b.3 >= 0 { traffic[b.3].inBytes += len; traffic[b.3].inPackets += 1; traffic[b.3].samples += 1 }
+        if b.4 >= 0 { traffic[b.4].outBytes += len; traffic[b.4].outPackets += 1; traffic[b.4].samples += 1 }
+        if b.5 >= 0 { traffic[b.5].inBytes += len; traffic[b.5].inPackets += 1; traffic[b.5].samples += 1 }
+    }
+
+    var hostCount: Int { hosts.count }
+
+    /// Moves everything accumulated into a batch for the store and starts a new window.
+    func takeBatch() -> SightingBatch {
+        var batch = SightingBatch()
+        batch.hosts.reserveCapacity(hosts.count)
+        for h in hosts {
+            let mac48 = MAC48(raw: h.key & 0xffff_ffff_ffff)
+            let vlan = Int(h.key >> 48 & 0xfff)
+            guard let mac = MACAddress(bytes: mac48.raw.macBytes) else { continue }
+            var s = HostSighting(mac: mac, vlan: vlan == 0 ? nil : vlan, capturePoint: capturePoint, vendor: oui.vendor(oui: mac48.oui),
+                                 pd: pdName(h.pd), firstSeen: Date(timeIntervalSince1970: h.first), lastSeen: Date(timeIntervalSince1970: h.last),
+                                 framesSampled: h.frames)
+            s.addresses = h.addresses.compactMap { a in
+                IPAddress(bytes: a.ip.bytes).map {
+                    AddressSighting(address: $0, source: Self.addressSources[Int(a.source)], firstSeen: Date(timeIntervalSince1970: a.first),
+                                    lastSeen: Date(timeIntervalSince1970: a.last))
+                }
+            }
+            s.names = h.names.map { NameSighting(name: $0.name, source: $0.source, firstSeen: Date(timeIntervalSince1970: $0.first),
+                                                 lastSeen: Date(timeIntervalSince1970: $0.last)) }
+            batch.hosts.append(s)
+        }
+        batch.neighbours = neighbours.values.sorted { ($0.protocolName, $0.mac) < ($1.protocolName, $1.mac) }
+        batch.dhcpServers = dhcpServers.values.sorted { ($0.server, $0.mac) < ($1.server, $1.mac) }
+        let scopeNames: [TrafficScope] = [.host, .subnet, .pd, .other]
+        batch.traffic.reserveCapacity(traffic.count)
+        for (i, k) in trafficKeys.enumerated() {
+            let c = traffic[i]
+            let key: String
+            switch k.scope {
+            case 0:
+                let mac = MAC48(raw: k.a & 0xffff_ffff_ffff)
+                let vlan = k.a >> 48 & 0xfff
+                key = vlan == 0 ? mac.description : "\(mac)@\(vlan)"
+            case 1: key = (k.v6 ? SubnetKey(v6hi: k.a, lo: k.b, prefix: Int(k.prefix)) : SubnetKey(v4: UInt32(truncatingIfNeeded: k.a), prefix: Int(k.prefix))).description
+            case 2: key = matcher.pds[Int(k.a)]
+            default: key = scopeNames[Int(min(k.a, 3))].rawValue
+            }
+            let rate = Int64(k.rate)
+            batch.traffic.append(TrafficEstimate(minute: Date(timeIntervalSince1970: Double(k.minute)), scope: scopeNames[Int(k.scope)], key: key,
+                                                 capturePoint: capturePoint, samplingRate: Int(k.rate), pd: c.pd >= 0 ? matcher.pds[Int(c.pd)] : nil,
+                                                 samples: c.samples, inBytes: c.inBytes * rate, outBytes: c.outBytes * rate,
+                                                 inPackets: c.inPackets * rate, outPackets: c.outPackets * rate))
+        }
+        batch.interfaceCounters = counters
+        hostIndex.removeAll(keepingCapacity: true)
+        hosts.removeAll(keepingCapacity: true)
+        trafficIndex.removeAll(keepingCapacity: true)
+        traffic.removeAll(keepingCapacity: true)
+        trafficKeys.removeAll(keepingCapacity: true)
+        neighbours.removeAll()
+        dhcpServers.removeAll()
+        counters.removeAll()
+        cacheValid = false
+        overflowHostFrames = 0
+        overflowTrafficKeys = 0
+        return batch
+    }
+}
+
+extension UInt64 {
+    /// The low 48 bits as six network-order bytes.
+    var macBytes: [UInt8] { (0..<6).map { UInt8(self >> UInt64(40 - 8 * $0) & 0xff) } }
+}

@@ -1,0 +1,441 @@
+import Foundation
+import GRDB
+import InventoryModel
+
+/// A host seen on the wire at one capture point: its MAC in one VLAN.
+public struct HostSighting: Sendable, Hashable {
+    public var mac: MACAddress
+    /// nil when untagged.
+    public var vlan: Int?
+    public var capturePoint: String
+    /// Vendor from the IEEE OUI registry, when known.
+    public var vendor: String?
+    public var pd: String?
+    public var firstSeen: Date
+    public var lastSeen: Date
+    /// Frames sampled from this host (not scaled).
+    public var framesSampled: Int
+    public var addresses: [AddressSighting]
+    public var names: [NameSighting]
+
+    public init(mac: MACAddress, vlan: Int?, capturePoint: String, vendor: String?, pd: String?, firstSeen: Date, lastSeen: Date,
+                framesSampled: Int, addresses: [AddressSighting] = [], names: [NameSighting] = []) {
+        self.mac = mac; self.vlan = vlan; self.capturePoint = capturePoint; self.vendor = vendor; self.pd = pd
+        self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.framesSampled = framesSampled
+        self.addresses = addresses; self.names = names
+    }
+}
+
+/// An address a host used, and the evidence: `arp`, `dhcp`, `ndp`, `ip` (source address of
+/// its own frames), `mdns`.
+public struct AddressSighting: Sendable, Hashable {
+    public var address: IPAddress
+    public var source: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public init(address: IPAddress, source: String, firstSeen: Date, lastSeen: Date) {
+        self.address = address; self.source = source; self.firstSeen = firstSeen; self.lastSeen = lastSeen
+    }
+}
+
+/// A name a host announced or asked for: `dhcp` (option 12), `netbios`, `mdns`.
+public struct NameSighting: Sendable, Hashable {
+    public var name: String
+    public var source: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public init(name: String, source: String, firstSeen: Date, lastSeen: Date) {
+        self.name = name; self.source = source; self.firstSeen = firstSeen; self.lastSeen = lastSeen
+    }
+}
+
+/// A switch, router or access point announcing itself (LLDP, CDP, STP, IPv6 RA).
+public struct NeighbourSighting: Sendable, Hashable {
+    /// `lldp`, `cdp`, `stp` or `ra`.
+    public var protocolName: String
+    public var mac: MACAddress
+    public var vlan: Int?
+    public var capturePoint: String
+    public var chassisID: String?
+    public var portID: String?
+    public var portDescription: String?
+    public var systemName: String?
+    public var systemDescription: String?
+    public var platform: String?
+    public var capabilities: [String]
+    public var managementAddresses: [IPAddress]
+    public var nativeVLAN: Int?
+    public var pd: String?
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var announcements: Int
+
+    public init(protocolName: String, mac: MACAddress, vlan: Int?, capturePoint: String, chassisID: String? = nil, portID: String? = nil,
+                portDescription: String? = nil, systemName: String? = nil, systemDescription: String? = nil, platform: String? = nil,
+                capabilities: [String] = [], managementAddresses: [IPAddress] = [], nativeVLAN: Int? = nil, pd: String? = nil,
+                firstSeen: Date, lastSeen: Date, announcements: Int) {
+        self.protocolName = protocolName; self.mac = mac; self.vlan = vlan; self.capturePoint = capturePoint
+        self.chassisID = chassisID; self.portID = portID; self.portDescription = portDescription; self.systemName = systemName
+        self.systemDescription = systemDescription; self.platform = platform; self.capabilities = capabilities
+        self.managementAddresses = managementAddresses; self.nativeVLAN = nativeVLAN; self.pd = pd
+        self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.announcements = announcements
+    }
+}
+
+/// A DHCP server answering on a VLAN (a second one on the same VLAN is usually rogue).
+public struct DHCPServerSighting: Sendable, Hashable {
+    public var server: IPAddress
+    public var mac: MACAddress
+    public var vlan: Int?
+    public var capturePoint: String
+    public var pd: String?
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var replies: Int
+    public init(server: IPAddress, mac: MACAddress, vlan: Int?, capturePoint: String, pd: String?, firstSeen: Date, lastSeen: Date, replies: Int) {
+        self.server = server; self.mac = mac; self.vlan = vlan; self.capturePoint = capturePoint; self.pd = pd
+        self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.replies = replies
+    }
+}
+
+/// What a traffic estimate is about.
+public enum TrafficScope: String, Sendable, CaseIterable {
+    /// `key` is a MAC address (optionally `mac@vlan`).
+    case host
+    /// `key` is a CIDR subnet.
+    case subnet
+    /// `key` is a PD code.
+    case pd
+    /// Overflow when the per-minute key limit was reached; `key` is the scope that overflowed.
+    case other
+}
+
+/// Bytes and packets in one minute, scaled up from samples by `samplingRate`.
+///
+/// `out` counts frames the host/subnet/PD sent (it is the source), `in` frames it received.
+public struct TrafficEstimate: Sendable, Hashable {
+    /// Start of the minute.
+    public var minute: Date
+    public var scope: TrafficScope
+    public var key: String
+    public var capturePoint: String
+    /// 1-in-N sampling rate the estimate was scaled by (1 = every packet).
+    public var samplingRate: Int
+    public var pd: String?
+    /// Sampled frames behind the estimate (unscaled), a measure of its accuracy.
+    public var samples: Int
+    public var inBytes: Int64
+    public var outBytes: Int64
+    public var inPackets: Int64
+    public var outPackets: Int64
+
+    public init(minute: Date, scope: TrafficScope, key: String, capturePoint: String, samplingRate: Int, pd: String?, samples: Int,
+                inBytes: Int64, outBytes: Int64, inPackets: Int64, outPackets: Int64) {
+        self.minute = minute; self.scope = scope; self.key = key; self.capturePoint = capturePoint; self.samplingRate = samplingRate
+        self.pd = pd; self.samples = samples; self.inBytes = inBytes; self.outBytes = outBytes
+        self.inPackets = inPackets; self.outPackets = outPackets
+    }
+}
+
+/// Interface counters an sFlow agent reported (a second bandwidth source).
+public struct InterfaceCounterSighting: Sendable, Hashable {
+    public var agent: IPAddress
+    public var ifIndex: Int
+    public var sampledAt: Date
+    public var capturePoint: String
+    public var ifSpeed: Int64
+    public var inOctets: Int64
+    public var outOctets: Int64
+    public var inErrors: Int64
+    public var outErrors: Int64
+    public init(agent: IPAddress, ifIndex: Int, sampledAt: Date, capturePoint: String, ifSpeed: Int64, inOctets: Int64, outOctets: Int64,
+                inErrors: Int64, outErrors: Int64) {
+        self.agent = agent; self.ifIndex = ifIndex; self.sampledAt = sampledAt; self.capturePoint = capturePoint; self.ifSpeed = ifSpeed
+        self.inOctets = inOctets; self.outOctets = outOctets; self.inErrors = inErrors; self.outErrors = outErrors
+    }
+}
+
+/// Everything one flush of the sampler writes, in one transaction.
+public struct SightingBatch: Sendable {
+    public var hosts: [HostSighting] = []
+    public var neighbours: [NeighbourSighting] = []
+    public var dhcpServers: [DHCPServerSighting] = []
+    public var traffic: [TrafficEstimate] = []
+    public var interfaceCounters: [InterfaceCounterSighting] = []
+    public init() {}
+    public var isEmpty: Bool { hosts.isEmpty && neighbours.isEmpty && dhcpServers.isEmpty && traffic.isEmpty && interfaceCounters.isEmpty }
+}
+
+/// Total traffic of one key over a period (from `talkers`).
+public struct TalkerTotal: Sendable, Hashable {
+    public var scope: TrafficScope
+    public var key: String
+    public var pd: String?
+    public var inBytes: Int64
+    public var outBytes: Int64
+    public var inPackets: Int64
+    public var outPackets: Int64
+    public var samples: Int
+    /// Lowest and highest sampling rate behind the estimate.
+    public var minRate: Int
+    public var maxRate: Int
+    public var totalBytes: Int64 { inBytes + outBytes }
+}
+
+extension PantauStore {
+    /// Merges a batch: first/last seen widen, counters add, descriptive fields take the
+    /// latest non-empty value. One transaction, so a failure (full disk) loses nothing stored.
+    /// Statements are prepared once per connection (a flush can be 100,000s of rows).
+    public func record(sightings batch: SightingBatch) throws(StoreError) {
+        guard !batch.isEmpty else { return }
+        do {
+            try writer.write { db in
+                for h in batch.hosts {
+                    let vlan = h.vlan ?? 0
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sighting_host (mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (mac, vlan, capture_point) DO UPDATE SET
+                          vendor = coalesce(excluded.vendor, vendor), pd = coalesce(excluded.pd, pd),
+                          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+                          frames_sampled = frames_sampled + excluded.frames_sampled
+                        """).execute(arguments: [h.mac.description, vlan, h.capturePoint, h.vendor, h.pd,
+                                         h.firstSeen.timeIntervalSince1970, h.lastSeen.timeIntervalSince1970, h.framesSampled])
+                    for a in h.addresses {
+                        try db.cachedStatement(sql: """
+                            INSERT INTO sighting_host_address (mac, vlan, capture_point, address, source, first_seen, last_seen)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                              last_seen = max(last_seen, excluded.last_seen)
+                            """).execute(arguments: [h.mac.description, vlan, h.capturePoint, a.address.description, a.source,
+                                             a.firstSeen.timeIntervalSince1970, a.lastSeen.timeIntervalSince1970])
+                    }
+                    for n in h.names {
+                        try db.cachedStatement(sql: """
+                            INSERT INTO sighting_host_name (mac, vlan, capture_point, name, source, first_seen, last_seen)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                              last_seen = max(last_seen, excluded.last_seen)
+                            """).execute(arguments: [h.mac.description, vlan, h.capturePoint, n.name, n.source,
+                                             n.firstSeen.timeIntervalSince1970, n.lastSeen.timeIntervalSince1970])
+                    }
+                }
+                for n in batch.neighbours {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sighting_neighbour (protocol, mac, vlan, capture_point, chassis_id, port_id, port_description,
+                          system_name, system_description, platform, capabilities, management_addresses, native_vlan, pd,
+                          first_seen, last_seen, announcements)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (protocol, mac, vlan, capture_point) DO UPDATE SET
+                          chassis_id = coalesce(excluded.chassis_id, chassis_id), port_id = coalesce(excluded.port_id, port_id),
+                          port_description = coalesce(excluded.port_description, port_description),
+                          system_name = coalesce(excluded.system_name, system_name),
+                          system_description = coalesce(excluded.system_description, system_description),
+                          platform = coalesce(excluded.platform, platform),
+                          capabilities = CASE WHEN excluded.capabilities = '' THEN capabilities ELSE excluded.capabilities END,
+                          management_addresses = CASE WHEN excluded.management_addresses = '' THEN management_addresses
+                                                 ELSE excluded.management_addresses END,
+                          native_vlan = coalesce(excluded.native_vlan, native_vlan), pd = coalesce(excluded.pd, pd),
+                          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+                          announcements = announcements + excluded.announcements
+                        """).execute(arguments: [n.protocolName, n.mac.description, n.vlan ?? 0, n.capturePoint, n.chassisID, n.portID,
+                                         n.portDescription, n.systemName, n.systemDescription, n.platform,
+                                         n.capabilities.joined(separator: ","),
+                                         n.managementAddresses.map(\.description).joined(separator: ","), n.nativeVLAN, n.pd,
+                                         n.firstSeen.timeIntervalSince1970, n.lastSeen.timeIntervalSince1970, n.announcements])
+                }
+                for s in batch.dhcpServers {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sighting_dhcp_server (server, mac, vlan, capture_point, pd, first_seen, last_seen, replies)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), first_seen = min(first_seen, excluded.first_seen),
+                          last_seen = max(last_seen, excluded.last_seen), replies = replies + excluded.replies
+                        """).execute(arguments: [s.server.description, s.mac.description, s.vlan ?? 0, s.capturePoint, s.pd,
+                                         s.firstSeen.timeIntervalSince1970, s.lastSeen.timeIntervalSince1970, s.replies])
+                }
+                for t in batch.traffic {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO sighting_traffic (minute, scope, key, capture_point, sampling_rate, pd, samples,
+                          in_bytes, out_bytes, in_packets, out_packets)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), samples = samples + excluded.samples,
+                          in_bytes = in_bytes + excluded.in_bytes, out_bytes = out_bytes + excluded.out_bytes,
+                          in_packets = in_packets + excluded.in_packets, out_packets = out_packets + excluded.out_packets
+                        """).execute(arguments: [Int64(t.minute.timeIntervalSince1970), t.scope.rawValue, t.key, t.capturePoint,
+                                         t.samplingRate, t.pd, t.samples, t.inBytes, t.outBytes, t.inPackets, t.outPackets])
+                }
+                for c in batch.interfaceCounters {
+                    try db.cachedStatement(sql: """
+                        INSERT OR REPLACE INTO sighting_interface_counters (agent, if_index, sampled_at, capture_point, if_speed,
+                          in_octets, out_octets, in_errors, out_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """).execute(arguments: [c.agent.description, c.ifIndex, c.sampledAt.timeIntervalSince1970, c.capturePoint,
+                                         c.ifSpeed, c.inOctets, c.outOctets, c.inErrors, c.outErrors])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "recording packet sightings", underlying: error)
+        }
+    }
+
+    /// Hosts seen, ordered by MAC, VLAN and capture point, with their addresses and names.
+    public func hostSightings(pd: String? = nil, vlan: Int? = nil, since: Date? = nil) throws(StoreError) -> [HostSighting] {
+        do {
+            return try writer.read { db in
+                var conditions: [String] = []
+                var args: [any DatabaseValueConvertible] = []
+                if let pd { conditions.append("pd = ?"); args.append(pd) }
+                if let vlan { conditions.append("vlan = ?"); args.append(vlan) }
+                if let since { conditions.append("last_seen >= ?"); args.append(since.timeIntervalSince1970) }
+                let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled FROM sighting_host
+                    \(whereClause) ORDER BY mac, vlan, capture_point
+                    """, arguments: StatementArguments(args))
+                var hosts: [HostSighting] = []
+                var index: [String: Int] = [:]
+                for r in rows {
+                    guard let mac = MACAddress(r["mac"] as String) else { continue }
+                    let v: Int = r["vlan"]
+                    let cp: String = r["capture_point"]
+                    index["\(mac)|\(v)|\(cp)"] = hosts.count
+                    hosts.append(HostSighting(mac: mac, vlan: v == 0 ? nil : v, capturePoint: cp, vendor: r["vendor"], pd: r["pd"],
+                                              firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
+                                              lastSeen: Date(timeIntervalSince1970: r["last_seen"]), framesSampled: r["frames_sampled"]))
+                }
+                guard !hosts.isEmpty else { return [] }
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT mac, vlan, capture_point, address, source, first_seen, last_seen FROM sighting_host_address
+                    ORDER BY mac, vlan, capture_point, address, source
+                    """) {
+                    let key = "\(r["mac"] as String)|\(r["vlan"] as Int)|\(r["capture_point"] as String)"
+                    guard let i = index[key], let ip = IPAddress(r["address"] as String) else { continue }
+                    hosts[i].addresses.append(AddressSighting(address: ip, source: r["source"], firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
+                                                              lastSeen: Date(timeIntervalSince1970: r["last_seen"])))
+                }
+                for r in try Row.fetchAll(db, sql: """
+                    SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
+                    ORDER BY mac, vlan, capture_point, name, source
+                    """) {
+                    let key = "\(r["mac"] as String)|\(r["vlan"] as Int)|\(r["capture_point"] as String)"
+                    guard let i = index[key] else { continue }
+                    hosts[i].names.append(NameSighting(name: r["name"], source: r["source"], firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
+                                                       lastSeen: Date(timeIntervalSince1970: r["last_seen"])))
+                }
+                for i in hosts.indices { hosts[i].addresses.sort { ($0.address, $0.source) < ($1.address, $1.source) } }
+                return hosts
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading host sightings", underlying: error)
+        }
+    }
+
+    /// Neighbour announcements, ordered by protocol, MAC, VLAN, capture point.
+    public func neighbourSightings(pd: String? = nil) throws(StoreError) -> [NeighbourSighting] {
+        do {
+            return try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM sighting_neighbour \(pd == nil ? "" : "WHERE pd = ?") ORDER BY protocol, mac, vlan, capture_point
+                    """, arguments: pd.map { [$0] } ?? [])
+                return rows.compactMap { r -> NeighbourSighting? in
+                    guard let mac = MACAddress(r["mac"] as String) else { return nil }
+                    let v: Int = r["vlan"]
+                    let caps: String = r["capabilities"]
+                    let addrs: String = r["management_addresses"]
+                    return NeighbourSighting(protocolName: r["protocol"], mac: mac, vlan: v == 0 ? nil : v, capturePoint: r["capture_point"],
+                                             chassisID: r["chassis_id"], portID: r["port_id"], portDescription: r["port_description"],
+                                             systemName: r["system_name"], systemDescription: r["system_description"], platform: r["platform"],
+                                             capabilities: caps.split(separator: ",").map(String.init),
+                                             managementAddresses: addrs.split(separator: ",").compactMap { IPAddress($0) },
+                                             nativeVLAN: r["native_vlan"], pd: r["pd"], firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
+                                             lastSeen: Date(timeIntervalSince1970: r["last_seen"]), announcements: r["announcements"])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading neighbour sightings", underlying: error)
+        }
+    }
+
+    /// DHCP servers seen, ordered by VLAN, server, MAC.
+    public func dhcpServerSightings(pd: String? = nil) throws(StoreError) -> [DHCPServerSighting] {
+        do {
+            return try writer.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM sighting_dhcp_server \(pd == nil ? "" : "WHERE pd = ?") ORDER BY vlan, server, mac, capture_point
+                    """, arguments: pd.map { [$0] } ?? [])
+                return rows.compactMap { r -> DHCPServerSighting? in
+                    guard let mac = MACAddress(r["mac"] as String), let ip = IPAddress(r["server"] as String) else { return nil }
+                    let v: Int = r["vlan"]
+                    return DHCPServerSighting(server: ip, mac: mac, vlan: v == 0 ? nil : v, capturePoint: r["capture_point"], pd: r["pd"],
+                                              firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
+                                              lastSeen: Date(timeIntervalSince1970: r["last_seen"]), replies: r["replies"])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading DHCP server sightings", underlying: error)
+        }
+    }
+
+    /// Per-minute estimates, ordered by minute, scope, key.
+    public func trafficEstimates(scope: TrafficScope? = nil, from: Date? = nil, to: Date? = nil) throws(StoreError) -> [TrafficEstimate] {
+        do {
+            return try writer.read { db in
+                var conditions: [String] = []
+                var args: [any DatabaseValueConvertible] = []
+                if let scope { conditions.append("scope = ?"); args.append(scope.rawValue) }
+                if let from { conditions.append("minute >= ?"); args.append(Int64(from.timeIntervalSince1970)) }
+                if let to { conditions.append("minute < ?"); args.append(Int64(to.timeIntervalSince1970)) }
+                let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                return try Row.fetchAll(db, sql: "SELECT * FROM sighting_traffic \(whereClause) ORDER BY minute, scope, key, capture_point, sampling_rate",
+                                        arguments: StatementArguments(args)).map { r in
+                    TrafficEstimate(minute: Date(timeIntervalSince1970: Double(r["minute"] as Int64)),
+                                    scope: TrafficScope(rawValue: r["scope"]) ?? .other, key: r["key"], capturePoint: r["capture_point"],
+                                    samplingRate: r["sampling_rate"], pd: r["pd"], samples: r["samples"], inBytes: r["in_bytes"],
+                                    outBytes: r["out_bytes"], inPackets: r["in_packets"], outPackets: r["out_packets"])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading traffic estimates", underlying: error)
+        }
+    }
+
+    /// Top talkers of one scope over [from, to): totals per key, largest first (ties by key).
+    public func talkers(scope: TrafficScope, pd: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 20) throws(StoreError) -> [TalkerTotal] {
+        do {
+            return try writer.read { db in
+                var conditions = ["scope = ?"]
+                var args: [any DatabaseValueConvertible] = [scope.rawValue]
+                if let pd { conditions.append("pd = ?"); args.append(pd) }
+                if let from { conditions.append("minute >= ?"); args.append(Int64(from.timeIntervalSince1970)) }
+                if let to { conditions.append("minute < ?"); args.append(Int64(to.timeIntervalSince1970)) }
+                args.append(limit)
+                return try Row.fetchAll(db, sql: """
+                    SELECT key, max(pd) AS pd, sum(in_bytes) AS ib, sum(out_bytes) AS ob, sum(in_packets) AS ip, sum(out_packets) AS op,
+                      sum(samples) AS s, min(sampling_rate) AS minr, max(sampling_rate) AS maxr
+                    FROM sighting_traffic WHERE \(conditions.joined(separator: " AND "))
+                    GROUP BY key ORDER BY ib + ob DESC, key LIMIT ?
+                    """, arguments: StatementArguments(args)).map { r in
+                    TalkerTotal(scope: scope, key: r["key"], pd: r["pd"], inBytes: r["ib"], outBytes: r["ob"], inPackets: r["ip"],
+                                outPackets: r["op"], samples: r["s"], minRate: r["minr"], maxRate: r["maxr"])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading top talkers", underlying: error)
+        }
+    }
+
+    /// sFlow interface counter samples, ordered by agent, ifIndex, time.
+    public func interfaceCounterSightings() throws(StoreError) -> [InterfaceCounterSighting] {
+        do {
+            return try writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM sighting_interface_counters ORDER BY agent, if_index, sampled_at").compactMap { r in
+                    guard let ip = IPAddress(r["agent"] as String) else { return nil }
+                    return InterfaceCounterSighting(agent: ip, ifIndex: r["if_index"], sampledAt: Date(timeIntervalSince1970: r["sampled_at"]),
+                                                    capturePoint: r["capture_point"], ifSpeed: r["if_speed"], inOctets: r["in_octets"],
+                                                    outOctets: r["out_octets"], inErrors: r["in_errors"], outErrors: r["out_errors"])
+                }
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading interface counters", underlying: error)
+        }
+    }
+}

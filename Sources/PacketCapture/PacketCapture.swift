@@ -1,2 +1,0 @@
-// PacketCapture: see Package.swift for this target's role.
-enum PacketCaptureNamespace {}

@@ -1,2 +1,0 @@
-// PacketDecoding: see Package.swift for this target's role.
-enum PacketDecodingNamespace {}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Collection
+import Foundation
+import InventoryModel
+import InventoryStore
+import Logging
+
+extension Pantau {
+    struct Sample: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sample",
+            abstract: "Sample packets from an interface, capture files or sFlow, and record hosts and traffic.",
+            discussion: """
+                Give exactly one source. Pantau keeps headers only, never payload. What it \
+                records: hosts (MAC, vendor, VLAN, addresses, names), neighbour announcements \
+                (LLDP, CDP, STP, IPv6 router adverts), DHCP servers per VLAN, and traffic per \
+                host, subnet and PD per minute, scaled up by the sampling rate.
+
+                Examples:
+                  pantau sample --read captures/core-span.pcapng
+                  pantau sample --read /var/spool/pantau/rotated/ --rate 10
+                  sudo pantau sample --interface eth1 --duration 300 --filter 'not port 22'
+                  pantau sample --sflow 127.0.0.1:6343 --duration 600
+                Then:  pantau hosts   and   pantau talkers
+                """
+        )
+
+        @Option(help: ArgumentHelp("Capture live from this interface (root or CAP_NET_RAW).", valueName: "name"))
+        var interface: String?
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Read pcap/pcapng files or directories of rotated files, in order.", valueName: "file"))
+        var read: [String] = []
+
+        @Option(help: ArgumentHelp("Receive sFlow v5 on this UDP address (default port 6343).", valueName: "address[:port]"))
+        var sflow: String?
+
+        @Option(help: ArgumentHelp("Keep 1 packet in N (1 = every packet).", valueName: "N"))
+        var rate: Int = 1
+
+        @Option(help: ArgumentHelp("random (default) or deterministic (every Nth packet).", valueName: "mode"))
+        var mode: String = "random"
+
+        @Option(help: ArgumentHelp("BPF filter, tcpdump syntax (not for sFlow).", valueName: "expression"))
+        var filter: String?
+
+        @Option(help: ArgumentHelp("Stop a live or sFlow run after this many seconds (default: until Ctrl-C).", valueName: "seconds"))
+        var duration: Double?
+
+        @Option(name: .customLong("capture-point"), help: ArgumentHelp("Name recorded for where packets were seen.", valueName: "name"))
+        var capturePoint: String?
+
+        @Flag(help: "Put the interface in promiscuous mode (a SPAN port usually needs it).")
+        var promiscuous = false
+
+        @Option(name: .customLong("pd-map"), help: ArgumentHelp("YAML file mapping PD codes to subnets and VLANs.", valueName: "file"))
+        var pdMap: String?
+
+        @Option(name: .customLong("max-hosts"), help: ArgumentHelp("Most hosts held between store writes.", valueName: "N"))
+        var maxHosts: Int = 100_000
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            let count = (interface == nil ? 0 : 1) + (read.isEmpty ? 0 : 1) + (sflow == nil ? 0 : 1)
+            guard count == 1 else { throw ValidationError("give exactly one of --interface, --read or --sflow") }
+            guard (1...1_000_000).contains(rate) else { throw ValidationError("--rate must be between 1 and 1000000") }
+            guard SamplingSettings.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be random or deterministic") }
+            if let d = duration, d <= 0 { throw ValidationError("--duration must be positive") }
+            if sflow != nil, filter != nil { throw ValidationError("--filter applies to --interface and --read, not --sflow") }
+            guard maxHosts >= 16 else { throw ValidationError("--max-hosts must be at least 16") }
+        }
+
+        func run() async throws {
+            let source: SamplingSettings.Source
+            if let i = interface { source = .interface(i) }
+            else if let s = sflow {
+                guard let (h, p) = SamplingSettings.parseSFlowAddress(s) else {
+                    throw ValidationError("--sflow \"\(s)\" is not ADDRESS[:PORT] (an IPv4 or [IPv6] literal)")
+                }
+                source = .sflow(host: h, port: p)
+            } else { source = .files(read) }
+            var settings = SamplingSettings(source: source, capturePoint: capturePoint)
+            settings.rate = rate
+            settings.mode = SamplingSettings.Mode(rawValue: mode) ?? .random
+            settings.filter = filter
+            settings.duration = duration
+            settings.promiscuous = promiscuous
+            settings.maxHosts = maxHosts
+            let segments = try pdMap.map { try loadPDMap(path: $0) } ?? []
+            let db = try PantauStore(path: store.storePath)
+            // Progress and warnings go to stderr, so stdout carries only the summary.
+            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            var logger = Logger(label: "pantau.sample")
+            logger.logLevel = .notice
+            let summary = try await runSampling(settings, store: db, segments: segments, logger: logger)
+            print(summary.description)
+        }
+    }
+}
