@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pantau's main job on the bundled lab: installs what is missing, builds pantau, starts the
 # lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
-# lab device into a SQLite store, and prints what it found.
+# lab device into a SQLite store, replays the corpus packet captures through the sampler,
+# and prints what it found.
 #
 #   scripts/demo.sh              run it; the lab is stopped afterwards
 #   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
@@ -32,6 +33,12 @@ echo "== pantau inventory list --store $STORE"
 echo
 echo "== pantau inventory show routeros_crs317 --store $STORE   (one device in detail)"
 "$PANTAU" inventory show routeros_crs317 --store "$STORE" | head -40
+echo
+echo "== pantau hosts --store $STORE   (what the replayed captures showed on the wire)"
+"$PANTAU" hosts --store "$STORE" | cut -c1-150 | head -40
+echo
+echo "== pantau talkers --by pd --store $STORE"
+"$PANTAU" talkers --by pd --store "$STORE" | head -20
 if [ "$KEEP" = 1 ]; then
   echo
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"

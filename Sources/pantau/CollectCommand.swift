@@ -1,6 +1,7 @@
 import ArgumentParser
 import Collection
 import Foundation
+import Governance
 import InventoryModel
 import InventoryStore
 import Logging
@@ -17,7 +18,9 @@ extension Pantau {
                 Polls all targets concurrently (the config's `concurrency`, default 64), writes each \
                 device's inventory and what changed since the last poll to the SQLite store, and prints \
                 one line per device. A device that fails is reported and recorded; the others are still \
-                polled, and nothing already stored about it is lost.
+                polled, and nothing already stored about it is lost. When the configuration has a \
+                `sampling:` section, packet sampling runs afterwards: capture files to their end, a live \
+                interface or sFlow listener for the section's `duration`.
 
                 Only --once exists today; the long-running collector arrives with uptime and bandwidth \
                 monitoring.
@@ -73,6 +76,14 @@ extension Pantau {
             let elapsed = Date().timeIntervalSince(started)
             print(String(format: "collected %d device%@ in %.1f s: %d ok, %d failed; store %@",
                          outcomes.count, outcomes.count == 1 ? "" : "s", elapsed, outcomes.count - failed, failed, path))
+            if let sampling = cfg.sampling {
+                // PD attribution: the section's pd_map when given, else the PD registry in the store.
+                let segments = try sampling.pdMap.map { try loadPDMap(path: $0) }
+                    ?? (try store.registry()?.pds.map(\.segment) ?? [])
+                print("sampling \(sampling.source) (capture point \(sampling.capturePoint), rate 1:\(sampling.rate))")
+                let summary = try await runSampling(sampling, store: store, segments: segments, logger: logger)
+                print(summary.description)
+            }
             if failed > 0 { throw ExitCode(3) }
         }
     }
