@@ -60,10 +60,13 @@ extension Pantau {
                 print("No traffic recorded\(pd.map { " for PD \($0)" } ?? "")\(period.map { " in the last \($0)" } ?? ""). Run `pantau sample` first.")
                 return
             }
-            var table = [[by.uppercased(), "PD", "OUT BYTES", "IN BYTES", "OUT PKTS", "IN PKTS", "SAMPLES", "RATE"]]
+            // Grouped by PD, the key already is the PD: no second PD column.
+            let pdColumn = by != "pd"
+            var table = [[by.uppercased()] + (pdColumn ? ["PD"] : []) + ["OUT BYTES", "IN BYTES", "OUT PKTS", "IN PKTS", "SAMPLES", "RATE"]]
             for r in rows {
-                table.append([r.key, r.pd ?? "-", String(r.outBytes), String(r.inBytes), String(r.outPackets), String(r.inPackets),
-                              String(r.samples), r.minRate == r.maxRate ? "1:\(r.minRate)" : "1:\(r.minRate)-\(r.maxRate)"])
+                table.append([r.key] + (pdColumn ? [r.pd ?? "-"] : [])
+                             + [String(r.outBytes), String(r.inBytes), String(r.outPackets), String(r.inPackets),
+                                String(r.samples), r.minRate == r.maxRate ? "1:\(r.minRate)" : "1:\(r.minRate)-\(r.maxRate)"])
             }
             printTable(table)
         }
