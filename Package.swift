@@ -104,7 +104,8 @@ let package = Package(
         .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting"]),
         .testTarget(
             name: "ProbesTests",
-            dependencies: ["Probes", "SNMPCore", "InventoryModel", "InventoryTesting", "NetSNMP"]
+            dependencies: ["Probes", "SNMPCore", "InventoryModel", "InventoryTesting", "NetSNMP"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "InventoryStoreTests",

@@ -190,13 +190,8 @@ final class SessionBox {
                 }
                 s.securityAuthProto = UnsafeMutablePointer(mutating: proto)
                 s.securityAuthProtoLen = len
-                let pass = usm.authPassword?.revealed ?? ""
-                var keyLen = MemoryLayout.size(ofValue: s.securityAuthKey)
-                let rc = withUnsafeMutableBytes(of: &s.securityAuthKey) { key in
-                    generate_Ku(proto, UInt32(len), pass, pass.utf8.count,
-                                key.baseAddress!.assumingMemoryBound(to: UInt8.self), &keyLen)
-                }
-                guard rc == SNMPERR_SUCCESS else { return fail("cannot derive the authentication key") }
+                guard let keyLen = Self.deriveKey(hash: proto, hashLength: len, password: usm.authPassword, into: &s.securityAuthKey)
+                else { return fail("cannot derive the authentication key") }
                 s.securityAuthKeyLen = keyLen
                 if usm.level == .authPriv {
                     let privProto = usm.privProtocol ?? .aes
@@ -206,14 +201,9 @@ final class SessionBox {
                     }
                     s.securityPrivProto = UnsafeMutablePointer(mutating: pproto)
                     s.securityPrivProtoLen = plen
-                    let ppass = usm.privPassword?.revealed ?? ""
-                    var pkeyLen = MemoryLayout.size(ofValue: s.securityPrivKey)
                     // The privacy key is derived with the *authentication* hash (RFC 3414 §2.6).
-                    let prc = withUnsafeMutableBytes(of: &s.securityPrivKey) { key in
-                        generate_Ku(proto, UInt32(len), ppass, ppass.utf8.count,
-                                    key.baseAddress!.assumingMemoryBound(to: UInt8.self), &pkeyLen)
-                    }
-                    guard prc == SNMPERR_SUCCESS else { return fail("cannot derive the privacy key") }
+                    guard let pkeyLen = Self.deriveKey(hash: proto, hashLength: len, password: usm.privPassword, into: &s.securityPrivKey)
+                    else { return fail("cannot derive the privacy key") }
                     s.securityPrivKeyLen = pkeyLen
                 }
             }
@@ -231,6 +221,18 @@ final class SessionBox {
         }
         handle = h
         return .success(())
+    }
+
+    /// Derives a USM master key (Ku) from a password into one of the session's fixed-size
+    /// key arrays (imported as tuples); returns the key length, or nil on failure.
+    static func deriveKey<Key>(hash: UnsafePointer<oid>, hashLength: Int, password: Secret?, into key: inout Key) -> Int? {
+        let pass = password?.revealed ?? ""
+        var keyLen = MemoryLayout<Key>.size
+        let rc = withUnsafeMutableBytes(of: &key) { buf in
+            // The tuple's storage is never empty (USM_AUTH_KU_LEN bytes).
+            generate_Ku(hash, UInt32(hashLength), pass, pass.utf8.count, buf.baseAddress!.assumingMemoryBound(to: UInt8.self), &keyLen)
+        }
+        return rc == SNMPERR_SUCCESS ? keyLen : nil
     }
 
     static func authCode(_ p: AuthProtocol) -> Int32 {
