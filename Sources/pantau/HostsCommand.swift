@@ -125,12 +125,8 @@ func parseSince(_ text: String, now: Date = Date()) throws -> Date {
     throw ValidationError("\"\(text)\" is not a duration (30m, 24h, 7d) or an ISO 8601 time (2026-01-31T08:00:00Z)")
 }
 
+/// Prints rows (the first is the header) as aligned columns, never cutting a cell.
 func printTable(_ rows: [[String]]) {
-    guard let first = rows.first else { return }
-    var widths = first.map(\.count)
-    for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
-    for r in rows {
-        let line = r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-        print(line.joined(separator: "  "))
-    }
+    guard let header = rows.first else { return }
+    print(InventoryRendering.table(header, Array(rows.dropFirst()), maxCellWidth: nil))
 }

@@ -67,14 +67,19 @@ enum InventoryRendering {
         return out.joined(separator: "\n")
     }
 
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    /// Aligned columns, two spaces apart; the last column is not padded. Cells longer than
+    /// `maxCellWidth` are cut with an ellipsis (nil: never cut).
+    static func table(_ header: [String], _ rows: [[String]], maxCellWidth: Int? = 40) -> String {
+        let limit = maxCellWidth ?? Int.max
         var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = min(max(widths[i], c.count), 40) } }
+        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = min(max(widths[i], c.count), limit) } }
         func fmt(_ r: [String]) -> String {
-            r.enumerated().map { i, c in
-                let cell = c.count > 40 ? String(c.prefix(39)) + "…" : c
+            var line = r.enumerated().map { i, c in
+                let cell = c.count > limit ? String(c.prefix(limit - 1)) + "…" : c
                 return i == r.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }
         return ([fmt(header)] + rows.map(fmt)).joined(separator: "\n")
     }
