@@ -32,13 +32,13 @@ echo "== pantau inventory list --store $STORE"
 "$PANTAU" inventory list --store "$STORE"
 echo
 echo "== pantau inventory show routeros_crs317 --store $STORE   (one device in detail)"
-"$PANTAU" inventory show routeros_crs317 --store "$STORE" | head -40
+"$PANTAU" inventory show routeros_crs317 --store "$STORE" | awk "NR <= 40"
 echo
 echo "== pantau hosts --store $STORE   (what the replayed captures showed on the wire)"
-"$PANTAU" hosts --store "$STORE" | cut -c1-150 | head -40
+"$PANTAU" hosts --store "$STORE" | cut -c1-150 | awk "NR <= 40"
 echo
 echo "== pantau talkers --by pd --store $STORE"
-"$PANTAU" talkers --by pd --store "$STORE" | head -20
+"$PANTAU" talkers --by pd --store "$STORE" | awk "NR <= 20"
 if [ "$KEEP" = 1 ]; then
   echo
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"
