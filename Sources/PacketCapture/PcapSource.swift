@@ -45,7 +45,15 @@ public final class PcapSource: @unchecked Sendable {
     /// Opens a pcap or pcapng file (libpcap reads both).
     public static func open(file path: String) throws(CaptureError) -> PcapSource {
         var err = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        guard let h = pcap_open_offline(path, &err) else {
+        // The file is opened here rather than by pcap_open_offline so it can be given a
+        // large stdio buffer: libpcap reads it in record-sized freads, and with the default
+        // 4 KiB buffer every few packets cost a read(2).
+        guard let file = fopen(path, "rb") else {
+            throw CaptureError(source: path, action: "opening capture file", message: String(cString: strerror(errno)))
+        }
+        setvbuf(file, nil, _IOFBF, 1 << 20)
+        guard let h = pcap_fopen_offline(file, &err) else {
+            fclose(file)  // libpcap closes the file only once it has made a handle
             throw CaptureError(source: path, action: "opening capture file", message: String(cString: err))
         }
         return PcapSource(handle: h, name: path)

@@ -63,14 +63,20 @@ public struct ByteView: @unchecked Sendable {
     }
 
     /// Text of a length-delimited field, decoded as UTF-8 (invalid sequences replaced),
-    /// with trailing NULs and control characters removed and the length capped at 255
-    /// characters so a hostile TLV cannot make a huge string.
+    /// with NULs and other control characters removed and the length capped at 255 bytes
+    /// so a hostile TLV cannot make a huge string.
     public func text(_ o: Int, _ length: Int) -> String? {
         guard has(o, length) else { return nil }
         let slice = UnsafeRawBufferPointer(rebasing: base[o..<(o + min(length, 255))])
-        var s = String(decoding: slice, as: UTF8.self)
-        s = String(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.map(Character.init))
-        return s
+        // Control characters are single ASCII bytes (UTF-8 never uses bytes below 0x80
+        // inside a multi-byte sequence), so they can be dropped before decoding. Nearly
+        // every real name has none and is decoded straight from the packet.
+        guard slice.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { return String(decoding: slice, as: UTF8.self) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: slice.count) { tmp in
+            var n = 0
+            for byte in slice where byte >= 0x20 && byte != 0x7f { tmp[n] = byte; n += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: tmp[..<n]), as: UTF8.self)
+        }
     }
 }
 
@@ -89,21 +95,23 @@ public struct MAC48: Hashable, Comparable, Sendable, CustomStringConvertible {
     @inlinable public var oui: UInt32 { UInt32(raw >> 24) }
 
     public var description: String {
-        var out = ""
-        out.reserveCapacity(17)
-        for i in stride(from: 40, through: 0, by: -8) {
-            let b = UInt8(raw >> UInt64(i) & 0xff)
-            if i != 40 { out.append(":") }
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0xf)])
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { out in
+            digits.withUTF8Buffer { hex in
+                for i in 0..<6 {
+                    let byte = Int(raw >> UInt64(40 - 8 * i) & 0xff)
+                    out[3 * i] = hex[byte >> 4]
+                    out[3 * i + 1] = hex[byte & 0xf]
+                    if i < 5 { out[3 * i + 2] = UInt8(ascii: ":") }
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
     }
 
     public static func < (a: MAC48, b: MAC48) -> Bool { a.raw < b.raw }
 }
 
-private let hexDigits: [Character] = Array("0123456789abcdef")
 
 /// An IPv4 or IPv6 address held by value (no heap allocation), for the hot path.
 public enum IPAddr: Hashable, Comparable, Sendable, CustomStringConvertible {

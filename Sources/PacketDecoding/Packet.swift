@@ -17,6 +17,16 @@ public enum DecodeIssue: String, Sendable, CaseIterable, Comparable {
     case tooDeep = "too-deep"
 
     public static func < (a: DecodeIssue, b: DecodeIssue) -> Bool { a.rawValue < b.rawValue }
+
+    /// Position in `allCases`, so a capture loop can count issues in a plain array.
+    @inlinable public var index: Int {
+        switch self {
+        case .truncated: 0
+        case .malformed: 1
+        case .unsupportedLinkType: 2
+        case .tooDeep: 3
+        }
+    }
 }
 
 /// Everything Pantau learns from one frame's headers. Payload is never kept: only
@@ -52,9 +62,11 @@ public struct DecodedPacket: Sendable {
 /// Facts from control protocols: the frames that tell us who is who.
 public enum ControlInfo: Sendable, Equatable {
     case arp(ARPInfo)
-    case dhcp(DHCPInfo)
-    case lldp(NeighbourInfo)
-    case cdp(NeighbourInfo)
+    // The large payloads are boxed, so a DecodedPacket stays small to return and copy
+    // for the frames (nearly all) that carry no control protocol.
+    indirect case dhcp(DHCPInfo)
+    indirect case lldp(NeighbourInfo)
+    indirect case cdp(NeighbourInfo)
     case stp(STPInfo)
     case ndp(NDPInfo)
     /// A host announcing its own name (NetBIOS name service, mDNS).

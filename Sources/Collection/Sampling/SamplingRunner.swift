@@ -100,8 +100,7 @@ final class SamplingEngine: @unchecked Sendable {
     var summary: SamplingSummary
     var pending: SightingBatch?
     var lastFlush: Double?
-    var distinctHosts = Set<UInt64>()
-    static let hostCountLimit = 100_000
+    static let hostCountLimit = SightingAggregator.runHostLimit
     var warnedOverflow = false
     var warnedTraffic = false
     var ready: (@Sendable () -> Void)?
@@ -198,8 +197,8 @@ final class SamplingEngine: @unchecked Sendable {
         signalReady()  // even when no source opened, so nobody waits forever
         flush()
         summary.seconds = Date().timeIntervalSince(started)
-        summary.hostsCapped = distinctHosts.count >= Self.hostCountLimit
-        summary.hosts = distinctHosts.count
+        summary.hostsCapped = aggregator.runHosts.count >= Self.hostCountLimit
+        summary.hosts = aggregator.runHosts.count
         if let p = pending, !p.isEmpty {
             summary.warnings.append("\(p.hosts.count) hosts and \(p.traffic.count) traffic rows could not be written to the store")
         }
@@ -216,20 +215,29 @@ final class SamplingEngine: @unchecked Sendable {
             summary.warnings.append("\(src.name): link type \(src.dlt) is not decoded; skipped")
             return .endOfInput
         }
-        var sinceCheck = 0
+        // Per-frame counters live in locals (no class-storage access on the hot path) and are
+        // added to the summary when the source ends.
+        var read = 0, sampled = 0, sinceCheck = 0
+        var issues: [Int] = Array(repeating: 0, count: DecodeIssue.allCases.count)
+        var sampler = self.sampler
+        let rate = sampler.rate
+        let aggregator = self.aggregator
+        defer {
+            summary.packetsRead += read
+            summary.packetsSampled += sampled
+            for (i, issue) in DecodeIssue.allCases.enumerated() where issues[i] > 0 { summary.skipped[issue, default: 0] += issues[i] }
+            self.sampler = sampler
+        }
         return src.forEach(idle: {
             flushIfDue(now: Date().timeIntervalSince1970, wallClock: true)
             return !timeUp()
         }) { ts, bytes, wire in
-            summary.packetsRead += 1
+            read += 1
             if sampler.take() {
-                summary.packetsSampled += 1
+                sampled += 1
                 let p = PacketDecoder.decode(bytes, wireLength: wire, linkType: link)
-                if let issue = p.issue { summary.skipped[issue, default: 0] += 1 }
-                aggregator.observe(p, time: ts, rate: sampler.rate)
-                if p.source.isUnicast, distinctHosts.count < Self.hostCountLimit {
-                    distinctHosts.insert(SightingAggregator.hostKey(p.source, p.hostVLAN))
-                }
+                if let issue = p.issue { issues[issue.index] += 1 }
+                aggregator.observe(p, time: ts, rate: rate)
             }
             sinceCheck += 1
             if sinceCheck >= 4096 {
@@ -264,9 +272,6 @@ final class SamplingEngine: @unchecked Sendable {
                 if let issue = p.issue, issue != .truncated { summary.skipped[issue, default: 0] += 1 }
                 // The agent sampled 1 in samplingRate; Pantau's own rate multiplies it.
                 aggregator.observe(p, time: now, rate: max(1, Int(f.samplingRate)) * sampler.rate)
-                if p.source.isUnicast, distinctHosts.count < Self.hostCountLimit {
-                    distinctHosts.insert(SightingAggregator.hostKey(p.source, p.hostVLAN))
-                }
             }
         }
         flushIfDue(now: now, wallClock: true)

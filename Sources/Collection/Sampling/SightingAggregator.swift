@@ -54,6 +54,9 @@ final class SightingAggregator {
         var names: [NameEntry] = []
         var lastIP: IPAddr?
         var lastIPIndex = -1
+        var distinctAddresses = 0
+        /// The PD comes from an address in a PD subnet (else from the VLAN, or unknown).
+        var pdByAddress = false
     }
     struct TrafficKey: Hashable {
         var minute: Int64
@@ -78,26 +81,46 @@ final class SightingAggregator {
     let maxHosts: Int
     let maxTrafficKeys: Int
 
-    var hostIndex: [UInt64: Int] = [:]
-    var hosts: ContiguousArray<HostEntry> = []
-    var trafficIndex: [TrafficKey: Int] = [:]
-    var traffic: ContiguousArray<Counters> = []
-    var trafficKeys: ContiguousArray<TrafficKey> = []
-    var neighbours: [String: NeighbourSighting] = [:]
+    // The tables below are touched for every sampled frame. The aggregator is confined to
+    // one capture thread and never hands out references into them, so the run-time
+    // exclusivity checks on class storage (a measurable share of the per-frame cost) buy
+    // nothing here; the compiler still checks every static access.
+    @exclusivity(unchecked) var hostIndex: [UInt64: Int] = [:]
+    @exclusivity(unchecked) var hosts: ContiguousArray<HostEntry> = []
+    @exclusivity(unchecked) var trafficIndex: [TrafficKey: Int] = [:]
+    @exclusivity(unchecked) var traffic: ContiguousArray<Counters> = []
+    @exclusivity(unchecked) var trafficKeys: ContiguousArray<TrafficKey> = []
+    struct NeighbourKey: Hashable { var protocolName: String; var key: UInt64 }
+    var neighbours: [NeighbourKey: NeighbourSighting] = [:]
     var dhcpServers: [String: DHCPServerSighting] = [:]
     var counters: [InterfaceCounterSighting] = []
 
     /// Frames from hosts that did not fit in the table (this window), and buckets overflowed.
-    var overflowHostFrames = 0
+    @exclusivity(unchecked) var overflowHostFrames = 0
     var overflowTrafficKeys = 0
     var droppedNeighbours = 0
 
-    // One-flow cache: consecutive frames of the same conversation reuse bucket indices.
-    var cacheValid = false
-    var cacheSrc = MAC48.zero, cacheDst = MAC48.zero, cacheVLAN: UInt16? = nil
-    var cacheIPs: IPAddr? = nil, cacheIPd: IPAddr? = nil
-    var cacheMinute: Int64 = 0, cacheRate = 0
-    var cacheBuckets: (Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1)
+    /// Distinct hosts recorded over the whole run (not just this window), up to `runHostLimit`.
+    static let runHostLimit = 100_000
+    var runHosts = Set<UInt64>()
+
+    /// A direct-mapped cache of recent conversations: a frame whose addresses, minute and
+    /// rate match a slot reuses the slot's host entry and traffic buckets, so the common
+    /// frame costs no hash-table lookup at all. A slot is only a shortcut (its key is
+    /// compared in full), so collisions cost speed, never correctness.
+    struct FlowSlot {
+        var src: UInt64 = .max  // host key of the source; .max marks an empty slot
+        var dst: UInt64 = 0
+        var ipS: IPAddr?
+        var ipD: IPAddr?
+        var minute: Int64 = 0
+        var rate: Int = 0
+        /// Source host entry; -1 for a group source, -2 when the host table was full.
+        var srcHost: Int32 = -1
+        var buckets: (Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1)
+    }
+    static let flowSlots = 1024
+    @exclusivity(unchecked) var flows = ContiguousArray(repeating: FlowSlot(), count: flowSlots)
 
     init(capturePoint: String, segments: [PDSegment], oui: OUIRegistry, maxHosts: Int, maxTrafficKeys: Int) {
         self.capturePoint = capturePoint
@@ -117,22 +140,35 @@ final class SightingAggregator {
         if let i = hostIndex[key] { return i }
         guard hosts.count < maxHosts else { return nil }
         hostIndex[key] = hosts.count
-        hosts.append(HostEntry(key: key, first: t, last: t))
+        var entry = HostEntry(key: key, first: t, last: t)
+        entry.pd = matcher.pd(vlan: vlan)
+        hosts.append(entry)
+        if runHosts.count < Self.runHostLimit { runHosts.insert(key) }
         return hosts.count - 1
     }
 
     func learn(_ i: Int, address ip: IPAddr, source: UInt8, _ t: Double) {
         guard !ip.isUnspecified, !ip.isGroup else { return }
-        if let j = hosts[i].addresses.firstIndex(where: { $0.ip == ip && $0.source == source }) {
-            hosts[i].addresses[j].last = max(hosts[i].addresses[j].last, t)
-            hosts[i].addresses[j].first = min(hosts[i].addresses[j].first, t)
-            return
+        var known = false
+        for j in hosts[i].addresses.indices where hosts[i].addresses[j].ip == ip {
+            if hosts[i].addresses[j].source == source {
+                hosts[i].addresses[j].last = max(hosts[i].addresses[j].last, t)
+                hosts[i].addresses[j].first = min(hosts[i].addresses[j].first, t)
+                return
+            }
+            known = true
         }
         // The cap is on distinct addresses (a router forwarding for the Internet sources many).
-        var distinct = Set<IPAddr>()
-        for a in hosts[i].addresses { distinct.insert(a.ip) }
-        guard distinct.contains(ip) || distinct.count < Self.maxAddressesPerHost else { return }
+        guard known || hosts[i].distinctAddresses < Self.maxAddressesPerHost else { return }
+        if !known { hosts[i].distinctAddresses += 1 }
         hosts[i].addresses.append(AddrEntry(ip: ip, source: source, first: t, last: t))
+        // An address inside a PD's subnet says more than the VLAN the host was first seen on.
+        // A frame's source IP may be one a router forwards, so it never overrides an address
+        // the host claimed itself (ARP, DHCP, ND, mDNS).
+        if source != 0 || !hosts[i].pdByAddress, let pd = matcher.classify(ip).pd {
+            hosts[i].pd = pd
+            hosts[i].pdByAddress = true
+        }
     }
 
     func learn(_ i: Int, name: String, source: String, _ t: Double) {
@@ -145,35 +181,68 @@ final class SightingAggregator {
         hosts[i].names.append(NameEntry(name: name, source: source, first: t, last: t))
     }
 
+    @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
+        let z = x &* 0x9E37_79B9_7F4A_7C15
+        return z ^ z >> 29
+    }
+
+    @inline(__always) static func bits(_ ip: IPAddr?) -> UInt64 {
+        switch ip {
+        case .v4(let a)?: UInt64(a)
+        case .v6(let h, let l)?: h ^ l
+        case nil: 0x5555
+        }
+    }
+
     /// Records one sampled frame, captured at `t` (Unix seconds), sampled 1-in-`rate`.
     func observe(_ p: DecodedPacket, time t: Double, rate: Int) {
         let vlan = p.hostVLAN
+        let srcKey = Self.hostKey(p.source, vlan)
+        let dstKey = Self.hostKey(p.destination, vlan)
+        let minute = Int64((t / 60).rounded(.down)) * 60
+        let slot = Int(truncatingIfNeeded: Self.mix(srcKey ^ Self.mix(dstKey ^ Self.mix(Self.bits(p.ipSource) &+ Self.bits(p.ipDestination) << 1
+                                                                                         ^ UInt64(bitPattern: minute) ^ UInt64(rate) << 40))) >> 54)
+        if !(flows[slot].src == srcKey && flows[slot].dst == dstKey && flows[slot].minute == minute && flows[slot].rate == rate
+             && flows[slot].ipS == p.ipSource && flows[slot].ipD == p.ipDestination) {
+            fillSlot(slot, p, srcKey: srcKey, dstKey: dstKey, minute: minute, rate: rate, t)
+        }
         var srcHost: Int?
-        if p.source.isUnicast {
-            srcHost = host(p.source, vlan, t)
-            if let i = srcHost {
-                hosts[i].frames += 1
-                if t > hosts[i].last { hosts[i].last = t }
-                if t < hosts[i].first { hosts[i].first = t }
-                if let ip = p.ipSource {
-                    if ip == hosts[i].lastIP, hosts[i].lastIPIndex >= 0, hosts[i].lastIPIndex < hosts[i].addresses.count {
-                        let j = hosts[i].lastIPIndex
-                        if t > hosts[i].addresses[j].last { hosts[i].addresses[j].last = t }
-                    } else {
-                        learn(i, address: ip, source: 0, t)
-                        hosts[i].lastIP = ip
-                        hosts[i].lastIPIndex = hosts[i].addresses.firstIndex { $0.ip == ip && $0.source == 0 } ?? -1
-                    }
+        let h = Int(flows[slot].srcHost)
+        if h >= 0 {
+            srcHost = h
+            hosts[h].frames += 1
+            if t > hosts[h].last { hosts[h].last = t }
+            if t < hosts[h].first { hosts[h].first = t }
+            if let ip = p.ipSource {
+                let j = hosts[h].lastIPIndex
+                if ip == hosts[h].lastIP, j >= 0, j < hosts[h].addresses.count {
+                    if t > hosts[h].addresses[j].last { hosts[h].addresses[j].last = t }
+                } else {
+                    learn(h, address: ip, source: 0, t)
+                    hosts[h].lastIP = ip
+                    hosts[h].lastIPIndex = hosts[h].addresses.firstIndex { $0.ip == ip && $0.source == 0 } ?? -1
                 }
-                if hosts[i].pd == nil, !matcher.isEmpty {
-                    hosts[i].pd = p.ipSource.flatMap { ip in ip.isUnspecified ? nil : matcher.classify(ip).pd } ?? matcher.pd(vlan: vlan)
-                }
-            } else {
-                overflowHostFrames += 1
             }
+        } else if h == -2 {
+            overflowHostFrames += 1
         }
         if let c = p.control { observeControl(c, p, srcHost: srcHost, t) }
-        addTraffic(p, t, rate)
+        let len = Int64(p.wireLength)
+        let b = flows[slot].buckets
+        if b.0 >= 0 { add(out: Int(b.0), len) }
+        if b.1 >= 0 { add(in: Int(b.1), len) }
+        if b.2 >= 0 { add(out: Int(b.2), len) }
+        if b.3 >= 0 { add(in: Int(b.3), len) }
+        if b.4 >= 0 { add(out: Int(b.4), len) }
+        if b.5 >= 0 { add(in: Int(b.5), len) }
+    }
+
+    @inline(__always) func add(out i: Int, _ len: Int64) {
+        traffic[i].outBytes &+= len; traffic[i].outPackets &+= 1; traffic[i].samples &+= 1
+    }
+
+    @inline(__always) func add(in i: Int, _ len: Int64) {
+        traffic[i].inBytes &+= len; traffic[i].inPackets &+= 1; traffic[i].samples &+= 1
     }
 
     func observeControl(_ c: ControlInfo, _ p: DecodedPacket, srcHost: Int?, _ t: Double) {
@@ -221,7 +290,10 @@ final class SightingAggregator {
         case .stp(let s):
             var n = NeighbourInfo()
             n.chassisID = s.bridge
-            n.portID = s.portID.map { String(format: "0x%04x", $0) }
+            n.portID = s.portID.map { id in
+                let hex = String(id, radix: 16)
+                return "0x" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            }
             n.systemDescription = s.rootBridge.map { "root \($0)" }
             n.capabilities = ["bridge"]
             recordNeighbour("stp", n, p, t)
@@ -230,7 +302,7 @@ final class SightingAggregator {
 
     func recordNeighbour(_ proto: String, _ n: NeighbourInfo, _ p: DecodedPacket, _ t: Double) {
         let vlan = p.hostVLAN
-        let key = "\(proto)|\(p.source.raw)|\(vlan ?? 0)"
+        let key = NeighbourKey(protocolName: proto, key: Self.hostKey(p.source, vlan))
         let date = Date(timeIntervalSince1970: t)
         let mgmt = n.managementAddresses.compactMap { IPAddress(bytes: $0.bytes) }
         let pdIndex = n.managementAddresses.first.flatMap { matcher.classify($0).pd } ?? matcher.pd(vlan: vlan)
@@ -260,63 +332,63 @@ final class SightingAggregator {
 
     func pdName(_ i: Int?) -> String? { i.map { matcher.pds[$0] } }
 
-    @inline(__always) func bucket(_ key: TrafficKey, pd: Int?) -> Int {
-        if let i = trafficIndex[key] { return i }
+    /// The index of a traffic bucket, created if room (else the minute's `other` bucket).
+    /// A bucket made before its PD was known takes the PD when a later frame tells it.
+    func bucket(_ key: TrafficKey, pd: Int?) -> Int32 {
+        if let i = trafficIndex[key] {
+            if let pd, traffic[i].pd < 0, key.scope != 3 { traffic[i].pd = Int32(pd) }
+            return Int32(i)
+        }
         var k = key
         if traffic.count >= maxTrafficKeys {
             // Overflow: one `other` bucket per minute, rate and overflowed scope.
             overflowTrafficKeys += 1
             k = TrafficKey(minute: key.minute, scope: 3, rate: key.rate, a: UInt64(key.scope), b: 0, prefix: 0, v6: false)
-            if let i = trafficIndex[k] { return i }
+            if let i = trafficIndex[k] { return Int32(i) }
         }
         var c = Counters()
         if k.scope != 3, let pd { c.pd = Int32(pd) }
         trafficIndex[k] = traffic.count
         traffic.append(c)
         trafficKeys.append(k)
-        return traffic.count - 1
+        return Int32(traffic.count - 1)
     }
 
-    func addTraffic(_ p: DecodedPacket, _ t: Double, _ rate: Int) {
-        let minute = Int64((t / 60).rounded(.down)) * 60
+    /// Resolves a conversation the flow cache does not hold: its source host entry and the
+    /// six traffic buckets it adds to (source and destination host, subnet and PD).
+    func fillSlot(_ slot: Int, _ p: DecodedPacket, srcKey: UInt64, dstKey: UInt64, minute: Int64, rate: Int, _ t: Double) {
         let vlan = p.hostVLAN
-        if !(cacheValid && cacheSrc == p.source && cacheDst == p.destination && cacheVLAN == vlan && cacheIPs == p.ipSource
-             && cacheIPd == p.ipDestination && cacheMinute == minute && cacheRate == rate) {
-            let r = UInt32(truncatingIfNeeded: rate)
-            var b = (-1, -1, -1, -1, -1, -1)
-            var srcClass: (pd: Int?, subnet: SubnetKey)?
-            var dstClass: (pd: Int?, subnet: SubnetKey)?
-            if let ip = p.ipSource, !ip.isUnspecified { srcClass = matcher.classify(ip) }
-            if let ip = p.ipDestination, !ip.isUnspecified, !ip.isGroup { dstClass = matcher.classify(ip) }
-            let srcPD = srcClass?.pd ?? (srcClass == nil ? matcher.pd(vlan: vlan) : nil)
-            let dstPD = dstClass?.pd
-            if p.source.isUnicast {
-                b.0 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: Self.hostKey(p.source, vlan), b: 0, prefix: 0, v6: false), pd: srcPD)
-            }
-            if p.destination.isUnicast {
-                b.1 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: Self.hostKey(p.destination, vlan), b: 0, prefix: 0, v6: false),
-                             pd: dstPD ?? (dstClass == nil ? matcher.pd(vlan: vlan) : nil))
-            }
-            if let s = srcClass?.subnet {
-                b.2 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: s.hi, b: s.lo, prefix: s.prefix, v6: s.v6), pd: srcClass?.pd)
-            }
-            if let d = dstClass?.subnet {
-                b.3 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: d.hi, b: d.lo, prefix: d.prefix, v6: d.v6), pd: dstClass?.pd)
-            }
-            if let pd = srcPD { b.4 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
-            if let pd = dstPD { b.5 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
-            cacheValid = true
-            cacheSrc = p.source; cacheDst = p.destination; cacheVLAN = vlan; cacheIPs = p.ipSource; cacheIPd = p.ipDestination
-            cacheMinute = minute; cacheRate = rate; cacheBuckets = b
+        var srcHost: Int32 = -1
+        if p.source.isUnicast { srcHost = host(p.source, vlan, t).map { Int32($0) } ?? -2 }
+        let r = UInt32(truncatingIfNeeded: rate)
+        var b: (Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1)
+        var srcClass: (pd: Int?, subnet: SubnetKey)?
+        var dstClass: (pd: Int?, subnet: SubnetKey)?
+        if let ip = p.ipSource, !ip.isUnspecified { srcClass = matcher.classify(ip) }
+        if let ip = p.ipDestination, !ip.isUnspecified, !ip.isGroup { dstClass = matcher.classify(ip) }
+        // A host's traffic belongs to the host's PD (learned from any of its addresses or its
+        // VLAN), so a frame without a PD address (ARP, link-local IPv6) still counts for it.
+        let srcPD = srcClass?.pd ?? (srcHost >= 0 ? hosts[Int(srcHost)].pd : nil) ?? (srcClass == nil ? matcher.pd(vlan: vlan) : nil)
+        let dstPD = dstClass?.pd
+        if p.source.isUnicast {
+            let hostPD = srcHost >= 0 ? hosts[Int(srcHost)].pd ?? srcPD : srcPD
+            b.0 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: srcKey, b: 0, prefix: 0, v6: false), pd: hostPD)
         }
-        let len = Int64(p.wireLength)
-        let b = cacheBuckets
-        if b.0 >= 0 { traffic[b.0].outBytes += len; traffic[b.0].outPackets += 1; traffic[b.0].samples += 1 }
-        if b.1 >= 0 { traffic[b.1].inBytes += len; traffic[b.1].inPackets += 1; traffic[b.1].samples += 1 }
-        if b.2 >= 0 { traffic[b.2].outBytes += len; traffic[b.2].outPackets += 1; traffic[b.2].samples += 1 }
-        if b.3 >= 0 { traffic[b.3].inBytes += len; traffic[b.3].inPackets += 1; traffic[b.3].samples += 1 }
-        if b.4 >= 0 { traffic[b.4].outBytes += len; traffic[b.4].outPackets += 1; traffic[b.4].samples += 1 }
-        if b.5 >= 0 { traffic[b.5].inBytes += len; traffic[b.5].inPackets += 1; traffic[b.5].samples += 1 }
+        if p.destination.isUnicast {
+            let known = hostIndex[dstKey].flatMap { hosts[$0].pd }
+            b.1 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: dstKey, b: 0, prefix: 0, v6: false),
+                         pd: known ?? dstPD ?? (dstClass == nil ? matcher.pd(vlan: vlan) : nil))
+        }
+        if let s = srcClass?.subnet {
+            b.2 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: s.hi, b: s.lo, prefix: s.prefix, v6: s.v6), pd: srcClass?.pd)
+        }
+        if let d = dstClass?.subnet {
+            b.3 = bucket(TrafficKey(minute: minute, scope: 1, rate: r, a: d.hi, b: d.lo, prefix: d.prefix, v6: d.v6), pd: dstClass?.pd)
+        }
+        if let pd = srcPD { b.4 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
+        if let pd = dstPD { b.5 = bucket(TrafficKey(minute: minute, scope: 2, rate: r, a: UInt64(pd), b: 0, prefix: 0, v6: false), pd: pd) }
+        flows[slot] = FlowSlot(src: srcKey, dst: dstKey, ipS: p.ipSource, ipD: p.ipDestination, minute: minute, rate: rate,
+                               srcHost: srcHost, buckets: b)
     }
 
     var hostCount: Int { hosts.count }
@@ -359,8 +431,11 @@ final class SightingAggregator {
             default: key = scopeNames[Int(min(k.a, 3))].rawValue
             }
             let rate = Int64(k.rate)
+            // A host bucket made before its host's PD was known takes the PD learned since.
+            var pd = c.pd
+            if pd < 0, k.scope == 0, let h = hostIndex[k.a], let hostPD = hosts[h].pd { pd = Int32(hostPD) }
             batch.traffic.append(TrafficEstimate(minute: Date(timeIntervalSince1970: Double(k.minute)), scope: scopeNames[Int(k.scope)], key: key,
-                                                 capturePoint: capturePoint, samplingRate: Int(k.rate), pd: c.pd >= 0 ? matcher.pds[Int(c.pd)] : nil,
+                                                 capturePoint: capturePoint, samplingRate: Int(k.rate), pd: pd >= 0 ? matcher.pds[Int(pd)] : nil,
                                                  samples: c.samples, inBytes: c.inBytes * rate, outBytes: c.outBytes * rate,
                                                  inPackets: c.inPackets * rate, outPackets: c.outPackets * rate))
         }
@@ -373,7 +448,7 @@ final class SightingAggregator {
         neighbours.removeAll()
         dhcpServers.removeAll()
         counters.removeAll()
-        cacheValid = false
+        for i in flows.indices { flows[i].src = .max }
         overflowHostFrames = 0
         overflowTrafficKeys = 0
         return batch
