@@ -3,7 +3,7 @@ import PacketDecoding
 import YAMLSupport
 
 /// Attributes addresses and VLANs to PDs on the hot path: segments compiled to integer
-/// masks, most specific subnet first, with a bounded cache of recent answers.
+/// masks, most specific subnet first. The aggregator's flow cache spares most frames the lookup.
 struct PDMatcher {
     struct V4Rule { var network: UInt32; var mask: UInt32; var prefix: Int; var pd: Int; var subnet: String }
     struct V6Rule { var hi: UInt64; var lo: UInt64; var maskHi: UInt64; var maskLo: UInt64; var prefix: Int; var pd: Int; var subnet: String }
