@@ -22,6 +22,9 @@ extension Pantau {
                   sudo pantau sample --interface eth1 --duration 300 --filter 'not port 22'
                   pantau sample --sflow 127.0.0.1:6343 --duration 600
                 Then:  pantau hosts   and   pantau talkers
+
+                Ctrl-C (SIGINT) or SIGTERM stops a run cleanly: what was sampled since the \
+                last store write is written, and the summary is printed.
                 """
         )
 
@@ -92,7 +95,18 @@ extension Pantau {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             var logger = Logger(label: "pantau.sample")
             logger.logLevel = .notice
-            let summary = try await runSampling(settings, store: db, segments: segments, logger: logger)
+            let run = Task { try await runSampling(settings, store: db, segments: segments, logger: logger) }
+            // Ctrl-C or SIGTERM ends a run cleanly: the window in memory is written to the
+            // store and the summary printed, instead of losing up to a flush interval of data.
+            let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { run.cancel() }
+                source.resume()
+                return source
+            }
+            defer { signals.forEach { $0.cancel() } }
+            let summary = try await run.value
             print(summary.description)
         }
     }

@@ -195,6 +195,7 @@ final class SamplingEngine: @unchecked Sendable {
             }
         }
         signalReady()  // even when no source opened, so nobody waits forever
+        if stop.isSet { summary.ending = "stopped" }
         flush()
         summary.seconds = Date().timeIntervalSince(started)
         summary.hostsCapped = aggregator.runHosts.count >= Self.hostCountLimit

@@ -1,0 +1,57 @@
+import Foundation
+import InventoryStore
+import Testing
+
+@Suite("pantau sample as an operator runs it", .serialized)
+struct SampleCommandTests {
+    /// True once something holds the UDP port on loopback (our bind then fails).
+    static func portTaken(_ port: UInt16) -> Bool {
+        let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(s) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = port.bigEndian
+        a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        return rc != 0 && errno == EADDRINUSE
+    }
+
+    @Test("SIGTERM and Ctrl-C end an open-ended run cleanly: the window is stored and the summary printed",
+          arguments: [SIGTERM, SIGINT])
+    func signalEndsTheRun(_ signalNumber: Int32) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sig-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let storePath = dir + "/pantau.sqlite"
+        var port: UInt16 = 0
+        repeat { port = UInt16.random(in: 20_000...60_000) } while Self.portTaken(port)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestEnv.pantauBinary)
+        // No --duration: the run lasts until it is told to stop.
+        p.arguments = ["sample", "--sflow", "127.0.0.1:\(port)", "--store", storePath]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+
+        let deadline = Date().addingTimeInterval(30)
+        while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(Self.portTaken(port), "pantau did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        try sendUDP(counterDatagram(), port: port)
+        try await Task.sleep(for: .milliseconds(300))  // let it arrive; the default flush interval is 60 s
+        kill(p.processIdentifier, signalNumber)
+        let stopBy = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!p.isRunning, "pantau did not stop within 10 s of signal \(signalNumber)")
+        p.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus): \(stdout)" as Comment)
+        #expect(stdout.contains(": stopped") && stdout.contains("sFlow datagrams: 1 decoded"), Comment(rawValue: stdout))
+        // What arrived before the signal is in the store, not lost with the process.
+        let counters = try PantauStore(path: storePath).interfaceCounterSightings()
+        #expect(counters.count == 1 && counters.first?.inOctets == 5_000_000)
+    }
+}
