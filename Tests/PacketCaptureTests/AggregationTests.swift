@@ -152,6 +152,37 @@ struct AggregationTests {
     }
 }
 
+extension AggregationTests {
+    @Test("a flood of new MACs: bounded tables, one warning, and no byte of traffic lost")
+    func macFlood() async throws {
+        var w = PcapWriter()
+        var total: Int64 = 0
+        for i in 0..<5_000 {
+            let m = 0x0200_0000_0000 | UInt64(i)
+            w.add(Frames.udp4(src: m, dst: 0x0200_00ff_ffff, from: 0x0a00_0000 | UInt32(i), to: 0x0a00_ffff), at: 1_700_000_000 + Double(i) * 0.001)
+            total += 60
+        }
+        let path = Self.temp("flood.pcap")
+        try w.write(to: path)
+        let store = try PantauStore()
+        var settings = SamplingSettings(source: .files([path]), capturePoint: "flood")
+        settings.mode = .deterministic
+        settings.ouiFile = nil
+        settings.maxHosts = 1_000
+        settings.maxTrafficKeys = 600
+        let summary = try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test"))
+        #expect(summary.overflowFrames == 4_000, "\(summary)")
+        #expect(summary.warnings.filter { $0.contains("host table full") }.count == 1, "\(summary.warnings)")
+        #expect(summary.warnings.contains { $0.contains("traffic table full") })
+        #expect(try store.hostSightings().count == 1_000)
+        // Buckets beyond the limit go to `other`, so every byte is still counted once per side.
+        let rows = try store.trafficEstimates()
+        #expect(rows.count <= 600 + 4)
+        let sent = rows.filter { $0.scope == .host || ($0.scope == .other && $0.key == "host") }.reduce(Int64(0)) { $0 + $1.outBytes }
+        #expect(sent == total)
+    }
+}
+
 /// A small deterministic generator, so a failing case can be replayed.
 struct SplitMix {
     var state: UInt64
