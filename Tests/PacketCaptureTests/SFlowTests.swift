@@ -97,12 +97,6 @@ func counterDatagram() -> [UInt8] {
 func sendUDP(_ bytes: [UInt8], port: UInt16) throws {
     let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
     defer { close(s) }
-    var a = sockaddr_in()
-    a.sin_family = sa_family_t(AF_INET)
-    a.sin_port = port.bigEndian
-    a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-    let n = bytes.withUnsafeBytes { b in
-        withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(s, b.baseAddress, b.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    }
+    let n = bytes.withUnsafeBytes { b in withLoopback(port: port) { sendto(s, b.baseAddress, b.count, 0, $0, $1) } }
     #expect(n == bytes.count)
 }

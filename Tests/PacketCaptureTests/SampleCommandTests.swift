@@ -8,11 +8,7 @@ struct SampleCommandTests {
     static func portTaken(_ port: UInt16) -> Bool {
         let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(s) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_port = port.bigEndian
-        a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withLoopback(port: port) { bind(s, $0, $1) }
         return rc != 0 && errno == EADDRINUSE
     }
 
