@@ -21,11 +21,15 @@ extension Pantau {
                 Unlike `pantau talkers` (estimates scaled up from sampled packets) these \
                 are the agent's own counters: exact totals, but per interface only.
 
-                An interval gets no rate when:
-                  reset  a counter went backwards (agent restarted, counters cleared, or \
-                32-bit counters wrapping on an agent that reports them in sFlow's 64-bit fields)
-                  gap    it is longer than 3 times the interface's median interval, or \
-                longer than 10 minutes (samples were lost; an average would hide it)
+                Two kinds of interval get no rate (RESETS and GAPS count them):
+
+                reset: a counter went backwards. The agent restarted, its counters were \
+                cleared, or an agent with 32-bit counters put them in sFlow's 64-bit fields \
+                and they wrapped. Never shown as a negative rate or a false spike.
+
+                gap: longer than 3 times the interface's median interval, or longer than \
+                10 minutes. Samples were lost; an average over the gap would hide that.
+
                 Samples less than a second after the previous one are ignored as \
                 duplicates (no octets are lost: the next interval covers them).
 
@@ -46,7 +50,8 @@ extension Pantau {
         @Option(help: ArgumentHelp("Only this sFlow agent (its agent address, IPv4 or IPv6).", valueName: "IP"))
         var agent: String?
 
-        @Option(help: ArgumentHelp("Look back this far: 30m, 24h, 7d, or an ISO 8601 time (default: everything).", valueName: "duration"))
+        @Option(help: ArgumentHelp("Only samples received in the last 30m, 24h, 7d, ... or since an ISO 8601 time (default: all).",
+                                    valueName: "duration"))
         var period: String?
 
         @Flag(help: "Also list every interval of each interface (rate, reset or gap).")
