@@ -105,13 +105,13 @@ extension Pantau {
                 let pd = routers[g.key.agent].map { " (\($0.pd))" } ?? ""
                 print("\n\(g.key.agent) ifIndex \(g.key.ifIndex)\(pd) at \(g.key.capturePoint): \(g.series.intervals.count) intervals")
                 guard !g.series.intervals.isEmpty else { continue }
-                var rows = [["START", "END", "SECONDS", "KIND", "IN", "OUT", "IN UTIL", "OUT UTIL", "IN ERR", "OUT ERR"]]
+                var lines = [["START", "END", "SECONDS", "KIND", "IN", "OUT", "IN UTIL", "OUT UTIL", "IN ERR", "OUT ERR"]]
                 for i in g.series.intervals {
-                    rows.append([iso(i.start), iso(i.end), String(format: "%.1f", i.seconds), i.kind.rawValue,
+                    lines.append([iso(i.start), iso(i.end), String(format: "%.1f", i.seconds), i.kind.rawValue,
                                  bitRate(i.inBitsPerSecond), bitRate(i.outBitsPerSecond), percent(i.inUtilisation), percent(i.outUtilisation),
                                  i.inErrors.map(String.init) ?? "-", i.outErrors.map(String.init) ?? "-"])
                 }
-                printTable(rows)
+                printTable(lines)
             }
         }
 
