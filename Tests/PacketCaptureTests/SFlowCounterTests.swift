@@ -64,12 +64,15 @@ struct SFlowCounterTests {
             Thread.sleep(forTimeInterval: seconds)
             return p.interrupt(grace: 5)
         }
+        // An orderly stop exits 0, or 1 when pmacctd's core sees its plugin process end
+        // before its own SIGINT handler has run ("no more plugins active"); 137 would mean
+        // it ignored SIGINT and was killed.
         let firstLife = try exporter(seconds: 7)
-        #expect(firstLife == 0, "pmacctd did not stop on SIGINT (\(firstLife)): \(Self.log(tmp))")
+        #expect([0, 1].contains(firstLife), "pmacctd did not stop on SIGINT (\(firstLife)): \(Self.log(tmp))")
         let restart = Date()
         // Second life: a restarted agent counts from zero again.
         let secondLife = try exporter(seconds: 6)
-        #expect(secondLife == 0, "pmacctd did not stop on SIGINT (\(secondLife)): \(Self.log(tmp))")
+        #expect([0, 1].contains(secondLife), "pmacctd did not stop on SIGINT (\(secondLife)): \(Self.log(tmp))")
         run.cancel()
         let summary = try await run.value
         #expect(summary.datagrams > 0 && summary.badDatagrams == 0, "\(summary)")
