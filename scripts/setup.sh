@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything Pantau needs on a fresh Debian 12 machine with Swift, idempotently:
-# Debian packages (Net-SNMP, libpcap, SQLite, snmpd, tshark, tcpdump, pmacct, ...) and a
+# Debian packages (Net-SNMP, libpcap, SQLite, snmpd, tshark, tcpdump, pmacct, faketime, ...) and a
 # Python virtual environment with a pinned snmpsim for the lab. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshark tcpdump pmacct
-              tmux iproute2 tcpreplay ieee-data python3-venv)
+              tmux iproute2 tcpreplay ieee-data python3-venv
+              faketime)  # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
 

@@ -155,6 +155,18 @@ public struct InterfaceCounterSighting: Sendable, Hashable {
     }
 }
 
+extension InterfaceCounterSighting {
+    /// The interface this sample belongs to, for `CounterSeries.grouped`.
+    public var key: InterfaceCounterKey { InterfaceCounterKey(agent: agent, ifIndex: ifIndex, capturePoint: capturePoint) }
+
+    /// The sample as a counter reading. Stored values are never negative (they were
+    /// clamped from sFlow's unsigned fields); a negative one read back counts as 0.
+    public var reading: CounterReading {
+        CounterReading(time: sampledAt, ifSpeed: UInt64(clamping: ifSpeed), inOctets: UInt64(clamping: inOctets),
+                       outOctets: UInt64(clamping: outOctets), inErrors: UInt64(clamping: inErrors), outErrors: UInt64(clamping: outErrors))
+    }
+}
+
 /// Everything one flush of the sampler writes, in one transaction.
 public struct SightingBatch: Sendable {
     public var hosts: [HostSighting] = []
@@ -423,11 +435,24 @@ extension PantauStore {
         }
     }
 
-    /// sFlow interface counter samples, ordered by agent, ifIndex, time.
-    public func interfaceCounterSightings() throws(StoreError) -> [InterfaceCounterSighting] {
+    /// sFlow interface counter samples, ordered by agent, ifIndex, capture point, time.
+    ///
+    /// - Parameters:
+    ///   - agent: only this agent's samples.
+    ///   - from: only samples taken at or after this time.
+    ///   - to: only samples taken before this time.
+    public func interfaceCounterSightings(agent: IPAddress? = nil, from: Date? = nil, to: Date? = nil) throws(StoreError) -> [InterfaceCounterSighting] {
         do {
             return try writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM sighting_interface_counters ORDER BY agent, if_index, sampled_at").compactMap { r in
+                var conditions: [String] = []
+                var args: [any DatabaseValueConvertible] = []
+                if let agent { conditions.append("agent = ?"); args.append(agent.description) }
+                if let from { conditions.append("sampled_at >= ?"); args.append(from.timeIntervalSince1970) }
+                if let to { conditions.append("sampled_at < ?"); args.append(to.timeIntervalSince1970) }
+                let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+                return try Row.fetchAll(db, sql: """
+                    SELECT * FROM sighting_interface_counters \(whereClause) ORDER BY agent, if_index, capture_point, sampled_at
+                    """, arguments: StatementArguments(args)).compactMap { r in
                     guard let ip = IPAddress(r["agent"] as String) else { return nil }
                     return InterfaceCounterSighting(agent: ip, ifIndex: r["if_index"], sampledAt: Date(timeIntervalSince1970: r["sampled_at"]),
                                                     capturePoint: r["capture_point"], ifSpeed: r["if_speed"], inOctets: r["in_octets"],

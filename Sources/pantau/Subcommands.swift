@@ -15,5 +15,6 @@ extension Pantau {
         Sample.self,
         Hosts.self,
         Talkers.self,
+        Counters.self,
     ]
 }
