@@ -70,6 +70,7 @@ let package = Package(
                 "SNMPCore", "Probes", "InventoryModel", "InventoryStore", "YAMLSupport",
                 "PacketDecoding", "PacketCapture", "Governance",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -199,7 +199,12 @@ extension PantauStore {
     /// latest non-empty value. One transaction, so a failure (full disk) loses nothing stored.
     /// Statements are prepared once per connection (a flush can be 100,000s of rows).
     public func record(sightings batch: SightingBatch) throws(StoreError) {
-        guard !batch.isEmpty else { return }
+        try record(sightings: batch, alsoIn: nil)
+    }
+
+    /// `alsoIn` runs in the same transaction, after the batch (the capture-file ledger's progress).
+    func record(sightings batch: SightingBatch, alsoIn extra: ((Database) throws -> Void)?) throws(StoreError) {
+        guard !batch.isEmpty || extra != nil else { return }
         do {
             try writer.write { db in
                 for h in batch.hosts {
@@ -283,6 +288,7 @@ extension PantauStore {
                         """).execute(arguments: [c.agent.description, c.ifIndex, c.sampledAt.timeIntervalSince1970, c.capturePoint,
                                          c.ifSpeed, c.inOctets, c.outOctets, c.inErrors, c.outErrors])
                 }
+                try extra?(db)
             }
         } catch {
             throw StoreError(path: "", action: "recording packet sightings", underlying: error)

@@ -49,6 +49,7 @@ public final class PantauStore: Sendable {
         registerInventoryMigrations(&m)
         registerSightingMigrations(&m)
         registerGovernanceMigrations(&m)
+        registerCaptureFileMigrations(&m)
         return m
     }
 }

@@ -81,7 +81,8 @@ extension Pantau {
                 let segments = try sampling.pdMap.map { try loadPDMap(path: $0) }
                     ?? (try store.registry()?.pds.map(\.segment) ?? [])
                 print("sampling \(sampling.source) (capture point \(sampling.capturePoint), rate 1:\(sampling.rate))")
-                let summary = try await runSampling(sampling, store: store, segments: segments, logger: logger)
+                var summary = try await runSampling(sampling, store: store, segments: segments, logger: logger)
+                summary.rereadHint = "set reread: true under sampling: to read them again"
                 print(summary.description)
             }
             if failed > 0 { throw ExitCode(3) }

@@ -16,9 +16,19 @@ extension Pantau {
                 (LLDP, CDP, STP, IPv6 router adverts), DHCP servers per VLAN, and traffic per \
                 host, subnet and PD per minute, scaled up by the sampling rate.
 
+                Capture files are remembered. The store keeps a ledger of the files it has \
+                counted at each capture point, recognised by content (size and a SHA-256 of \
+                the first 64 KiB), not by name. Reading a file again, or a renamed or rotated \
+                copy of it, skips it and the summary says so. A file that has grown since \
+                (a capture still being written) is read from the first packet not yet \
+                counted, and so is a file a stopped or killed run left part-read: the \
+                ledger is written in the same transaction as the traffic it accounts for. \
+                --reread reads files from the start again, and their traffic IS added again.
+
                 Examples:
                   pantau sample --read captures/core-span.pcapng
                   pantau sample --read /var/spool/pantau/rotated/ --rate 10
+                  pantau sample --read captures/core-span.pcapng --reread   (counts it again)
                   sudo pantau sample --interface eth1 --duration 300 --filter 'not port 22'
                   pantau sample --sflow 127.0.0.1:6343 --duration 600
                 Then:  pantau hosts   and   pantau talkers
@@ -61,6 +71,9 @@ extension Pantau {
         @Option(name: .customLong("max-hosts"), help: ArgumentHelp("Most hosts held between store writes.", valueName: "N"))
         var maxHosts: Int = 100_000
 
+        @Flag(help: "Read capture files again even if the store has counted them at this capture point; their traffic is added again.")
+        var reread = false
+
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -71,6 +84,7 @@ extension Pantau {
             if let d = duration, d <= 0 { throw ValidationError("--duration must be positive") }
             if sflow != nil, filter != nil { throw ValidationError("--filter applies to --interface and --read, not --sflow") }
             guard maxHosts >= 16 else { throw ValidationError("--max-hosts must be at least 16") }
+            if reread, read.isEmpty { throw ValidationError("--reread applies to --read (capture files)") }
         }
 
         func run() async throws {
@@ -89,6 +103,7 @@ extension Pantau {
             settings.duration = duration
             settings.promiscuous = promiscuous
             settings.maxHosts = maxHosts
+            settings.reread = reread
             let segments = try pdMap.map { try loadPDMap(path: $0) } ?? []
             let db = try PantauStore(path: store.storePath)
             // Progress and warnings go to stderr, so stdout carries only the summary.

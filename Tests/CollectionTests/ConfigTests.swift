@@ -24,6 +24,10 @@ import YAMLSupport
         #expect(usm.authProtocol == .sha256 && usm.privProtocol == .aes && usm.authPassword?.revealed == "auth-secret-1")
         guard case .community(_, let c) = cfg.targets[1].credentials else { Issue.record("expected community"); return }
         #expect(c.revealed == "legacy-secret")
+        let sampling = try #require(cfg.sampling)
+        #expect(sampling.capturePoint == "core-span" && sampling.rate == 100 && sampling.reread == false)
+        #expect(sampling.source == .files(["/var/spool/pantau/rotated/"]))
+        #expect(sampling.pdMap == dir + "/pd-map.yaml")
     }
 
     @Test func labConfigurationLoads() throws {

@@ -84,5 +84,6 @@ struct LiveCaptureTests {
         #expect(hosts.first { $0.mac.description == "90:b1:1c:99:49:29" }?.names.map(\.name) == ["btest.is.cool"])
         #expect(try store.dhcpServerSightings().map(\.server.description) == ["128.2.6.152"])
         #expect(summary.warnings.contains { $0.contains("capture failed") }, "\(summary)")
+        #expect(try store.captureFiles().isEmpty, "live capture wrote to the capture-file ledger")
     }
 }

@@ -54,6 +54,8 @@ struct SFlowTests {
         let busy = hosts.first { $0.mac.description == "00:24:7e:e0:1d:b5" }
         #expect(busy?.addresses.map(\.address.description).contains("141.142.220.118") == true)
         #expect(hosts.allSatisfy { $0.capturePoint == "sflow-test" })
+        // The capture-file ledger is for file sources only.
+        #expect(try store.captureFiles().isEmpty)
         // Estimates carry the agent's sampling rate and are scaled by it.
         let traffic = try store.trafficEstimates(scope: .host)
         #expect(!traffic.isEmpty)

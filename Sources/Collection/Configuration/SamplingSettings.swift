@@ -11,6 +11,7 @@ import YAMLSupport
 ///   mode: random                  # or deterministic (every Nth packet)
 ///   filter: "not port 22"         # BPF, tcpdump syntax (interface and files only)
 ///   duration: 60                  # seconds a live/sFlow run lasts in `collect --once`
+///   reread: false                 # true: count capture files already read again
 /// ```
 public struct SamplingSettings: Sendable, Hashable {
     /// Where packets come from.
@@ -64,6 +65,10 @@ public struct SamplingSettings: Sendable, Hashable {
     public var pdMap: String?
     /// IEEE OUI registry (CSV) for vendor names.
     public var ouiFile: String? = "/usr/share/ieee-data/oui.csv"
+    /// Capture files the store's ledger says were already counted at this capture point are
+    /// skipped (a grown or half-read one is read from where counting stopped). True reads
+    /// them again from the start, adding their traffic again.
+    public var reread: Bool = false
 
     public init(source: Source, capturePoint: String? = nil) {
         self.source = source
@@ -75,7 +80,7 @@ public struct SamplingSettings: Sendable, Hashable {
     }
 
     static let keys: Set<String> = ["capture_point", "interface", "read", "sflow", "rate", "mode", "filter", "snaplen", "promiscuous",
-                                    "duration", "flush_interval", "max_hosts", "max_traffic_keys", "pd_map", "oui_file"]
+                                    "duration", "flush_interval", "max_hosts", "max_traffic_keys", "pd_map", "oui_file", "reread"]
 
     /// Parses `host:port`, `[v6]:port` or a bare host (port 6343, the sFlow default).
     public static func parseSFlowAddress(_ text: String) -> (String, UInt16)? {
@@ -144,6 +149,9 @@ public struct SamplingSettings: Sendable, Hashable {
         }
         if let v = o["pd_map"], let p = v.string() { s.pdMap = resolve(p) }
         if let v = o["oui_file"], let p = v.string() { s.ouiFile = p.isEmpty ? nil : resolve(p) }
+        if let v = o["reread"], let b = v.bool() {
+            if source != nil, !o.contains("read") { v.report("reread applies to read sources (capture files), not interface or sflow") } else { s.reread = b }
+        }
         return given.count == 1 && source != nil ? s : nil
     }
 }

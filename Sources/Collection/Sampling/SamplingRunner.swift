@@ -27,6 +27,14 @@ public struct SamplingSummary: Sendable, CustomStringConvertible {
     public var overflowFrames = 0
     public var flushes = 0
     public var storeFailures = 0
+    /// Capture files not read because the store's ledger says their packets are counted.
+    public var filesAlreadyRead = 0
+    /// Capture files read from where counting had stopped (grown since, or a run stopped
+    /// part-way), and the packets skipped in them because they were counted before.
+    public var filesResumed = 0
+    public var packetsAlreadyCounted = 0
+    /// How to read files again, for the "already read" line (`collect` names the config key).
+    public var rereadHint = "use --reread to read them again"
     public var seconds: Double = 0
     /// How the run ended: "end of input", "duration reached", or the failure.
     public var ending = ""
@@ -45,6 +53,12 @@ public struct SamplingSummary: Sendable, CustomStringConvertible {
         lines.append("  found: \(hostsCapped ? "over " : "")\(hosts) hosts, \(neighbours) neighbour announcements, \(dhcpServers) DHCP servers; \(trafficRows) traffic rows")
         if overflowFrames > 0 { lines.append("  overflow: \(overflowFrames) frames from hosts beyond the host table limit") }
         if storeFailures > 0 { lines.append("  store: \(storeFailures) failed writes") }
+        if filesAlreadyRead > 0 {
+            lines.append("  files: skipped \(filesAlreadyRead) file\(filesAlreadyRead == 1 ? "" : "s") already read (\(rereadHint))")
+        }
+        if filesResumed > 0 {
+            lines.append("  files: resumed \(filesResumed) file\(filesResumed == 1 ? "" : "s") after \(packetsAlreadyCounted) packets counted before")
+        }
         for w in warnings { lines.append("  warning: \(w)") }
         return lines.joined(separator: "\n")
     }
@@ -99,6 +113,10 @@ final class SamplingEngine: @unchecked Sendable {
     var sampler: PacketSampler
     var summary: SamplingSummary
     var pending: SightingBatch?
+    /// Capture-file progress that goes with `pending`.
+    var pendingFile: CaptureFileProgress?
+    /// The capture-file ledger (file sources only).
+    let ledger: CaptureFileLedger?
     var lastFlush: Double?
     static let hostCountLimit = SightingAggregator.runHostLimit
     var warnedOverflow = false
@@ -124,6 +142,11 @@ final class SamplingEngine: @unchecked Sendable {
                                         maxHosts: settings.maxHosts, maxTrafficKeys: settings.maxTrafficKeys)
         sampler = PacketSampler(rate: settings.rate, mode: settings.mode)
         summary = SamplingSummary(source: settings.source.description, capturePoint: settings.capturePoint, rate: settings.rate)
+        if case .files = settings.source {
+            ledger = CaptureFileLedger(store: store, capturePoint: settings.capturePoint, filter: settings.filter, reread: settings.reread)
+        } else {
+            ledger = nil
+        }
     }
 
     func run(stop: StopFlag) throws -> SamplingSummary {
@@ -137,20 +160,7 @@ final class SamplingEngine: @unchecked Sendable {
             summary.ending = "end of input (\(files.count) file\(files.count == 1 ? "" : "s"))"
             for f in files {
                 if stop.isSet { summary.ending = "stopped"; break }
-                let src: PcapSource
-                do { src = try PcapSource.open(file: f) } catch {
-                    summary.warnings.append("\(error)")
-                    continue
-                }
-                try applyFilter(src)
-                stop.attach(src)
-                signalReady()
-                let end = capture(src, wallClock: false, timeUp: { stop.isSet })
-                stop.attach(nil)
-                if case .failed(let msg) = end {
-                    summary.warnings.append("\(f): stopped early: \(msg)")
-                    logger.warning("\(f): capture file stopped early: \(msg)")
-                }
+                if try !readFile(f, stop: stop) { summary.ending = "stopped"; break }
             }
         case .interface(let name):
             summary.ending = deadline == nil ? "stopped" : "duration reached"
@@ -302,19 +312,31 @@ final class SamplingEngine: @unchecked Sendable {
         var batch = aggregator.takeBatch()
         if let p = pending {
             // Retry the earlier failed batch first.
-            do { try store.record(sightings: p); account(p); pending = nil } catch {
+            do {
+                try store.record(sightings: p, captureFile: pendingFile)
+                account(p)
+                if let f = pendingFile { ledger?.written(f) }
+                pending = nil; pendingFile = nil
+            } catch {
                 summary.storeFailures += 1
                 summary.warnings.append("dropped \(p.hosts.count) hosts and \(p.traffic.count) traffic rows after repeated store failures: \(error)")
                 logger.error("store write failed again; dropping the older batch: \(error)")
-                pending = nil
+                pending = nil; pendingFile = nil
             }
         }
-        guard !batch.isEmpty else { return }
-        summary.flushes += 1
-        do { try store.record(sightings: batch); account(batch) } catch {
+        // A file's progress goes with the batch holding its packets, even an empty one.
+        let progress = ledger?.progress(packetsRead: summary.packetsRead, batch: batch)
+        guard !batch.isEmpty || progress != nil else { return }
+        if !batch.isEmpty { summary.flushes += 1 }
+        do {
+            try store.record(sightings: batch, captureFile: progress)
+            account(batch)
+            if let progress { ledger?.written(progress) }
+        } catch {
             summary.storeFailures += 1
             logger.error("store write failed (will retry at next flush): \(error)")
             pending = batch
+            pendingFile = progress
             batch = SightingBatch()
         }
     }

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+
+/// What identifies a capture file's content whatever its name: the SHA-256 of its first
+/// `length` bytes (the first 64 KiB, or the whole file when it is smaller).
+public struct CaptureFileFingerprint: Sendable, Hashable {
+    /// Lower-case hex.
+    public var sha256: String
+    /// Bytes hashed.
+    public var length: Int
+    public init(sha256: String, length: Int) {
+        self.sha256 = sha256
+        self.length = length
+    }
+}
+
+/// One capture file in the ledger of files the sampler has counted at a capture point.
+public struct CaptureFileRecord: Sendable, Hashable {
+    public var id: Int64
+    public var capturePoint: String
+    /// Where it was last read from (a renamed copy keeps the first name it was read under).
+    public var path: String
+    /// Its size in bytes when the reading that produced `packets` began.
+    public var size: Int64
+    /// Its modification time then (recorded for people; content, not time, decides).
+    public var modified: Date?
+    public var fingerprint: CaptureFileFingerprint
+    /// BPF filter the packets were counted under (nil: none).
+    public var filter: String?
+    /// Packets counted into the store, from the start of the file (after the filter).
+    public var packets: Int
+    /// True once the file was read to its end (at `size` bytes).
+    public var complete: Bool
+    public var firstRead: Date
+    public var lastRead: Date
+    /// Capture times of the first and last frames sampled from it (nil until one was).
+    public var firstPacket: Date?
+    public var lastPacket: Date?
+}
+
+/// How far the sampler has counted a capture file; written with the sightings it produced.
+public struct CaptureFileProgress: Sendable, Hashable {
+    /// The ledger entry (from `beginCaptureFile`).
+    public var id: Int64
+    public var path: String
+    public var size: Int64
+    public var modified: Date?
+    public var fingerprint: CaptureFileFingerprint
+    public var filter: String?
+    public var packets: Int
+    public var complete: Bool
+    public var readAt: Date
+    /// Capture-time span of the frames in the batch written with this progress; the
+    /// entry's span widens to include it.
+    public var firstPacket: Date?
+    public var lastPacket: Date?
+
+    public init(id: Int64, path: String, size: Int64, modified: Date?, fingerprint: CaptureFileFingerprint, filter: String?,
+                packets: Int, complete: Bool, readAt: Date, firstPacket: Date? = nil, lastPacket: Date? = nil) {
+        self.id = id; self.path = path; self.size = size; self.modified = modified; self.fingerprint = fingerprint
+        self.filter = filter; self.packets = packets; self.complete = complete; self.readAt = readAt
+        self.firstPacket = firstPacket; self.lastPacket = lastPacket
+    }
+}
+
+extension PantauStore {
+    /// Distinct fingerprint lengths of the entries at `capturePoint` up to `maxLength`,
+    /// ascending: the prefixes of a file worth hashing to recognise one read when smaller.
+    public func captureFileFingerprintLengths(capturePoint: String, upTo maxLength: Int) throws(StoreError) -> [Int] {
+        do {
+            return try writer.read { db in
+                try Int.fetchAll(db, sql: """
+                    SELECT DISTINCT fingerprint_bytes FROM capture_file
+                    WHERE capture_point = ? AND fingerprint_bytes <= ? ORDER BY fingerprint_bytes
+                    """, arguments: [capturePoint, maxLength])
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+        }
+    }
+
+    /// The entry at `capturePoint` whose fingerprint is one of `fingerprints`; when several
+    /// match, the one hashed over the most bytes (then the most packets, then the oldest).
+    public func captureFile(capturePoint: String, matching fingerprints: [CaptureFileFingerprint]) throws(StoreError) -> CaptureFileRecord? {
+        guard !fingerprints.isEmpty else { return nil }
+        do {
+            return try writer.read { db in
+                let pairs = fingerprints.map { _ in "(fingerprint_bytes = ? AND fingerprint = ?)" }.joined(separator: " OR ")
+                var args: [any DatabaseValueConvertible] = [capturePoint]
+                for f in fingerprints { args.append(f.length); args.append(f.sha256) }
+                return try Row.fetchOne(db, sql: """
+                    SELECT * FROM capture_file WHERE capture_point = ? AND (\(pairs))
+                    ORDER BY fingerprint_bytes DESC, packets DESC, id LIMIT 1
+                    """, arguments: StatementArguments(args)).map(Self.captureFileRecord)
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+        }
+    }
+
+    /// The ledger, ordered by capture point, first read and id; all capture points when nil.
+    public func captureFiles(capturePoint: String? = nil) throws(StoreError) -> [CaptureFileRecord] {
+        do {
+            return try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM capture_file \(capturePoint == nil ? "" : "WHERE capture_point = ?")
+                    ORDER BY capture_point, first_read, id
+                    """, arguments: capturePoint.map { [$0] } ?? []).map(Self.captureFileRecord)
+            }
+        } catch {
+            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+        }
+    }
+
+    /// Registers a capture file about to be read from its start and returns its entry's id:
+    /// a new entry (`restarting` nil), or an existing one whose count starts again from zero
+    /// (a deliberate re-read). `start.packets` and `start.complete` are ignored.
+    public func beginCaptureFile(capturePoint: String, _ start: CaptureFileProgress, restarting id: Int64?) throws(StoreError) -> Int64 {
+        do {
+            return try writer.write { db in
+                let now = start.readAt.timeIntervalSince1970
+                if let id {
+                    try db.execute(sql: """
+                        UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
+                          packets = 0, complete = 0, last_read = ?, first_packet = NULL, last_packet = NULL
+                        WHERE id = ?
+                        """, arguments: [start.path, start.size, start.modified?.timeIntervalSince1970, start.fingerprint.sha256,
+                                         start.fingerprint.length, start.filter, now, id])
+                    guard db.changesCount == 1 else {
+                        throw StoreError(path: "", action: "restarting capture file \(start.path)", message: "no ledger entry \(id)")
+                    }
+                    return id
+                }
+                try db.execute(sql: """
+                    INSERT INTO capture_file (capture_point, path, size, modified, fingerprint, fingerprint_bytes, filter, packets,
+                      complete, first_read, last_read) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)
+                    """, arguments: [capturePoint, start.path, start.size, start.modified?.timeIntervalSince1970, start.fingerprint.sha256,
+                                     start.fingerprint.length, start.filter, now, now])
+                return db.lastInsertedRowID
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError(path: "", action: "recording capture file \(start.path)", underlying: error)
+        }
+    }
+
+    /// Writes a batch of sightings and how far its capture file has been counted, in one
+    /// transaction: the ledger never claims packets whose sightings are not stored, and
+    /// sightings are never stored without the ledger counting their packets.
+    public func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) {
+        guard let progress else { return try record(sightings: batch) }
+        let first = progress.firstPacket?.timeIntervalSince1970, last = progress.lastPacket?.timeIntervalSince1970
+        try record(sightings: batch, alsoIn: { db in
+            try db.execute(sql: """
+                UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
+                  packets = ?, complete = ?, last_read = ?,
+                  first_packet = coalesce(min(first_packet, ?), first_packet, ?),
+                  last_packet = coalesce(max(last_packet, ?), last_packet, ?)
+                WHERE id = ?
+                """, arguments: [progress.path, progress.size, progress.modified?.timeIntervalSince1970, progress.fingerprint.sha256,
+                                 progress.fingerprint.length, progress.filter, progress.packets, progress.complete,
+                                 progress.readAt.timeIntervalSince1970, first, first, last, last, progress.id])
+            // An entry that vanished (the store was edited by hand) must not pass silently.
+            guard db.changesCount == 1 else {
+                throw StoreError(path: "", action: "recording progress of capture file \(progress.path)", message: "no ledger entry \(progress.id)")
+            }
+        })
+    }
+
+    static func captureFileRecord(_ r: Row) -> CaptureFileRecord {
+        CaptureFileRecord(id: r["id"], capturePoint: r["capture_point"], path: r["path"], size: r["size"],
+                          modified: (r["modified"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                          fingerprint: CaptureFileFingerprint(sha256: r["fingerprint"], length: r["fingerprint_bytes"]),
+                          filter: r["filter"], packets: r["packets"], complete: r["complete"],
+                          firstRead: Date(timeIntervalSince1970: r["first_read"]), lastRead: Date(timeIntervalSince1970: r["last_read"]),
+                          firstPacket: (r["first_packet"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                          lastPacket: (r["last_packet"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}

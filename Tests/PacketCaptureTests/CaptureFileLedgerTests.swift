@@ -1,0 +1,231 @@
+import Collection
+import Foundation
+import InventoryStore
+import Logging
+import Testing
+import YAMLSupport
+
+/// What the store holds after sampling, in a form two stores can be compared by: every
+/// per-minute traffic row and every host's frame count and first/last sighting.
+struct StoredTotals: Equatable, CustomStringConvertible {
+    struct Host: Equatable { var key: String; var frames: Int; var first: Date; var last: Date }
+    var traffic: [TrafficEstimate]
+    var hosts: [Host]
+    var announcements: Int
+
+    init(_ store: PantauStore) throws {
+        traffic = try store.trafficEstimates()
+        hosts = try store.hostSightings().map { Host(key: "\($0.mac)@\($0.vlan ?? 0)@\($0.capturePoint)", frames: $0.framesSampled,
+                                                     first: $0.firstSeen, last: $0.lastSeen) }
+        announcements = try store.neighbourSightings().map(\.announcements).reduce(0, +)
+    }
+
+    var bytes: Int64 { traffic.filter { $0.scope == .host }.map { $0.inBytes + $0.outBytes }.reduce(0, +) }
+    var packets: Int64 { traffic.filter { $0.scope == .host }.map { $0.inPackets + $0.outPackets }.reduce(0, +) }
+    var frames: Int { hosts.map(\.frames).reduce(0, +) }
+    var description: String { "\(traffic.count) traffic rows, \(bytes) host bytes, \(packets) host packets, \(hosts.count) hosts, \(frames) frames" }
+}
+
+/// Classic pcap files (the corpus format): the global header and the records, to write
+/// captures made of some of a corpus file's packets.
+struct ClassicPcap {
+    var header: Data
+    var records: [Data]
+
+    init(path: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try #require(data.count >= 24 && data.prefix(4) == Data([0xd4, 0xc3, 0xb2, 0xa1]), "\(path): not little-endian classic pcap")
+        header = data.prefix(24)
+        records = []
+        var off = 24
+        while off + 16 <= data.count {
+            let caplen = data.subdata(in: off + 8 ..< off + 12).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+            try #require(off + 16 + caplen <= data.count, "\(path): truncated record at \(off)")
+            records.append(data.subdata(in: off ..< off + 16 + caplen))
+            off += 16 + caplen
+        }
+    }
+
+    /// Writes the header and the first `count` records (all when nil).
+    func write(to path: String, first count: Int? = nil) throws {
+        var out = header
+        for r in records.prefix(count ?? records.count) { out.append(r) }
+        try out.write(to: URL(fileURLWithPath: path))
+    }
+}
+
+@Suite("capture-file ledger: a capture file's traffic is counted once")
+struct CaptureFileLedgerTests {
+    static let capturePoint = "ledger-test"
+
+    func sample(_ paths: [String], store: PantauStore, capturePoint: String = Self.capturePoint, reread: Bool = false,
+                flushInterval: Double = 60) async throws -> SamplingSummary {
+        var s = SamplingSettings(source: .files(paths), capturePoint: capturePoint)
+        s.mode = .deterministic
+        s.ouiFile = nil
+        s.reread = reread
+        s.flushInterval = flushInterval
+        return try await runSampling(s, store: store, segments: [], logger: Logger(label: "test"))
+    }
+
+    /// A new store object on the same file for each run, as separate `pantau` runs would have.
+    func open(_ dir: TempDir, _ name: String = "store.sqlite") throws -> PantauStore { try PantauStore(path: dir.path + "/" + name) }
+
+    @Test("reading the corpus twice leaves every total unchanged; the second run says why")
+    func readTwice() async throws {
+        let dir = try TempDir()
+        let files = TestEnv.captures.map { TestEnv.pcapDir + "/" + $0 }
+        try #require(files.count >= 5, "corpus captures in \(TestEnv.pcapDir)")
+        let first = try await sample([TestEnv.pcapDir], store: try open(dir))
+        #expect(first.filesAlreadyRead == 0 && first.filesResumed == 0 && first.packetsRead > 0)
+        let once = try StoredTotals(try open(dir))
+        #expect(once.bytes > 0 && once.frames > 0)
+
+        let ledger = try open(dir).captureFiles()
+        #expect(ledger.count == files.count)
+        #expect(ledger.allSatisfy { $0.complete && $0.capturePoint == Self.capturePoint && $0.fingerprint.length > 24 })
+        #expect(ledger.map(\.packets).reduce(0, +) == first.packetsRead)
+        #expect(Set(ledger.map(\.path)) == Set(files))
+        for r in ledger {
+            let size = (try FileManager.default.attributesOfItem(atPath: r.path)[.size] as? NSNumber)?.int64Value
+            #expect(r.size == size, "\(r.path)")
+            if let a = r.firstPacket, let b = r.lastPacket { #expect(a <= b) } else { Issue.record("\(r.path): no packet times") }
+        }
+
+        let second = try await sample([TestEnv.pcapDir], store: try open(dir))
+        #expect(second.packetsRead == 0)
+        #expect(second.filesAlreadyRead == files.count)
+        #expect(second.description.contains("skipped \(files.count) files already read (use --reread to read them again)"), "\(second)")
+        #expect(try StoredTotals(try open(dir)) == once)
+        #expect(try open(dir).captureFiles().map(\.packets) == ledger.map(\.packets))
+
+        // The same file twice in one run is read once.
+        let dir2 = try TempDir()
+        let twice = try await sample([files[0], files[0]], store: try open(dir2))
+        let single = try await sample([files[0]], store: try open(dir2, "single.sqlite"))
+        #expect(twice.packetsRead == single.packetsRead)
+        #expect(twice.warnings.contains { $0.contains("already read in this run") })
+        #expect(try StoredTotals(try open(dir2)) == StoredTotals(try open(dir2, "single.sqlite")))
+    }
+
+    /// A capture still being written: read the first packets, then the file grows. Both a
+    /// prefix under 64 KiB (recognised by the hash of that prefix) and one over it.
+    @Test("a grown file is read from the first packet not counted", arguments: [25, 400])
+    func grownFile(prefix: Int) async throws {
+        let dir = try TempDir()
+        let pcap = try ClassicPcap(path: TestEnv.pcapDir + "/mapi.pcap")
+        try #require(pcap.records.count > prefix)
+        let growing = dir.path + "/growing.pcap"
+        try pcap.write(to: growing, first: prefix)
+        let first = try await sample([growing], store: try open(dir))
+        #expect(first.packetsRead == prefix)
+        try pcap.write(to: growing)
+        let second = try await sample([growing], store: try open(dir))
+        #expect(second.filesResumed == 1 && second.packetsAlreadyCounted == prefix, "\(second)")
+        #expect(second.packetsRead == pcap.records.count - prefix)
+        #expect(second.description.contains("resumed 1 file after \(prefix) packets counted before"))
+
+        let full = dir.path + "/full.pcap"
+        try pcap.write(to: full)
+        _ = try await sample([full], store: try open(dir, "once.sqlite"))
+        let grown = try StoredTotals(try open(dir)), once = try StoredTotals(try open(dir, "once.sqlite"))
+        #expect(grown == once, "grown: \(grown); once: \(once)")
+
+        let ledger = try open(dir).captureFiles()
+        #expect(ledger.count == 1)
+        #expect(ledger.first?.packets == pcap.records.count && ledger.first?.complete == true)
+        #expect(ledger.first?.size == Int64(try Data(contentsOf: URL(fileURLWithPath: growing)).count))
+        // Fully read now: a third run reads nothing.
+        let third = try await sample([growing], store: try open(dir))
+        #expect(third.packetsRead == 0 && third.filesAlreadyRead == 1)
+        #expect(try StoredTotals(try open(dir)) == once)
+    }
+
+    @Test("a renamed copy is the same capture: skipped (at the same capture point)")
+    func renamedCopy() async throws {
+        let dir = try TempDir()
+        let original = TestEnv.pcapDir + "/wikipedia.pcap"
+        let first = try await sample([original], store: try open(dir))
+        let once = try StoredTotals(try open(dir))
+        try FileManager.default.createDirectory(atPath: dir.path + "/rotated", withIntermediateDirectories: true)
+        let copy = dir.path + "/rotated/core-span-2026-11-23.pcap1"
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let second = try await sample([dir.path + "/rotated"], store: try open(dir))
+        #expect(second.packetsRead == 0 && second.filesAlreadyRead == 1)
+        #expect(try StoredTotals(try open(dir)) == once)
+        // The ledger keeps one entry per capture point: elsewhere the copy is new traffic.
+        let elsewhere = try await sample([copy], store: try open(dir), capturePoint: "another-span")
+        #expect(elsewhere.packetsRead == first.packetsRead && elsewhere.filesAlreadyRead == 0)
+        #expect(try open(dir).captureFiles().map(\.capturePoint) == ["another-span", Self.capturePoint])
+    }
+
+    @Test("reread counts the file again: every total doubles, the ledger still counts it once")
+    func rereadDoubles() async throws {
+        let dir = try TempDir()
+        let file = TestEnv.pcapDir + "/eapon1.pcap"
+        let first = try await sample([file], store: try open(dir))
+        let once = try StoredTotals(try open(dir))
+        let again = try await sample([file], store: try open(dir), reread: true)
+        #expect(again.packetsRead == first.packetsRead && again.filesAlreadyRead == 0)
+        let twice = try StoredTotals(try open(dir))
+        #expect(twice.bytes == 2 * once.bytes && twice.packets == 2 * once.packets && twice.frames == 2 * once.frames)
+        #expect(twice.traffic.count == once.traffic.count)
+        #expect(zip(twice.traffic, once.traffic).allSatisfy { $0.inBytes == 2 * $1.inBytes && $0.samples == 2 * $1.samples })
+        let ledger = try open(dir).captureFiles()
+        #expect(ledger.count == 1 && ledger.first?.packets == first.packetsRead && ledger.first?.complete == true)
+    }
+
+    /// A run stopped part-way through a big file records the batch it holds with its
+    /// progress; the next run skips exactly those packets.
+    @Test("an interrupted run resumes without counting anything twice")
+    func interruptedRun() async throws {
+        let dir = try TempDir()
+        let big = dir.path + "/big.pcap"
+        let total = 150_000
+        let made = try runProcess("/usr/bin/env", ["python3", TestEnv.repo + "/bench/make-capture.py", big, "\(total)"],
+                                  environment: ProcessInfo.processInfo.environment.merging(["PANTAU_CORPUS": TestEnv.corpus]) { $1 })
+        try #require(made.status == 0, "make-capture.py: \(made.stderr)")
+
+        let store = try open(dir)
+        // Frames are 100 µs apart: with 1 s flushes the store is written every ~12,000 packets.
+        let run = Task { try await sample([big], store: store, flushInterval: 1) }
+        var progress = 0
+        for _ in 0..<6000 where progress == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+            progress = try store.captureFiles().first?.packets ?? 0
+        }
+        run.cancel()
+        let stopped = try await run.value
+        try #require(progress > 0, "no flush seen")
+        #expect(stopped.ending == "stopped")
+        try #require(stopped.packetsRead < total, "the run ended before it could be stopped; make the capture bigger")
+        let mid = try #require(try open(dir).captureFiles().first)
+        #expect(mid.packets == stopped.packetsRead && !mid.complete)
+
+        let resumed = try await sample([big], store: try open(dir), flushInterval: 1)
+        #expect(resumed.filesResumed == 1 && resumed.packetsAlreadyCounted == stopped.packetsRead)
+        #expect(stopped.packetsRead + resumed.packetsRead == total)
+        let end = try #require(try open(dir).captureFiles().first)
+        #expect(end.packets == total && end.complete)
+
+        _ = try await sample([big], store: try open(dir, "once.sqlite"), flushInterval: 1)
+        let split = try StoredTotals(try open(dir)), once = try StoredTotals(try open(dir, "once.sqlite"))
+        #expect(split == once, "stopped+resumed: \(split); once: \(once)")
+    }
+
+    @Test("the reread key: strict, capture files only")
+    func rereadKey() throws {
+        let tmp = try TempDir()
+        let path = tmp.path + "/pantau.yaml"
+        try "targets: []\nsampling:\n  read: [a.pcap]\n  reread: true\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try PantauConfig.load(path: path, environment: [:]).sampling?.reread == true)
+        try "targets: []\nsampling:\n  read: [a.pcap]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try PantauConfig.load(path: path, environment: [:]).sampling?.reread == false)
+        for bad in ["  interface: eth1\n  reread: true\n", "  sflow: 127.0.0.1:6343\n  reread: false\n"] {
+            try ("targets: []\nsampling:\n" + bad).write(toFile: path, atomically: true, encoding: .utf8)
+            #expect { try PantauConfig.load(path: path, environment: [:]) } throws: { "\($0)".contains("reread applies to read sources") }
+        }
+        try "targets: []\nsampling:\n  read: [a.pcap]\n  reread: sometimes\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigIssues.self) { try PantauConfig.load(path: path, environment: [:]) }
+    }
+}
