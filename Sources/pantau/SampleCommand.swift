@@ -17,13 +17,15 @@ extension Pantau {
                 host, subnet and PD per minute, scaled up by the sampling rate.
 
                 Capture files are remembered. The store keeps a ledger of the files it has \
-                counted at each capture point, recognised by content (size and a SHA-256 of \
-                the first 64 KiB), not by name. Reading a file again, or a renamed or rotated \
-                copy of it, skips it and the summary says so. A file that has grown since \
-                (a capture still being written) is read from the first packet not yet \
-                counted, and so is a file a stopped or killed run left part-read: the \
-                ledger is written in the same transaction as the traffic it accounts for. \
-                --reread reads files from the start again, and their traffic IS added again.
+                counted at each capture point, recognised by content (a SHA-256 of the first \
+                64 KiB), not by name. Reading a file again, or a renamed or rotated copy of \
+                it, skips it and the summary says so. A file that has grown since (a capture \
+                still being written) is read from the first packet not yet counted, and so is \
+                a file a stopped or killed run left part-read: the ledger is written in the \
+                same transaction as the traffic it accounts for. Packets are counted after \
+                --filter, so a file counted under another filter is left alone, with a \
+                warning. --reread reads files from the start again, and their traffic IS \
+                added again.
 
                 Examples:
                   pantau sample --read captures/core-span.pcapng

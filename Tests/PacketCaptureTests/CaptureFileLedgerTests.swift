@@ -141,6 +141,75 @@ struct CaptureFileLedgerTests {
         #expect(try StoredTotals(try open(dir)) == once)
     }
 
+    /// tcpdump writing a capture: the reader meets half a record at the end, then the rest
+    /// is written. The half record is not counted; the next run starts with it.
+    @Test("a file cut mid-packet is read up to the cut, then on from it once it is complete")
+    func cutMidPacket() async throws {
+        let dir = try TempDir()
+        let pcap = try ClassicPcap(path: TestEnv.pcapDir + "/wikipedia.pcap")
+        let path = dir.path + "/writing.pcap"
+        var partial = pcap.header
+        for r in pcap.records.prefix(60) { partial.append(r) }
+        partial.append(pcap.records[60].prefix(30))
+        try partial.write(to: URL(fileURLWithPath: path))
+        let first = try await sample([path], store: try open(dir))
+        #expect(first.packetsRead == 60)
+        #expect(first.warnings.contains { $0.contains("stopped early") }, "\(first)")
+        // Unchanged, it is as far as it can be read: not read again.
+        let again = try await sample([path], store: try open(dir))
+        #expect(again.packetsRead == 0 && again.filesAlreadyRead == 1 && again.warnings.isEmpty)
+
+        try pcap.write(to: path)
+        let rest = try await sample([path], store: try open(dir))
+        #expect(rest.filesResumed == 1 && rest.packetsRead == pcap.records.count - 60 && rest.warnings.isEmpty, "\(rest)")
+        try pcap.write(to: dir.path + "/full.pcap")
+        _ = try await sample([dir.path + "/full.pcap"], store: try open(dir, "once.sqlite"))
+        #expect(try StoredTotals(try open(dir)) == StoredTotals(try open(dir, "once.sqlite")))
+    }
+
+    @Test("a shorter copy of a file read is skipped: everything in it is counted")
+    func shorterCopy() async throws {
+        let dir = try TempDir()
+        let pcap = try ClassicPcap(path: TestEnv.pcapDir + "/mapi.pcap")
+        let first = try await sample([TestEnv.pcapDir + "/mapi.pcap"], store: try open(dir))
+        let once = try StoredTotals(try open(dir))
+        let copy = dir.path + "/head.pcap"
+        try pcap.write(to: copy, first: 400)  // over 64 KiB: its fingerprint is the full file's
+        let second = try await sample([copy], store: try open(dir))
+        #expect(second.packetsRead == 0 && second.filesAlreadyRead == 1, "\(second)")
+        #expect(try StoredTotals(try open(dir)) == once)
+        #expect(try open(dir).captureFiles().map(\.packets) == [first.packetsRead])
+    }
+
+    @Test("a file counted under another filter is left alone, with a warning")
+    func otherFilter() async throws {
+        let dir = try TempDir()
+        let pcap = try ClassicPcap(path: TestEnv.pcapDir + "/wikipedia.pcap")
+        let path = dir.path + "/w.pcap"
+        try pcap.write(to: path, first: 100)
+        var s = SamplingSettings(source: .files([path]), capturePoint: Self.capturePoint)
+        s.mode = .deterministic
+        s.ouiFile = nil
+        s.filter = "tcp"
+        let filtered = try await runSampling(s, store: try open(dir), segments: [], logger: Logger(label: "test"))
+        #expect(filtered.packetsRead > 0 && filtered.packetsRead < 100)
+        #expect(try open(dir).captureFiles().first?.filter == "tcp")
+        let once = try StoredTotals(try open(dir))
+        // Read to its end under "tcp": already read, whatever the filter now.
+        let same = try await sample([path], store: try open(dir))
+        #expect(same.packetsRead == 0 && same.filesAlreadyRead == 1)
+        // Grown: the count is a position only under "tcp".
+        try pcap.write(to: path)
+        let grown = try await sample([path], store: try open(dir))
+        #expect(grown.packetsRead == 0 && grown.warnings.contains { $0.contains("under filter \"tcp\"") }, "\(grown)")
+        #expect(try StoredTotals(try open(dir)) == once)
+        let resumed = try await runSampling(s, store: try open(dir), segments: [], logger: Logger(label: "test"))
+        #expect(resumed.filesResumed == 1 && resumed.packetsAlreadyCounted == filtered.packetsRead)
+        let all = try await runSampling(s, store: try open(dir, "once.sqlite"), segments: [], logger: Logger(label: "test"))
+        #expect(resumed.packetsRead + filtered.packetsRead == all.packetsRead)
+        #expect(try StoredTotals(try open(dir)) == StoredTotals(try open(dir, "once.sqlite")))
+    }
+
     @Test("a renamed copy is the same capture: skipped (at the same capture point)")
     func renamedCopy() async throws {
         let dir = try TempDir()
