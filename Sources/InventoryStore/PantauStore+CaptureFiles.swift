@@ -85,13 +85,21 @@ extension PantauStore {
         guard !fingerprints.isEmpty else { return nil }
         do {
             return try writer.read { db in
-                let pairs = fingerprints.map { _ in "(fingerprint_bytes = ? AND fingerprint = ?)" }.joined(separator: " OR ")
-                var args: [any DatabaseValueConvertible] = [capturePoint]
-                for f in fingerprints { args.append(f.length); args.append(f.sha256) }
-                return try Row.fetchOne(db, sql: """
-                    SELECT * FROM capture_file WHERE capture_point = ? AND (\(pairs))
-                    ORDER BY fingerprint_bytes DESC, packets DESC, id LIMIT 1
-                    """, arguments: StatementArguments(args)).map(Self.captureFileRecord)
+                // Longest first, in chunks that stay under SQLite's limit on parameters.
+                let sorted = fingerprints.sorted { $0.length > $1.length }
+                for start in stride(from: 0, to: sorted.count, by: 200) {
+                    let chunk = sorted[start ..< min(start + 200, sorted.count)]
+                    let pairs = chunk.map { _ in "(fingerprint_bytes = ? AND fingerprint = ?)" }.joined(separator: " OR ")
+                    var args: [any DatabaseValueConvertible] = [capturePoint]
+                    for f in chunk { args.append(f.length); args.append(f.sha256) }
+                    if let row = try Row.fetchOne(db, sql: """
+                        SELECT * FROM capture_file WHERE capture_point = ? AND (\(pairs))
+                        ORDER BY fingerprint_bytes DESC, packets DESC, id LIMIT 1
+                        """, arguments: StatementArguments(args)) {
+                        return Self.captureFileRecord(row)
+                    }
+                }
+                return nil
             }
         } catch {
             throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)

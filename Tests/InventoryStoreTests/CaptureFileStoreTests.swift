@@ -1,0 +1,76 @@
+import Foundation
+import InventoryModel
+import InventoryStore
+import InventoryTesting
+import Testing
+
+@Suite("capture-file ledger in the store")
+struct CaptureFileStoreTests {
+    func host(frames: Int, at t: Double) throws -> SightingBatch {
+        var b = SightingBatch()
+        let mac = try #require(MACAddress("00:50:56:99:ed:bd"))
+        b.hosts = [HostSighting(mac: mac, vlan: nil, capturePoint: "span", vendor: nil, pd: nil, firstSeen: Date(timeIntervalSince1970: t),
+                                lastSeen: Date(timeIntervalSince1970: t + 5), framesSampled: frames)]
+        return b
+    }
+
+    func progress(_ id: Int64, packets: Int, complete: Bool = false, fingerprint: CaptureFileFingerprint, first: Double? = nil,
+                  last: Double? = nil) -> CaptureFileProgress {
+        CaptureFileProgress(id: id, path: "/var/spool/pantau/a.pcap", size: 4096, modified: Date(timeIntervalSince1970: 1_700_000_000),
+                            fingerprint: fingerprint, filter: nil, packets: packets, complete: complete, readAt: Date(),
+                            firstPacket: first.map(Date.init(timeIntervalSince1970:)), lastPacket: last.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    @Test("progress is written with its sightings, in one transaction")
+    func progressAndSightingsTogether() throws {
+        let dir = try Lab.temporaryDirectory("ledger")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try PantauStore(path: dir + "/p.sqlite")
+        #expect(try store.appliedMigrations().contains("v2-capture-files"))
+        let small = CaptureFileFingerprint(sha256: String(repeating: "a", count: 64), length: 4096)
+        let id = try store.beginCaptureFile(capturePoint: "span", progress(0, packets: 99, complete: true, fingerprint: small), restarting: nil)
+        let begun = try #require(try store.captureFiles().first)
+        #expect(begun.id == id && begun.packets == 0 && !begun.complete && begun.capturePoint == "span")
+
+        try store.record(sightings: try host(frames: 10, at: 1000), captureFile: progress(id, packets: 10, fingerprint: small, first: 1000, last: 1005))
+        try store.record(sightings: try host(frames: 5, at: 990), captureFile: progress(id, packets: 15, complete: true, fingerprint: small,
+                                                                                         first: 990, last: 995))
+        let entry = try #require(try store.captureFiles(capturePoint: "span").first)
+        #expect(entry.packets == 15 && entry.complete)
+        #expect(entry.firstPacket == Date(timeIntervalSince1970: 990) && entry.lastPacket == Date(timeIntervalSince1970: 1005))
+        #expect(try store.hostSightings().first?.framesSampled == 15)
+
+        // The ledger update fails (no such entry): the sightings are not stored either.
+        #expect(throws: StoreError.self) {
+            try store.record(sightings: try host(frames: 7, at: 2000), captureFile: progress(id + 100, packets: 7, fingerprint: small))
+        }
+        #expect(try store.hostSightings().first?.framesSampled == 15)
+        #expect(try PantauStore(path: dir + "/p.sqlite").captureFiles() == [entry])
+    }
+
+    @Test("lookup by fingerprint: longest match wins, per capture point; a restart counts from zero")
+    func lookupAndRestart() throws {
+        let store = try PantauStore()
+        let short = CaptureFileFingerprint(sha256: String(repeating: "b", count: 64), length: 1000)
+        let long = CaptureFileFingerprint(sha256: String(repeating: "c", count: 64), length: 65536)
+        let a = try store.beginCaptureFile(capturePoint: "span", progress(0, packets: 0, fingerprint: short), restarting: nil)
+        let b = try store.beginCaptureFile(capturePoint: "span", progress(0, packets: 0, fingerprint: long), restarting: nil)
+        _ = try store.beginCaptureFile(capturePoint: "other", progress(0, packets: 0, fingerprint: long), restarting: nil)
+        #expect(try store.captureFileFingerprintLengths(capturePoint: "span", upTo: 65536) == [1000, 65536])
+        #expect(try store.captureFileFingerprintLengths(capturePoint: "span", upTo: 4096) == [1000])
+        #expect(try store.captureFile(capturePoint: "span", matching: [short, long])?.id == b)
+        #expect(try store.captureFile(capturePoint: "span", matching: [short])?.id == a)
+        #expect(try store.captureFile(capturePoint: "nowhere", matching: [short, long]) == nil)
+        let many = (0..<1000).map { CaptureFileFingerprint(sha256: String(format: "%064x", $0), length: 2000 + $0) } + [short]
+        #expect(try store.captureFile(capturePoint: "span", matching: many)?.id == a)
+
+        try store.record(sightings: SightingBatch(), captureFile: progress(b, packets: 500, complete: true, fingerprint: long))
+        #expect(try store.captureFile(capturePoint: "span", matching: [long])?.packets == 500)
+        #expect(try store.beginCaptureFile(capturePoint: "span", progress(0, packets: 0, fingerprint: long), restarting: b) == b)
+        let restarted = try #require(try store.captureFile(capturePoint: "span", matching: [long]))
+        #expect(restarted.packets == 0 && !restarted.complete)
+        #expect(throws: StoreError.self) {
+            try store.beginCaptureFile(capturePoint: "span", progress(0, packets: 0, fingerprint: long), restarting: 12345)
+        }
+    }
+}
