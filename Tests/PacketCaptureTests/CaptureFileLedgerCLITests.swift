@@ -59,7 +59,7 @@ struct CaptureFileLedgerCLITests {
         try #require(FileManager.default.isExecutableFile(atPath: TestEnv.pantauBinary), "build first: swift build --build-tests")
         let dir = try TempDir()
         let big = dir.path + "/big.pcap"
-        let total = 150_000
+        let total = 300_000
         let made = try runProcess("/usr/bin/env", ["python3", TestEnv.repo + "/bench/make-capture.py", big, "\(total)"],
                                   environment: ProcessInfo.processInfo.environment.merging(["PANTAU_CORPUS": TestEnv.corpus]) { $1 })
         try #require(made.status == 0, "make-capture.py: \(made.stderr)")
@@ -86,10 +86,11 @@ struct CaptureFileLedgerCLITests {
         p.standardInput = FileHandle.nullDevice
         try p.run()
         var counted = 0
-        for _ in 0..<6000 where counted == 0 && p.isRunning {
-            try await Task.sleep(for: .milliseconds(5))
-            guard FileManager.default.fileExists(atPath: store) else { continue }
-            counted = (try? PantauStore(path: store).captureFiles().first?.packets) ?? 0
+        var watcher: PantauStore?
+        for _ in 0..<30000 where counted == 0 && p.isRunning {
+            try await Task.sleep(for: .milliseconds(1))
+            if watcher == nil, FileManager.default.fileExists(atPath: store) { watcher = try? PantauStore(path: store) }
+            counted = (try? watcher?.captureFiles().first?.packets) ?? 0
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()

@@ -19,9 +19,11 @@ struct CaptureFileIdentity: Sendable, Hashable {
     var prefixes: [CaptureFileFingerprint]
 
     /// Reads the file's size, mtime and first bytes. `prefixLengths` are the lengths the
-    /// ledger holds fingerprints of (one pass over the bytes hashes every prefix).
-    static func of(path: String, prefixLengths: [Int]) throws -> CaptureFileIdentity {
+    /// ledger holds fingerprints of (one pass over the bytes hashes every prefix). Nil for
+    /// what is not a regular file (a FIFO, /dev/stdin): reading it would consume it.
+    static func of(path: String, prefixLengths: [Int]) throws -> CaptureFileIdentity? {
         let attrs = try FileManager.default.attributesOfItem(atPath: path)
+        guard attrs[.type] as? FileAttributeType == .typeRegular else { return nil }
         let size = (attrs[.size] as? NSNumber)?.int64Value ?? 0
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path])
@@ -87,6 +89,8 @@ final class CaptureFileLedger {
         case read(skip: Int, entry: CaptureFileRecord?, identity: CaptureFileIdentity)
         /// Do not read it: everything in it is counted (or it was read under another filter).
         case skip(CaptureFileRecord, Skip)
+        /// Not a regular file (a pipe): it cannot be read twice, so it is read without the ledger.
+        case readUnrecorded
     }
     enum Skip { case alreadyRead, listedTwice, otherFilter }
 
@@ -99,7 +103,7 @@ final class CaptureFileLedger {
 
     func decide(path: String) throws -> Decision {
         let lengths = try store.captureFileFingerprintLengths(capturePoint: capturePoint, upTo: CaptureFileIdentity.fingerprintBytes)
-        let identity = try CaptureFileIdentity.of(path: path, prefixLengths: lengths)
+        guard let identity = try CaptureFileIdentity.of(path: path, prefixLengths: lengths) else { return .readUnrecorded }
         guard let entry = try store.captureFile(capturePoint: capturePoint, matching: identity.prefixes + [identity.fingerprint]) else {
             return .read(skip: 0, entry: nil, identity: identity)
         }
@@ -187,6 +191,8 @@ extension SamplingEngine {
                     return true
                 case .read(let n, let e, let id):
                     skip = n; entry = e; identity = id
+                case .readUnrecorded:
+                    break
                 }
             } catch {
                 // Without the ledger a later run could count the file twice: leave it for then.

@@ -254,6 +254,9 @@ final class SamplingEngine: @unchecked Sendable {
             if sinceCheck >= 4096 {
                 sinceCheck = 0
                 if timeUp() { return false }
+                // A flush writes a capture file's ledger count from packetsRead: bring it up to date.
+                summary.packetsRead += read
+                read = 0
                 flushIfDue(now: wallClock ? Date().timeIntervalSince1970 : ts, wallClock: wallClock)
             }
             return true
