@@ -38,28 +38,35 @@ public struct CaptureFileRecord: Sendable, Hashable {
     public var lastPacket: Date?
 }
 
-/// How far the sampler has counted a capture file; written with the sightings it produced.
+/// How far the sampler has counted a capture file; written with the sightings it produced,
+/// in the same transaction.
 public struct CaptureFileProgress: Sendable, Hashable {
-    /// The ledger entry (from `beginCaptureFile`).
-    public var id: Int64
+    /// The ledger entry; nil for a file not in the ledger yet (the write creates its entry).
+    public var id: Int64?
+    public var capturePoint: String
     public var path: String
     public var size: Int64
     public var modified: Date?
     public var fingerprint: CaptureFileFingerprint
     public var filter: String?
+    /// Packets counted from the start of the file (an absolute count, not an increment).
     public var packets: Int
     public var complete: Bool
+    /// True for the first write of a reading from the start (`--reread`): the entry's packet
+    /// span is replaced rather than widened.
+    public var restart: Bool
     public var readAt: Date
     /// Capture-time span of the frames in the batch written with this progress; the
     /// entry's span widens to include it.
     public var firstPacket: Date?
     public var lastPacket: Date?
 
-    public init(id: Int64, path: String, size: Int64, modified: Date?, fingerprint: CaptureFileFingerprint, filter: String?,
-                packets: Int, complete: Bool, readAt: Date, firstPacket: Date? = nil, lastPacket: Date? = nil) {
-        self.id = id; self.path = path; self.size = size; self.modified = modified; self.fingerprint = fingerprint
-        self.filter = filter; self.packets = packets; self.complete = complete; self.readAt = readAt
-        self.firstPacket = firstPacket; self.lastPacket = lastPacket
+    public init(id: Int64?, capturePoint: String, path: String, size: Int64, modified: Date?, fingerprint: CaptureFileFingerprint,
+                filter: String?, packets: Int, complete: Bool, restart: Bool = false, readAt: Date, firstPacket: Date? = nil,
+                lastPacket: Date? = nil) {
+        self.id = id; self.capturePoint = capturePoint; self.path = path; self.size = size; self.modified = modified
+        self.fingerprint = fingerprint; self.filter = filter; self.packets = packets; self.complete = complete; self.restart = restart
+        self.readAt = readAt; self.firstPacket = firstPacket; self.lastPacket = lastPacket
     }
 }
 
@@ -120,60 +127,44 @@ extension PantauStore {
         }
     }
 
-    /// Registers a capture file about to be read from its start and returns its entry's id:
-    /// a new entry (`restarting` nil), or an existing one whose count starts again from zero
-    /// (a deliberate re-read). `start.packets` and `start.complete` are ignored.
-    public func beginCaptureFile(capturePoint: String, _ start: CaptureFileProgress, restarting id: Int64?) throws(StoreError) -> Int64 {
-        do {
-            return try writer.write { db in
-                let now = start.readAt.timeIntervalSince1970
-                if let id {
-                    try db.execute(sql: """
-                        UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
-                          packets = 0, complete = 0, last_read = ?, first_packet = NULL, last_packet = NULL
-                        WHERE id = ?
-                        """, arguments: [start.path, start.size, start.modified?.timeIntervalSince1970, start.fingerprint.sha256,
-                                         start.fingerprint.length, start.filter, now, id])
-                    guard db.changesCount == 1 else {
-                        throw StoreError(path: "", action: "restarting capture file \(start.path)", message: "no ledger entry \(id)")
-                    }
-                    return id
-                }
-                try db.execute(sql: """
-                    INSERT INTO capture_file (capture_point, path, size, modified, fingerprint, fingerprint_bytes, filter, packets,
-                      complete, first_read, last_read) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)
-                    """, arguments: [capturePoint, start.path, start.size, start.modified?.timeIntervalSince1970, start.fingerprint.sha256,
-                                     start.fingerprint.length, start.filter, now, now])
-                return db.lastInsertedRowID
-            }
-        } catch let e as StoreError {
-            throw e
-        } catch {
-            throw StoreError(path: "", action: "recording capture file \(start.path)", underlying: error)
-        }
-    }
-
     /// Writes a batch of sightings and how far its capture file has been counted, in one
     /// transaction: the ledger never claims packets whose sightings are not stored, and
-    /// sightings are never stored without the ledger counting their packets.
-    public func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) {
-        guard let progress else { return try record(sightings: batch) }
-        let first = progress.firstPacket?.timeIntervalSince1970, last = progress.lastPacket?.timeIntervalSince1970
+    /// sightings are never stored without the ledger counting their packets. Returns the
+    /// ledger entry's id (new when `progress.id` is nil), or nil without progress.
+    @discardableResult
+    public func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) -> Int64? {
+        guard let progress else { try record(sightings: batch); return nil }
+        let p = progress
+        let first = p.firstPacket?.timeIntervalSince1970, last = p.lastPacket?.timeIntervalSince1970
+        var id = p.id
         try record(sightings: batch, alsoIn: { db in
+            guard let existing = p.id else {
+                try db.execute(sql: """
+                    INSERT INTO capture_file (capture_point, path, size, modified, fingerprint, fingerprint_bytes, filter, packets,
+                      complete, first_read, last_read, first_packet, last_packet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [p.capturePoint, p.path, p.size, p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
+                                     p.fingerprint.length, p.filter, p.packets, p.complete, p.readAt.timeIntervalSince1970,
+                                     p.readAt.timeIntervalSince1970, first, last])
+                id = db.lastInsertedRowID
+                return
+            }
+            // A restart replaces the packet span; otherwise it widens (min/max ignore a NULL side).
+            let span = p.restart ? "first_packet = ?, last_packet = ?"
+                                 : "first_packet = coalesce(min(first_packet, ?), first_packet, ?), last_packet = coalesce(max(last_packet, ?), last_packet, ?)"
+            let spanArgs: [(any DatabaseValueConvertible)?] = p.restart ? [first, last] : [first, first, last, last]
             try db.execute(sql: """
                 UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
-                  packets = ?, complete = ?, last_read = ?,
-                  first_packet = coalesce(min(first_packet, ?), first_packet, ?),
-                  last_packet = coalesce(max(last_packet, ?), last_packet, ?)
-                WHERE id = ?
-                """, arguments: [progress.path, progress.size, progress.modified?.timeIntervalSince1970, progress.fingerprint.sha256,
-                                 progress.fingerprint.length, progress.filter, progress.packets, progress.complete,
-                                 progress.readAt.timeIntervalSince1970, first, first, last, last, progress.id])
+                  packets = ?, complete = ?, last_read = ?, \(span)
+                WHERE id = ? AND capture_point = ?
+                """, arguments: StatementArguments([p.path, p.size, p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
+                                                    p.fingerprint.length, p.filter, p.packets, p.complete,
+                                                    p.readAt.timeIntervalSince1970] + spanArgs + [existing, p.capturePoint]))
             // An entry that vanished (the store was edited by hand) must not pass silently.
             guard db.changesCount == 1 else {
-                throw StoreError(path: "", action: "recording progress of capture file \(progress.path)", message: "no ledger entry \(progress.id)")
+                throw StoreError(path: "", action: "recording progress of capture file \(p.path)", message: "no ledger entry \(existing)")
             }
         })
+        return id
     }
 
     static func captureFileRecord(_ r: Row) -> CaptureFileRecord {

@@ -78,23 +78,28 @@ struct CaptureFileLedgerCLITests {
               reread: false
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
+        // The test watches the store while collect writes it: create it first, so the two
+        // processes never both create the schema.
+        let watcher = try PantauStore(path: store)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestEnv.pantauBinary)
         p.arguments = ["collect", "--once", "--config", config, "--quiet"]
+        let errors = dir.path + "/collect.err"
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: errors)
         p.standardInput = FileHandle.nullDevice
         try p.run()
         var counted = 0
-        var watcher: PantauStore?
         for _ in 0..<30000 where counted == 0 && p.isRunning {
             try await Task.sleep(for: .milliseconds(1))
-            if watcher == nil, FileManager.default.fileExists(atPath: store) { watcher = try? PantauStore(path: store) }
-            counted = (try? watcher?.captureFiles().first?.packets) ?? 0
+            counted = (try? watcher.captureFiles().first?.packets) ?? 0
         }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
-        try #require(p.terminationReason == .uncaughtSignal, "collect ended before it could be killed; make the capture bigger")
+        let stderr = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        try #require(p.terminationReason == .uncaughtSignal,
+                     "collect ended (status \(p.terminationStatus)) before it could be killed: \(stderr)")
         let mid = try #require(try PantauStore(path: store).captureFiles().first)
         #expect(mid.packets >= counted && mid.packets > 0 && mid.packets < total && !mid.complete)
 

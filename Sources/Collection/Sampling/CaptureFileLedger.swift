@@ -54,6 +54,10 @@ struct CaptureFileIdentity: Sendable, Hashable {
 /// or an earlier run stopped part-way), and produces the progress that each flush writes
 /// in the same transaction as the sightings.
 ///
+/// Nothing is written for a file before its first batch: a new file gets its ledger entry
+/// in the transaction that stores its first sightings, so a store that cannot be written
+/// (a full disk) holds neither, and the file is read in full once it can.
+///
 /// Interrupted runs: progress is the number of packets whose sightings are in the store,
 /// written with them. A run that is stopped records its last batch with its progress; a
 /// run that dies loses the sightings since its last flush together with their progress. Either
@@ -65,18 +69,23 @@ final class CaptureFileLedger {
     let filter: String?
     let reread: Bool
 
-    /// Entries read or skipped in this run: the same content listed twice is read once.
-    private var handled = Set<Int64>()
+    /// Files read or passed over in this run, by content (with the path first seen) and by
+    /// ledger entry: the same content listed twice is read once.
+    private var seen: [CaptureFileFingerprint: String] = [:]
+    private var seenEntries = Set<Int64>()
 
     /// The file being read.
     struct Current {
-        var id: Int64
+        /// Its ledger entry; nil until the first write creates it.
+        var id: Int64?
         var path: String
         var identity: CaptureFileIdentity
         /// Packets counted before this reading (skipped when resuming).
         var counted: Int
         /// The summary's packetsRead when reading began, so packets read since are known.
         var readAtStart: Int
+        /// A reading from the start over an existing entry (`reread`), until its first write.
+        var restart: Bool
         /// True once the file was read to its end.
         var atEnd = false
         var lastWritten: (packets: Int, complete: Bool)?
@@ -87,12 +96,19 @@ final class CaptureFileLedger {
         /// Read the file, after skipping `skip` packets already counted. `entry` is the
         /// ledger entry it continues or restarts (nil: a new file).
         case read(skip: Int, entry: CaptureFileRecord?, identity: CaptureFileIdentity)
-        /// Do not read it: everything in it is counted (or it was read under another filter).
-        case skip(CaptureFileRecord, Skip)
+        /// Do not read it. `counted` names where its packets were counted.
+        case skip(Skip, counted: String)
         /// Not a regular file (a pipe): it cannot be read twice, so it is read without the ledger.
         case readUnrecorded
     }
-    enum Skip { case alreadyRead, listedTwice, otherFilter }
+    enum Skip {
+        /// Everything in it is counted.
+        case alreadyRead(packets: Int)
+        /// The same content came earlier in this run.
+        case listedTwice
+        /// Counted part-way under another filter, so the count is no position under this one.
+        case otherFilter(packets: Int, filter: String?)
+    }
 
     init(store: PantauStore, capturePoint: String, filter: String?, reread: Bool) {
         self.store = store
@@ -104,33 +120,38 @@ final class CaptureFileLedger {
     func decide(path: String) throws -> Decision {
         let lengths = try store.captureFileFingerprintLengths(capturePoint: capturePoint, upTo: CaptureFileIdentity.fingerprintBytes)
         guard let identity = try CaptureFileIdentity.of(path: path, prefixLengths: lengths) else { return .readUnrecorded }
+        if let first = seen[identity.fingerprint] { return .skip(.listedTwice, counted: first) }
         guard let entry = try store.captureFile(capturePoint: capturePoint, matching: identity.prefixes + [identity.fingerprint]) else {
             return .read(skip: 0, entry: nil, identity: identity)
         }
-        if handled.contains(entry.id) { return .skip(entry, .listedTwice) }
+        if seenEntries.contains(entry.id) { return .skip(.listedTwice, counted: entry.path) }
         if reread { return .read(skip: 0, entry: entry, identity: identity) }
-        if entry.complete && entry.size == identity.size { return .skip(entry, .alreadyRead) }
+        if entry.complete && entry.size == identity.size { return pass(identity, entry, .alreadyRead(packets: entry.packets)) }
         // Packets are counted after the filter: under another filter the count is no position.
-        if entry.filter != filter { return .skip(entry, .otherFilter) }
+        if entry.filter != filter { return pass(identity, entry, .otherFilter(packets: entry.packets, filter: entry.filter)) }
         // Grown, stopped part-way, or a shorter copy: skip what is counted, read the rest.
         return .read(skip: entry.packets, entry: entry, identity: identity)
     }
 
-    /// Marks a file as handled in this run without reading it.
-    func passOver(_ entry: CaptureFileRecord) { handled.insert(entry.id) }
+    private func pass(_ identity: CaptureFileIdentity, _ entry: CaptureFileRecord, _ why: Skip) -> Decision {
+        seen[identity.fingerprint] = entry.path
+        seenEntries.insert(entry.id)
+        return .skip(why, counted: entry.path)
+    }
+
+    /// A file whose packets turned out to be counted already (a shorter copy): not read.
+    func passOver(path: String, identity: CaptureFileIdentity, entry: CaptureFileRecord?) {
+        seen[identity.fingerprint] = entry?.path ?? path
+        if let entry { seenEntries.insert(entry.id) }
+    }
 
     /// Starts counting a file whose first `skipped` packets are already counted (resuming
-    /// `entry`), or from its start (a new file, or `entry` read again).
-    func begin(path: String, identity: CaptureFileIdentity, entry: CaptureFileRecord?, skipped: Int, packetsRead: Int) throws(StoreError) {
-        var id = entry?.id
-        if entry == nil || reread {
-            let start = CaptureFileProgress(id: 0, path: path, size: identity.size, modified: identity.modified, fingerprint: identity.fingerprint,
-                                            filter: filter, packets: 0, complete: false, readAt: Date())
-            id = try store.beginCaptureFile(capturePoint: capturePoint, start, restarting: entry?.id)
-        }
-        guard let id else { return }  // unreachable: entry is nil only on the branch that sets id
-        handled.insert(id)
-        current = Current(id: id, path: path, identity: identity, counted: skipped, readAtStart: packetsRead)
+    /// `entry`), or from its start (a new file, or `entry` read again). Writes nothing.
+    func begin(path: String, identity: CaptureFileIdentity, entry: CaptureFileRecord?, skipped: Int, packetsRead: Int) {
+        seen[identity.fingerprint] = path
+        if let entry { seenEntries.insert(entry.id) }
+        current = Current(id: entry?.id, path: path, identity: identity, counted: skipped, readAtStart: packetsRead,
+                          restart: entry != nil && reread)
     }
 
     /// The file was read to its end (or to a point it cannot be read past).
@@ -150,14 +171,16 @@ final class CaptureFileLedger {
             first = min(first ?? n.firstSeen, n.firstSeen)
             last = max(last ?? n.lastSeen, n.lastSeen)
         }
-        return CaptureFileProgress(id: c.id, path: c.path, size: c.identity.size, modified: c.identity.modified,
+        return CaptureFileProgress(id: c.id, capturePoint: capturePoint, path: c.path, size: c.identity.size, modified: c.identity.modified,
                                    fingerprint: c.identity.fingerprint, filter: filter, packets: packets, complete: c.atEnd,
-                                   readAt: Date(), firstPacket: first, lastPacket: last)
+                                   restart: c.restart, readAt: Date(), firstPacket: first, lastPacket: last)
     }
 
-    /// `progress` is in the store.
-    func written(_ progress: CaptureFileProgress) {
-        guard current?.id == progress.id else { return }
+    /// `progress` is in the store, as entry `id`.
+    func written(_ progress: CaptureFileProgress, id: Int64?) {
+        guard let c = current, c.path == progress.path, c.identity.fingerprint == progress.fingerprint else { return }
+        current?.id = id ?? c.id
+        current?.restart = false
         current?.lastWritten = (progress.packets, progress.complete)
     }
 
@@ -169,23 +192,26 @@ extension SamplingEngine {
     /// Reads one capture file of a file source, as the ledger decides: not at all, from its
     /// start, or after the packets already counted. Returns false when the run was stopped.
     /// Throws only for a filter that does not compile (a configuration error).
-    func readFile(_ path: String, stop: StopFlag) throws -> Bool {
+    ///
+    /// The file's last packets and its ledger entry are flushed together when it ends; for
+    /// the `last` file that is the run's own final flush (so a failing store sees no extra
+    /// retry).
+    func readFile(_ path: String, stop: StopFlag, last: Bool) throws -> Bool {
         var skip = 0
         var entry: CaptureFileRecord?
         var identity: CaptureFileIdentity?
         if let ledger {
             do {
                 switch try ledger.decide(path: path) {
-                case .skip(let e, let why):
-                    ledger.passOver(e)
+                case .skip(let why, let counted):
                     switch why {
-                    case .alreadyRead:
+                    case .alreadyRead(let packets):
                         summary.filesAlreadyRead += 1
-                        logger.debug("\(path): already read at \(settings.capturePoint) (\(e.packets) packets, as \(e.path)); skipped")
+                        logger.debug("\(path): already read at \(settings.capturePoint) (\(packets) packets, as \(counted)); skipped")
                     case .listedTwice:
-                        summary.warnings.append("\(path): same capture as \(e.path), already read in this run; read once")
-                    case .otherFilter:
-                        summary.warnings.append("\(path): counted up to packet \(e.packets) under filter \(e.filter.map { "\"\($0)\"" } ?? "(none)"), "
+                        summary.warnings.append("\(path): same capture as \(counted), already read in this run; read once")
+                    case .otherFilter(let packets, let was):
+                        summary.warnings.append("\(path): counted up to packet \(packets) under filter \(was.map { "\"\($0)\"" } ?? "(none)"), "
                                                 + "not \(settings.filter.map { "\"\($0)\"" } ?? "(none)"); not read (the same filter reads on, --reread reads it all again)")
                     }
                     return true
@@ -218,18 +244,12 @@ extension SamplingEngine {
                 if stop.isSet { return false }
                 if passed < skip {
                     // A shorter copy of a file already counted: nothing in it is new.
-                    if let entry { ledger.passOver(entry) }
+                    ledger.passOver(path: path, identity: identity, entry: entry)
                     summary.filesAlreadyRead += 1
                     return true
                 }
             }
-            do {
-                try ledger.begin(path: path, identity: identity, entry: entry, skipped: skip, packetsRead: summary.packetsRead)
-            } catch {
-                summary.storeFailures += 1
-                summary.warnings.append("\(path): not read: recording it in the capture-file ledger: \(error)")
-                return true
-            }
+            ledger.begin(path: path, identity: identity, entry: entry, skipped: skip, packetsRead: summary.packetsRead)
             if skip > 0 { summary.filesResumed += 1; summary.packetsAlreadyCounted += skip }
         }
         let end = capture(src, wallClock: false, timeUp: { stop.isSet })
@@ -240,10 +260,12 @@ extension SamplingEngine {
         // A damaged tail is as far as the file can be read: it counts as the end, and a
         // later run reads on only if the file grows.
         if end != .stopped { ledger?.reachedEnd() }
-        // The file's last packets and its ledger entry go to the store in one transaction.
-        flush()
-        lastFlush = nil
-        ledger?.end()
+        if end == .stopped || !last {
+            // The file's last packets and its ledger entry go to the store in one transaction.
+            flush()
+            lastFlush = nil
+            ledger?.end()
+        }
         return end != .stopped
     }
 }

@@ -158,9 +158,9 @@ final class SamplingEngine: @unchecked Sendable {
             var files: [String] = []
             for p in paths { files += try captureFiles(at: p) }
             summary.ending = "end of input (\(files.count) file\(files.count == 1 ? "" : "s"))"
-            for f in files {
+            for (i, f) in files.enumerated() {
                 if stop.isSet { summary.ending = "stopped"; break }
-                if try !readFile(f, stop: stop) { summary.ending = "stopped"; break }
+                if try !readFile(f, stop: stop, last: i == files.count - 1) { summary.ending = "stopped"; break }
             }
         case .interface(let name):
             summary.ending = deadline == nil ? "stopped" : "duration reached"
@@ -316,9 +316,9 @@ final class SamplingEngine: @unchecked Sendable {
         if let p = pending {
             // Retry the earlier failed batch first.
             do {
-                try store.record(sightings: p, captureFile: pendingFile)
+                let id = try store.record(sightings: p, captureFile: pendingFile)
                 account(p)
-                if let f = pendingFile { ledger?.written(f) }
+                if let f = pendingFile { ledger?.written(f, id: id) }
                 pending = nil; pendingFile = nil
             } catch {
                 summary.storeFailures += 1
@@ -332,9 +332,9 @@ final class SamplingEngine: @unchecked Sendable {
         guard !batch.isEmpty || progress != nil else { return }
         if !batch.isEmpty { summary.flushes += 1 }
         do {
-            try store.record(sightings: batch, captureFile: progress)
+            let id = try store.record(sightings: batch, captureFile: progress)
             account(batch)
-            if let progress { ledger?.written(progress) }
+            if let progress { ledger?.written(progress, id: id) }
         } catch {
             summary.storeFailures += 1
             logger.error("store write failed (will retry at next flush): \(error)")
