@@ -7,8 +7,9 @@ import PacketCapture
 /// A capture file's identity as the ledger compares it: size, modification time and the
 /// SHA-256 of its first 64 KiB (all of it when smaller).
 struct CaptureFileIdentity: Sendable, Hashable {
-    /// Bytes hashed for the fingerprint: enough to include the first packets (and their
-    /// timestamps), so two different captures never share it, while staying cheap.
+    /// Bytes hashed for the fingerprint: enough to include the first packets and their
+    /// timestamps, so two different captures do not share it (only files holding no packet
+    /// at all can, and there is nothing in them to count twice), while staying cheap.
     static let fingerprintBytes = 64 << 10
 
     var size: Int64
