@@ -196,6 +196,24 @@ struct CaptureFileLedgerTests {
         #expect(try StoredTotals(try open(dir)) == StoredTotals(try open(dir, "once.sqlite")))
     }
 
+    /// tcpdump has just started: the file is a header, which other captures share.
+    @Test("a file with no packets yet gets no entry; captures with the same header are all read")
+    func headerOnly() async throws {
+        let dir = try TempDir()
+        let wiki = try ClassicPcap(path: TestEnv.pcapDir + "/wikipedia.pcap"), eap = try ClassicPcap(path: TestEnv.pcapDir + "/eapon1.pcap")
+        #expect(wiki.header == eap.header, "the test needs two captures with the same file header")
+        try FileManager.default.createDirectory(atPath: dir.path + "/rotated", withIntermediateDirectories: true)
+        try wiki.write(to: dir.path + "/rotated/cap0.pcap", first: 0)
+        let first = try await sample([dir.path + "/rotated"], store: try open(dir))
+        #expect(first.packetsRead == 0 && first.warnings.isEmpty)
+        #expect(try open(dir).captureFiles().isEmpty)
+        try wiki.write(to: dir.path + "/rotated/cap0.pcap")
+        try eap.write(to: dir.path + "/rotated/cap1.pcap")
+        let second = try await sample([dir.path + "/rotated"], store: try open(dir))
+        #expect(second.packetsRead == wiki.records.count + eap.records.count && second.filesAlreadyRead == 0, "\(second)")
+        #expect(try open(dir).captureFiles().map(\.packets) == [wiki.records.count, eap.records.count])
+    }
+
     @Test("a shorter copy of a file read is skipped: everything in it is counted")
     func shorterCopy() async throws {
         let dir = try TempDir()

@@ -163,6 +163,9 @@ final class CaptureFileLedger {
         guard let c = current else { return nil }
         let packets = c.counted + packetsRead - c.readAtStart
         if batch.isEmpty, let w = c.lastWritten, w.packets == packets, w.complete == c.atEnd { return nil }
+        // No entry for a file with no packet counted (a capture just started): its bytes are
+        // a file header that countless other captures share, which would match it as a prefix.
+        if c.id == nil && packets == 0 { return nil }
         var first: Date?, last: Date?
         for h in batch.hosts {
             first = min(first ?? h.firstSeen, h.firstSeen)
