@@ -53,12 +53,6 @@ enum Frames {
 
 @Suite("Aggregation: what a capture adds up to")
 struct AggregationTests {
-    static func temp(_ name: String) -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-agg-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
-    }
-
     static func sample(_ path: String, segments: [PDSegment], store: PantauStore) async throws -> SamplingSummary {
         var settings = SamplingSettings(source: .files([path]), capturePoint: "agg")
         settings.mode = .deterministic
@@ -74,7 +68,9 @@ struct AggregationTests {
         w.add(Frames.neighbourSolicitation(src: host), at: t0)
         w.add(Frames.udp4(src: host, dst: gateway, from: 0x0a14_0005, to: 0x0a14_00fe), at: t0 + 1)
         w.add(Frames.udp4(src: gateway, dst: host, from: 0x0a14_00fe, to: 0x0a14_0005), at: t0 + 2)
-        let path = Self.temp("pd.pcap")
+        let dir = try TempDir()
+        defer { withExtendedLifetime(dir) {} }
+        let path = dir.path + "/pd.pcap"
         try w.write(to: path)
         let store = try PantauStore()
         let bappeda = PDSegment(pd: "BAPPEDA", subnets: [try #require(IPNetwork("10.20.0.0/24"))], vlans: [])
@@ -122,7 +118,9 @@ struct AggregationTests {
             if let p = pd(a) { expectedPD["\(minute) \(p)", default: (0, 0)].out += len }
             if let p = pd(b) { expectedPD["\(minute) \(p)", default: (0, 0)].in += len }
         }
-        let path = Self.temp("mix.pcap")
+        let dir = try TempDir()
+        defer { withExtendedLifetime(dir) {} }
+        let path = dir.path + "/mix.pcap"
         try w.write(to: path)
         let store = try PantauStore()
         let dinkes = PDSegment(pd: "DINKES", subnets: [try #require(IPNetwork("10.30.0.0/16"))], vlans: [])
@@ -162,7 +160,9 @@ extension AggregationTests {
             w.add(Frames.udp4(src: m, dst: 0x0200_00ff_ffff, from: 0x0a00_0000 | UInt32(i), to: 0x0a00_ffff), at: 1_700_000_000 + Double(i) * 0.001)
             total += 60
         }
-        let path = Self.temp("flood.pcap")
+        let dir = try TempDir()
+        defer { withExtendedLifetime(dir) {} }
+        let path = dir.path + "/flood.pcap"
         try w.write(to: path)
         let store = try PantauStore()
         var settings = SamplingSettings(source: .files([path]), capturePoint: "flood")
