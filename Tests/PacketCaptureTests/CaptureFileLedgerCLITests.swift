@@ -60,9 +60,7 @@ struct CaptureFileLedgerCLITests {
         let dir = try TempDir()
         let big = dir.path + "/big.pcap"
         let total = 120_000
-        let made = try runProcess("/usr/bin/env", ["python3", TestEnv.repo + "/bench/make-capture.py", big, "\(total)"],
-                                  environment: ProcessInfo.processInfo.environment.merging(["PANTAU_CORPUS": TestEnv.corpus]) { $1 })
-        try #require(made.status == 0, "make-capture.py: \(made.stderr)")
+        try makeBenchCapture(at: big, packets: total)
         let store = dir.path + "/store.sqlite"
         let config = dir.path + "/pantau.yaml"
         try """

@@ -298,9 +298,7 @@ struct CaptureFileLedgerTests {
         let dir = try TempDir()
         let big = dir.path + "/big.pcap"
         let total = 120_000
-        let made = try runProcess("/usr/bin/env", ["python3", TestEnv.repo + "/bench/make-capture.py", big, "\(total)"],
-                                  environment: ProcessInfo.processInfo.environment.merging(["PANTAU_CORPUS": TestEnv.corpus]) { $1 })
-        try #require(made.status == 0, "make-capture.py: \(made.stderr)")
+        try makeBenchCapture(at: big, packets: total)
 
         let store = try open(dir)
         // Frames are 100 µs apart: with 1 s flushes the store is written every ~12,000 packets.

@@ -77,3 +77,10 @@ func withLoopback<T>(port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) 
     a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
     return withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
 }
+
+/// Writes `packets` corpus frames, repeated, 100 µs apart, with the benchmark's own generator.
+func makeBenchCapture(at path: String, packets: Int) throws {
+    let made = try runProcess("/usr/bin/env", ["python3", TestEnv.repo + "/bench/make-capture.py", path, "\(packets)"],
+                              environment: ProcessInfo.processInfo.environment.merging(["PANTAU_CORPUS": TestEnv.corpus]) { $1 })
+    try #require(made.status == 0, "make-capture.py: \(made.stderr)")
+}
