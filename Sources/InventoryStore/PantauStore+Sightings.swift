@@ -207,85 +207,94 @@ extension PantauStore {
         guard !batch.isEmpty || extra != nil else { return }
         do {
             try writer.write { db in
+                // Each statement is prepared once per batch, not looked up per row.
+                let host = try db.makeStatement(sql: """
+                    INSERT INTO sighting_host (mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (mac, vlan, capture_point) DO UPDATE SET
+                      vendor = coalesce(excluded.vendor, vendor), pd = coalesce(excluded.pd, pd),
+                      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+                      frames_sampled = frames_sampled + excluded.frames_sampled
+                    """)
+                let address = try db.makeStatement(sql: """
+                    INSERT INTO sighting_host_address (mac, vlan, capture_point, address, source, first_seen, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                      last_seen = max(last_seen, excluded.last_seen)
+                    """)
+                let name = try db.makeStatement(sql: """
+                    INSERT INTO sighting_host_name (mac, vlan, capture_point, name, source, first_seen, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                      last_seen = max(last_seen, excluded.last_seen)
+                    """)
+                let neighbour = try db.makeStatement(sql: """
+                    INSERT INTO sighting_neighbour (protocol, mac, vlan, capture_point, chassis_id, port_id, port_description,
+                      system_name, system_description, platform, capabilities, management_addresses, native_vlan, pd,
+                      first_seen, last_seen, announcements)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (protocol, mac, vlan, capture_point) DO UPDATE SET
+                      chassis_id = coalesce(excluded.chassis_id, chassis_id), port_id = coalesce(excluded.port_id, port_id),
+                      port_description = coalesce(excluded.port_description, port_description),
+                      system_name = coalesce(excluded.system_name, system_name),
+                      system_description = coalesce(excluded.system_description, system_description),
+                      platform = coalesce(excluded.platform, platform),
+                      capabilities = CASE WHEN excluded.capabilities = '' THEN capabilities ELSE excluded.capabilities END,
+                      management_addresses = CASE WHEN excluded.management_addresses = '' THEN management_addresses
+                                             ELSE excluded.management_addresses END,
+                      native_vlan = coalesce(excluded.native_vlan, native_vlan), pd = coalesce(excluded.pd, pd),
+                      first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+                      announcements = announcements + excluded.announcements
+                    """)
+                let dhcpServer = try db.makeStatement(sql: """
+                    INSERT INTO sighting_dhcp_server (server, mac, vlan, capture_point, pd, first_seen, last_seen, replies)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), first_seen = min(first_seen, excluded.first_seen),
+                      last_seen = max(last_seen, excluded.last_seen), replies = replies + excluded.replies
+                    """)
+                let traffic = try db.makeStatement(sql: """
+                    INSERT INTO sighting_traffic (minute, scope, key, capture_point, sampling_rate, pd, samples,
+                      in_bytes, out_bytes, in_packets, out_packets)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), samples = samples + excluded.samples,
+                      in_bytes = in_bytes + excluded.in_bytes, out_bytes = out_bytes + excluded.out_bytes,
+                      in_packets = in_packets + excluded.in_packets, out_packets = out_packets + excluded.out_packets
+                    """)
+                let counters = try db.makeStatement(sql: """
+                    INSERT OR REPLACE INTO sighting_interface_counters (agent, if_index, sampled_at, capture_point, if_speed,
+                      in_octets, out_octets, in_errors, out_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
                 for h in batch.hosts {
                     let vlan = h.vlan ?? 0
-                    try db.cachedStatement(sql: """
-                        INSERT INTO sighting_host (mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (mac, vlan, capture_point) DO UPDATE SET
-                          vendor = coalesce(excluded.vendor, vendor), pd = coalesce(excluded.pd, pd),
-                          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-                          frames_sampled = frames_sampled + excluded.frames_sampled
-                        """).execute(arguments: [h.mac.description, vlan, h.capturePoint, h.vendor, h.pd,
+                    let mac = h.mac.description
+                    try host.execute(arguments: [mac, vlan, h.capturePoint, h.vendor, h.pd,
                                          h.firstSeen.timeIntervalSince1970, h.lastSeen.timeIntervalSince1970, h.framesSampled])
                     for a in h.addresses {
-                        try db.cachedStatement(sql: """
-                            INSERT INTO sighting_host_address (mac, vlan, capture_point, address, source, first_seen, last_seen)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-                              last_seen = max(last_seen, excluded.last_seen)
-                            """).execute(arguments: [h.mac.description, vlan, h.capturePoint, a.address.description, a.source,
+                        try address.execute(arguments: [mac, vlan, h.capturePoint, a.address.description, a.source,
                                              a.firstSeen.timeIntervalSince1970, a.lastSeen.timeIntervalSince1970])
                     }
                     for n in h.names {
-                        try db.cachedStatement(sql: """
-                            INSERT INTO sighting_host_name (mac, vlan, capture_point, name, source, first_seen, last_seen)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-                              last_seen = max(last_seen, excluded.last_seen)
-                            """).execute(arguments: [h.mac.description, vlan, h.capturePoint, n.name, n.source,
+                        try name.execute(arguments: [mac, vlan, h.capturePoint, n.name, n.source,
                                              n.firstSeen.timeIntervalSince1970, n.lastSeen.timeIntervalSince1970])
                     }
                 }
                 for n in batch.neighbours {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO sighting_neighbour (protocol, mac, vlan, capture_point, chassis_id, port_id, port_description,
-                          system_name, system_description, platform, capabilities, management_addresses, native_vlan, pd,
-                          first_seen, last_seen, announcements)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (protocol, mac, vlan, capture_point) DO UPDATE SET
-                          chassis_id = coalesce(excluded.chassis_id, chassis_id), port_id = coalesce(excluded.port_id, port_id),
-                          port_description = coalesce(excluded.port_description, port_description),
-                          system_name = coalesce(excluded.system_name, system_name),
-                          system_description = coalesce(excluded.system_description, system_description),
-                          platform = coalesce(excluded.platform, platform),
-                          capabilities = CASE WHEN excluded.capabilities = '' THEN capabilities ELSE excluded.capabilities END,
-                          management_addresses = CASE WHEN excluded.management_addresses = '' THEN management_addresses
-                                                 ELSE excluded.management_addresses END,
-                          native_vlan = coalesce(excluded.native_vlan, native_vlan), pd = coalesce(excluded.pd, pd),
-                          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-                          announcements = announcements + excluded.announcements
-                        """).execute(arguments: [n.protocolName, n.mac.description, n.vlan ?? 0, n.capturePoint, n.chassisID, n.portID,
+                    try neighbour.execute(arguments: [n.protocolName, n.mac.description, n.vlan ?? 0, n.capturePoint, n.chassisID, n.portID,
                                          n.portDescription, n.systemName, n.systemDescription, n.platform,
                                          n.capabilities.joined(separator: ","),
                                          n.managementAddresses.map(\.description).joined(separator: ","), n.nativeVLAN, n.pd,
                                          n.firstSeen.timeIntervalSince1970, n.lastSeen.timeIntervalSince1970, n.announcements])
                 }
                 for s in batch.dhcpServers {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO sighting_dhcp_server (server, mac, vlan, capture_point, pd, first_seen, last_seen, replies)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), first_seen = min(first_seen, excluded.first_seen),
-                          last_seen = max(last_seen, excluded.last_seen), replies = replies + excluded.replies
-                        """).execute(arguments: [s.server.description, s.mac.description, s.vlan ?? 0, s.capturePoint, s.pd,
+                    try dhcpServer.execute(arguments: [s.server.description, s.mac.description, s.vlan ?? 0, s.capturePoint, s.pd,
                                          s.firstSeen.timeIntervalSince1970, s.lastSeen.timeIntervalSince1970, s.replies])
                 }
                 for t in batch.traffic {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO sighting_traffic (minute, scope, key, capture_point, sampling_rate, pd, samples,
-                          in_bytes, out_bytes, in_packets, out_packets)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET pd = coalesce(excluded.pd, pd), samples = samples + excluded.samples,
-                          in_bytes = in_bytes + excluded.in_bytes, out_bytes = out_bytes + excluded.out_bytes,
-                          in_packets = in_packets + excluded.in_packets, out_packets = out_packets + excluded.out_packets
-                        """).execute(arguments: [Int64(t.minute.timeIntervalSince1970), t.scope.rawValue, t.key, t.capturePoint,
+                    try traffic.execute(arguments: [Int64(t.minute.timeIntervalSince1970), t.scope.rawValue, t.key, t.capturePoint,
                                          t.samplingRate, t.pd, t.samples, t.inBytes, t.outBytes, t.inPackets, t.outPackets])
                 }
                 for c in batch.interfaceCounters {
-                    try db.cachedStatement(sql: """
-                        INSERT OR REPLACE INTO sighting_interface_counters (agent, if_index, sampled_at, capture_point, if_speed,
-                          in_octets, out_octets, in_errors, out_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [c.agent.description, c.ifIndex, c.sampledAt.timeIntervalSince1970, c.capturePoint,
+                    try counters.execute(arguments: [c.agent.description, c.ifIndex, c.sampledAt.timeIntervalSince1970, c.capturePoint,
                                          c.ifSpeed, c.inOctets, c.outOctets, c.inErrors, c.outErrors])
                 }
                 try extra?(db)
