@@ -18,7 +18,7 @@ public enum DecodeIssue: String, Sendable, CaseIterable, Comparable {
 
     public static func < (a: DecodeIssue, b: DecodeIssue) -> Bool { a.rawValue < b.rawValue }
 
-    /// Position in `allCases`, so a capture loop can count issues in a plain array.
+    /// A dense index (0..<allCases.count), so a capture loop can count issues in a plain array.
     @inlinable public var index: Int {
         switch self {
         case .truncated: 0

@@ -236,7 +236,7 @@ final class SamplingEngine: @unchecked Sendable {
         defer {
             summary.packetsRead += read
             summary.packetsSampled += sampled
-            for (i, issue) in DecodeIssue.allCases.enumerated() where issues[i] > 0 { summary.skipped[issue, default: 0] += issues[i] }
+            for issue in DecodeIssue.allCases where issues[issue.index] > 0 { summary.skipped[issue, default: 0] += issues[issue.index] }
             self.sampler = sampler
         }
         return src.forEach(idle: {

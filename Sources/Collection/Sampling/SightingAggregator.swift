@@ -391,8 +391,6 @@ final class SightingAggregator {
                                srcHost: srcHost, buckets: b)
     }
 
-    var hostCount: Int { hosts.count }
-
     /// Moves everything accumulated into a batch for the store and starts a new window.
     func takeBatch() -> SightingBatch {
         var batch = SightingBatch()
