@@ -21,7 +21,7 @@ public final class SFlowReceiver: @unchecked Sendable {
         setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var rcv = Int32(receiveBufferBytes)
         setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, socklen_t(MemoryLayout<Int32>.size))
-        var rc: Int32
+        let rc: Int32
         var bound: UInt16 = port
         if v6 {
             var a = sockaddr_in6()
@@ -30,12 +30,8 @@ public final class SFlowReceiver: @unchecked Sendable {
             guard inet_pton(AF_INET6, host, &a.sin6_addr) == 1 else {
                 close(s); throw CaptureError(source: source, action: "parsing address", message: "not an IPv6 literal")
             }
-            rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
-            if rc == 0 {
-                var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
-                _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-                bound = UInt16(bigEndian: a.sin6_port)
-            }
+            rc = Self.bind(s, &a)
+            if rc == 0 { bound = UInt16(bigEndian: a.sin6_port) }
         } else {
             var a = sockaddr_in()
             a.sin_family = sa_family_t(AF_INET)
@@ -43,12 +39,8 @@ public final class SFlowReceiver: @unchecked Sendable {
             guard inet_pton(AF_INET, host, &a.sin_addr) == 1 else {
                 close(s); throw CaptureError(source: source, action: "parsing address", message: "not an IPv4 literal")
             }
-            rc = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            if rc == 0 {
-                var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-                _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-                bound = UInt16(bigEndian: a.sin_port)
-            }
+            rc = Self.bind(s, &a)
+            if rc == 0 { bound = UInt16(bigEndian: a.sin_port) }
         }
         guard rc == 0 else {
             let msg = String(cString: strerror(errno))
@@ -61,6 +53,18 @@ public final class SFlowReceiver: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Binds `socket` to the address in `address` (a sockaddr_in or sockaddr_in6) and, on
+    /// success, reads the bound address back into it, so port 0 tells which port it got.
+    private static func bind<Address>(_ socket: Int32, _ address: inout Address) -> Int32 {
+        let size = socklen_t(MemoryLayout<Address>.size)
+        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(socket, $0, size) } }
+        if rc == 0 {
+            var length = size
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        }
+        return rc
+    }
 
     /// Receives datagrams until `body` returns false. Waits at most `pollMilliseconds` per
     /// read and then calls `idle` (return false to stop), so a deadline is honoured even
