@@ -17,11 +17,8 @@ struct CLIError: Error, CustomStringConvertible {
 /// `2024-01-11T09:30:00Z`.
 func governanceNow(_ override: String?) throws -> Date {
     guard let text = override ?? ProcessInfo.processInfo.environment["PANTAU_NOW"], !text.isEmpty else { return Date() }
-    let full = ISO8601DateFormatter()
-    if let d = full.date(from: text) { return d }
-    let day = ISO8601DateFormatter()
-    day.formatOptions = [.withFullDate]
-    if let d = day.date(from: text) { return d.addingTimeInterval(12 * 3600) }
+    // A bare day is taken at midday UTC: the same calendar day in every Indonesian time zone.
+    if let (d, dayOnly) = parseISO8601(text) { return dayOnly ? d.addingTimeInterval(12 * 3600) : d }
     throw CLIError("PANTAU_NOW/--now \"\(text)\" is not a date (2024-01-11) or time (2024-01-11T09:30:00Z)")
 }
 

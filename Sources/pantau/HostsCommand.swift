@@ -112,16 +112,22 @@ func iso(_ d: Date) -> String {
     return f.string(from: d)
 }
 
+/// An ISO 8601 time (`2026-01-31T08:00:00Z`) or day (`2026-01-31`, midnight UTC); `dayOnly`
+/// says which, for callers that read a bare day differently.
+func parseISO8601(_ text: String) -> (date: Date, dayOnly: Bool)? {
+    let f = ISO8601DateFormatter()
+    if let d = f.date(from: text) { return (d, false) }
+    f.formatOptions = [.withFullDate]
+    return f.date(from: text).map { ($0, true) }
+}
+
 /// `30m`, `24h`, `7d`, `90s` before now, or an ISO 8601 timestamp.
 func parseSince(_ text: String, now: Date = Date()) throws -> Date {
     if let unit = text.last, let n = Double(text.dropLast()), n >= 0 {
         let mult: Double? = switch unit { case "s": 1; case "m": 60; case "h": 3600; case "d": 86400; default: nil }
         if let mult { return now.addingTimeInterval(-n * mult) }
     }
-    let f = ISO8601DateFormatter()
-    if let d = f.date(from: text) { return d }
-    f.formatOptions = [.withFullDate]
-    if let d = f.date(from: text) { return d }
+    if let (d, _) = parseISO8601(text) { return d }
     throw ValidationError("\"\(text)\" is not a duration (30m, 24h, 7d) or an ISO 8601 time (2026-01-31T08:00:00Z)")
 }
 
