@@ -10,7 +10,8 @@
 //   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
 //                   Probes (declarative SNMP probes and the runner that applies them)
 //   3 storage       InventoryStore (GRDB/SQLite; SQL never leaves this target)
-//   4 behaviour     Collection (polling, sampling), SubmissionService (HTTP for PD staff)
+//   2 settings      Settings (the application's configuration: types, loading, validation)
+//   4 behaviour     Collectors (polling, sampling), SubmissionService (HTTP for PD staff)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -56,6 +57,8 @@ let package = Package(
             ]
         ),
         .target(name: "Probes", dependencies: ["SNMPCore", "InventoryModel", "YAMLSupport"]),
+        // The application's configuration: types, loading and validation (reloadable in a running process).
+        .target(name: "Settings", dependencies: ["SNMPCore", "YAMLSupport", "InventoryModel"]),
 
         // MARK: Layer 3: storage
         .target(
@@ -65,10 +68,10 @@ let package = Package(
 
         // MARK: Layer 4: behaviour
         .target(
-            name: "Collection",
+            name: "Collectors",
             dependencies: [
-                "SNMPCore", "Probes", "InventoryModel", "InventoryStore", "YAMLSupport",
-                "PacketDecoding", "PacketCapture", "Governance",
+                "SNMPCore", "Probes", "InventoryModel", "InventoryStore", "YAMLSupport", "Settings",
+                "PacketDecoding", "PacketCapture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -87,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "pantau",
             dependencies: [
-                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collection",
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collectors", "Settings",
                 "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -114,13 +117,13 @@ let package = Package(
             dependencies: ["InventoryStore", "InventoryModel", "Governance", "InventoryTesting"]
         ),
         .testTarget(
-            name: "CollectionTests",
-            dependencies: ["Collection", "NetSNMP", "SNMPCore", "InventoryStore", "InventoryTesting", "Probes"]
+            name: "SettingsTests",
+            dependencies: ["Settings", "SNMPCore", "YAMLSupport", "InventoryModel", "InventoryTesting"]
         ),
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "InventoryTesting"]),
         .testTarget(
-            name: "PacketCaptureTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "Collection", "InventoryStore", "InventoryTesting"]
+            name: "CollectorsTests",
+            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting"]
         ),
         .testTarget(
             name: "GovernanceTests",

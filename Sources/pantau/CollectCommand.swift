@@ -1,5 +1,6 @@
 import ArgumentParser
-import Collection
+import Collectors
+import Settings
 import Foundation
 import Governance
 import InventoryModel

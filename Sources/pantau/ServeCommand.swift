@@ -1,5 +1,5 @@
 import ArgumentParser
-import Collection
+import Settings
 import Foundation
 import Governance
 import Hummingbird

@@ -1,4 +1,5 @@
-import Collection
+import Collectors
+import Settings
 import Foundation
 import InventoryModel
 import InventoryStore

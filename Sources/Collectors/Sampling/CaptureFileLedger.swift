@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Settings
 import InventoryStore
 import Logging
 import PacketCapture

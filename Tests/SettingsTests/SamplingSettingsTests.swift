@@ -1,14 +1,16 @@
-import Collection
+import Settings
 import Foundation
 import InventoryModel
+import InventoryTesting
 import Testing
 import YAMLSupport
 
 @Suite("sampling: configuration section")
 struct SamplingSettingsTests {
     func load(_ yaml: String) throws -> PantauConfig {
-        let tmp = try TempDir()
-        let path = tmp.path + "/pantau.yaml"
+        let dir = try Lab.temporaryDirectory("pantau-config")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/pantau.yaml"
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return try PantauConfig.load(path: path, environment: [:])
     }
@@ -82,8 +84,9 @@ struct SamplingSettingsTests {
 
     @Test("PD map file")
     func pdMap() throws {
-        let tmp = try TempDir()
-        let path = tmp.path + "/pd.yaml"
+        let dir = try Lab.temporaryDirectory("pantau-config")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/pd.yaml"
         try "DISKOMINFO:\n  subnets: [10.10.0.0/24]\n  vlans: [10]\nBAPPEDA:\n  subnets: [10.20.0.0/16, 2001:db8::/48]\n".write(toFile: path, atomically: true, encoding: .utf8)
         let segs = try loadPDMap(path: path)
         #expect(segs.map(\.pd) == ["DISKOMINFO", "BAPPEDA"])

@@ -6,7 +6,7 @@ enum TestEnv {
     static var corpus: String { ProcessInfo.processInfo.environment["PANTAU_CORPUS"] ?? "/work/shared/corpus" }
     static var repo: String {
         if let r = ProcessInfo.processInfo.environment["PANTAU_REPO"] { return r }
-        // Tests/PacketCaptureTests/Support.swift → repository root.
+        // Tests/CollectorsTests/Support.swift → repository root.
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
     static var pcapDir: String { corpus + "/pcap" }

@@ -1,4 +1,4 @@
-import Collection
+import Settings
 import Foundation
 import InventoryTesting
 import SNMPCore
