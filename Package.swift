@@ -9,7 +9,8 @@
 //   1 adapters      NetSNMP (→ CNetSNMP), PacketCapture (→ CPcap), Compression (→ CZlib)
 //   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
 //                   Probes (declarative SNMP probes and the runner that applies them)
-//   3 storage       InventoryStore (GRDB/SQLite; SQL never leaves this target)
+//   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
+//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling), SubmissionService (HTTP for PD staff)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
@@ -61,9 +62,12 @@ let package = Package(
         .target(name: "Settings", dependencies: ["SNMPCore", "YAMLSupport", "InventoryModel"]),
 
         // MARK: Layer 3: storage
+        // The storage protocols by area (pure Swift); every caller depends on these only.
+        .target(name: "Storage", dependencies: ["InventoryModel", "Governance"]),
+        // Their SQLite implementation: the only target that imports GRDB.
         .target(
             name: "InventoryStore",
-            dependencies: ["InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // MARK: Layer 4: behaviour
@@ -114,7 +118,8 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["InventoryStore", "InventoryModel", "Governance", "InventoryTesting"]
+            dependencies: ["InventoryStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SettingsTests",

@@ -1,7 +1,9 @@
 import Foundation
 import Governance
 import Hummingbird
+import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 
 /// Settings of the HTTP service for PD staff.

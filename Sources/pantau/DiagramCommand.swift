@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct DiagramCmd: ParsableCommand {
@@ -33,7 +35,7 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             func run() throws {
                 let reg: PDRegistry?
-                if let registry { reg = try PDRegistry.load(path: registry) } else { reg = try PantauStoreOpen.openIfExists(store.storePath)?.registry() }
+                if let registry { reg = try PDRegistry.load(path: registry) } else { reg = try store.openIfExists()?.registry() }
                 let bytes = try readFile(file)
                 let (format, d, issues) = DiagramFile.check(bytes, fileName: file, registry: reg, expectedPD: pd)
                 if let d {
@@ -55,7 +57,7 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readWrite)
                 guard let reg = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE first") }
                 guard reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the registry (\(reg.pds.map(\.code).joined(separator: ", ")))") }
                 let bytes = try readFile(file)
@@ -86,7 +88,7 @@ extension Pantau {
             @Option(help: "PD code.") var pd: String
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 let profile = try s.activeProfile()
                 let all = try s.submissions(pd: pd)
                 if all.isEmpty { print("\(pd): no diagrams submitted"); return }
@@ -105,7 +107,7 @@ extension Pantau {
             @Option(help: "yaml, drawio, dot, or original (the file as submitted).") var format: ShowFormat = .yaml
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 guard let sub = try s.submission(pd: pd, version: version) else {
                     throw CLIError("\(pd) has no \(version.map { "version \($0)" } ?? "diagram")")
                 }
@@ -128,7 +130,7 @@ extension Pantau {
             @Argument(help: "Newer version.") var to: Int?
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 let all = try s.submissions(pd: pd)
                 guard let last = all.last else { throw CLIError("\(pd): no diagrams submitted") }
                 let b = to ?? last.version
@@ -147,7 +149,7 @@ extension Pantau {
             @Flag(help: "JSON output.") var json = false
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 guard let profile = try s.activeProfile() else { throw CLIError("no active profile; run pantau profile activate ID") }
                 let rows = profile.diagramStatus(registry: try s.registry(), latest: try s.latestSubmissions(), duties: try s.changeDuties(),
                                                  now: try governanceNow(now))
@@ -189,7 +191,7 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 guard let reg = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE first") }
                 guard reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the registry") }
                 let observed: ObservedLAN

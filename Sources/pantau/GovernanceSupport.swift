@@ -3,6 +3,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Storage
 import SNMPCore
 
 /// A command-line refusal with a message that names the subject and the cause.

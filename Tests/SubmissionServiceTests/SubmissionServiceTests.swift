@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import InventoryModel
 import InventoryStore
+import Storage
 import Testing
 @testable import SubmissionService
 
