@@ -12,7 +12,9 @@
 //   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
 //                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
-//   4 behaviour     Collectors (polling, sampling), SubmissionService (HTTP for PD staff)
+//   4 behaviour     Collectors (polling, sampling)
+//   5 use cases     Operations (what every front end calls; Codable results)
+//   5 front ends    SubmissionService (HTTP for PD staff)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "Governance",
             dependencies: [
-                "YAMLSupport", "Compression", "InventoryModel",
+                "YAMLSupport", "Compression", "InventoryModel", "SNMPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -83,18 +85,24 @@ let package = Package(
         .target(
             name: "SubmissionService",
             dependencies: [
-                "Governance", "InventoryStore",
+                "Governance", "Storage", "Operations", "InventoryModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
+        // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)
+        .target(
+            name: "Operations",
+            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore"]
+        ),
+
         // MARK: Layer 6: composition root
         .executableTarget(
             name: "pantau",
             dependencies: [
-                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collectors", "Settings",
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
                 "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

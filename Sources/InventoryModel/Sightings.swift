@@ -204,3 +204,26 @@ public struct TalkerTotal: Sendable, Hashable {
         self.maxRate = maxRate
     }
 }
+
+/// More than one DHCP server answering in one VLAN: all but one may be rogue.
+public struct DHCPServerConflict: Sendable, Hashable, Codable {
+    /// The VLAN (0: untagged).
+    public var vlan: Int
+    /// The distinct servers, ordered by address text.
+    public var servers: [String]
+
+    public init(vlan: Int, servers: [String]) {
+        self.vlan = vlan
+        self.servers = servers
+    }
+
+    /// VLANs where sampling saw more than one DHCP server, ordered by VLAN.
+    public static func find(in sightings: [DHCPServerSighting]) -> [DHCPServerConflict] {
+        Dictionary(grouping: sightings, by: { $0.vlan ?? 0 })
+            .compactMap { vlan, list in
+                let servers = Set(list.map(\.server.description)).sorted()
+                return servers.count > 1 ? DHCPServerConflict(vlan: vlan, servers: servers) : nil
+            }
+            .sorted { $0.vlan < $1.vlan }
+    }
+}

@@ -38,9 +38,8 @@ extension Pantau {
             if let port { settings.port = port }
             if let uploadLimit { settings.uploadLimit = uploadLimit }
             let s = try store.open(.readWrite)
-            settings.observed = { pd in try observedLAN(for: pd, store: s) }
             guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
-            let app = SubmissionService.makeApplication(store: s, settings: settings)
+            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: try commandClock())
             print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
             try await app.runService()
         }
