@@ -150,7 +150,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["InventoryTesting"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -70,6 +70,10 @@ extension Pantau {
             }
             progress.clear()
             let failed = run.failed
+            if let unusable = run.unusableStore {
+                // Exit 1, as for a store unusable from the start: nothing more is written, no sampling.
+                throw unusable
+            }
             print(String(format: "collected %d device%@ in %.1f s: %d ok, %d failed; store %@",
                          run.devices.count, run.devices.count == 1 ? "" : "s", run.seconds, run.devices.count - failed, failed, path))
             if let sampling = cfg.sampling {
