@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "InventoryModel", "InventoryStore", "Compression", "YAMLSupport", "InventoryTesting"]
+            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"]
         ),
         .testTarget(
             name: "SubmissionServiceTests",
@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]
