@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Governance"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import InventoryModel
 import InventoryStore
 import InventoryTesting
@@ -51,6 +50,20 @@ import Testing
 
     func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
+    /// Runs one statement on the file with Python's own SQLite module (as another program
+    /// would), then folds the write-ahead log into the file so its bytes are final.
+    func sqlite(_ path: String, _ sql: String) throws {
+        let script = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute(sys.argv[2])
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.close()
+            """
+        let r = try run("/usr/bin/python3", ["-c", script, path, sql], timeout: 30)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     @Test func readOnlyCommandsOnAMissingStoreFailAndCreateNothing() throws {
         let dir = try Lab.temporaryDirectory("store-cli")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -69,16 +82,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/p.sqlite"
         try sampleStore(path)
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in
-            if how == "migration" {
-                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v7-uptime')")
-            } else {
-                try db.execute(sql: "PRAGMA user_version = 12")
-            }
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-        }
-        try queue.close()
+        try sqlite(path, how == "migration" ? "INSERT INTO grdb_migrations (identifier) VALUES ('v7-uptime')" : "PRAGMA user_version = 12")
         let before = bytes(path)
         for cmd in try Self.readers.map { $0 + ["--store", path] } + writers(dir, store: path) {
             let r = try pantau(cmd)
@@ -96,9 +100,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/p.sqlite"
         try sampleStore(path)
-        let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        try queue.close()
+        try sqlite(path, "SELECT 1")
         var data = try #require(bytes(path))
         let page = 4096
         #expect(data.count >= 8 * page)
