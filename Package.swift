@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Governance"]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -92,7 +92,10 @@ extension Pantau {
 
 /// The one-line-per-device report of `collect`.
 enum CollectReport {
-    static func line(_ o: PollOutcome, width: Int) -> String {
+    /// Device strings (vendor, model, serial) and failure texts are shown `terminalSafe`.
+    static func line(_ o: PollOutcome, width: Int) -> String { rawLine(o, width: width).terminalSafe }
+
+    static func rawLine(_ o: PollOutcome, width: Int) -> String {
         let name = o.name.padding(toLength: max(width, o.name.count), withPad: " ", startingAt: 0)
         switch o.result {
         case .success(let inv):

@@ -42,7 +42,7 @@ extension Pantau.Inventory {
                      d.lastPollOK ? "ok " + Self.time(d.lastPollAt) : "FAILED " + Self.time(d.lastPollAt)]
                 }))
             let failing = devices.filter { !$0.lastPollOK }
-            for d in failing { print("\(d.name): \(d.lastError ?? "last poll failed")") }
+            for d in failing { print("\(d.name): \(d.lastError ?? "last poll failed")".terminalSafe) }
         }
 
         static func time(_ d: Date) -> String {
@@ -80,7 +80,7 @@ extension Pantau.Inventory {
             }
             print("device        \(summary.name)\(summary.pd.map { " (PD \($0))" } ?? "")")
             print("first seen    \(summary.firstSeen.map(List.time) ?? "never")")
-            print("last poll     \(List.time(summary.lastPollAt)) \(summary.lastPollOK ? "ok" : "FAILED: \(summary.lastError ?? "")")")
+            print("last poll     \(List.time(summary.lastPollAt)) \(summary.lastPollOK ? "ok" : "FAILED: \((summary.lastError ?? "").terminalSafe)")")
             if let inventory { print(InventoryRendering.text(inventory)) }
             if history {
                 print("")
@@ -89,7 +89,7 @@ extension Pantau.Inventory {
                 for c in changes {
                     var text = "\(List.time(c.at))  \(c.kind) \(c.subject)"
                     if c.oldValue != nil || c.newValue != nil { text += ": \(c.oldValue ?? "∅") → \(c.newValue ?? "∅")" }
-                    print(text)
+                    print(text.terminalSafe)  // subjects and values are the device's own strings
                 }
             }
         }
