@@ -33,10 +33,15 @@ public struct SubmissionServiceSettings: Sendable {
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
 public enum SubmissionService {
+    /// The service as an application. `onListening` is called with the bound port once the
+    /// server listens (not before: a bad address fails without a misleading "listening" line).
     public static func makeApplication(store: any PantauStorage, settings: SubmissionServiceSettings, clock: any WallClock = SystemClock(),
-                                       logger: Logger = Logger(label: "pantau.submissions")) -> some ApplicationProtocol {
+                                       logger: Logger = Logger(label: "pantau.submissions"),
+                                       onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, settings: settings, clock: clock)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
+                           logger: logger)
     }
 
     public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
@@ -139,6 +144,9 @@ struct API: Sendable {
                 audit(caller.actor, action, pd, "refused", "token may not read PD \(pd)")
                 return .denied(problem(.forbidden, "this token may not read PD \(pd)'s diagrams"))
             }
+            do {
+                guard try diagrams.store.registry()?[pd] != nil else { return .denied(problem(.notFound, "PD \(pd) is not in the registry")) }
+            } catch { return .denied(failure(error)) }
             if case .diskominfo = caller.token.role { audit(caller.actor, action, pd, "ok", "read by Diskominfo") }
             return .ok(caller)
         }
@@ -238,9 +246,14 @@ struct API: Sendable {
         switch reader(req, action: "diff", pd: pd) {
         case .denied(let r): return r
         case .ok:
+            var versions: [String: Int] = [:]
+            for key in ["from", "to"] {
+                guard let text = req.uri.queryParameters.get(key) else { continue }
+                guard let v = Int(text), v >= 1 else { return problem(.badRequest, "\(key) must be a version number (1, 2, ...)") }
+                versions[key] = v
+            }
             do {
-                let c = try diagrams.diff(pd: pd, from: req.uri.queryParameters.get("from").flatMap { Int($0) },
-                                          to: req.uri.queryParameters.get("to").flatMap { Int($0) })
+                let c = try diagrams.diff(pd: pd, from: versions["from"], to: versions["to"])
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: c.diff.text)))
             } catch { return failure(error) }

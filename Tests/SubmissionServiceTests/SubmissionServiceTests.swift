@@ -147,7 +147,8 @@ struct SubmissionServiceTests {
         #expect(try f.store.submissions(pd: "BAPPEDA").isEmpty)
         #expect(try f.store.submissions(pd: "DINKES").isEmpty)
         let refusals = try f.store.auditLog().filter { $0.outcome != "ok" }
-        #expect(refusals.count >= 9)
+        // Eleven refused requests, one audit row each (status used to authenticate, and audit, twice).
+        #expect(refusals.count == 11, "\(refusals.map { "\($0.action) \($0.outcome) \($0.detail)" })")
         #expect(refusals.contains { $0.detail == "token may not submit for PD BAPPEDA" && $0.actor.contains("pd:DINKES") })
     }
 
@@ -195,6 +196,18 @@ struct SubmissionServiceTests {
             #expect(String(buffer: diff.body) == "~ device sw-lt2 model: TL-SG1024 -> TL-SG1024DE\n")
             let missing = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams/9", method: .get, headers: auth(f.bappeda))
             #expect(missing.status == .notFound)
+            // Versions that are not numbers are a bad request; numbers that do not exist are not found.
+            for query in ["from=a", "to=x", "from=0", "from=1&to=two"] {
+                let r = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff?\(query)", method: .get, headers: auth(f.bappeda))
+                #expect(r.status == .badRequest, "\(query): \(String(buffer: r.body))")
+            }
+            let outOfRange = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff?from=1&to=9", method: .get, headers: auth(f.bappeda))
+            #expect(outOfRange.status == .notFound && String(buffer: outOfRange.body).contains("has versions 1-2; cannot compare 1 and 9"))
+            // Diskominfo reads any PD, but one that is not in the registry is not found (not an empty list).
+            for path in ["diagrams", "diff", "draft", "diagrams/latest"] {
+                let r = try await client.execute(uri: "/api/v1/pds/NOPE/\(path)", method: .get, headers: auth(f.diskominfo))
+                #expect(r.status == .notFound && String(buffer: r.body).contains("PD NOPE is not in the registry"), "\(path)")
+            }
         }
         #expect(try f.store.changeReports(pd: "BAPPEDA").count == 1)
     }
