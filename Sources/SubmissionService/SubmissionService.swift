@@ -94,6 +94,7 @@ struct API: Sendable {
     let diagrams: DiagramOperations
     let access: AccessOperations
     let settings: SubmissionServiceSettings
+    let parsing = ParsingQueue(capacity: 4)
 
     enum Gate { case ok(AccessOperations.Caller), denied(Response) }
 
@@ -118,6 +119,7 @@ struct API: Sendable {
         case .notFound: .notFound
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
+        case .tooLarge: .contentTooLarge
         }
         return problem(status, e.message, issues: e.issues.isEmpty ? nil : e.issues)
     }
@@ -192,17 +194,34 @@ struct API: Sendable {
         }
         let bytes = Array(buffer: body)
         let fileName = req.uri.queryParameters.get("filename").map { String($0.prefix(200)) } ?? "upload"
+        let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
+        let (diagrams, limit) = (self.diagrams, settings.uploadLimit)
         do {
-            if !keep {
-                let checked = try diagrams.validate(bytes, fileName: fileName, pd: pd, sizeLimit: settings.uploadLimit)
-                return json(.ok, APIBody.Validated(valid: checked.valid, issues: checked.issues.map(\.description)))
+            // Reading a diagram is the service's one expensive step: it runs on the parsing
+            // queue, off the threads that answer other requests, a bounded number at a time.
+            let outcome: Result<Response, any Error>? = await parsing.run { () -> Result<Response, any Error> in
+                Result {
+                    if !keep {
+                        let checked = try diagrams.validate(bytes, fileName: fileName, pd: pd, sizeLimit: limit)
+                        if checked.limitExceeded, let over = checked.issues.first(where: \.limitExceeded) {
+                            throw OperationError(.tooLarge, over.description)
+                        }
+                        return json(.ok, APIBody.Validated(valid: checked.valid, issues: checked.issues.map(\.description)))
+                    }
+                    let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http",
+                                                        actor: caller.actor, sizeLimit: limit)
+                    let stored = submitted.submission
+                    return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
+                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+                }
             }
-            let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
-            let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http", actor: caller.actor,
-                                                sizeLimit: settings.uploadLimit)
-            let stored = submitted.submission
-            return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
-                                                    submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+            guard let outcome else {
+                audit(caller.actor, action, pd, "refused", "busy: \(parsing.capacity) uploads already being read")
+                var busy = problem(.serviceUnavailable, "the service is reading other uploads; try again in a few seconds")
+                busy.headers[.retryAfter] = "5"
+                return busy
+            }
+            return try outcome.get()
         } catch let e as OperationError {
             return failure(e)
         } catch {
@@ -276,6 +295,33 @@ struct API: Sendable {
                 return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(pd.lowercased())-draft.\(format)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             } catch { return failure(error) }
+        }
+    }
+}
+
+/// Where uploaded diagrams are read: one at a time on a thread of its own (never on the
+/// threads that answer other requests), with at most `capacity` uploads running or waiting.
+/// Past that an upload is turned away at once rather than queued without end.
+final class ParsingQueue: @unchecked Sendable {
+    let capacity: Int
+    private let queue = DispatchQueue(label: "pantau.diagram-parsing")
+    private let lock = NSLock()
+    private var admitted = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Runs `work` on the queue and returns its result, or nil at once when `capacity`
+    /// uploads are already admitted.
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
+        let entered = lock.withLock { () -> Bool in
+            guard admitted < capacity else { return false }
+            admitted += 1
+            return true
+        }
+        guard entered else { return nil }
+        defer { lock.withLock { admitted -= 1 } }
+        return await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
+            queue.async { cont.resume(returning: work()) }
         }
     }
 }
