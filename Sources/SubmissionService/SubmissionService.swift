@@ -1,6 +1,8 @@
 import Foundation
 import Governance
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import InventoryModel
 import Operations
 import Storage
@@ -13,10 +15,23 @@ public struct SubmissionServiceSettings: Sendable {
     public var port: Int
     /// Largest accepted upload in bytes; larger requests are refused before the body is read.
     public var uploadLimit: Int
+    /// Seconds a client has to send a request's head, from connecting (or the last response).
+    public var headerTimeout: Double = 10
+    /// Seconds a client has to send a request's body, from its head.
+    public var bodyTimeout: Double = 60
+    /// Seconds an idle kept-alive connection stays open.
+    public var idleTimeout: Double = 30
+    /// Most connections open at once; more wait to be accepted.
+    public var maxConnections: Int = 256
     public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit) {
         self.host = host
         self.port = port
         self.uploadLimit = uploadLimit
+    }
+
+    var connectionGuard: ConnectionGuard {
+        ConnectionGuard(headerTimeout: .milliseconds(Int64(headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)),
+                        idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
     }
 }
 
@@ -39,9 +54,18 @@ public enum SubmissionService {
                                        logger: Logger = Logger(label: "pantau.submissions"),
                                        onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, settings: settings, clock: clock)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+        return Application(router: router, server: server(settings),
+                           configuration: .init(address: .hostname(settings.host, port: settings.port),
+                                                availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
                            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
                            logger: logger)
+    }
+
+    /// HTTP/1.1 with the idle timeout and the connection guard (header and body deadlines,
+    /// closing after error responses).
+    public static func server(_ settings: SubmissionServiceSettings) -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [settings.connectionGuard],
+                                    idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000))))
     }
 
     public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
@@ -107,8 +131,12 @@ struct API: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// An error response. It closes the connection (`Connection: close`), so nothing more of a
+    /// refused request, such as the rest of an oversize upload, is read.
     func problem(_ status: HTTPResponse.Status, _ message: String, issues: [String]? = nil) -> Response {
-        json(status, APIBody.Problem(error: message, issues: issues))
+        var r = json(status, APIBody.Problem(error: message, issues: issues))
+        r.headers[.connection] = "close"
+        return r
     }
 
     /// The response for a use case's refusal or a store failure (never its SQL or secrets).
