@@ -93,9 +93,9 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             box.send(request, cont)
-        case .close(let id, let cont):
+        case .close(let id, let done):
             if let box = sessions.removeValue(forKey: id) { box.close() }
-            cont?.resume()
+            done?()
         case .count(let cont):
             cont.resume(returning: sessions.count)
         }
