@@ -97,7 +97,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("openapi.yaml")]
         ),
 
         // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)

@@ -73,6 +73,7 @@ public enum SubmissionService {
         let api = API(diagrams: DiagramOperations(store: store, clock: clock), access: AccessOperations(store: store, clock: clock),
                       settings: settings)
         let router = Router(context: BasicRequestContext.self)
+        router.get("/api/v1/openapi.yaml") { _, _ in api.openAPI() }
         router.get("/api/v1/status") { req, _ in api.status(req) }
         router.post("/api/v1/pds/:pd/validate") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: false) }
         router.post("/api/v1/pds/:pd/diagrams") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: true) }
@@ -352,4 +353,30 @@ final class ParsingQueue: @unchecked Sendable {
             queue.async { cont.resume(returning: work()) }
         }
     }
+}
+
+extension API {
+    /// The OpenAPI document, without a token: `openapi.yaml` beside this file, shipped in the
+    /// target's resource bundle next to the executable.
+    func openAPI() -> Response {
+        guard let text = OpenAPIDocument.text else { return problem(.notFound, "the API document is not installed with this pantau") }
+        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The service's OpenAPI document (Sources/SubmissionService/openapi.yaml).
+public enum OpenAPIDocument {
+    /// The document, or nil when the resource bundle was not installed beside the executable.
+    /// (Found by path rather than through `Bundle.module`, which stops the process when the
+    /// bundle is missing.)
+    public static let text: String? = {
+        let name = "Pantau_SubmissionService.resources/openapi.yaml"
+        var dirs = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
+        dirs += [URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()]
+        for dir in dirs {
+            let url = dir.appendingPathComponent(name)
+            if let data = FileManager.default.contents(atPath: url.path) { return String(decoding: data, as: UTF8.self) }
+        }
+        return nil
+    }()
 }
