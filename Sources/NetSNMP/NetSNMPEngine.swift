@@ -24,7 +24,7 @@ public final class NetSNMPEngine: Sendable {
     let leases = USMLeases()
 
     init() {
-        loop = EventLoop()
+        loop = EventLoop(leases: leases)
         loop.start()
     }
 
@@ -83,9 +83,8 @@ public final class NetSNMPClient: SNMPClient {
 
     deinit {
         if !closed.withLock({ $0 }) {
-            // The lease goes once the loop has closed the session and removed its USM user.
-            let (engine, usm) = (engine, usm)
-            engine.loop.submit(.close(sessionID, { if let usm { engine.leases.release(usm) } }))
+            // The loop closes the session and releases its lease.
+            engine.loop.submit(.close(sessionID, usm, nil))
         }
     }
 
@@ -114,9 +113,8 @@ public final class NetSNMPClient: SNMPClient {
         }
         if wasClosed { return }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            engine.loop.submit(.close(sessionID, { cont.resume() }))
+            engine.loop.submit(.close(sessionID, usm, { cont.resume() }))
         }
-        if let usm { engine.leases.release(usm) }
     }
 
     private func send(_ kind: RequestKind, _ oids: [OID], action: String) async throws(SNMPError) -> [VarBind] {
@@ -177,7 +175,8 @@ struct SessionConfig: Sendable {
 enum Command: Sendable {
     case open(SessionConfig, CheckedContinuation<Result<Int, SNMPError>, Never>)
     case send(Int, Request, CheckedContinuation<Result<Response, SNMPError>, Never>)
-    /// Closes a session; the closure runs on the loop thread once it is closed.
-    case close(Int, (@Sendable () -> Void)?)
+    /// Closes a session and releases its SNMPv3 lease; the closure runs on the loop thread
+    /// once it is closed.
+    case close(Int, USMCredentials?, (@Sendable () -> Void)?)
     case count(CheckedContinuation<Int, Never>)
 }

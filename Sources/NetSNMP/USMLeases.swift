@@ -63,6 +63,9 @@ final class USMLeases: Sendable {
         for c in granted { c.resume() }
     }
 
+    /// Sessions counted for `user` (opening or open, all with the same credentials).
+    func openCount(user: String) -> Int { state.withLock { $0[user]?.count ?? 0 } }
+
     /// Users with sessions open or waiting (for tests and diagnostics).
     var usersInUse: Int { state.withLock { $0.count } }
 }
