@@ -9,9 +9,12 @@
 //   1 adapters      NetSNMP (→ CNetSNMP), PacketCapture (→ CPcap), Compression (→ CZlib)
 //   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
 //                   Probes (declarative SNMP probes and the runner that applies them)
-//   3 storage       InventoryStore (GRDB/SQLite; SQL never leaves this target)
+//   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
+//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
-//   4 behaviour     Collectors (polling, sampling), SubmissionService (HTTP for PD staff)
+//   4 behaviour     Collectors (polling, sampling)
+//   5 use cases     Operations (what every front end calls; Codable results)
+//   5 front ends    SubmissionService (HTTP for PD staff)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -52,7 +55,7 @@ let package = Package(
         .target(
             name: "Governance",
             dependencies: [
-                "YAMLSupport", "Compression", "InventoryModel",
+                "YAMLSupport", "Compression", "InventoryModel", "SNMPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -61,9 +64,12 @@ let package = Package(
         .target(name: "Settings", dependencies: ["SNMPCore", "YAMLSupport", "InventoryModel"]),
 
         // MARK: Layer 3: storage
+        // The storage protocols by area (pure Swift); every caller depends on these only.
+        .target(name: "Storage", dependencies: ["InventoryModel", "Governance"]),
+        // Their SQLite implementation: the only target that imports GRDB.
         .target(
             name: "InventoryStore",
-            dependencies: ["InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // MARK: Layer 4: behaviour
@@ -79,18 +85,24 @@ let package = Package(
         .target(
             name: "SubmissionService",
             dependencies: [
-                "Governance", "InventoryStore",
+                "Governance", "Storage", "Operations", "InventoryModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
+        // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)
+        .target(
+            name: "Operations",
+            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore"]
+        ),
+
         // MARK: Layer 6: composition root
         .executableTarget(
             name: "pantau",
             dependencies: [
-                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Collectors", "Settings",
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
                 "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -114,7 +126,8 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["InventoryStore", "InventoryModel", "Governance", "InventoryTesting"]
+            dependencies: ["InventoryStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SettingsTests",

@@ -242,3 +242,19 @@ extension YAMLValue {
     /// True for a single value (not a mapping, list or alias).
     var isScalarNode: Bool { !["a mapping", "a list", "an alias"].contains(kind) }
 }
+
+extension PDRegistry {
+    /// A boundary router's PD and name, by management address: where a PD's uplink traffic
+    /// (sFlow counters, SNMP interface counters) is attributed. Should two PDs list the same
+    /// address, the first PD by code wins (the registry check does not refuse that, so the
+    /// choice must at least be stable).
+    public func boundaryRoutersByAddress() -> [IPAddress: (pd: String, router: String)] {
+        var map: [IPAddress: (pd: String, router: String)] = [:]
+        for pd in pds.sorted(by: { $0.code < $1.code }) {
+            for r in pd.boundaryRouters {
+                if let ip = r.managementIP, map[ip] == nil { map[ip] = (pd.code, r.name) }
+            }
+        }
+        return map
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Governance
 import GRDB
+import Storage
 
 /// PD registry, active regional profile, diagram submissions (immutable), change reports,
 /// change-report duties, HTTP tokens (hashed) and the audit log.

@@ -1,77 +1,7 @@
 import Foundation
 import GRDB
+import Storage
 import InventoryModel
-
-/// The outcome of polling one target once.
-public struct PollOutcome: Sendable {
-    /// The operator's name for the target (unique in the configuration).
-    public var name: String
-    public var agent: String
-    public var pd: String?
-    public var startedAt: Date
-    public var duration: Double
-    public var result: Result<DeviceInventory, PollFailure>
-
-    public init(name: String, agent: String, pd: String?, startedAt: Date, duration: Double,
-                result: Result<DeviceInventory, PollFailure>) {
-        self.name = name
-        self.agent = agent
-        self.pd = pd
-        self.startedAt = startedAt
-        self.duration = duration
-        self.result = result
-    }
-}
-
-/// Why a poll failed, already phrased for an operator (`agent: action: cause`). Never
-/// contains a secret.
-public struct PollFailure: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// One row of `pantau inventory list`.
-public struct DeviceSummary: Sendable, Codable, Equatable {
-    public var name: String
-    public var agent: String
-    public var pd: String?
-    public var sysName: String?
-    public var sysObjectID: String?
-    public var vendor: String?
-    public var family: String?
-    public var model: String?
-    public var serial: String?
-    public var version: String?
-    public var firstSeen: Date?
-    public var lastSeen: Date?
-    public var lastPollAt: Date
-    public var lastPollOK: Bool
-    public var lastError: String?
-    public var interfaces: Int
-    public var neighbors: Int
-    public var forwardingEntries: Int
-    public var arpEntries: Int
-}
-
-/// One recorded change: an attribute that changed, or an item that appeared or went away.
-public struct InventoryChange: Sendable, Codable, Equatable {
-    public var at: Date
-    /// `changed`, `added`, `removed`, `unreachable`, `reachable`.
-    public var kind: String
-    /// What changed, e.g. `serial`, `interface 3 ifAlias`, `neighbor lldp Gi0/1`.
-    public var subject: String
-    public var oldValue: String?
-    public var newValue: String?
-}
-
-/// First and last time an item of a device was seen.
-public struct Sighting: Sendable, Codable, Equatable {
-    public var key: String
-    public var firstSeen: Date
-    public var lastSeen: Date
-    /// Seen in the device's latest successful poll.
-    public var current: Bool
-}
 
 extension PantauStore {
     /// Records one poll: the device row (created on first sight), a poll-run row, and for a
@@ -205,17 +135,12 @@ extension PantauStore {
     }()
 }
 
-/// Writes one poll inside a transaction. Loads the device's current items, compares, and
-/// upserts, recording a change row for each difference.
+/// Writes one poll inside a transaction: the changes come from `InventoryChanges` (pure),
+/// computed against the device's previous state; this only upserts rows.
 private struct InventoryWriter {
     let db: Database
     let poll: PollOutcome
-    var changes: [InventoryChange] = []
     var deviceID: Int64 = 0
-    /// No successful poll before this one: everything is a baseline, not a change.
-    var isFirst = true
-    /// The device's `last_seen` before this poll: items with that time were current.
-    var previousLastSeen: Double = -1
     var now: Double = 0
 
     init(db: Database, poll: PollOutcome) {
@@ -224,35 +149,44 @@ private struct InventoryWriter {
     }
 
     mutating func write() throws -> [InventoryChange] {
-        let existing = try Row.fetchOne(db, sql: "SELECT * FROM device WHERE name = ?", arguments: [poll.name])
+        let existing = try Row.fetchOne(db, sql: "SELECT id, agent, last_poll_ok, inventory_json FROM device WHERE name = ?",
+                                        arguments: [poll.name])
+        let previous = existing.map { row in
+            InventoryChanges.Previous(
+                agent: row["agent"], lastPollOK: row["last_poll_ok"],
+                inventory: (row["inventory_json"] as String?).flatMap { try? PantauStore.decoder.decode(DeviceInventory.self, from: Data($0.utf8)) })
+        }
+        let changes = InventoryChanges.of(poll, previous: previous)
         now = (try? poll.result.get().polledAt.timeIntervalSince1970) ?? poll.startedAt.timeIntervalSince1970
         if let existing {
             deviceID = existing["id"]
-            if existing["agent"] as String != poll.agent {
-                change("changed", "agent", existing["agent"], poll.agent)
-            }
         } else {
             try db.execute(sql: "INSERT INTO device (name, agent, pd, last_poll_at, last_poll_ok) VALUES (?, ?, ?, ?, 0)",
                            arguments: [poll.name, poll.agent, poll.pd, now])
             deviceID = db.lastInsertedRowID
         }
-        let wasOK = existing.map { $0["last_poll_ok"] as Bool } ?? true
         switch poll.result {
         case .failure(let failure):
             try db.execute(sql: "UPDATE device SET agent = ?, pd = ?, last_poll_at = ?, last_poll_ok = 0, last_error = ? WHERE id = ?",
                            arguments: [poll.agent, poll.pd, now, failure.description, deviceID])
-            if wasOK && existing != nil { change("unreachable", "device", nil, failure.description) }
             try runRow(ok: false, error: failure.description, warnings: 0)
         case .success(let inv):
-            isFirst = (existing?["first_seen"] as Double?) == nil
-            previousLastSeen = (existing?["last_seen"] as Double?) ?? -1
-            if !wasOK { change("reachable", "device", nil, nil) }
-            try writeDevice(inv, existing: existing)
-            try writeInterfaces(inv)
-            try writeNeighbors(inv)
-            try writeFDB(inv)
-            try writeARP(inv)
-            try writeAddresses(inv)
+            try writeDevice(inv)
+            try upsert("interface", inv.interfaces, keyColumns: ["if_index"],
+                       valueColumns: ["if_name", "if_descr", "if_alias", "if_type", "speed", "mac", "admin_status", "oper_status"],
+                       key: { [$0.ifIndex] },
+                       values: { [$0.ifName, $0.ifDescr, $0.ifAlias, $0.ifType, $0.speed.map { Int64(truncatingIfNeeded: min($0, UInt64(Int64.max))) },
+                                  $0.mac, $0.adminStatus, $0.operStatus] })
+            try upsert("neighbor", inv.neighbors, keyColumns: ["protocol", "local_port", "remote_chassis", "remote_port"],
+                       valueColumns: ["local_if_index", "remote_sys_name", "remote_platform", "remote_mgmt_address"],
+                       key: { [$0.protocol.rawValue, $0.localPort ?? $0.localIfIndex.map(String.init) ?? "", $0.remoteChassisId ?? "", $0.remotePort ?? ""] },
+                       values: { [$0.localIfIndex, $0.remoteSysName, $0.remotePlatform, $0.remoteMgmtAddress] })
+            try upsert("fdb_entry", inv.forwarding, keyColumns: ["mac", "vlan"], valueColumns: ["if_index"],
+                       key: { [$0.mac, $0.vlan ?? 0] }, values: { [$0.ifIndex] })
+            try upsert("arp_entry", inv.arp, keyColumns: ["ip", "mac"], valueColumns: ["if_index"],
+                       key: { [$0.ip, $0.mac] }, values: { [$0.ifIndex] })
+            try upsert("ip_address", inv.ipAddresses, keyColumns: ["address"], valueColumns: ["prefix_length", "if_index"],
+                       key: { [$0.address] }, values: { [$0.prefixLength, $0.ifIndex] })
             try runRow(ok: true, error: inv.warnings.isEmpty ? nil : inv.warnings.joined(separator: "; "), warnings: inv.warnings.count)
         }
         for c in changes {
@@ -262,28 +196,12 @@ private struct InventoryWriter {
         return changes
     }
 
-    mutating func change(_ kind: String, _ subject: String, _ old: String?, _ new: String?) {
-        changes.append(InventoryChange(at: Date(timeIntervalSince1970: now), kind: kind, subject: subject, oldValue: old, newValue: new))
-    }
-
     func runRow(ok: Bool, error: String?, warnings: Int) throws {
         try db.execute(sql: "INSERT INTO poll_run (device_id, started_at, duration_ms, ok, error, warnings) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [deviceID, poll.startedAt.timeIntervalSince1970, Int(poll.duration * 1000), ok, error, warnings])
     }
 
-    mutating func writeDevice(_ inv: DeviceInventory, existing: Row?) throws {
-        let fields: [(String, String, String?)] = [
-            ("sys_name", "sysName", inv.sysName), ("sys_descr", "sysDescr", inv.sysDescr),
-            ("sys_object_id", "sysObjectID", inv.sysObjectID), ("sys_contact", "sysContact", inv.sysContact),
-            ("sys_location", "sysLocation", inv.sysLocation), ("vendor", "vendor", inv.vendor), ("family", "family", inv.family),
-            ("model", "model", inv.model), ("serial", "serial", inv.serial), ("version", "version", inv.version),
-        ]
-        if let existing, existing["first_seen"] as Double? != nil {
-            for (column, label, value) in fields {
-                let old: String? = existing[column]
-                if old != value { change("changed", label, old, value) }
-            }
-        }
+    func writeDevice(_ inv: DeviceInventory) throws {
         let json = String(decoding: try PantauStore.encoder.encode(inv), as: UTF8.self)
         try db.execute(sql: """
             UPDATE device SET agent = ?, pd = ?, sys_name = ?, sys_descr = ?, sys_object_id = ?, sys_contact = ?,
@@ -296,86 +214,21 @@ private struct InventoryWriter {
                              now, now, now, json, deviceID])
     }
 
-    /// Generic upsert of one section: `key` identifies an item, `values` are the attributes
-    /// compared for change rows.
-    mutating func sync<Item>(
-        table: String, label: String, items: [Item], keyColumns: [String], valueColumns: [String],
-        key: (Item) -> [(any DatabaseValueConvertible)?], values: (Item) -> [(any DatabaseValueConvertible)?],
-        describe: (Item) -> String
-    ) throws {
+    /// Upserts one section's items (the first item of each key), widening first/last seen.
+    func upsert<Item>(_ table: String, _ items: [Item], keyColumns: [String], valueColumns: [String],
+                      key: (Item) -> [(any DatabaseValueConvertible)?], values: (Item) -> [(any DatabaseValueConvertible)?]) throws {
         let cols = keyColumns + valueColumns
-        let previous = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE device_id = ? AND last_seen = ?",
-                                        arguments: [deviceID, previousLastSeen])
-        func text(_ v: DatabaseValue) -> String {
-            switch v.storage {
-            case .string(let s): s
-            case .int64(let i): String(i)
-            case .double(let d): String(d)
-            case .blob(let b): "<\(b.count) bytes>"
-            case .null: ""
-            }
-        }
-        func keyString(_ parts: [DatabaseValue]) -> String { parts.map(text).joined(separator: "|") }
-        var before: [String: Row] = [:]
-        for r in previous { before[keyString(keyColumns.map { r[$0] as DatabaseValue })] = r }
-        var seen = Set<String>()
+        let placeholders = Array(repeating: "?", count: cols.count + 3).joined(separator: ", ")
+        let updates = valueColumns.map { "\($0) = excluded.\($0)" } + ["last_seen = excluded.last_seen"]
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO \(table) (device_id, \(cols.joined(separator: ", ")), first_seen, last_seen) VALUES (\(placeholders))
+            ON CONFLICT (device_id, \(keyColumns.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
+            """)
+        var seen = Set<[DatabaseValue]>()
         for item in items {
             let k = key(item)
-            let v = values(item)
-            let ks = keyString(k.map { $0?.databaseValue ?? .null })
-            guard seen.insert(ks).inserted else { continue }
-            if let old = before[ks] {
-                for (i, c) in valueColumns.enumerated() {
-                    let o: DatabaseValue = old[c]
-                    let n = v[i]?.databaseValue ?? .null
-                    if o != n { change("changed", "\(label) \(describe(item)) \(c)", o.isNull ? nil : text(o), n.isNull ? nil : text(n)) }
-                }
-            } else if !isFirst {
-                change("added", "\(label) \(describe(item))", nil, nil)
-            }
-            let placeholders = Array(repeating: "?", count: cols.count + 3).joined(separator: ", ")
-            let updates = valueColumns.map { "\($0) = excluded.\($0)" } + ["last_seen = excluded.last_seen"]
-            try db.execute(sql: """
-                INSERT INTO \(table) (device_id, \(cols.joined(separator: ", ")), first_seen, last_seen) VALUES (\(placeholders))
-                ON CONFLICT (device_id, \(keyColumns.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))
-                """, arguments: StatementArguments([deviceID] + k + v + [now, now]))
+            guard seen.insert(k.map { $0?.databaseValue ?? .null }).inserted else { continue }
+            try statement.execute(arguments: StatementArguments([deviceID] + k + values(item) + [now, now]))
         }
-        for (ks, r) in before where !seen.contains(ks) {
-            change("removed", "\(label) \(keyColumns.map { text(r[$0]) }.joined(separator: " "))", nil, nil)
-        }
-    }
-
-    mutating func writeInterfaces(_ inv: DeviceInventory) throws {
-        try sync(table: "interface", label: "interface", items: inv.interfaces, keyColumns: ["if_index"],
-                 valueColumns: ["if_name", "if_descr", "if_alias", "if_type", "speed", "mac", "admin_status", "oper_status"],
-                 key: { [$0.ifIndex] },
-                 values: { [$0.ifName, $0.ifDescr, $0.ifAlias, $0.ifType, $0.speed.map { Int64(truncatingIfNeeded: min($0, UInt64(Int64.max))) }, $0.mac, $0.adminStatus, $0.operStatus] },
-                 describe: { "\($0.ifIndex)" + ($0.ifName.map { " (\($0))" } ?? "") })
-    }
-
-    mutating func writeNeighbors(_ inv: DeviceInventory) throws {
-        try sync(table: "neighbor", label: "neighbor", items: inv.neighbors,
-                 keyColumns: ["protocol", "local_port", "remote_chassis", "remote_port"],
-                 valueColumns: ["local_if_index", "remote_sys_name", "remote_platform", "remote_mgmt_address"],
-                 key: { [$0.protocol.rawValue, $0.localPort ?? $0.localIfIndex.map(String.init) ?? "", $0.remoteChassisId ?? "", $0.remotePort ?? ""] },
-                 values: { [$0.localIfIndex, $0.remoteSysName, $0.remotePlatform, $0.remoteMgmtAddress] },
-                 describe: { "\($0.protocol.rawValue) \($0.localPort ?? "?") → \($0.remoteSysName ?? $0.remoteChassisId ?? "?") \($0.remotePort ?? "")" })
-    }
-
-    mutating func writeFDB(_ inv: DeviceInventory) throws {
-        try sync(table: "fdb_entry", label: "mac", items: inv.forwarding, keyColumns: ["mac", "vlan"], valueColumns: ["if_index"],
-                 key: { [$0.mac, $0.vlan ?? 0] }, values: { [$0.ifIndex] },
-                 describe: { "\($0.mac) vlan \($0.vlan ?? 0)" })
-    }
-
-    mutating func writeARP(_ inv: DeviceInventory) throws {
-        try sync(table: "arp_entry", label: "arp", items: inv.arp, keyColumns: ["ip", "mac"], valueColumns: ["if_index"],
-                 key: { [$0.ip, $0.mac] }, values: { [$0.ifIndex] }, describe: { "\($0.ip) \($0.mac)" })
-    }
-
-    mutating func writeAddresses(_ inv: DeviceInventory) throws {
-        try sync(table: "ip_address", label: "address", items: inv.ipAddresses, keyColumns: ["address"],
-                 valueColumns: ["prefix_length", "if_index"],
-                 key: { [$0.address] }, values: { [$0.prefixLength, $0.ifIndex] }, describe: { $0.address })
     }
 }

@@ -1,32 +1,73 @@
 import Foundation
 import GRDB
+import Storage
 
-/// Pantau's embedded store: one SQLite file (WAL mode) reached only through this facade.
-///
-/// No SQL leaves this target: callers use intention-revealing methods (`record(inventory:)`,
-/// `devices()`), so a PostgreSQL backend can later implement the same surface. Each area
-/// of the product keeps its methods in its own `PantauStore+Area.swift` file and its schema
-/// in its own `Migrations+Area.swift` file.
-public final class PantauStore: Sendable {
+/// Pantau's embedded store: one SQLite file (WAL mode), the SQLite implementation of every
+/// `Storage` protocol. No SQL leaves this target, and no other target imports GRDB. Each area
+/// keeps its methods in its own `PantauStore+Area.swift` file and its schema in its own
+/// `Migrations+Area.swift` file.
+public final class PantauStore: PantauStorage {
     let writer: any DatabaseWriter
+    public let location: String
+    /// How this store was opened.
+    public let access: StoreAccess
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
+    /// Opens the store at `path`.
+    ///
+    /// - `.readWrite` creates the file (and its directory) when missing and runs the
+    ///   migrations this Pantau knows.
+    /// - `.readOnly` requires the file, never creates, migrates or writes it.
+    ///
+    /// Either way a store written by a newer Pantau (a migration or schema version this
+    /// binary does not know) is refused with `StoreError.Kind.unusable`, and nothing is written.
+    public init(path: String, access: StoreAccess = .readWrite) throws(StoreError) {
+        location = path
+        self.access = access
+        let exists = FileManager.default.fileExists(atPath: path)
+        if access == .readOnly && !exists {
+            throw StoreError(path: path, action: "opening the store", message:
+                "no store here (nothing was created); collect or load data into it first, or name another with --store",
+                kind: .unusable)
+        }
+        if exists {
+            // Look before opening for real: a newer store must not even be touched by a pool's setup.
+            var look = Configuration()
+            look.readonly = true
+            look.busyMode = .timeout(10)
+            let queue: DatabaseQueue
+            do { queue = try DatabaseQueue(path: path, configuration: look) } catch {
+                throw StoreError(path: path, action: "opening the store", underlying: error, kind: .unusable)
+            }
+            defer { try? queue.close() }
+            try Self.checkSchema(queue, path: path, access: access)
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.readonly = access == .readOnly
         do {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            var config = Configuration()
-            config.foreignKeysEnabled = true
-            config.busyMode = .timeout(10)
+            if !exists {
+                let dir = (path as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            }
             writer = try DatabasePool(path: path, configuration: config)
-            try PantauStore.migrator.migrate(writer)
         } catch {
-            throw StoreError(path: path, action: "opening the store", underlying: error)
+            throw StoreError(path: path, action: "opening the store", underlying: error, kind: .unusable)
+        }
+        if access == .readWrite {
+            do {
+                try Self.migrator.migrate(writer)
+                try writer.write { db in try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)") }
+            } catch {
+                throw StoreError(path: path, action: "bringing the store's schema up to date", underlying: error, kind: .unusable)
+            }
         }
     }
 
     /// An in-memory store, for tests and dry runs.
     public init(inMemory: Void = ()) throws(StoreError) {
+        location = ":memory:"
+        access = .readWrite
         do {
             var config = Configuration()
             config.foreignKeysEnabled = true
@@ -40,7 +81,7 @@ public final class PantauStore: Sendable {
     /// Names of the migrations applied, oldest first.
     public func appliedMigrations() throws(StoreError) -> [String] {
         do { return try writer.read { db in try PantauStore.migrator.appliedIdentifiers(db) }.sorted() } catch {
-            throw StoreError(path: "", action: "reading the schema version", underlying: error)
+            throw StoreError(path: location, action: "reading the schema version", underlying: error)
         }
     }
 
@@ -52,31 +93,54 @@ public final class PantauStore: Sendable {
         registerCaptureFileMigrations(&m)
         return m
     }
+
+    /// The schema version this binary writes (`PRAGMA user_version`): its number of migrations.
+    public static var schemaVersion: Int { migrator.migrations.count }
+
+    /// Refuses a store from a newer Pantau (a migration this binary does not know, or a higher
+    /// `user_version`) and, read-only, a store older than this binary (it cannot be upgraded
+    /// without writing).
+    static func checkSchema(_ writer: any DatabaseWriter, path: String, access: StoreAccess) throws(StoreError) {
+        let known = migrator.migrations
+        let applied: [String]
+        let userVersion: Int
+        do {
+            (applied, userVersion) = try writer.read { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                guard try db.tableExists("grdb_migrations") else { return ([String](), version) }
+                return (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), version)
+            }
+        } catch {
+            throw StoreError(path: path, action: "reading the store's schema version", underlying: error, kind: .unusable)
+        }
+        let unknown = applied.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty || userVersion > known.count {
+            let theirs = unknown.isEmpty ? "schema version \(userVersion)" : "schema version \(max(userVersion, applied.count)), with \(unknown.joined(separator: ", "))"
+            throw StoreError(path: path, action: "opening the store", message:
+                "written by a newer Pantau (\(theirs)); this pantau knows schema version \(known.count) (up to \(known.last ?? "-")). Nothing was written; use the newer pantau",
+                kind: .unusable)
+        }
+        if access == .readOnly && !applied.isEmpty && applied.count < known.count {
+            let missing = known.filter { !applied.contains($0) }
+            throw StoreError(path: path, action: "opening the store read-only", message:
+                "its schema is older than this pantau's (missing \(missing.joined(separator: ", "))); run a command that writes (pantau collect) once to upgrade it",
+                kind: .unusable)
+        }
+    }
 }
 
-/// A store operation failed. The description names the store file and the action; SQL
-/// arguments are never included (they may hold tokens or addresses).
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var action: String
-    public var message: String
-
-    public init(path: String, action: String, underlying: any Error) {
-        self.path = path
-        self.action = action
+extension StoreError {
+    /// Wraps a database error. GRDB's own description can include the SQL and its
+    /// arguments; only the SQLite result code and message are kept.
+    public init(path: String, action: String, underlying: any Error, kind: Kind = .operation) {
+        let message: String
         if let db = underlying as? DatabaseError {
-            // DatabaseError's description can include the SQL; keep only the result code and message.
             message = "SQLite error \(db.resultCode.rawValue): \(db.message ?? "unknown")"
+        } else if let e = underlying as? StoreError {
+            message = e.message
         } else {
             message = "\(underlying)"
         }
+        self.init(path: path, action: action, message: message, kind: kind)
     }
-
-    public init(path: String, action: String, message: String) {
-        self.path = path
-        self.action = action
-        self.message = message
-    }
-
-    public var description: String { path.isEmpty ? "\(action): \(message)" : "\(path): \(action): \(message)" }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Governance
 import Hummingbird
-import InventoryStore
+import InventoryModel
+import Operations
+import Storage
 import Logging
 
 /// Settings of the HTTP service for PD staff.
@@ -11,24 +13,11 @@ public struct SubmissionServiceSettings: Sendable {
     public var port: Int
     /// Largest accepted upload in bytes; larger requests are refused before the body is read.
     public var uploadLimit: Int
-    /// What Pantau observed on a PD's LAN, for `GET …/draft`; nil when unavailable.
-    public var observed: @Sendable (String) throws -> ObservedLAN
-    public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit,
-                observed: @escaping @Sendable (String) throws -> ObservedLAN = { pd in
-                    throw DraftUnavailable(message: "no observations are available for \(pd) yet")
-                }) {
+    public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit) {
         self.host = host
         self.port = port
         self.uploadLimit = uploadLimit
-        self.observed = observed
     }
-}
-
-/// Observations for a draft cannot be supplied.
-public struct DraftUnavailable: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
 }
 
 /// The HTTP API (JSON), every route behind a bearer token:
@@ -44,16 +33,16 @@ public struct DraftUnavailable: Error, Sendable, CustomStringConvertible {
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
 public enum SubmissionService {
-    public static func makeApplication(store: PantauStore, settings: SubmissionServiceSettings,
-                                       now: @escaping @Sendable () -> Date = { Date() },
+    public static func makeApplication(store: any PantauStorage, settings: SubmissionServiceSettings, clock: any WallClock = SystemClock(),
                                        logger: Logger = Logger(label: "pantau.submissions")) -> some ApplicationProtocol {
-        let router = makeRouter(store: store, settings: settings, now: now)
+        let router = makeRouter(store: store, settings: settings, clock: clock)
         return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
     }
 
-    public static func makeRouter(store: PantauStore, settings: SubmissionServiceSettings,
-                                  now: @escaping @Sendable () -> Date) -> Router<BasicRequestContext> {
-        let api = API(store: store, settings: settings, now: now)
+    public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
+                                  clock: any WallClock) -> Router<BasicRequestContext> {
+        let api = API(diagrams: DiagramOperations(store: store, clock: clock), access: AccessOperations(store: store, clock: clock),
+                      settings: settings)
         let router = Router(context: BasicRequestContext.self)
         router.get("/api/v1/status") { req, _ in api.status(req) }
         router.post("/api/v1/pds/:pd/validate") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: false) }
@@ -94,13 +83,14 @@ public enum APIBody {
     public struct Shown: Codable, Sendable { public var meta: Version; public var diagram: String }
 }
 
+/// The routes: authentication, permission and HTTP status here; every rule of the duty is
+/// in the shared use cases (`DiagramOperations`, `AccessOperations`).
 struct API: Sendable {
-    let store: PantauStore
+    let diagrams: DiagramOperations
+    let access: AccessOperations
     let settings: SubmissionServiceSettings
-    let now: @Sendable () -> Date
 
-    struct Caller { var token: AccessToken; var actor: String }
-    enum Gate { case ok(Caller), denied(Response) }
+    enum Gate { case ok(AccessOperations.Caller), denied(Response) }
 
     func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
         let enc = JSONEncoder()
@@ -115,34 +105,29 @@ struct API: Sendable {
         json(status, APIBody.Problem(error: message, issues: issues))
     }
 
-    func audit(_ actor: String, _ action: String, _ pd: String?, _ outcome: String, _ detail: String) {
-        // An audit write failure must not be silent, but it must not leak into the response either.
-        do { try store.appendAudit(AuditEntry(at: now(), actor: actor, action: action, pd: pd, outcome: outcome, detail: detail)) } catch {
-            FileHandle.standardError.write(Data("pantau serve: cannot write audit log: \(error)\n".utf8))
+    /// The response for a use case's refusal or a store failure (never its SQL or secrets).
+    func failure(_ error: any Error) -> Response {
+        guard let e = error as? OperationError else { return problem(.internalServerError, "\(error)") }
+        let status: HTTPResponse.Status = switch e.kind {
+        case .invalid: .unprocessableContent
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
         }
+        return problem(status, e.message, issues: e.issues.isEmpty ? nil : e.issues)
     }
 
-    /// Resolves the bearer token, or returns the refusal response (and audits it).
+    func audit(_ actor: String, _ action: String, _ pd: String?, _ outcome: String, _ detail: String) {
+        access.audit(actor, action, pd, outcome, detail)
+    }
+
+    /// Resolves the bearer token, or returns the refusal response (the refusal is audited).
     func authenticate(_ req: Request, action: String, pd: String?) -> Gate {
-        guard let header = req.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
-            audit("anonymous", action, pd, "refused", "no bearer token")
-            return .denied(problem(.unauthorized, "missing bearer token (Authorization: Bearer <token>)"))
-        }
-        let secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        let token: AccessToken?
-        do { token = try store.token(sha256: TokenSecret.hash(secret)) } catch {
+        do { return .ok(try access.authenticate(authorization: req.headers[.authorization], action: action, pd: pd)) } catch let e as OperationError {
+            return .denied(problem(.unauthorized, e.message))
+        } catch {
             return .denied(problem(.internalServerError, "store unavailable"))
         }
-        guard let token else {
-            audit("anonymous", action, pd, "refused", "unknown token")
-            return .denied(problem(.unauthorized, "unknown token"))
-        }
-        let actor = "token #\(token.id) (\(token.role), \(token.label))"
-        if let why = token.refusal(at: now()) {
-            audit(actor, action, pd, "refused", why)
-            return .denied(problem(.unauthorized, why))
-        }
-        return .ok(Caller(token: token, actor: actor))
     }
 
     /// Authenticates and checks read access to `pd`; Diskominfo reads are audited.
@@ -160,26 +145,24 @@ struct API: Sendable {
     }
 
     func status(_ req: Request) -> Response {
-        guard case .ok(let caller) = authenticate(req, action: "status", pd: nil) else {
-            if case .denied(let r) = authenticate(req, action: "status", pd: nil) { return r }
-            return problem(.unauthorized, "unauthorized")
+        let caller: AccessOperations.Caller
+        switch authenticate(req, action: "status", pd: nil) {
+        case .denied(let r): return r
+        case .ok(let c): caller = c
         }
         do {
-            guard let profile = try store.activeProfile() else { return problem(.serviceUnavailable, "no regional profile is active") }
-            var rows = profile.diagramStatus(registry: try store.registry(), latest: try store.latestSubmissions(),
-                                             duties: try store.changeDuties(), now: now())
+            let report = try diagrams.status()
+            var rows = report.pds
             if case .pd(let code) = caller.token.role { rows = rows.filter { $0.pd == code } } else {
                 audit(caller.actor, "status", nil, "ok", "all PDs read by Diskominfo")
             }
-            return json(.ok, APIBody.Status(profile: profile.id, pds: rows))
-        } catch {
-            return problem(.internalServerError, "\(error)")
-        }
+            return json(.ok, APIBody.Status(profile: report.profile.id, pds: rows))
+        } catch { return failure(error) }
     }
 
     func upload(_ req: Request, pd: String, store keep: Bool) async -> Response {
         let action = keep ? "submit" : "validate"
-        let caller: Caller
+        let caller: AccessOperations.Caller
         switch authenticate(req, action: action, pd: pd) {
         case .denied(let r): return r
         case .ok(let c): caller = c
@@ -201,23 +184,19 @@ struct API: Sendable {
         }
         let bytes = Array(buffer: body)
         let fileName = req.uri.queryParameters.get("filename").map { String($0.prefix(200)) } ?? "upload"
-        let registry: PDRegistry?
-        do { registry = try store.registry() } catch { return problem(.internalServerError, "store unavailable") }
-        let (format, diagram, issues) = DiagramFile.check(bytes, fileName: fileName, registry: registry, expectedPD: pd,
-                                                          sizeLimit: settings.uploadLimit)
-        let issueText = issues.map(\.description)
-        if !keep { return json(.ok, APIBody.Validated(valid: issues.isEmpty, issues: issueText)) }
-        guard let diagram else {
-            audit(caller.actor, action, pd, "invalid", "\(issues.count) problem(s); sha256 \(sha256Hex(bytes))")
-            return problem(.unprocessableContent, "the diagram has \(issues.count) problem(s); nothing was stored", issues: issueText)
-        }
-        let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
         do {
-            let (stored, report) = try store.submit(NewSubmission(pd: pd, submitter: by, submittedAt: now(), format: format,
-                                                                  fileName: fileName, channel: "http", content: bytes, diagram: diagram))
-            audit(caller.actor, action, pd, "ok", "version \(stored.version) sha256 \(stored.sha256) by \(by)")
+            if !keep {
+                let checked = try diagrams.validate(bytes, fileName: fileName, pd: pd, sizeLimit: settings.uploadLimit)
+                return json(.ok, APIBody.Validated(valid: checked.valid, issues: checked.issues.map(\.description)))
+            }
+            let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
+            let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http", actor: caller.actor,
+                                                sizeLimit: settings.uploadLimit)
+            let stored = submitted.submission
             return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
-                                                    submittedAt: stored.submittedAt, changes: report?.diff.text))
+                                                    submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+        } catch let e as OperationError {
+            return failure(e)
         } catch {
             audit(caller.actor, action, pd, "error", "\(error)")
             return problem(.internalServerError, "could not store the diagram; nothing was stored")
@@ -233,7 +212,7 @@ struct API: Sendable {
         switch reader(req, action: "history", pd: pd) {
         case .denied(let r): return r
         case .ok:
-            do { return json(.ok, try store.submissions(pd: pd).map(meta)) } catch { return problem(.internalServerError, "\(error)") }
+            do { return json(.ok, try diagrams.history(pd: pd).map(meta)) } catch { return failure(error) }
         }
     }
 
@@ -244,13 +223,14 @@ struct API: Sendable {
             let v: Int? = version == "latest" ? nil : Int(version)
             if v == nil && version != "latest" { return problem(.badRequest, "version must be a number or latest") }
             do {
-                guard let s = try store.submission(pd: pd, version: v) else { return problem(.notFound, "PD \(pd) has no version \(version)") }
-                if req.uri.queryParameters.get("raw") == "1", let content = try store.submissionContent(pd: pd, version: s.version) {
+                let raw = req.uri.queryParameters.get("raw") == "1"
+                let (s, content) = try diagrams.show(pd: pd, version: v, original: raw)
+                if raw, let content {
                     let type = s.format == .drawio ? "application/xml" : "application/yaml"
                     return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: content)))
                 }
                 return json(.ok, APIBody.Shown(meta: meta(s), diagram: s.diagram.yamlText()))
-            } catch { return problem(.internalServerError, "\(error)") }
+            } catch { return failure(error) }
         }
     }
 
@@ -259,16 +239,11 @@ struct API: Sendable {
         case .denied(let r): return r
         case .ok:
             do {
-                let all = try store.submissions(pd: pd)
-                guard all.count >= 1 else { return problem(.notFound, "PD \(pd) has no diagrams") }
-                let to = req.uri.queryParameters.get("to").flatMap { Int($0) } ?? all.last?.version ?? 1
-                let from = req.uri.queryParameters.get("from").flatMap { Int($0) } ?? (to - 1)
-                guard let a = all.first(where: { $0.version == from }), let b = all.first(where: { $0.version == to }) else {
-                    return problem(.notFound, "PD \(pd) has versions 1-\(all.count); cannot diff \(from) and \(to)")
-                }
+                let c = try diagrams.diff(pd: pd, from: req.uri.queryParameters.get("from").flatMap { Int($0) },
+                                          to: req.uri.queryParameters.get("to").flatMap { Int($0) })
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: DiagramDiff(from: a.diagram, to: b.diagram).text)))
-            } catch { return problem(.internalServerError, "\(error)") }
+                                body: .init(byteBuffer: ByteBuffer(string: c.diff.text)))
+            } catch { return failure(error) }
         }
     }
 
@@ -276,24 +251,18 @@ struct API: Sendable {
         switch reader(req, action: "draft", pd: pd) {
         case .denied(let r): return r
         case .ok:
+            let format = req.uri.queryParameters.get("format").map { String($0) } ?? "drawio"
+            guard ["drawio", "dot", "yaml"].contains(format) else { return problem(.badRequest, "format must be drawio, dot or yaml") }
             do {
-                guard let profile = try store.activeProfile(), let registry = try store.registry(), registry[pd] != nil else {
-                    return problem(.notFound, "PD \(pd) is not in the registry")
-                }
-                let observed: ObservedLAN
-                do { observed = try settings.observed(pd) } catch { return problem(.serviceUnavailable, "\(error)") }
-                let d = DiagramDraft.make(pd: pd, registry: registry, observed: observed, asOf: LocalDate(now(), in: profile.timeZone))
-                let format = req.uri.queryParameters.get("format").map { String($0) } ?? "drawio"
-                let (type, text): (String, String)
-                switch format {
-                case "drawio": (type, text) = ("application/xml", DrawIO.export(d))
-                case "dot": (type, text) = ("text/vnd.graphviz", DOTExport.render(d))
-                case "yaml": (type, text) = ("application/yaml", d.yamlText())
-                default: return problem(.badRequest, "format must be drawio, dot or yaml")
+                let d = try diagrams.draft(pd: pd)
+                let (type, text): (String, String) = switch format {
+                case "dot": ("text/vnd.graphviz", DOTExport.render(d))
+                case "yaml": ("application/yaml", d.yamlText())
+                default: ("application/xml", DrawIO.export(d))
                 }
                 return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(pd.lowercased())-draft.\(format)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
-            } catch { return problem(.internalServerError, "\(error)") }
+            } catch { return failure(error) }
         }
     }
 }

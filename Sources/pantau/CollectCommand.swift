@@ -5,6 +5,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 import NetSNMP
 import Probes
@@ -51,7 +52,7 @@ extension Pantau {
             let cfg = try PantauConfig.load(path: config)
             let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
             let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
-            let store = try PantauStore(path: path)
+            let store = try openStore(path, .readWrite)
             let logger = Logger(label: "pantau.collect")
             let collector = Collector(runner: ProbeRunner(catalog: catalog), concurrency: cfg.concurrency, logger: logger) {
                 (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in

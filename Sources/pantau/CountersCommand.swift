@@ -3,6 +3,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Counters: AsyncParsableCommand {
@@ -70,10 +71,9 @@ extension Pantau {
         func run() async throws {
             let from = try period.map { try parseSince($0) }
             let agentIP = agent.flatMap { IPAddress($0) }
-            // A read-only command: a missing store is an empty one, not a new file.
-            let db = try PantauStoreOpen.openIfExists(store.storePath)
-            let rows = try db?.interfaceCounterSightings(agent: agentIP, from: from) ?? []
-            let routers = boundaryRouters(try db?.registry())
+            let db = try store.open(.readOnly)
+            let rows = try db.interfaceCounterSightings(agent: agentIP, from: from)
+            let routers = boundaryRouters(try db.registry())
             let groups = CounterSeries.grouped(rows.map { (key: $0.key, reading: $0.reading) })
             if json {
                 let doc = groups.map { g in counterJSON(g.key, g.series, routers[g.key.agent]) }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
+import Operations
+import Storage
 
 extension Pantau {
     struct DiagramCmd: ParsableCommand {
@@ -32,12 +35,18 @@ extension Pantau {
             @Option(help: ArgumentHelp("Registry YAML file to check against instead of the stored one.", valueName: "file")) var registry: String?
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let reg: PDRegistry?
-                if let registry { reg = try PDRegistry.load(path: registry) } else { reg = try PantauStoreOpen.openIfExists(store.storePath)?.registry() }
                 let bytes = try readFile(file)
-                let (format, d, issues) = DiagramFile.check(bytes, fileName: file, registry: reg, expectedPD: pd)
-                if let d {
-                    print("\(file): valid \(format.rawValue) diagram of \(d.pd): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(reg == nil ? " (no registry: subnets not checked)" : "")")
+                let reg = try registry.map { try PDRegistry.load(path: $0) }
+                let checked: DiagramOperations.Checked
+                if let s = try store.openIfExists() {
+                    checked = try DiagramOperations(store: s, clock: commandClock()).validate(bytes, fileName: file, pd: pd, registry: reg)
+                } else {
+                    let (format, d, issues) = DiagramFile.check(bytes, fileName: file, registry: reg, expectedPD: pd)
+                    checked = DiagramOperations.Checked(format: format, diagram: d, issues: issues, checkedSubnets: reg != nil)
+                }
+                let (format, issues) = (checked.format, checked.issues)
+                if let d = checked.diagram {
+                    print("\(file): valid \(format.rawValue) diagram of \(d.pd): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(checked.checkedSubnets ? "" : " (no registry: subnets not checked)")")
                     return
                 }
                 for i in issues { print(i.description) }
@@ -55,22 +64,15 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
-                guard let reg = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE first") }
-                guard reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the registry (\(reg.pds.map(\.code).joined(separator: ", ")))") }
-                let bytes = try readFile(file)
-                let at = try governanceNow(now)
-                let (format, d, issues) = DiagramFile.check(bytes, fileName: file, registry: reg, expectedPD: pd)
-                guard let d else {
-                    for i in issues { print(i.description) }
-                    try? s.appendAudit(AuditEntry(at: at, actor: "cli:\(by)", action: "submit", pd: pd, outcome: "invalid", detail: "\(issues.count) problem(s) in \(file)"))
-                    throw CLIError("\(file): \(issues.count) problem(s); nothing was stored")
+                let ops = DiagramOperations(store: try store.open(.readWrite), clock: try commandClock(now))
+                let submitted: DiagramOperations.Submitted
+                do {
+                    submitted = try ops.submit(pd: pd, try readFile(file), fileName: file, submitter: by, channel: "cli", actor: "cli:\(by)")
+                } catch let e as OperationError where !e.issues.isEmpty {
+                    for i in e.issues { print(i) }
+                    throw CLIError(e.message)
                 }
-                let name = (file as NSString).lastPathComponent
-                let (stored, report) = try s.submit(NewSubmission(pd: pd, submitter: by, submittedAt: at, format: format, fileName: name,
-                                                                  channel: "cli", content: bytes, diagram: d))
-                try s.appendAudit(AuditEntry(at: at, actor: "cli:\(by)", action: "submit", pd: pd, outcome: "ok",
-                                             detail: "version \(stored.version) sha256 \(stored.sha256)"))
+                let (stored, report) = (submitted.submission, submitted.report)
                 print("stored \(pd) version \(stored.version) (sha256 \(stored.sha256)) by \(by)")
                 if let report {
                     print("change report (v\(report.fromVersion) -> v\(report.toVersion)):")
@@ -86,9 +88,9 @@ extension Pantau {
             @Option(help: "PD code.") var pd: String
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 let profile = try s.activeProfile()
-                let all = try s.submissions(pd: pd)
+                let all = try DiagramOperations(store: s, clock: commandClock()).history(pd: pd)
                 if all.isEmpty { print("\(pd): no diagrams submitted"); return }
                 for v in all {
                     print("v\(v.version)  \(localTime(v.submittedAt, profile: profile))  \(v.format.rawValue)  \(v.diagram.devices.count) devices  \(v.diagram.links.count) links  by \(v.submitter) via \(v.channel)  sha256 \(v.sha256)")
@@ -105,17 +107,14 @@ extension Pantau {
             @Option(help: "yaml, drawio, dot, or original (the file as submitted).") var format: ShowFormat = .yaml
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
-                guard let sub = try s.submission(pd: pd, version: version) else {
-                    throw CLIError("\(pd) has no \(version.map { "version \($0)" } ?? "diagram")")
-                }
+                let (sub, content) = try DiagramOperations(store: try store.open(.readOnly), clock: commandClock())
+                    .show(pd: pd, version: version, original: format == .original)
                 switch format {
                 case .yaml: print(sub.diagram.yamlText(), terminator: "")
                 case .drawio: print(DrawIO.export(sub.diagram), terminator: "")
                 case .dot: print(DOTExport.render(sub.diagram), terminator: "")
                 case .original:
-                    let bytes = try s.submissionContent(pd: pd, version: sub.version) ?? []
-                    FileHandle.standardOutput.write(Data(bytes))
+                    FileHandle.standardOutput.write(Data(content ?? []))
                 }
             }
         }
@@ -128,16 +127,9 @@ extension Pantau {
             @Argument(help: "Newer version.") var to: Int?
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
-                let all = try s.submissions(pd: pd)
-                guard let last = all.last else { throw CLIError("\(pd): no diagrams submitted") }
-                let b = to ?? last.version
-                let a = from ?? (b - 1)
-                guard let x = all.first(where: { $0.version == a }), let y = all.first(where: { $0.version == b }) else {
-                    throw CLIError("\(pd) has versions 1-\(last.version); cannot compare \(a) and \(b)")
-                }
-                print("\(pd) v\(a) -> v\(b)")
-                print(DiagramDiff(from: x.diagram, to: y.diagram).text, terminator: "")
+                let c = try DiagramOperations(store: try store.open(.readOnly), clock: commandClock()).diff(pd: pd, from: from, to: to)
+                print("\(pd) v\(c.from) -> v\(c.to)")
+                print(c.diff.text, terminator: "")
             }
         }
 
@@ -147,10 +139,8 @@ extension Pantau {
             @Flag(help: "JSON output.") var json = false
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
-                guard let profile = try s.activeProfile() else { throw CLIError("no active profile; run pantau profile activate ID") }
-                let rows = profile.diagramStatus(registry: try s.registry(), latest: try s.latestSubmissions(), duties: try s.changeDuties(),
-                                                 now: try governanceNow(now))
+                let report = try DiagramOperations(store: try store.open(.readOnly), clock: commandClock(now)).status()
+                let (profile, rows) = (report.profile, report.pds)
                 if json {
                     let enc = JSONEncoder()
                     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -189,20 +179,16 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
-                guard let reg = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE first") }
-                guard reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the registry") }
-                let observed: ObservedLAN
+                let s = try store.open(.readOnly)
+                let ops = DiagramOperations(store: s, clock: try commandClock(now))
+                let reg = try RegistryOperations(store: s, clock: ops.clock).registry()
+                var observed: ObservedLAN?
                 if let fromJSON {
                     do { observed = try ObservedLAN.fromJSON(Data(readFile(fromJSON, limit: 64 * 1024 * 1024))) } catch let e as CLIError { throw e } catch {
                         throw CLIError("\(fromJSON): not an ObservedLAN JSON file: \(error)")
                     }
-                } else {
-                    observed = try observedLAN(for: pd, store: s)
                 }
-                let profile = try s.activeProfile()
-                let today = LocalDate(try governanceNow(now), in: profile?.timeZone ?? TimeZone(secondsFromGMT: 0) ?? .gmt)
-                let d = DiagramDraft.make(pd: pd, registry: reg, observed: observed, asOf: today)
+                let d = try ops.draft(pd: pd, observed: observed)
                 let out = output ?? "\(pd.lowercased())-draft.drawio"
                 try writeFile(out, DrawIO.export(d, compressed: compressed))
                 if let dot { try writeFile(dot, DOTExport.render(d)) }

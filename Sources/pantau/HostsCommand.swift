@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Hosts: AsyncParsableCommand {
@@ -35,7 +36,7 @@ extension Pantau {
 
         func run() async throws {
             let sinceDate = try since.map { try parseSince($0) }
-            let db = try PantauStore(path: store.storePath)
+            let db = try store.open(.readOnly)
             let hosts = try db.hostSightings(pd: pd, vlan: vlan, since: sinceDate)
             let neighbours = try db.neighbourSightings(pd: pd).filter { n in vlan.map { (n.vlan ?? 0) == $0 } ?? true }
             let servers = try db.dhcpServerSightings(pd: pd).filter { s in vlan.map { (s.vlan ?? 0) == $0 } ?? true }

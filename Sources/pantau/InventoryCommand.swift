@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     /// `pantau inventory list|show`.
@@ -23,7 +24,7 @@ extension Pantau.Inventory {
         var json = false
 
         func run() async throws {
-            let devices = try openStore(store).devices()
+            let devices = try store.open(.readOnly).devices()
             if json {
                 print(try InventoryRendering.json(devices))
                 return
@@ -69,7 +70,7 @@ extension Pantau.Inventory {
         var history = false
 
         func run() async throws {
-            let s = try openStore(store)
+            let s = try store.open(.readOnly)
             guard let (summary, inventory) = try s.device(device) else {
                 throw ValidationError("no device \"\(device)\" in \(store.storePath); see `pantau inventory list`")
             }
@@ -94,12 +95,4 @@ extension Pantau.Inventory {
             }
         }
     }
-}
-
-/// Opens the store named by the options; an operator-readable error otherwise.
-func openStore(_ options: StoreOptions) throws -> PantauStore {
-    guard FileManager.default.fileExists(atPath: options.storePath) else {
-        throw ValidationError("no store at \(options.storePath); run `pantau collect --once --config FILE` first or pass --store")
-    }
-    return try PantauStore(path: options.storePath)
 }

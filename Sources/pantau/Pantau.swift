@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import InventoryStore
+import Storage
 
 /// `pantau`: the root command, and the composition root: the only place that picks
 /// concrete adapters (Net-SNMP, libpcap, SQLite) and wires them into the layers below.
@@ -24,4 +26,24 @@ struct Pantau: AsyncParsableCommand {
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("store"), help: ArgumentHelp("SQLite store file.", valueName: "path"))
     var storePath: String = ProcessInfo.processInfo.environment["PANTAU_STORE"] ?? "var/pantau.sqlite"
+}
+
+extension StoreOptions {
+    /// Opens the store: the one place a command does. Commands that only read pass
+    /// `.readOnly` (a missing store is an error naming the path, and nothing is created or
+    /// migrated); commands that write pass `.readWrite`. A store from a newer Pantau is refused
+    /// either way. The composition root picks the SQLite implementation here.
+    func open(_ access: StoreAccess) throws(StoreError) -> PantauStore {
+        try openStore(storePath, access)
+    }
+
+    /// The store if its file exists (read-only), for a command that can do without one.
+    func openIfExists() throws(StoreError) -> PantauStore? {
+        FileManager.default.fileExists(atPath: storePath) ? try openStore(storePath, .readOnly) : nil
+    }
+}
+
+/// Opens the SQLite store at `path` (see `StoreOptions.open`).
+func openStore(_ path: String, _ access: StoreAccess) throws(StoreError) -> PantauStore {
+    try PantauStore(path: path, access: access)
 }

@@ -2,7 +2,9 @@ import ArgumentParser
 import Settings
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Profile: ParsableCommand {
@@ -50,7 +52,7 @@ extension Pantau {
                 guard let p = all[id] else {
                     throw CLIError("no profile \"\(id)\" in \(dir) (have: \(all.keys.sorted().joined(separator: ", ")))")
                 }
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readWrite)
                 try s.activate(profile: p, by: by, at: try governanceNow(now))
                 print("active profile: \(p.id) (\(p.perbupShortName))")
             }
@@ -60,7 +62,7 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "Show the active profile's checks and their legal basis.")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 guard let p = try s.activeProfile() else { throw CLIError("no active profile; run pantau profile activate ID") }
                 print("\(p.id): \(p.regency), \(p.perbupShortName); \(p.dinasName); local time UTC+\(p.utcOffsetHours)")
                 print("network: WAN \(p.network.wanOperator.rawValue), demarcation \(p.network.wanDemarcation.rawValue), LAN rule \(p.network.lanRule.rawValue) [\(p.network.basis)]")

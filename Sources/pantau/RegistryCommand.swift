@@ -4,6 +4,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Registry: ParsableCommand {
@@ -26,7 +27,7 @@ extension Pantau {
             @Argument(help: "Registry YAML file.") var file: String
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let profile = try PantauStoreOpen.openIfExists(store.storePath)?.activeProfile()
+                let profile = try store.openIfExists()?.activeProfile()
                 let r = try PDRegistry.load(path: file, profile: profile)
                 print("\(file): \(r.pds.count) PDs, valid\(profile.map { " under the \($0.id) profile" } ?? " (no active profile)")")
                 for f in profile.map(r.findings) ?? [] { print("warning: \(f)") }
@@ -42,7 +43,7 @@ extension Pantau {
             func run() throws {
                 let g = try config.flatMap { try PantauConfig.load(path: $0).governance }
                 guard let file = file ?? g?.registryPath else { throw CLIError("name a registry file, or give --config with governance.registry") }
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readWrite)
                 let profile = try s.activeProfile()
                 let r = try PDRegistry.load(path: file, profile: profile)
                 try s.saveRegistry(r, source: file, at: try governanceNow(now))
@@ -55,7 +56,7 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "List the stored PDs.")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 guard let r = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE") }
                 for pd in r.pds {
                     let mandiri = pd.mandiriTIK.designated ? " Mandiri TIK (\(pd.mandiriTIK.decree ?? "no decree"))" : ""
@@ -64,14 +65,5 @@ extension Pantau {
                 }
             }
         }
-    }
-}
-
-/// Opening the store for governance commands.
-enum PantauStoreOpen {
-    static func open(_ path: String) throws -> PantauStore { try PantauStore(path: path) }
-    /// The store if its file exists; commands that only read must not create one.
-    static func openIfExists(_ path: String) throws -> PantauStore? {
-        FileManager.default.fileExists(atPath: path) ? try PantauStore(path: path) : nil
     }
 }

@@ -4,6 +4,7 @@ import Settings
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 
 extension Pantau {
@@ -108,7 +109,7 @@ extension Pantau {
             settings.maxHosts = maxHosts
             settings.reread = reread
             let segments = try pdMap.map { try loadPDMap(path: $0) } ?? []
-            let db = try PantauStore(path: store.storePath)
+            let db = try store.open(.readWrite)
             // Progress and warnings go to stderr, so stdout carries only the summary.
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             var logger = Logger(label: "pantau.sample")

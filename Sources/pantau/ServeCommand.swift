@@ -3,7 +3,9 @@ import Settings
 import Foundation
 import Governance
 import Hummingbird
+import InventoryModel
 import InventoryStore
+import Storage
 import SubmissionService
 
 extension Pantau {
@@ -35,10 +37,9 @@ extension Pantau {
             if let bind { settings.host = bind }
             if let port { settings.port = port }
             if let uploadLimit { settings.uploadLimit = uploadLimit }
-            let s = try PantauStoreOpen.open(store.storePath)
-            settings.observed = { pd in try observedLAN(for: pd, store: s) }
+            let s = try store.open(.readWrite)
             guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
-            let app = SubmissionService.makeApplication(store: s, settings: settings)
+            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: try commandClock())
             print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
             try await app.runService()
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Talkers: AsyncParsableCommand {
@@ -44,7 +46,7 @@ extension Pantau {
         func run() async throws {
             let from = try period.map { try parseSince($0) }
             let scope = TrafficScope(rawValue: by) ?? .host
-            let db = try PantauStore(path: store.storePath)
+            let db = try store.open(.readOnly)
             let rows = try db.talkers(scope: scope, pd: pd, from: from, limit: top)
             if json {
                 let doc = rows.map { r -> [String: Any] in

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
+import Storage
 
 extension Pantau {
     struct Token: ParsableCommand {
@@ -29,7 +31,7 @@ extension Pantau {
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
                 guard (pd != nil) != diskominfo else { throw CLIError("give exactly one of --pd PD or --diskominfo") }
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readWrite)
                 if let pd {
                     guard let reg = try s.registry(), reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the stored registry") }
                 }
@@ -48,7 +50,7 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "List tokens (never their values).")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readOnly)
                 for t in try s.tokens() {
                     let state = t.revokedAt != nil ? "revoked" : t.expiresAt.map { $0 < Date() ? "expired" : "expires \($0)" } ?? "no expiry"
                     print("#\(t.id) \(t.role) \"\(t.label)\" created \(t.createdAt) \(state)")
@@ -62,7 +64,7 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try PantauStoreOpen.open(store.storePath)
+                let s = try store.open(.readWrite)
                 guard try s.revokeToken(id: id, at: try governanceNow(now)) else { throw CLIError("no active token #\(id)") }
                 print("token #\(id) revoked")
             }

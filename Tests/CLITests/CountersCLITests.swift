@@ -104,8 +104,9 @@ import Testing
         let badPeriod = try pantau(["counters", "--store", store, "--period", "yesterday"])
         #expect(badPeriod.status == 64)
         let missing = try pantau(["counters", "--store", dir + "/none.sqlite", "--json"])
-        #expect(missing.status == 0)
-        #expect((try JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [Any])?.isEmpty == true, "\(missing.stdout)")
+        // A read-only command on a missing store fails, naming the path, and creates nothing.
+        #expect(missing.status == 1 && missing.stdout.isEmpty)
+        #expect(missing.stderr.contains(dir + "/none.sqlite") && missing.stderr.contains("no store here"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.sqlite"), "a read-only command created a store")
     }
 

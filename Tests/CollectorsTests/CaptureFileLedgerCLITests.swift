@@ -1,5 +1,7 @@
 import Foundation
+import InventoryModel
 import InventoryStore
+import Storage
 import Testing
 
 /// The capture-file ledger as an operator meets it: the `pantau` binary, a real store file.

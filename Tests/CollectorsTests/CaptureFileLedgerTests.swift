@@ -1,7 +1,9 @@
 import Collectors
 import Settings
 import Foundation
+import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 import Testing
 import YAMLSupport

@@ -3,6 +3,7 @@ import Settings
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 import Testing
 

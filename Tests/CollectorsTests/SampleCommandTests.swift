@@ -1,5 +1,7 @@
 import Foundation
+import InventoryModel
 import InventoryStore
+import Storage
 import Testing
 
 @Suite("pantau sample as an operator runs it", .serialized)

@@ -5,6 +5,7 @@ import FoundationNetworking
 import Governance
 import InventoryModel
 import InventoryStore
+import Storage
 import Testing
 
 @Suite("Diagram submissions in the store and through the CLI")

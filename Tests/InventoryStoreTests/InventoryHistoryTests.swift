@@ -1,6 +1,7 @@
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 import InventoryTesting
 import Testing
 

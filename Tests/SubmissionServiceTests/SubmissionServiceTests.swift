@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import InventoryModel
 import InventoryStore
+import Storage
 import Testing
 @testable import SubmissionService
 
@@ -45,18 +46,33 @@ struct SubmissionServiceTests {
                        revoked: revoked)
     }
 
-    static let observed = ObservedLAN(devices: [
-        .init(id: "r", name: "rtr-bappeda", role: .router, managementIP: .init("10.21.0.1")),
-        .init(id: "s", name: "sw-core", role: .switch_, managementIP: .init("10.21.0.2")),
-    ], links: [.init(deviceA: "r", portA: "ether2", deviceB: "s", portB: "Gi1/0/24")])
+    /// What SNMP collection recorded for Bappeda: its router, linked by LLDP to its core switch.
+    /// Drafts are built from the store's inventories, as `pantau diagram draft` builds them.
+    func recordBappedaInventories(_ store: PantauStore) throws {
+        let at = Date(timeIntervalSince1970: 1_705_000_000)
+        var router = DeviceInventory(agent: "udp:10.21.0.1:161", polledAt: at)
+        router.sysName = "rtr-bappeda"
+        router.sysDescr = "RouterOS RB4011iGS+"
+        router.family = "routeros"
+        router.vendor = "MikroTik"
+        var lldp = Neighbor(protocol: .lldp)
+        lldp.localPort = "ether2"
+        lldp.remoteSysName = "sw-core"
+        lldp.remotePort = "Gi1/0/24"
+        router.neighbors = [lldp]
+        var sw = DeviceInventory(agent: "udp:10.21.0.2:161", polledAt: at)
+        sw.sysName = "sw-core"
+        sw.sysDescr = "Cisco IOS Software, C2960X switch"
+        sw.forwarding = [ForwardingEntry(mac: "00:11:22:33:44:55", vlan: 30, ifIndex: 24)]
+        for inv in [router, sw] {
+            try store.record(PollOutcome(name: inv.sysName ?? "", agent: inv.agent, pd: "BAPPEDA", startedAt: at, duration: 0.1,
+                                         result: .success(inv)))
+        }
+    }
 
     func app(_ f: Fixture, limit: Int = 64 * 1024) -> some ApplicationProtocol {
-        let settings = SubmissionServiceSettings(uploadLimit: limit, observed: { pd in
-            guard pd == "BAPPEDA" else { throw DraftUnavailable(message: "nothing observed for \(pd)") }
-            return Self.observed
-        })
-        let router = SubmissionService.makeRouter(store: f.store, settings: settings,
-                                                  now: { Date(timeIntervalSince1970: 1_710_000_000) })
+        let router = SubmissionService.makeRouter(store: f.store, settings: SubmissionServiceSettings(uploadLimit: limit),
+                                                  clock: FixedClock(Date(timeIntervalSince1970: 1_710_000_000)))
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
@@ -138,6 +154,7 @@ struct SubmissionServiceTests {
     @Test func draftEditSubmitOverHTTP() async throws {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try recordBappedaInventories(f.store)
         try await app(f).test(.live) { client in
             let draft = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.bappeda))
             #expect(draft.status == .ok)
@@ -153,7 +170,11 @@ struct SubmissionServiceTests {
             let dot = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft?format=dot", method: .get, headers: auth(f.bappeda))
             #expect(String(buffer: dot.body).hasPrefix("graph \"LAN BAPPEDA\""))
             #expect(try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.dinkes)).status == .forbidden)
-            #expect(try await client.execute(uri: "/api/v1/pds/DINKES/draft", method: .get, headers: auth(f.dinkes)).status == .serviceUnavailable)
+            // Nothing collected for Dinkes: its draft is Dinkes's, with none of Bappeda's devices.
+            let dinkes = try await client.execute(uri: "/api/v1/pds/DINKES/draft?format=yaml", method: .get, headers: auth(f.dinkes))
+            #expect(dinkes.status == .ok)
+            let text = String(buffer: dinkes.body)
+            #expect(text.contains("pd: \"DINKES\"") && text.contains("devices: []") && !text.contains("sw-core"), "\(text)")
         }
         let stored = try #require(try f.store.submission(pd: "BAPPEDA", version: nil))
         #expect(stored.format == .drawio)

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 import Settings
+import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 import PacketCapture
 

@@ -2,6 +2,7 @@ import Settings
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 import Logging
 import PacketCapture
 import PacketDecoding

@@ -2,6 +2,7 @@ import Settings
 import Foundation
 import InventoryModel
 import InventoryStore
+import Storage
 import PacketDecoding
 
 /// Chooses which packets to decode: 1 in `rate`, either every Nth (deterministic) or each

@@ -1,0 +1,72 @@
+import Collectors
+import Foundation
+import InventoryModel
+import Settings
+import Storage
+
+/// Poll and record (`pantau collect`, and the coming daemon): every target polled
+/// concurrently, each outcome written to the store as soon as it arrives (one transaction
+/// per device), so a crash loses at most the polls still in flight. One failing device
+/// never stops the others; a store that fails as a whole (`.unusable`) is reported once.
+public struct PollAndRecord: Sendable {
+    public let collector: Collector
+    public let store: any InventoryStorage
+    public let clock: any WallClock
+
+    public init(collector: Collector, store: any InventoryStorage, clock: any WallClock) {
+        self.collector = collector
+        self.store = store
+        self.clock = clock
+    }
+
+    /// One device's poll as recorded.
+    public struct Device: Sendable {
+        public var outcome: PollOutcome
+        /// The changes recorded for it (empty when the store write failed).
+        public var changes: [InventoryChange]
+        /// Why the outcome could not be stored, if it could not.
+        public var storeError: StoreError?
+        /// Answered and stored.
+        public var ok: Bool { storeError == nil && (try? outcome.result.get()) != nil }
+    }
+
+    /// The whole run.
+    public struct Summary: Sendable {
+        public var devices: [Device]
+        public var seconds: Double
+        public var failed: Int { devices.filter { !$0.ok }.count }
+    }
+
+    /// Polls `targets`, recording each as it finishes; `onEach` sees each device (in completion
+    /// order) with the count done so far. Devices come back in the targets' order.
+    public func run(_ targets: [PantauConfig.Target], onEach: @Sendable (Device, _ done: Int, _ total: Int) -> Void = { _, _, _ in })
+        async -> Summary {
+        let started = ContinuousClock.now
+        let recorded = Recorded()
+        let outcomes = await collector.pollAll(targets) { outcome, done, total in
+            let device = record(outcome)
+            recorded.set(outcome.name, device)
+            onEach(device, done, total)
+        }
+        let d = ContinuousClock.now - started
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return Summary(devices: outcomes.map { recorded.get($0.name) ?? record($0) }, seconds: seconds)
+    }
+
+    /// Records one outcome; a store failure is kept with the device, never thrown.
+    func record(_ outcome: PollOutcome) -> Device {
+        do {
+            return Device(outcome: outcome, changes: try store.record(outcome), storeError: nil)
+        } catch {
+            return Device(outcome: outcome, changes: [], storeError: error)
+        }
+    }
+
+    /// The devices recorded so far in one run, by target name (names are unique in a configuration).
+    final class Recorded: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byName: [String: Device] = [:]
+        func set(_ name: String, _ d: Device) { lock.withLock { byName[name] = d } }
+        func get(_ name: String) -> Device? { lock.withLock { byName[name] } }
+    }
+}
