@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "InventoryModel", "InventoryStore", "Compression", "YAMLSupport", "InventoryTesting"]
+            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"]
         ),
         .testTarget(
             name: "SubmissionServiceTests",
@@ -153,7 +153,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["InventoryTesting"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

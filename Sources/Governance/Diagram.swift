@@ -248,7 +248,8 @@ public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable
         if let line = source.line { s += ":\(line):\(source.column ?? 1)" }
         if source.cell != nil { s += ": \(source)" }
         if !path.isEmpty { s += ": \(path)" }
-        return "\(s): \(message)"
+        // Cell ids, paths and messages quote the PD's file: shown safe, one issue one line.
+        return "\(s): \(message)".terminalSafe
     }
 }
 

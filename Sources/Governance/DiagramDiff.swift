@@ -1,4 +1,5 @@
 import Foundation
+import InventoryModel
 
 /// What changed between two versions of a PD's diagram: devices and links added,
 /// removed and changed (field by field), plus VLAN, segment and boundary changes.
@@ -110,6 +111,7 @@ public struct DiagramDiff: Sendable, Hashable, Codable {
         for x in segmentsRemoved { lines.append("- segment \(x)") }
         for c in segmentsChanged { for ch in c.changes { lines.append("~ segment \(c.id) \(ch)") } }
         for ch in otherChanges { lines.append("~ \(ch)") }
-        return lines.isEmpty ? "no changes\n" : lines.joined(separator: "\n") + "\n"
+        // Field values come from a PD's file: a line is shown safe, so none can forge another.
+        return lines.isEmpty ? "no changes\n" : lines.map(\.terminalSafe).joined(separator: "\n") + "\n"
     }
 }

@@ -15,7 +15,7 @@ extension PantauStore {
                     """, arguments: [capturePoint, maxLength])
             }
         } catch {
-            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+            throw StoreError(path: location, action: "reading the capture-file ledger", underlying: error)
         }
     }
 
@@ -42,7 +42,7 @@ extension PantauStore {
                 return nil
             }
         } catch {
-            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+            throw StoreError(path: location, action: "reading the capture-file ledger", underlying: error)
         }
     }
 
@@ -56,7 +56,7 @@ extension PantauStore {
                     """, arguments: capturePoint.map { [$0] } ?? []).map(Self.captureFileRecord)
             }
         } catch {
-            throw StoreError(path: "", action: "reading the capture-file ledger", underlying: error)
+            throw StoreError(path: location, action: "reading the capture-file ledger", underlying: error)
         }
     }
 
@@ -94,7 +94,7 @@ extension PantauStore {
                                                     p.readAt.timeIntervalSince1970] + spanArgs + [existing, p.capturePoint]))
             // An entry that vanished (the store was edited by hand) must not pass silently.
             guard db.changesCount == 1 else {
-                throw StoreError(path: "", action: "recording progress of capture file \(p.path)", message: "no ledger entry \(existing)")
+                throw StoreError(path: self.location, action: "recording progress of capture file \(p.path)", message: "no ledger entry \(existing)")
             }
         })
         return id

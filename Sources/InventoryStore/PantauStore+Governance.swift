@@ -22,7 +22,7 @@ extension PantauStore {
 
     private func run<T>(_ action: String, _ body: () throws -> T) throws(StoreError) -> T {
         do { return try body() } catch let e as StoreError { throw e } catch {
-            throw StoreError(path: "", action: action, underlying: error)
+            throw StoreError(path: location, action: action, underlying: error)
         }
     }
 

@@ -17,7 +17,7 @@ extension PantauStore {
                 return try w.write()
             }
         } catch {
-            throw StoreError(path: "", action: "recording poll of \(poll.name)", underlying: error)
+            throw StoreError(path: location, action: "recording poll of \(poll.name)", underlying: error)
         }
     }
 
@@ -27,7 +27,7 @@ extension PantauStore {
             return try writer.read { db in
                 try Row.fetchAll(db, sql: Self.summarySQL + " ORDER BY d.name").map(Self.summary)
             }
-        } catch { throw StoreError(path: "", action: "listing devices", underlying: error) }
+        } catch { throw StoreError(path: location, action: "listing devices", underlying: error) }
     }
 
     /// A device by name, agent, sysName or serial, with its latest inventory.
@@ -44,7 +44,7 @@ extension PantauStore {
                 let inventory = json.flatMap { try? Self.decoder.decode(DeviceInventory.self, from: Data($0.utf8)) }
                 return (Self.summary(row), inventory)
             }
-        } catch { throw StoreError(path: "", action: "reading device \(key)", underlying: error) }
+        } catch { throw StoreError(path: location, action: "reading device \(key)", underlying: error) }
     }
 
     /// Changes recorded for a device, oldest first.
@@ -59,7 +59,7 @@ extension PantauStore {
                                     oldValue: $0["old_value"], newValue: $0["new_value"])
                 }
             }
-        } catch { throw StoreError(path: "", action: "reading changes of \(name)", underlying: error) }
+        } catch { throw StoreError(path: location, action: "reading changes of \(name)", underlying: error) }
     }
 
     /// First/last-seen history of a device's items of one kind: `interface`, `neighbor`,
@@ -72,7 +72,7 @@ extension PantauStore {
         case "fdb": (table, key) = ("fdb_entry", "mac || ' vlan ' || vlan")
         case "arp": (table, key) = ("arp_entry", "ip || ' ' || mac")
         case "address": (table, key) = ("ip_address", "address")
-        default: throw StoreError(path: "", action: "reading sightings", message: "unknown kind \(kind)")
+        default: throw StoreError(path: location, action: "reading sightings", message: "unknown kind \(kind)")
         }
         do {
             return try writer.read { db in
@@ -84,7 +84,7 @@ extension PantauStore {
                              lastSeen: Date(timeIntervalSince1970: $0["last_seen"]), current: $0["current"])
                 }
             }
-        } catch { throw StoreError(path: "", action: "reading sightings of \(name)", underlying: error) }
+        } catch { throw StoreError(path: location, action: "reading sightings of \(name)", underlying: error) }
     }
 
     /// Latest inventory of every device that has one, ordered by device name.
@@ -98,7 +98,7 @@ extension PantauStore {
                         return (row["name"], row["pd"], inv)
                     }
             }
-        } catch { throw StoreError(path: "", action: "reading inventories", underlying: error) }
+        } catch { throw StoreError(path: location, action: "reading inventories", underlying: error) }
     }
 
     static let summarySQL = """

@@ -109,7 +109,7 @@ extension PantauStore {
                 try extra?(db)
             }
         } catch {
-            throw StoreError(path: "", action: "recording packet sightings", underlying: error)
+            throw StoreError(path: location, action: "recording packet sightings", underlying: error)
         }
     }
 
@@ -161,7 +161,7 @@ extension PantauStore {
                 return hosts
             }
         } catch {
-            throw StoreError(path: "", action: "reading host sightings", underlying: error)
+            throw StoreError(path: location, action: "reading host sightings", underlying: error)
         }
     }
 
@@ -187,7 +187,7 @@ extension PantauStore {
                 }
             }
         } catch {
-            throw StoreError(path: "", action: "reading neighbour sightings", underlying: error)
+            throw StoreError(path: location, action: "reading neighbour sightings", underlying: error)
         }
     }
 
@@ -207,7 +207,7 @@ extension PantauStore {
                 }
             }
         } catch {
-            throw StoreError(path: "", action: "reading DHCP server sightings", underlying: error)
+            throw StoreError(path: location, action: "reading DHCP server sightings", underlying: error)
         }
     }
 
@@ -230,7 +230,7 @@ extension PantauStore {
                 }
             }
         } catch {
-            throw StoreError(path: "", action: "reading traffic estimates", underlying: error)
+            throw StoreError(path: location, action: "reading traffic estimates", underlying: error)
         }
     }
 
@@ -255,7 +255,7 @@ extension PantauStore {
                 }
             }
         } catch {
-            throw StoreError(path: "", action: "reading top talkers", underlying: error)
+            throw StoreError(path: location, action: "reading top talkers", underlying: error)
         }
     }
 
@@ -284,7 +284,7 @@ extension PantauStore {
                 }
             }
         } catch {
-            throw StoreError(path: "", action: "reading interface counters", underlying: error)
+            throw StoreError(path: location, action: "reading interface counters", underlying: error)
         }
     }
 }

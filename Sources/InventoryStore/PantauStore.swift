@@ -113,6 +113,18 @@ public final class PantauStore: PantauStorage {
         } catch {
             throw StoreError(path: path, action: "reading the store's schema version", underlying: error, kind: .unusable)
         }
+        do {
+            // A damaged file shows at once in the schema or in a table's first pages: look at each
+            // table's root page before anything is written (a full integrity check would read the
+            // whole file on every run).
+            try writer.read { db in
+                for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+                    _ = try Row.fetchOne(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) LIMIT 1")
+                }
+            }
+        } catch {
+            throw StoreError(path: path, action: "opening the store", underlying: error, kind: .unusable)
+        }
         let unknown = applied.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty || userVersion > known.count {
             let theirs = unknown.isEmpty ? "schema version \(userVersion)" : "schema version \(max(userVersion, applied.count)), with \(unknown.joined(separator: ", "))"
@@ -132,12 +144,21 @@ public final class PantauStore: PantauStorage {
 extension StoreError {
     /// Wraps a database error. GRDB's own description can include the SQL and its
     /// arguments; only the SQLite result code and message are kept.
+    /// A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) makes the whole store `.unusable`, and
+    /// the message says how to recover.
     public init(path: String, action: String, underlying: any Error, kind: Kind = .operation) {
-        let message: String
+        var message: String
+        var kind = kind
         if let db = underlying as? DatabaseError {
             message = "SQLite error \(db.resultCode.rawValue): \(db.message ?? "unknown")"
+            if db.resultCode == .SQLITE_CORRUPT || db.resultCode == .SQLITE_NOTADB {
+                kind = .unusable
+                message += "; the store file is damaged and nothing more is written to it. Stop everything that uses it, keep a "
+                    + "copy, then restore a backup or salvage it (sqlite3 DAMAGED .recover | sqlite3 NEW) and point --store at the result"
+            }
         } else if let e = underlying as? StoreError {
             message = e.message
+            kind = e.kind == .unusable ? .unusable : kind
         } else {
             message = "\(underlying)"
         }

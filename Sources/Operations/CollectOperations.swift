@@ -35,6 +35,8 @@ public struct PollAndRecord: Sendable {
         public var devices: [Device]
         public var seconds: Double
         public var failed: Int { devices.filter { !$0.ok }.count }
+        /// The store failed as a whole (damaged, from a newer Pantau): recording stopped there.
+        public var unusableStore: StoreError? { devices.lazy.compactMap(\.storeError).first { $0.kind == .unusable } }
     }
 
     /// Polls `targets`, recording each as it finishes; `onEach` sees each device (in completion
@@ -44,17 +46,19 @@ public struct PollAndRecord: Sendable {
         let started = ContinuousClock.now
         let recorded = Recorded()
         let outcomes = await collector.pollAll(targets) { outcome, done, total in
-            let device = record(outcome)
+            let device = record(outcome, after: recorded.unusable)
             recorded.set(outcome.name, device)
             onEach(device, done, total)
         }
         let d = ContinuousClock.now - started
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return Summary(devices: outcomes.map { recorded.get($0.name) ?? record($0) }, seconds: seconds)
+        return Summary(devices: outcomes.map { recorded.get($0.name) ?? record($0, after: recorded.unusable) }, seconds: seconds)
     }
 
-    /// Records one outcome; a store failure is kept with the device, never thrown.
-    func record(_ outcome: PollOutcome) -> Device {
+    /// Records one outcome; a store failure is kept with the device, never thrown. Once the
+    /// store has proved unusable nothing more is written to it.
+    func record(_ outcome: PollOutcome, after unusable: StoreError? = nil) -> Device {
+        if let unusable { return Device(outcome: outcome, changes: [], storeError: unusable) }
         do {
             return Device(outcome: outcome, changes: try store.record(outcome), storeError: nil)
         } catch {
@@ -66,7 +70,14 @@ public struct PollAndRecord: Sendable {
     final class Recorded: @unchecked Sendable {
         private let lock = NSLock()
         private var byName: [String: Device] = [:]
-        func set(_ name: String, _ d: Device) { lock.withLock { byName[name] = d } }
+        private var firstUnusable: StoreError?
+        func set(_ name: String, _ d: Device) {
+            lock.withLock {
+                byName[name] = d
+                if firstUnusable == nil, let e = d.storeError, e.kind == .unusable { firstUnusable = e }
+            }
+        }
+        var unusable: StoreError? { lock.withLock { firstUnusable } }
         func get(_ name: String) -> Device? { lock.withLock { byName[name] } }
     }
 }

@@ -8,6 +8,7 @@ import InventoryStore
 import Storage
 import Logging
 import NetSNMP
+import Operations
 import Probes
 import SNMPCore
 
@@ -54,30 +55,27 @@ extension Pantau {
             let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
             let store = try openStore(path, .readWrite)
             let logger = Logger(label: "pantau.collect")
-            let collector = Collector(runner: ProbeRunner(catalog: catalog), concurrency: cfg.concurrency, logger: logger) {
+            let clock = try commandClock()
+            let collector = Collector(runner: ProbeRunner(catalog: catalog), concurrency: cfg.concurrency, logger: logger, clock: clock) {
                 (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
                 try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
             }
             let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
             let width = cfg.targets.map(\.name.count).max() ?? 10
-            let started = Date()
-            let outcomes = await collector.pollAll(cfg.targets) { outcome, done, total in
+            let run = await PollAndRecord(collector: collector, store: store, clock: clock).run(cfg.targets) { device, done, total in
                 progress.clear()
-                print(CollectReport.line(outcome, width: width))
+                print(CollectReport.line(device.outcome, width: width))
+                if let e = device.storeError { FileHandle.standardError.write(Data("\(device.outcome.name): storing the poll: \(e)\n".utf8)) }
                 progress.show("[\(done)/\(total)] polled")
             }
             progress.clear()
-            var failed = 0
-            for o in outcomes {
-                do { try store.record(o) } catch {
-                    failed += 1
-                    FileHandle.standardError.write(Data("\(o.name): storing the poll: \(error)\n".utf8))
-                }
-                if case .failure = o.result { failed += 1 }
+            let failed = run.failed
+            if let unusable = run.unusableStore {
+                // Exit 1, as for a store unusable from the start: nothing more is written, no sampling.
+                throw unusable
             }
-            let elapsed = Date().timeIntervalSince(started)
             print(String(format: "collected %d device%@ in %.1f s: %d ok, %d failed; store %@",
-                         outcomes.count, outcomes.count == 1 ? "" : "s", elapsed, outcomes.count - failed, failed, path))
+                         run.devices.count, run.devices.count == 1 ? "" : "s", run.seconds, run.devices.count - failed, failed, path))
             if let sampling = cfg.sampling {
                 // PD attribution: the section's pd_map when given, else the PD registry in the store.
                 let segments = try sampling.pdMap.map { try loadPDMap(path: $0) }
@@ -96,7 +94,10 @@ extension Pantau {
 
 /// The one-line-per-device report of `collect`.
 enum CollectReport {
-    static func line(_ o: PollOutcome, width: Int) -> String {
+    /// Device strings (vendor, model, serial) and failure texts are shown `terminalSafe`.
+    static func line(_ o: PollOutcome, width: Int) -> String { rawLine(o, width: width).terminalSafe }
+
+    static func rawLine(_ o: PollOutcome, width: Int) -> String {
         let name = o.name.padding(toLength: max(width, o.name.count), withPad: " ", startingAt: 0)
         switch o.result {
         case .success(let inv):

@@ -3,6 +3,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -71,14 +72,9 @@ extension Pantau {
         func run() async throws {
             let from = try period.map { try parseSince($0) }
             let agentIP = agent.flatMap { IPAddress($0) }
-            let db = try store.open(.readOnly)
-            let rows = try db.interfaceCounterSightings(agent: agentIP, from: from)
-            let routers = boundaryRouters(try db.registry())
-            let groups = CounterSeries.grouped(rows.map { (key: $0.key, reading: $0.reading) })
+            let groups = try CounterReports.interfaces(.init(agent: agentIP, from: from, intervals: intervals), store: store.open(.readOnly))
             if json {
-                let doc = groups.map { g in counterJSON(g.key, g.series, routers[g.key.agent]) }
-                let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(try PantauJSON.text(groups))
                 return
             }
             if groups.isEmpty {
@@ -90,7 +86,7 @@ extension Pantau {
                           "PEAK UTIL", "RESETS", "GAPS", "SEEN AT"]]
             for g in groups {
                 let s = g.series.summary
-                table.append([g.key.agent.description, String(g.key.ifIndex), routers[g.key.agent]?.pd ?? "-", String(s.samples),
+                table.append([g.key.agent.description, String(g.key.ifIndex), g.pd ?? "-", String(s.samples),
                               s.first.map(iso) ?? "-", s.last.map(iso) ?? "-", s.ifSpeed > 0 ? bitRate(Double(s.ifSpeed)) : "-",
                               bitRate(s.averageInBitsPerSecond), bitRate(s.averageOutBitsPerSecond), bitRate(s.peakInBitsPerSecond),
                               bitRate(s.peakOutBitsPerSecond), percent(s.peakUtilisation), String(s.resets), String(s.gaps), g.key.capturePoint])
@@ -102,7 +98,7 @@ extension Pantau {
             }
             guard intervals else { return }
             for g in groups {
-                let pd = routers[g.key.agent].map { " (\($0.pd))" } ?? ""
+                let pd = g.pd.map { " (\($0))" } ?? ""
                 print("\n\(g.key.agent) ifIndex \(g.key.ifIndex)\(pd) at \(g.key.capturePoint): \(g.series.intervals.count) intervals")
                 guard !g.series.intervals.isEmpty else { continue }
                 var lines = [["START", "END", "SECONDS", "KIND", "IN", "OUT", "IN UTIL", "OUT UTIL", "IN ERR", "OUT ERR"]]
@@ -114,45 +110,7 @@ extension Pantau {
                 printTable(lines)
             }
         }
-
-        func counterJSON(_ key: InterfaceCounterKey, _ series: CounterSeries, _ router: (pd: String, router: String)?) -> [String: Any] {
-            let s = series.summary
-            var o: [String: Any] = [
-                "agent": key.agent.description, "if_index": key.ifIndex, "capture_point": key.capturePoint,
-                "pd": router?.pd as Any, "boundary_router": router?.router as Any,
-                "samples": s.samples, "first": s.first.map(preciseISO) as Any, "last": s.last.map(preciseISO) as Any,
-                "if_speed": s.ifSpeed, "median_interval_seconds": series.medianInterval as Any,
-                "rate_intervals": s.rateIntervals, "rate_seconds": s.rateSeconds, "in_octets": s.inOctets, "out_octets": s.outOctets,
-                "avg_in_bps": s.averageInBitsPerSecond as Any, "avg_out_bps": s.averageOutBitsPerSecond as Any,
-                "peak_in_bps": s.peakInBitsPerSecond as Any, "peak_out_bps": s.peakOutBitsPerSecond as Any,
-                "peak_utilisation_pct": s.peakUtilisation as Any, "resets": s.resets, "gaps": s.gaps, "duplicates": s.duplicates,
-                "in_errors": s.inErrors, "out_errors": s.outErrors,
-            ]
-            if intervals {
-                o["intervals"] = series.intervals.map { i -> [String: Any] in
-                    ["start": preciseISO(i.start), "end": preciseISO(i.end), "seconds": i.seconds, "kind": i.kind.rawValue,
-                     "if_speed": i.ifSpeed, "in_octets": i.inOctets as Any, "out_octets": i.outOctets as Any,
-                     "in_bps": i.inBitsPerSecond as Any, "out_bps": i.outBitsPerSecond as Any,
-                     "in_utilisation_pct": i.inUtilisation as Any, "out_utilisation_pct": i.outUtilisation as Any,
-                     "in_errors": i.inErrors as Any, "out_errors": i.outErrors as Any]
-                }
-            }
-            return o
-        }
     }
-}
-
-/// Management addresses of the registry's boundary routers → PD code and router name.
-/// Should two PDs list the same address, the first PD by code wins (the registry check
-/// does not refuse that, so the choice must at least be stable).
-func boundaryRouters(_ registry: PDRegistry?) -> [IPAddress: (pd: String, router: String)] {
-    var map: [IPAddress: (pd: String, router: String)] = [:]
-    for pd in (registry?.pds ?? []).sorted(by: { $0.code < $1.code }) {
-        for r in pd.boundaryRouters {
-            if let ip = r.managementIP, map[ip] == nil { map[ip] = (pd.code, r.name) }
-        }
-    }
-    return map
 }
 
 /// A bit rate in decimal units: `950 bit/s`, `12.5 kbit/s`, `3.20 Mbit/s`, `1.25 Gbit/s`; "-" for nil.
@@ -168,10 +126,3 @@ func bitRate(_ bps: Double?) -> String {
 
 /// `12.3%`; "-" for nil.
 func percent(_ p: Double?) -> String { p.map { String(format: "%.1f%%", $0) } ?? "-" }
-
-/// ISO 8601 with milliseconds: counter samples are timed to the sub-second.
-func preciseISO(_ d: Date) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: d)
-}

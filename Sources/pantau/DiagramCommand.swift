@@ -73,7 +73,7 @@ extension Pantau {
                     throw CLIError(e.message)
                 }
                 let (stored, report) = (submitted.submission, submitted.report)
-                print("stored \(pd) version \(stored.version) (sha256 \(stored.sha256)) by \(by)")
+                print("stored \(pd) version \(stored.version) (sha256 \(stored.sha256)) by \(by.terminalSafe)")
                 if let report {
                     print("change report (v\(report.fromVersion) -> v\(report.toVersion)):")
                     print(report.diff.text, terminator: "")
@@ -93,7 +93,8 @@ extension Pantau {
                 let all = try DiagramOperations(store: s, clock: commandClock()).history(pd: pd)
                 if all.isEmpty { print("\(pd): no diagrams submitted"); return }
                 for v in all {
-                    print("v\(v.version)  \(localTime(v.submittedAt, profile: profile))  \(v.format.rawValue)  \(v.diagram.devices.count) devices  \(v.diagram.links.count) links  by \(v.submitter) via \(v.channel)  sha256 \(v.sha256)")
+                    // The submitter's name came over HTTP or a command line: shown safe.
+                    print("v\(v.version)  \(localTime(v.submittedAt, profile: profile))  \(v.format.rawValue)  \(v.diagram.devices.count) devices  \(v.diagram.links.count) links  by \(v.submitter.terminalSafe) via \(v.channel.terminalSafe)  sha256 \(v.sha256)")
                 }
             }
         }

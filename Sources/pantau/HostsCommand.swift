@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -36,40 +37,16 @@ extension Pantau {
 
         func run() async throws {
             let sinceDate = try since.map { try parseSince($0) }
-            let db = try store.open(.readOnly)
-            let hosts = try db.hostSightings(pd: pd, vlan: vlan, since: sinceDate)
-            let neighbours = try db.neighbourSightings(pd: pd).filter { n in vlan.map { (n.vlan ?? 0) == $0 } ?? true }
-            let servers = try db.dhcpServerSightings(pd: pd).filter { s in vlan.map { (s.vlan ?? 0) == $0 } ?? true }
+            let report = try SightingReports.hosts(.init(pd: pd, vlan: vlan, since: sinceDate), store: store.open(.readOnly))
             if json {
-                let doc: [String: Any] = [
-                    "hosts": hosts.map { h -> [String: Any] in
-                        ["mac": h.mac.description, "vlan": h.vlan as Any, "vendor": h.vendor as Any, "pd": h.pd as Any,
-                         "capture_point": h.capturePoint, "first_seen": iso(h.firstSeen), "last_seen": iso(h.lastSeen),
-                         "frames_sampled": h.framesSampled,
-                         "addresses": h.addresses.map { ["address": $0.address.description, "source": $0.source,
-                                                         "first_seen": iso($0.firstSeen), "last_seen": iso($0.lastSeen)] },
-                         "names": h.names.map { ["name": $0.name, "source": $0.source] }]
-                    },
-                    "neighbours": neighbours.map { n -> [String: Any] in
-                        ["protocol": n.protocolName, "mac": n.mac.description, "vlan": n.vlan as Any, "chassis_id": n.chassisID as Any,
-                         "port_id": n.portID as Any, "system_name": n.systemName as Any, "system_description": n.systemDescription as Any,
-                         "platform": n.platform as Any, "capabilities": n.capabilities,
-                         "management_addresses": n.managementAddresses.map(\.description), "native_vlan": n.nativeVLAN as Any,
-                         "pd": n.pd as Any, "capture_point": n.capturePoint, "first_seen": iso(n.firstSeen), "last_seen": iso(n.lastSeen)]
-                    },
-                    "dhcp_servers": servers.map { s -> [String: Any] in
-                        ["server": s.server.description, "mac": s.mac.description, "vlan": s.vlan as Any, "pd": s.pd as Any,
-                         "capture_point": s.capturePoint, "replies": s.replies, "first_seen": iso(s.firstSeen), "last_seen": iso(s.lastSeen)]
-                    },
-                ]
-                let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(try PantauJSON.text(report))
                 return
             }
-            if hosts.isEmpty && neighbours.isEmpty && servers.isEmpty {
+            if report.isEmpty {
                 print("No hosts recorded\(pd.map { " for PD \($0)" } ?? "")\(vlan.map { " in VLAN \($0)" } ?? ""). Run `pantau sample` first.")
                 return
             }
+            let (hosts, neighbours, servers) = (report.hosts.map(\.sighting), report.neighbours.map(\.sighting), report.dhcpServers.map(\.sighting))
             print("HOSTS (\(hosts.count))")
             var rows = [["MAC", "VLAN", "VENDOR", "PD", "ADDRESSES", "NAMES", "LAST SEEN", "SEEN AT"]]
             for h in hosts {
@@ -98,9 +75,8 @@ extension Pantau {
                     srows.append([s.vlan.map(String.init) ?? "-", s.server.description, s.mac.description, s.pd ?? "-", String(s.replies), iso(s.lastSeen)])
                 }
                 printTable(srows)
-                let perVLAN = Dictionary(grouping: servers, by: { $0.vlan ?? 0 }).filter { Set($0.value.map(\.server)).count > 1 }
-                for (v, list) in perVLAN.sorted(by: { $0.key < $1.key }) {
-                    print("warning: VLAN \(v == 0 ? "untagged" : String(v)) has \(Set(list.map(\.server)).count) DHCP servers (\(Set(list.map(\.server.description)).sorted().joined(separator: ", "))); one may be rogue")
+                for c in report.dhcpConflicts {
+                    print("warning: VLAN \(c.vlan == 0 ? "untagged" : String(c.vlan)) has \(c.servers.count) DHCP servers (\(c.servers.joined(separator: ", "))); one may be rogue")
                 }
             }
         }
@@ -123,7 +99,8 @@ func parseISO8601(_ text: String) -> (date: Date, dayOnly: Bool)? {
 }
 
 /// `30m`, `24h`, `7d`, `90s` before now, or an ISO 8601 timestamp.
-func parseSince(_ text: String, now: Date = Date()) throws -> Date {
+func parseSince(_ text: String, now: Date? = nil) throws -> Date {
+    let now = try now ?? commandClock().now()
     if let unit = text.last, let n = Double(text.dropLast()), n >= 0 {
         let mult: Double? = switch unit { case "s": 1; case "m": 60; case "h": 3600; case "d": 86400; default: nil }
         if let mult { return now.addingTimeInterval(-n * mult) }

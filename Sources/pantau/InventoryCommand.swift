@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -24,7 +25,7 @@ extension Pantau.Inventory {
         var json = false
 
         func run() async throws {
-            let devices = try store.open(.readOnly).devices()
+            let devices = try InventoryQueries(store: store.open(.readOnly)).devices()
             if json {
                 print(try InventoryRendering.json(devices))
                 return
@@ -41,7 +42,7 @@ extension Pantau.Inventory {
                      d.lastPollOK ? "ok " + Self.time(d.lastPollAt) : "FAILED " + Self.time(d.lastPollAt)]
                 }))
             let failing = devices.filter { !$0.lastPollOK }
-            for d in failing { print("\(d.name): \(d.lastError ?? "last poll failed")") }
+            for d in failing { print("\(d.name): \(d.lastError ?? "last poll failed")".terminalSafe) }
         }
 
         static func time(_ d: Date) -> String {
@@ -70,10 +71,8 @@ extension Pantau.Inventory {
         var history = false
 
         func run() async throws {
-            let s = try store.open(.readOnly)
-            guard let (summary, inventory) = try s.device(device) else {
-                throw ValidationError("no device \"\(device)\" in \(store.storePath); see `pantau inventory list`")
-            }
+            let found = try InventoryQueries(store: store.open(.readOnly)).device(device, withHistory: history)
+            let (summary, inventory) = (found.summary, found.inventory)
             if json {
                 guard let inventory else { throw CleanExit.message("\(summary.name) has never answered a poll") }
                 print(try InventoryRendering.json(inventory))
@@ -81,16 +80,16 @@ extension Pantau.Inventory {
             }
             print("device        \(summary.name)\(summary.pd.map { " (PD \($0))" } ?? "")")
             print("first seen    \(summary.firstSeen.map(List.time) ?? "never")")
-            print("last poll     \(List.time(summary.lastPollAt)) \(summary.lastPollOK ? "ok" : "FAILED: \(summary.lastError ?? "")")")
+            print("last poll     \(List.time(summary.lastPollAt)) \(summary.lastPollOK ? "ok" : "FAILED: \((summary.lastError ?? "").terminalSafe)")")
             if let inventory { print(InventoryRendering.text(inventory)) }
             if history {
                 print("")
-                let changes = try s.changes(device: summary.name)
+                let changes = found.changes
                 if changes.isEmpty { print("no changes recorded") }
                 for c in changes {
                     var text = "\(List.time(c.at))  \(c.kind) \(c.subject)"
                     if c.oldValue != nil || c.newValue != nil { text += ": \(c.oldValue ?? "∅") → \(c.newValue ?? "∅")" }
-                    print(text)
+                    print(text.terminalSafe)  // subjects and values are the device's own strings
                 }
             }
         }

@@ -14,13 +14,15 @@ enum InventoryRendering {
     /// A readable page: identity, classification, then each section.
     static func text(_ inv: DeviceInventory, detail: Bool = true) -> String {
         var out: [String] = []
-        func line(_ k: String, _ v: String?) {
+        /// `fold`: line breaks become spaces (a multi-line sysDescr is normal); any other control
+        /// character, and any line break elsewhere, is shown escaped.
+        func line(_ k: String, _ v: String?, fold: Bool = false) {
             guard let v, !v.isEmpty else { return }
-            out.append("\(k.padding(toLength: 13, withPad: " ", startingAt: 0)) \(oneLine(v))")
+            out.append("\(k.padding(toLength: 13, withPad: " ", startingAt: 0)) \((fold ? oneLine(v) : v).terminalSafe)")
         }
         line("agent", inv.agent)
         line("sysName", inv.sysName)
-        line("sysDescr", inv.sysDescr)
+        line("sysDescr", inv.sysDescr, fold: true)
         line("sysObjectID", inv.sysObjectID)
         line("location", inv.sysLocation)
         line("contact", inv.sysContact)
@@ -63,14 +65,16 @@ enum InventoryRendering {
                                   n.remotePort ?? "", n.remoteChassisId ?? "", n.remoteMgmtAddress ?? ""]
                              }))
         }
-        for w in inv.warnings { out.append("warning: \(w)") }
+        for w in inv.warnings { out.append("warning: \(w)".terminalSafe) }
         return out.joined(separator: "\n")
     }
 
     /// Aligned columns, two spaces apart; the last column is not padded. Cells longer than
-    /// `maxCellWidth` are cut with an ellipsis (nil: never cut).
-    static func table(_ header: [String], _ rows: [[String]], maxCellWidth: Int? = 40) -> String {
+    /// `maxCellWidth` are cut with an ellipsis (nil: never cut). Every cell is shown
+    /// `terminalSafe`: a newline in a device's string cannot forge a row.
+    static func table(_ header: [String], _ rawRows: [[String]], maxCellWidth: Int? = 40) -> String {
         let limit = maxCellWidth ?? Int.max
+        let rows = rawRows.map { $0.map(\.terminalSafe) }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = min(max(widths[i], c.count), limit) } }
         func fmt(_ r: [String]) -> String {

@@ -4,6 +4,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -48,12 +49,7 @@ extension Pantau {
                 let g = try config.flatMap { try PantauConfig.load(path: $0).governance }
                 guard let id = id ?? g?.activeProfile else { throw CLIError("name a profile, or give --config with governance.active_profile") }
                 let dir = g?.profilesDirectory ?? profiles.directory
-                let all = try RegionalProfile.loadAll(directory: dir)
-                guard let p = all[id] else {
-                    throw CLIError("no profile \"\(id)\" in \(dir) (have: \(all.keys.sorted().joined(separator: ", ")))")
-                }
-                let s = try store.open(.readWrite)
-                try s.activate(profile: p, by: by, at: try governanceNow(now))
+                let p = try RegistryOperations(store: store.open(.readWrite), clock: commandClock(now)).activate(profile: id, directory: dir, by: by)
                 print("active profile: \(p.id) (\(p.perbupShortName))")
             }
         }
@@ -62,8 +58,7 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "Show the active profile's checks and their legal basis.")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try store.open(.readOnly)
-                guard let p = try s.activeProfile() else { throw CLIError("no active profile; run pantau profile activate ID") }
+                let p = try RegistryOperations(store: store.open(.readOnly), clock: commandClock()).activeProfile()
                 print("\(p.id): \(p.regency), \(p.perbupShortName); \(p.dinasName); local time UTC+\(p.utcOffsetHours)")
                 print("network: WAN \(p.network.wanOperator.rawValue), demarcation \(p.network.wanDemarcation.rawValue), LAN rule \(p.network.lanRule.rawValue) [\(p.network.basis)]")
                 print("PD Mandiri TIK: \(p.mandiriTIK.enabled ? "yes" : "no")\(p.mandiriTIK.requiresDecree ? ", Keputusan Bupati required" : "") [\(p.mandiriTIK.basis)]")

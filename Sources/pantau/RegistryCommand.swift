@@ -4,6 +4,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -43,12 +44,9 @@ extension Pantau {
             func run() throws {
                 let g = try config.flatMap { try PantauConfig.load(path: $0).governance }
                 guard let file = file ?? g?.registryPath else { throw CLIError("name a registry file, or give --config with governance.registry") }
-                let s = try store.open(.readWrite)
-                let profile = try s.activeProfile()
-                let r = try PDRegistry.load(path: file, profile: profile)
-                try s.saveRegistry(r, source: file, at: try governanceNow(now))
+                let (r, findings) = try RegistryOperations(store: store.open(.readWrite), clock: commandClock(now)).load(path: file)
                 print("loaded \(r.pds.count) PDs of \(r.regency) from \(file)")
-                for f in profile.map(r.findings) ?? [] { print("warning: \(f)") }
+                for f in findings { print("warning: \(f)") }
             }
         }
 
@@ -56,8 +54,7 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "List the stored PDs.")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try store.open(.readOnly)
-                guard let r = try s.registry() else { throw CLIError("no registry loaded; run pantau registry load FILE") }
+                let r = try RegistryOperations(store: store.open(.readOnly), clock: commandClock()).registry()
                 for pd in r.pds {
                     let mandiri = pd.mandiriTIK.designated ? " Mandiri TIK (\(pd.mandiriTIK.decree ?? "no decree"))" : ""
                     let bw = pd.bandwidth.map { ", \(Int($0.approvedMbps)) Mbps" } ?? ""

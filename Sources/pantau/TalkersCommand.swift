@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -46,18 +47,12 @@ extension Pantau {
         func run() async throws {
             let from = try period.map { try parseSince($0) }
             let scope = TrafficScope(rawValue: by) ?? .host
-            let db = try store.open(.readOnly)
-            let rows = try db.talkers(scope: scope, pd: pd, from: from, limit: top)
+            let talkers = try SightingReports.talkers(.init(scope: scope, pd: pd, from: from, limit: top), store: store.open(.readOnly))
             if json {
-                let doc = rows.map { r -> [String: Any] in
-                    ["key": r.key, "scope": r.scope.rawValue, "pd": r.pd as Any, "in_bytes": r.inBytes, "out_bytes": r.outBytes,
-                     "in_packets": r.inPackets, "out_packets": r.outPackets, "samples": r.samples,
-                     "sampling_rate_min": r.minRate, "sampling_rate_max": r.maxRate]
-                }
-                let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(try PantauJSON.text(talkers))
                 return
             }
+            let rows = talkers.map(\.total)
             if rows.isEmpty {
                 print("No traffic recorded\(pd.map { " for PD \($0)" } ?? "")\(period.map { " in the last \($0)" } ?? ""). Run `pantau sample` first.")
                 return

@@ -3,6 +3,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 
 extension Pantau {
@@ -31,16 +32,9 @@ extension Pantau {
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
                 guard (pd != nil) != diskominfo else { throw CLIError("give exactly one of --pd PD or --diskominfo") }
-                let s = try store.open(.readWrite)
-                if let pd {
-                    guard let reg = try s.registry(), reg[pd] != nil else { throw CLIError("PD \"\(pd)\" is not in the stored registry") }
-                }
-                if let d = expiresDays, d < 1 { throw CLIError("--expires-days must be at least 1") }
-                let at = try governanceNow(now)
-                let secret = TokenSecret.generate()
-                let id = try s.addToken(sha256: TokenSecret.hash(secret), role: pd.map { .pd($0) } ?? .diskominfo, label: label, at: at,
-                                        expires: expiresDays.map { at.addingTimeInterval(Double($0) * 86400) })
-                try s.appendAudit(AuditEntry(at: at, actor: "cli", action: "token-create", pd: pd, outcome: "ok", detail: "token #\(id) \(label)"))
+                let created = try AccessOperations(store: store.open(.readWrite), clock: commandClock(now))
+                    .create(pd: pd, label: label, expiresDays: expiresDays, actor: "cli")
+                let (id, secret) = (created.id, created.secret)
                 print(secret)
                 FileHandle.standardError.write(Data("token #\(id) for \(pd ?? "Diskominfo") created; it is shown only now\n".utf8))
             }
@@ -50,9 +44,10 @@ extension Pantau {
             static let configuration = CommandConfiguration(abstract: "List tokens (never their values).")
             @OptionGroup var store: StoreOptions
             func run() throws {
-                let s = try store.open(.readOnly)
-                for t in try s.tokens() {
-                    let state = t.revokedAt != nil ? "revoked" : t.expiresAt.map { $0 < Date() ? "expired" : "expires \($0)" } ?? "no expiry"
+                let access = try AccessOperations(store: store.open(.readOnly), clock: commandClock())
+                let now = access.clock.now()
+                for t in try access.list() {
+                    let state = t.revokedAt != nil ? "revoked" : t.expiresAt.map { $0 < now ? "expired" : "expires \($0)" } ?? "no expiry"
                     print("#\(t.id) \(t.role) \"\(t.label)\" created \(t.createdAt) \(state)")
                 }
             }
@@ -64,8 +59,7 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let s = try store.open(.readWrite)
-                guard try s.revokeToken(id: id, at: try governanceNow(now)) else { throw CLIError("no active token #\(id)") }
+                try AccessOperations(store: store.open(.readWrite), clock: commandClock(now)).revoke(id: id, actor: "cli")
                 print("token #\(id) revoked")
             }
         }

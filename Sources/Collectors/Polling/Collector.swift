@@ -20,10 +20,13 @@ public struct Collector: Sendable {
     /// Most targets polled at the same time.
     public let concurrency: Int
     public let logger: Logger
+    /// "Now" for the outcome's start and the inventory's poll time (durations use a monotonic clock).
+    public let clock: any WallClock
 
     public init(runner: ProbeRunner, concurrency: Int = 64, logger: Logger = Logger(label: "pantau.collect"),
-                makeClient: @escaping ClientFactory) {
+                clock: any WallClock = SystemClock(), makeClient: @escaping ClientFactory) {
         self.runner = runner
+        self.clock = clock
         self.makeClient = makeClient
         self.concurrency = max(1, concurrency)
         self.logger = logger
@@ -32,10 +35,10 @@ public struct Collector: Sendable {
     /// Polls one target. Never throws: a failure becomes a failed outcome whose message
     /// names the agent, the action and the cause (never the credentials).
     public func poll(_ target: PantauConfig.Target) async -> PollOutcome {
-        let start = Date()
-        let clock = ContinuousClock.now
+        let start = clock.now()
+        let began = ContinuousClock.now
         func finish(_ r: Result<DeviceInventory, PollFailure>) -> PollOutcome {
-            let d = ContinuousClock.now - clock
+            let d = ContinuousClock.now - began
             let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
             return PollOutcome(name: target.name, agent: target.agent.description, pd: target.pd, startedAt: start,
                                duration: seconds, result: r)
@@ -43,7 +46,8 @@ public struct Collector: Sendable {
         do throws(SNMPError) {
             let client = try await makeClient(target)
             do throws(SNMPError) {
-                let inv = try await runner.inventory(client: client, agent: target.agent.description)
+                var inv = try await runner.inventory(client: client, agent: target.agent.description)
+                inv.polledAt = clock.now()
                 await client.close()
                 for w in inv.warnings {
                     logger.warning("partial poll", metadata: ["device": "\(target.name)", "agent": "\(target.agent)", "warning": "\(w)"])
