@@ -133,6 +133,7 @@ final class SamplingPipeline {
         var sampler = self.sampler
         let rate = sampler.rate
         let aggregator = self.aggregator
+        var p = DecodedPacket()  // reused: decoded in place, never copied out
         defer {
             summary.packetsRead += read
             summary.packetsSampled += sampled
@@ -146,7 +147,7 @@ final class SamplingPipeline {
             read += 1
             if sampler.take() {
                 sampled += 1
-                let p = PacketDecoder.decode(bytes, wireLength: wire, linkType: link)
+                PacketDecoder.decode(bytes, wireLength: wire, linkType: link, into: &p)
                 if let issue = p.issue { issues[issue.index] += 1 }
                 aggregator.observe(p, time: ts, rate: rate)
             }
