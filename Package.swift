@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SubmissionServiceTests",
             dependencies: [
-                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting",
+                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Compression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -32,7 +32,7 @@ public enum RawDeflate {
                     throw CompressionError(message: why)
                 }
                 if output.count + produced > limit {
-                    throw CompressionError(message: "decompressed data exceeds the limit of \(limit) bytes")
+                    throw CompressionError(message: "decompressed data exceeds the limit of \(limit) bytes", limitExceeded: true)
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 if status == Z_OK && produced == 0 && stream.avail_in == 0 {
@@ -76,6 +76,11 @@ public enum RawDeflate {
 /// Compression or decompression failed; the message says why.
 public struct CompressionError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(message: String) { self.message = message }
+    /// The output limit was reached (the data may be valid, but too big).
+    public var limitExceeded: Bool
+    public init(message: String, limitExceeded: Bool = false) {
+        self.message = message
+        self.limitExceeded = limitExceeded
+    }
     public var description: String { message }
 }

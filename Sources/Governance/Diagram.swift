@@ -237,11 +237,21 @@ public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable
     /// Element path such as `links[2].b` or `devices[sw-lt2]`.
     public var path: String
     public var message: String
-    public init(file: String, source: SourceRef, path: String, message: String) {
+    /// The file went over a size or work limit (too big, or a decompression bomb) rather than
+    /// being wrong; an HTTP front end answers 413 for it. Not part of the JSON form.
+    public var limitExceeded: Bool
+    public init(file: String, source: SourceRef, path: String, message: String, limitExceeded: Bool = false) {
         self.file = file
         self.source = source
         self.path = path
         self.message = message
+        self.limitExceeded = limitExceeded
+    }
+    enum CodingKeys: String, CodingKey { case file, source, path, message }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try c.decode(String.self, forKey: .file), source: try c.decode(SourceRef.self, forKey: .source),
+                  path: try c.decode(String.self, forKey: .path), message: try c.decode(String.self, forKey: .message))
     }
     public var description: String {
         var s = file

@@ -16,13 +16,20 @@ public enum DrawIO {
     /// Largest decompressed page accepted.
     public static let maxPageBytes = 8 * 1024 * 1024
     public static let maxPages = 64
+    /// Most bytes all compressed pages of one file may inflate to together, and most XML
+    /// elements all its pages may hold: a small upload of many highly compressible pages
+    /// (a decompression bomb) is refused once it passes these, after bounded work.
+    public static let maxInflatedBytes = 16 * 1024 * 1024
+    public static let maxElements = 400_000
 
     // MARK: - Import
 
     /// Reads a .drawio file (plain or compressed pages, one or many) into a diagram plus the
     /// problems found. Throws only when the file cannot be read as draw.io at all.
     public static func importDiagram(_ bytes: [UInt8], file: String) throws(XMLInputError) -> (Diagram?, [DiagramIssue]) {
-        let root = try XMLTree.parse(bytes, what: file)
+        let root = try XMLTree.parse(bytes, what: file, maxElements: maxElements)
+        var inflatedLeft = maxInflatedBytes
+        var elementsLeft = maxElements - root.elementCount
         var pages: [(name: String, model: XMLElement)] = []
         switch root.name {
         case "mxGraphModel":
@@ -37,8 +44,14 @@ public enum DrawIO {
                 } else {
                     let text = d.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     if text.isEmpty { continue }
-                    let xml = try decompressPage(text, what: "\(file): page \"\(name)\"")
-                    let model = try XMLTree.parse(xml, what: "\(file): page \"\(name)\"")
+                    let what = "\(file): page \"\(name)\""
+                    let (xml, inflated) = try decompressPage(text, what: what, budget: inflatedLeft)
+                    inflatedLeft -= inflated
+                    guard elementsLeft > 0 else {
+                        throw XMLInputError(message: "\(what): the file holds more than \(maxElements) XML elements", limitExceeded: true)
+                    }
+                    let model = try XMLTree.parse(xml, what: what, maxElements: elementsLeft)
+                    elementsLeft -= model.elementCount
                     guard model.name == "mxGraphModel" else {
                         throw XMLInputError(message: "\(file): page \"\(name)\": expected <mxGraphModel>, found <\(model.name)>")
                     }
@@ -53,12 +66,20 @@ public enum DrawIO {
     }
 
     /// diagrams.net's compressed page: base64, then raw DEFLATE, then URI-encoded XML.
-    static func decompressPage(_ text: String, what: String) throws(XMLInputError) -> [UInt8] {
+    /// Returns the page's XML and the bytes inflated for it, inflating at most `budget`
+    /// bytes (what is left of the file's `maxInflatedBytes`).
+    static func decompressPage(_ text: String, what: String, budget: Int = maxInflatedBytes) throws(XMLInputError) -> ([UInt8], Int) {
         guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
             throw XMLInputError(message: "\(what): compressed page is not valid base64")
         }
+        let limit = min(maxPageBytes * 3, budget)
         let inflated: [UInt8]
-        do { inflated = try RawDeflate.inflate(Array(data), limit: maxPageBytes * 3) } catch {
+        do { inflated = try RawDeflate.inflate(Array(data), limit: limit) } catch {
+            if error.limitExceeded {
+                throw XMLInputError(message: limit < maxPageBytes * 3
+                    ? "\(what): the compressed pages inflate to more than \(maxInflatedBytes) bytes together; nothing more is read"
+                    : "\(what): compressed page inflates to more than \(limit) bytes", limitExceeded: true)
+            }
             throw XMLInputError(message: "\(what): compressed page cannot be decompressed: \(error)")
         }
         let encoded = String(decoding: inflated, as: UTF8.self)
@@ -66,8 +87,8 @@ public enum DrawIO {
             throw XMLInputError(message: "\(what): decompressed page is not URI-encoded text")
         }
         let out = Array(decoded.utf8)
-        if out.count > maxPageBytes { throw XMLInputError(message: "\(what): page is larger than \(maxPageBytes) bytes") }
-        return out
+        if out.count > maxPageBytes { throw XMLInputError(message: "\(what): page is larger than \(maxPageBytes) bytes", limitExceeded: true) }
+        return (out, inflated.count)
     }
 
     /// A cell with its data: `<mxCell>` alone or wrapped in `<object>`/`<UserObject>`.

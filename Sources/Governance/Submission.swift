@@ -119,7 +119,7 @@ public enum DiagramFile {
         let format = detectFormat(bytes)
         guard bytes.count <= sizeLimit else {
             return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "",
-                                               message: "file is \(bytes.count) bytes; the limit is \(sizeLimit) bytes")])
+                                               message: "file is \(bytes.count) bytes; the limit is \(sizeLimit) bytes", limitExceeded: true)])
         }
         switch format {
         case .yaml:
@@ -133,7 +133,8 @@ public enum DiagramFile {
                 let (d, issues) = try DrawIO.importDiagram(bytes, file: fileName)
                 return (format, d, issues)
             } catch {
-                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", message: error.description)])
+                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", message: error.description,
+                                                   limitExceeded: error.limitExceeded)])
             }
         }
     }

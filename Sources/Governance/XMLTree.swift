@@ -11,12 +11,20 @@ struct XMLElement {
     var text: String = ""
 
     func attr(_ key: String) -> String? { attributes[key] }
+    /// This element and all below it.
+    var elementCount: Int { 1 + children.reduce(0) { $0 + $1.elementCount } }
     func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
 }
 
 /// XML could not be accepted.
 public struct XMLInputError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// The input went over a size or work limit (not malformed): an HTTP front end answers 413.
+    public var limitExceeded: Bool
+    public init(message: String, limitExceeded: Bool = false) {
+        self.message = message
+        self.limitExceeded = limitExceeded
+    }
     public var description: String { message }
 }
 
@@ -42,7 +50,7 @@ enum XMLTree {
         parser.shouldProcessNamespaces = false
         parser.delegate = builder
         let ok = parser.parse()
-        if let limit = builder.limitError { throw XMLInputError(message: "\(what): \(limit)") }
+        if let limit = builder.limitError { throw XMLInputError(message: "\(what): \(limit)", limitExceeded: true) }
         guard ok, let root = builder.root else {
             let line = parser.lineNumber
             let why = parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed XML"

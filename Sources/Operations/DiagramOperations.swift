@@ -24,6 +24,8 @@ public struct DiagramOperations: Sendable {
         /// Whether a registry was at hand to check the PD's subnets and VLANs against.
         public var checkedSubnets: Bool
         public var valid: Bool { diagram != nil }
+        /// Refused for its size or the work it would take, not for its content.
+        public var limitExceeded: Bool { issues.contains(where: \.limitExceeded) }
         public init(format: DiagramFormat, diagram: Diagram?, issues: [DiagramIssue], checkedSubnets: Bool) {
             self.format = format
             self.diagram = diagram
@@ -59,6 +61,11 @@ public struct DiagramOperations: Sendable {
         }
         let at = clock.now()
         let (format, d, issues) = DiagramFile.check(bytes, fileName: fileName, registry: registry, expectedPD: pd, sizeLimit: sizeLimit)
+        if let over = issues.first(where: \.limitExceeded) {
+            try? store.appendAudit(AuditEntry(at: at, actor: actor, action: "submit", pd: pd, outcome: "refused",
+                                              detail: "over a limit: \(over.message); sha256 \(sha256Hex(bytes))"))
+            throw OperationError(.tooLarge, over.description + "; nothing was stored")
+        }
         guard let d else {
             try? store.appendAudit(AuditEntry(at: at, actor: actor, action: "submit", pd: pd, outcome: "invalid",
                                               detail: "\(issues.count) problem(s) in \(fileName); sha256 \(sha256Hex(bytes))"))

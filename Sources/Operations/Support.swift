@@ -13,6 +13,8 @@ public struct OperationError: Error, Sendable, CustomStringConvertible {
         case forbidden
         /// A precondition of the installation is missing (no registry, no active profile).
         case unavailable
+        /// The input is over a size or work limit (an upload too big, a decompression bomb).
+        case tooLarge
     }
 
     public var kind: Kind

@@ -85,7 +85,7 @@ public struct PantauConfig: Sendable {
         guard let o = value.object(allowing: optionKeys) else { return nil }
         var opts = base
         if let t = o["timeout"], let v = t.double() {
-            if v <= 0 || v > 120 { t.report("timeout must be between 0 and 120 seconds") } else { opts.timeout = v }
+            if v <= 0 || v > 120 { t.report("timeout must be more than 0 and at most 120 seconds") } else { opts.timeout = v }
         }
         if let r = o["retries"], let v = r.int() {
             if v < 0 || v > 10 { r.report("retries must be between 0 and 10") } else { opts.retries = v }

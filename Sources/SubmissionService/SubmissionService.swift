@@ -33,10 +33,15 @@ public struct SubmissionServiceSettings: Sendable {
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
 public enum SubmissionService {
+    /// The service as an application. `onListening` is called with the bound port once the
+    /// server listens (not before: a bad address fails without a misleading "listening" line).
     public static func makeApplication(store: any PantauStorage, settings: SubmissionServiceSettings, clock: any WallClock = SystemClock(),
-                                       logger: Logger = Logger(label: "pantau.submissions")) -> some ApplicationProtocol {
+                                       logger: Logger = Logger(label: "pantau.submissions"),
+                                       onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, settings: settings, clock: clock)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
+                           logger: logger)
     }
 
     public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
@@ -89,6 +94,7 @@ struct API: Sendable {
     let diagrams: DiagramOperations
     let access: AccessOperations
     let settings: SubmissionServiceSettings
+    let parsing = ParsingQueue(capacity: 4)
 
     enum Gate { case ok(AccessOperations.Caller), denied(Response) }
 
@@ -113,6 +119,7 @@ struct API: Sendable {
         case .notFound: .notFound
         case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
+        case .tooLarge: .contentTooLarge
         }
         return problem(status, e.message, issues: e.issues.isEmpty ? nil : e.issues)
     }
@@ -139,6 +146,9 @@ struct API: Sendable {
                 audit(caller.actor, action, pd, "refused", "token may not read PD \(pd)")
                 return .denied(problem(.forbidden, "this token may not read PD \(pd)'s diagrams"))
             }
+            do {
+                guard try diagrams.store.registry()?[pd] != nil else { return .denied(problem(.notFound, "PD \(pd) is not in the registry")) }
+            } catch { return .denied(failure(error)) }
             if case .diskominfo = caller.token.role { audit(caller.actor, action, pd, "ok", "read by Diskominfo") }
             return .ok(caller)
         }
@@ -184,17 +194,34 @@ struct API: Sendable {
         }
         let bytes = Array(buffer: body)
         let fileName = req.uri.queryParameters.get("filename").map { String($0.prefix(200)) } ?? "upload"
+        let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
+        let (diagrams, limit) = (self.diagrams, settings.uploadLimit)
         do {
-            if !keep {
-                let checked = try diagrams.validate(bytes, fileName: fileName, pd: pd, sizeLimit: settings.uploadLimit)
-                return json(.ok, APIBody.Validated(valid: checked.valid, issues: checked.issues.map(\.description)))
+            // Reading a diagram is the service's one expensive step: it runs on the parsing
+            // queue, off the threads that answer other requests, a bounded number at a time.
+            let outcome: Result<Response, any Error>? = await parsing.run { () -> Result<Response, any Error> in
+                Result {
+                    if !keep {
+                        let checked = try diagrams.validate(bytes, fileName: fileName, pd: pd, sizeLimit: limit)
+                        if checked.limitExceeded, let over = checked.issues.first(where: \.limitExceeded) {
+                            throw OperationError(.tooLarge, over.description)
+                        }
+                        return json(.ok, APIBody.Validated(valid: checked.valid, issues: checked.issues.map(\.description)))
+                    }
+                    let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http",
+                                                        actor: caller.actor, sizeLimit: limit)
+                    let stored = submitted.submission
+                    return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
+                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+                }
             }
-            let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
-            let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http", actor: caller.actor,
-                                                sizeLimit: settings.uploadLimit)
-            let stored = submitted.submission
-            return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
-                                                    submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+            guard let outcome else {
+                audit(caller.actor, action, pd, "refused", "busy: \(parsing.capacity) uploads already being read")
+                var busy = problem(.serviceUnavailable, "the service is reading other uploads; try again in a few seconds")
+                busy.headers[.retryAfter] = "5"
+                return busy
+            }
+            return try outcome.get()
         } catch let e as OperationError {
             return failure(e)
         } catch {
@@ -238,9 +265,14 @@ struct API: Sendable {
         switch reader(req, action: "diff", pd: pd) {
         case .denied(let r): return r
         case .ok:
+            var versions: [String: Int] = [:]
+            for key in ["from", "to"] {
+                guard let text = req.uri.queryParameters.get(key) else { continue }
+                guard let v = Int(text), v >= 1 else { return problem(.badRequest, "\(key) must be a version number (1, 2, ...)") }
+                versions[key] = v
+            }
             do {
-                let c = try diagrams.diff(pd: pd, from: req.uri.queryParameters.get("from").flatMap { Int($0) },
-                                          to: req.uri.queryParameters.get("to").flatMap { Int($0) })
+                let c = try diagrams.diff(pd: pd, from: versions["from"], to: versions["to"])
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: c.diff.text)))
             } catch { return failure(error) }
@@ -263,6 +295,33 @@ struct API: Sendable {
                 return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(pd.lowercased())-draft.\(format)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             } catch { return failure(error) }
+        }
+    }
+}
+
+/// Where uploaded diagrams are read: one at a time on a thread of its own (never on the
+/// threads that answer other requests), with at most `capacity` uploads running or waiting.
+/// Past that an upload is turned away at once rather than queued without end.
+final class ParsingQueue: @unchecked Sendable {
+    let capacity: Int
+    private let queue = DispatchQueue(label: "pantau.diagram-parsing")
+    private let lock = NSLock()
+    private var admitted = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Runs `work` on the queue and returns its result, or nil at once when `capacity`
+    /// uploads are already admitted.
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
+        let entered = lock.withLock { () -> Bool in
+            guard admitted < capacity else { return false }
+            admitted += 1
+            return true
+        }
+        guard entered else { return nil }
+        defer { lock.withLock { admitted -= 1 } }
+        return await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
+            queue.async { cont.resume(returning: work()) }
         }
     }
 }

@@ -41,12 +41,14 @@ public struct YAMLValue {
         }
     }
 
-    /// Reads and parses a file. A missing or unreadable file is an issue at line 1.
+    /// Reads and parses a file. A file that cannot be read (missing, a directory, a FIFO or
+    /// device, too big) is an issue at line 1 that says why.
     public static func load(path: String, sink: IssueSink) throws(ConfigIssues) -> YAMLValue {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigIssues([ConfigIssue(file: path, line: 1, column: 1, path: "", message: "cannot read file")])
+        let bytes: [UInt8]
+        do { bytes = try InputFile.read(path) } catch {
+            throw ConfigIssues([ConfigIssue(file: path, line: 1, column: 1, path: "", message: error.reason)])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigIssues([ConfigIssue(file: path, line: 1, column: 1, path: "", message: "file is not valid UTF-8")])
         }
         return try parse(text, file: path, sink: sink)

@@ -5,6 +5,7 @@ import InventoryModel
 import InventoryStore
 import Storage
 import SNMPCore
+import YAMLSupport
 
 /// A command-line refusal with a message that names the subject and the cause.
 struct CLIError: Error, CustomStringConvertible {
@@ -32,13 +33,10 @@ struct ProfilesOptions: ParsableArguments {
     var directory: String = ProcessInfo.processInfo.environment["PANTAU_PROFILES"] ?? "config/profiles"
 }
 
-/// Reads a file, refusing anything over `limit` bytes before reading it all.
+/// Reads a file a person named (a diagram, an observations file): a regular file only,
+/// refusing anything over `limit` bytes before reading it all.
 func readFile(_ path: String, limit: Int = DiagramFile.defaultSizeLimit) throws -> [UInt8] {
-    let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-    guard let size = attrs?[.size] as? Int else { throw CLIError("\(path): cannot read file") }
-    if size > limit { throw CLIError("\(path): file is \(size) bytes; the limit is \(limit) bytes") }
-    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read file") }
-    return Array(data)
+    do { return try InputFile.read(path, limit: limit) } catch { throw CLIError(error.description) }
 }
 
 func writeFile(_ path: String, _ text: String) throws {

@@ -43,7 +43,7 @@ struct SNMPArguments: ParsableArguments {
         if let v = snmpVersion, SNMPVersion(rawValue: v.lowercased()) == nil {
             throw ValidationError("--snmp-version must be v1, v2c or v3, not \(v)")
         }
-        if timeout <= 0 || timeout > 120 { throw ValidationError("--timeout must be between 0 and 120 seconds") }
+        if timeout <= 0 || timeout > 120 { throw ValidationError("--timeout must be more than 0 and at most 120 seconds") }
         if retries < 0 || retries > 10 { throw ValidationError("--retries must be between 0 and 10") }
         if maxRepetitions < 1 || maxRepetitions > 200 { throw ValidationError("--max-repetitions must be between 1 and 200") }
         _ = try credentials()

@@ -29,6 +29,11 @@ extension Pantau {
         @Option(name: .customLong("upload-limit"), help: "Largest upload in bytes.") var uploadLimit: Int?
         @OptionGroup var store: StoreOptions
 
+        func validate() throws {
+            if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1-65535, not \(port)") }
+            if let uploadLimit, uploadLimit < 1024 { throw ValidationError("--upload-limit must be at least 1024 bytes") }
+        }
+
         func run() async throws {
             var settings = SubmissionServiceSettings()
             if let config, let g = try PantauConfig.load(path: config).governance {
@@ -39,8 +44,11 @@ extension Pantau {
             if let uploadLimit { settings.uploadLimit = uploadLimit }
             let s = try store.open(.readWrite)
             guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
-            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: try commandClock())
-            print("pantau: submission service on http://\(settings.host):\(settings.port) (upload limit \(settings.uploadLimit) bytes)")
+            let limit = settings.uploadLimit
+            let host = settings.host
+            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: try commandClock()) { port in
+                FileHandle.standardOutput.write(Data("pantau: submission service on http://\(host):\(port) (upload limit \(limit) bytes)\n".utf8))
+            }
             try await app.runService()
         }
     }

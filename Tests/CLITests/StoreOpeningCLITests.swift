@@ -130,3 +130,38 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Files named on the command line that are not regular files are refused with the reason.
+@Suite struct InputFileCLITests {
+    @Test func aConfigurationPathThatIsNotAFileSaysWhy() throws {
+        let dir = try Lab.temporaryDirectory("inputs")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/fifo", 0o600) == 0)
+        let cases: [(String, String)] = [
+            (dir, "is a directory, not a file"), (dir + "/fifo", "is a FIFO (named pipe), not a regular file"),
+            ("/dev/zero", "is a device, not a regular file"), (dir + "/missing.yaml", "no such file"),
+        ]
+        for (path, reason) in cases {
+            let r = try run(Lab.pantauBinary, ["collect", "--once", "--config", path, "--store", dir + "/p.sqlite"], timeout: 30)
+            #expect(r.status == 1, "\(path): \(r.stderr)")
+            #expect(r.stderr.contains("\(path):1:1: \(reason)"), "\(path): \(r.stderr)")
+            let v = try run(Lab.pantauBinary, ["diagram", "validate", path, "--pd", "BAPPEDA", "--store", dir + "/p.sqlite"], timeout: 30)
+            #expect(v.status == 1 && v.stderr.contains("\(path): \(reason)"), "\(path): \(v.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/p.sqlite"))
+    }
+
+    @Test func servePortAndBindAreCheckedBeforeAnythingIsPrinted() throws {
+        let dir = try Lab.temporaryDirectory("serve-args")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for port in ["0", "70000", "-1"] {
+            let r = try run(Lab.pantauBinary, ["serve", "--port=\(port)", "--store", dir + "/p.sqlite"], timeout: 30)
+            #expect(r.status == 64 && r.stderr.contains("--port must be 1-65535"), "\(port): \(r.stderr)")
+        }
+        let store = dir + "/p.sqlite"
+        #expect(try run(Lab.pantauBinary, ["profile", "activate", "manggarai", "--profiles", Lab.repo + "/config/profiles", "--store", store]).status == 0)
+        let bad = try run(Lab.pantauBinary, ["serve", "--bind", "999.1.1.1", "--port", String(Lab.freeUDPPort()), "--store", store], timeout: 30)
+        #expect(bad.status != 0, "\(bad.stdout)")
+        #expect(!bad.stdout.contains("submission service on"), "announced a service that never listened: \(bad.stdout)")
+    }
+}

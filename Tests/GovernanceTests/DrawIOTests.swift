@@ -120,7 +120,8 @@ struct DrawIOTests {
         #expect(bomb.count < 100_000)
         let (d, issues) = try read(Array("<mxfile><diagram name=\"p\">\(Data(bomb).base64EncodedString())</diagram></mxfile>".utf8))
         #expect(d == nil)
-        #expect(issues.first?.message.contains("exceeds the limit") == true, "\(issues)")
+        #expect(issues.first?.message.contains("inflate to more than \(DrawIO.maxInflatedBytes) bytes") == true, "\(issues)")
+        #expect(issues.first?.limitExceeded == true)
     }
 
     @Test func oversizeFileIsRefusedBeforeParsing() throws {

@@ -65,7 +65,7 @@ import YAMLSupport
         } catch {
             let lines = error.issues.map(\.description)
             #expect(lines.contains { $0.hasPrefix("\(path):1:1: concurency: unknown key \"concurency\" (did you mean \"concurrency\"?)") })
-            #expect(lines.contains { $0.hasPrefix("\(path):3:12: defaults.timeout: timeout must be between") })
+            #expect(lines.contains { $0 == "\(path):3:12: defaults.timeout: timeout must be more than 0 and at most 120 seconds" }, "\(lines)")
             #expect(lines.contains { $0.hasPrefix("\(path):8:24: credentials.a.auth_password_env: environment variable NOT_SET_ANYWHERE is not set") })
             #expect(lines.contains { $0.hasPrefix("\(path):10:5: credentials.b: a v1/v2c credential set needs community") })
             #expect(lines.contains { $0.contains("targets[0].agent: \"udp:host:99999\" is not") })

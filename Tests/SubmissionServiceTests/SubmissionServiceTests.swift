@@ -1,4 +1,8 @@
+import Compression
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Governance
 import Hummingbird
 import HummingbirdTesting
@@ -147,7 +151,8 @@ struct SubmissionServiceTests {
         #expect(try f.store.submissions(pd: "BAPPEDA").isEmpty)
         #expect(try f.store.submissions(pd: "DINKES").isEmpty)
         let refusals = try f.store.auditLog().filter { $0.outcome != "ok" }
-        #expect(refusals.count >= 9)
+        // Eleven refused requests, one audit row each (status used to authenticate, and audit, twice).
+        #expect(refusals.count == 11, "\(refusals.map { "\($0.action) \($0.outcome) \($0.detail)" })")
         #expect(refusals.contains { $0.detail == "token may not submit for PD BAPPEDA" && $0.actor.contains("pd:DINKES") })
     }
 
@@ -195,7 +200,88 @@ struct SubmissionServiceTests {
             #expect(String(buffer: diff.body) == "~ device sw-lt2 model: TL-SG1024 -> TL-SG1024DE\n")
             let missing = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams/9", method: .get, headers: auth(f.bappeda))
             #expect(missing.status == .notFound)
+            // Versions that are not numbers are a bad request; numbers that do not exist are not found.
+            for query in ["from=a", "to=x", "from=0", "from=1&to=two"] {
+                let r = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff?\(query)", method: .get, headers: auth(f.bappeda))
+                #expect(r.status == .badRequest, "\(query): \(String(buffer: r.body))")
+            }
+            let outOfRange = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diff?from=1&to=9", method: .get, headers: auth(f.bappeda))
+            #expect(outOfRange.status == .notFound && String(buffer: outOfRange.body).contains("has versions 1-2; cannot compare 1 and 9"))
+            // Diskominfo reads any PD, but one that is not in the registry is not found (not an empty list).
+            for path in ["diagrams", "diff", "draft", "diagrams/latest"] {
+                let r = try await client.execute(uri: "/api/v1/pds/NOPE/\(path)", method: .get, headers: auth(f.diskominfo))
+                #expect(r.status == .notFound && String(buffer: r.body).contains("PD NOPE is not in the registry"), "\(path)")
+            }
         }
         #expect(try f.store.changeReports(pd: "BAPPEDA").count == 1)
+    }
+}
+
+/// A decompression bomb: a small upload of many highly compressible pages. The service refuses
+/// it with 413 after bounded work, off the threads that answer other requests, so a PD's
+/// status request stays fast while several bombs are in flight (a bounded load test).
+@Suite("Decompression bombs")
+struct DecompressionBombTests {
+    /// 64 pages, each a valid page that inflates to almost 8 MiB: about 700 KB on the wire.
+    static let bomb: [UInt8] = {
+        let page = "<mxGraphModel><root><mxCell id=\"0\"/><mxCell id=\"1\" parent=\"0\" value=\""
+            + String(repeating: "A", count: 8 * 1024 * 1024 - 200) + "\"/></root></mxGraphModel>"
+        let encoded = page.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? page
+        let compressed = (try? RawDeflate.deflate(Array(encoded.utf8))) ?? []
+        let b64 = Data(compressed).base64EncodedString()
+        var file = "<mxfile>"
+        for i in 1...64 { file += "<diagram id=\"p\(i)\" name=\"Page-\(i)\">\(b64)</diagram>" }
+        return Array((file + "</mxfile>").utf8)
+    }()
+
+    @Test func theSharedCheckRefusesItAsTooLarge() {
+        #expect(Self.bomb.count < 1_000_000)
+        let (_, d, issues) = DiagramFile.check(Self.bomb, fileName: "bomb.drawio", registry: nil, expectedPD: "BAPPEDA",
+                                               sizeLimit: 2 * 1024 * 1024)
+        #expect(d == nil)
+        #expect(issues.count == 1 && issues[0].limitExceeded)
+        #expect(issues[0].message.contains("inflate to more than \(DrawIO.maxInflatedBytes) bytes together"), "\(issues)")
+    }
+
+    @Test func statusStaysFastWhileBombsAreRefused() async throws {
+        let t = SubmissionServiceTests()
+        let f = try t.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await t.app(f, limit: 2 * 1024 * 1024).test(.live) { client in
+            let port = try #require(client.port)
+            func request(_ path: String, body: [UInt8]? = nil) async throws -> (Int, Double) {
+                var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)  // a literal URL with a numeric port
+                r.setValue("Bearer \(f.bappeda)", forHTTPHeaderField: "Authorization")
+                r.timeoutInterval = 30
+                if let body { r.httpMethod = "POST"; r.httpBody = Data(body) }
+                let start = ContinuousClock.now
+                let (_, response) = try await URLSession.shared.data(for: r)
+                let d = ContinuousClock.now - start
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0,
+                        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            }
+            try await withThrowingTaskGroup(of: (String, Int, Double).self) { group in
+                for _ in 0..<3 {
+                    group.addTask { let (code, s) = try await request("/api/v1/pds/BAPPEDA/diagrams?filename=bomb.drawio", body: Self.bomb); return ("bomb", code, s) }
+                }
+                group.addTask {
+                    // While the bombs are read: 20 status requests, one after the other.
+                    var slowest = 0.0
+                    for _ in 0..<20 {
+                        let (code, s) = try await request("/api/v1/status")
+                        #expect(code == 200)
+                        slowest = max(slowest, s)
+                    }
+                    return ("status", 200, slowest)
+                }
+                for try await (what, code, seconds) in group {
+                    if what == "bomb" { #expect(code == 413, "a bomb answered \(code)") }
+                    else { #expect(seconds < 0.2, "slowest status took \(seconds) s") }
+                }
+            }
+        }
+        #expect(try f.store.submissions(pd: "BAPPEDA").isEmpty)
+        let refused = try f.store.auditLog().filter { $0.action == "submit" && $0.outcome == "refused" }
+        #expect(refused.count == 3 && refused.allSatisfy { $0.detail.hasPrefix("over a limit:") })
     }
 }
