@@ -41,6 +41,11 @@ public final class PcapSource: @unchecked Sendable {
     /// Descriptor to wait on between non-blocking reads (live captures), else -1.
     var pollFD: Int32 = -1
     var pollMilliseconds: Int32 = 200
+    /// A classic pcap file's records, read in blocks (see `PcapBlockReader`); nil for live
+    /// captures, pcapng and anything not a regular file.
+    var blocks: PcapBlockReader?
+    /// The installed filter, for records read from `blocks` (libpcap filters its own reads).
+    var filterProgram: bpf_program?
 
     /// Opens a pcap or pcapng file (libpcap reads both).
     public static func open(file path: String) throws(CaptureError) -> PcapSource {
@@ -56,7 +61,9 @@ public final class PcapSource: @unchecked Sendable {
             fclose(file)  // libpcap closes the file only once it has made a handle
             throw CaptureError(source: path, action: "opening capture file", message: String(cString: err))
         }
-        return PcapSource(handle: h, name: path)
+        let source = PcapSource(handle: h, name: path)
+        source.blocks = PcapBlockReader(file: file)
+        return source
     }
 
     /// Opens a live interface. `snaplen` bounds the bytes copied per packet (headers only);
@@ -92,7 +99,10 @@ public final class PcapSource: @unchecked Sendable {
         linkType = LinkType(rawValue: dlt)
     }
 
-    deinit { pcap_close(handle) }
+    deinit {
+        if var prog = filterProgram { pcap_freecode(&prog) }
+        pcap_close(handle)
+    }
 
     /// Compiles and installs a BPF filter (tcpdump syntax).
     public func setFilter(_ expression: String) throws(CaptureError) {
@@ -100,10 +110,12 @@ public final class PcapSource: @unchecked Sendable {
         guard pcap_compile(handle, &prog, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
             throw CaptureError(source: name, action: "compiling filter \"\(expression)\"", message: String(cString: pcap_geterr(handle)))
         }
-        defer { pcap_freecode(&prog) }
         guard pcap_setfilter(handle, &prog) == 0 else {
+            pcap_freecode(&prog)
             throw CaptureError(source: name, action: "installing filter", message: String(cString: pcap_geterr(handle)))
         }
+        if var old = filterProgram { pcap_freecode(&old) }
+        filterProgram = prog
     }
 
     /// Asks a running `forEach` to return (thread-safe).
@@ -118,6 +130,7 @@ public final class PcapSource: @unchecked Sendable {
     /// caller can flush or check a deadline; returning false stops.
     public func forEach(idle: () -> Bool = { true },
                         _ body: (Double, UnsafeRawBufferPointer, Int) -> Bool) -> CaptureEnd {
+        if blocks != nil, let end = forEachInBlocks(body) { return end }
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
         while true {
@@ -142,6 +155,46 @@ public final class PcapSource: @unchecked Sendable {
         }
     }
 
+    /// Reads records in blocks while they are plain (see `PcapBlockReader`). Returns how the
+    /// capture ended (the caller stopped), or nil when libpcap is to go on from the first
+    /// record not read (the file is positioned there).
+    private func forEachInBlocks(_ body: (Double, UnsafeRawBufferPointer, Int) -> Bool) -> CaptureEnd? {
+        guard let m = blocks else { return nil }
+        defer {
+            if m.abandoned {
+                // libpcap reads on from here: the rest of a file, or a record it judges
+                // itself (and reports in its own words).
+                blocks = nil
+                fseek(pcap_file(handle), m.offset, SEEK_SET)
+            }
+        }
+        let swapped = m.swapped, nano = m.nanoseconds, limit = m.captureLimit
+        var hdr = pcap_pkthdr()
+        while true {
+            guard m.ensure(16) else { m.abandoned = true; return nil }
+            let at = m.buffer + (m.offset - m.bufferOffset)
+            var sec = at.loadUnaligned(as: UInt32.self)
+            var frac = at.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+            var caplen = at.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+            var len = at.loadUnaligned(fromByteOffset: 12, as: UInt32.self)
+            if swapped { sec = sec.byteSwapped; frac = frac.byteSwapped; caplen = caplen.byteSwapped; len = len.byteSwapped }
+            guard caplen <= limit, caplen <= len, m.ensure(16 + Int(caplen)) else { m.abandoned = true; return nil }
+            let data = UnsafeRawPointer(m.buffer + (m.offset - m.bufferOffset + 16))
+            m.offset += 16 + Int(caplen)
+            if nano { frac /= 1000 }  // libpcap's default precision is microseconds
+            if filterProgram != nil {
+                hdr.caplen = caplen
+                hdr.len = len
+                let pass = withUnsafePointer(to: &filterProgram!) { prog in
+                    pcap_offline_filter(prog, &hdr, data.assumingMemoryBound(to: UInt8.self))
+                }
+                if pass == 0 { continue }
+            }
+            let ts = Double(sec) + Double(frac) / 1_000_000
+            if !body(ts, UnsafeRawBufferPointer(start: data, count: Int(caplen)), Int(len)) { return .stopped }
+        }
+    }
+
     /// Packets received/dropped by the kernel (live captures only).
     public func statistics() -> (received: UInt32, dropped: UInt32, interfaceDropped: UInt32)? {
         var s = pcap_stat()
@@ -151,6 +204,75 @@ public final class PcapSource: @unchecked Sendable {
 
     /// libpcap's version string.
     public static var libraryVersion: String { String(cString: pcap_lib_version()) }
+}
+
+/// A classic pcap file read in large blocks straight from its descriptor, its records parsed
+/// in place: no second copy through stdio's buffer into libpcap's and no stdio lock per
+/// read (two per packet). Only plain records are read this way (captured length within the
+/// file's snap length and the original length, the record whole before the end of the
+/// file); at the first other record, or at the end, libpcap takes over at that offset, so a
+/// damaged tail, a file still being written and every format detail are handled by libpcap
+/// exactly as before.
+final class PcapBlockReader {
+    static let blockBytes = 4 << 20
+    let fd: Int32
+    let buffer: UnsafeMutableRawPointer
+    /// Bytes of the file in `buffer`, from file offset `bufferOffset`.
+    var valid = 0
+    var bufferOffset = 0
+    /// File offset of the next record.
+    var offset = 24
+    let swapped: Bool
+    let nanoseconds: Bool
+    /// Largest captured length read here: the file's snap length, within libpcap's maximum.
+    let captureLimit: UInt32
+    /// A record was left to libpcap.
+    var abandoned = false
+
+    /// Reads a regular classic pcap file; nil otherwise (pcapng, a pipe).
+    init?(file: UnsafeMutablePointer<FILE>) {
+        let fd = fileno(file)
+        self.fd = fd
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size >= 24 else { return nil }
+        var header = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
+        guard withUnsafeMutableBytes(of: &header, { pread(fd, $0.baseAddress, 24, 0) }) == 24 else { return nil }
+        switch header.0 {
+        case 0xa1b2_c3d4: swapped = false; nanoseconds = false
+        case 0xd4c3_b2a1: swapped = true; nanoseconds = false
+        case 0xa1b2_3c4d: swapped = false; nanoseconds = true
+        case 0x4d3c_b2a1: swapped = true; nanoseconds = true
+        default: return nil
+        }
+        let snaplen = swapped ? header.4.byteSwapped : header.4
+        captureLimit = min(snaplen, 262_144)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.blockBytes, alignment: 16)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Makes at least `count` bytes from file offset `offset` available in the buffer; false
+    /// when the file ends first.
+    @inline(__always) func ensure(_ count: Int) -> Bool {
+        if offset + count <= bufferOffset + valid { return true }
+        return refill(count)
+    }
+
+    func refill(_ count: Int) -> Bool {
+        // Keep the unread tail, move it to the front, read on after it.
+        let keep = bufferOffset + valid - offset
+        if keep > 0 { buffer.copyMemory(from: buffer + (offset - bufferOffset), byteCount: keep) }
+        bufferOffset = offset
+        valid = max(keep, 0)
+        while valid < count {
+            let n = pread(fd, buffer + valid, Self.blockBytes - valid, off_t(bufferOffset + valid))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            valid += n
+        }
+        return true
+    }
 }
 
 /// Lists capture files: a file path is itself; a directory yields its regular files in name

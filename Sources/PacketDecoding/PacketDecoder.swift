@@ -11,23 +11,31 @@ public enum PacketDecoder {
     /// captured length).
     public static func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int? = nil, linkType: LinkType = .ethernet) -> DecodedPacket {
         var p = DecodedPacket()
+        decode(bytes, wireLength: wireLength, linkType: linkType, into: &p)
+        return p
+    }
+
+    /// Decodes one captured frame into `p`, which is reset first: for a capture loop that
+    /// reuses one packet, so the decoded packet is not copied out on every frame.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int? = nil, linkType: LinkType = .ethernet,
+                              into p: inout DecodedPacket) {
+        p = DecodedPacket()
         p.wireLength = wireLength ?? bytes.count
         let b = ByteView(bytes)
         switch linkType {
         case .ethernet: decodeEthernet(b, into: &p)
         case .raw:
-            guard let v = b.u8(0) else { p.issue = .truncated; return p }
+            guard let v = b.u8(0) else { p.issue = .truncated; return }
             if v >> 4 == 4 { p.etherType = 0x0800; decodeIPv4(b, at: 0, into: &p) }
             else if v >> 4 == 6 { p.etherType = 0x86dd; decodeIPv6(b, at: 0, into: &p) }
             else { p.issue = .malformed }
         case .linuxCooked:
             // SLL: packet type(2) ARPHRD(2) addr len(2) addr(8) protocol(2).
-            guard let hatype = b.u16(2), let alen = b.u16(4), let proto = b.u16(14) else { p.issue = .truncated; return p }
+            guard let hatype = b.u16(2), let alen = b.u16(4), let proto = b.u16(14) else { p.issue = .truncated; return }
             if hatype == 1, alen == 6, let m = b.mac(6) { p.source = m }
             p.etherType = proto
             decodeNetwork(b, at: 16, into: &p)
         }
-        return p
     }
 
     /// Convenience for tests and tools holding bytes in an array.

@@ -81,7 +81,9 @@ extension Pantau {
                 let segments = try sampling.pdMap.map { try loadPDMap(path: $0) }
                     ?? (try store.registry()?.pds.map(\.segment) ?? [])
                 print("sampling \(sampling.source) (capture point \(sampling.capturePoint), rate 1:\(sampling.rate))")
-                var summary = try await runSampling(sampling, store: store, segments: segments, logger: logger)
+                // Ctrl-C or SIGTERM ends a live or sFlow run cleanly, keeping its window.
+                var summary = try await runSamplingService(sampling, store: store, segments: segments, logger: logger,
+                                                           clock: try commandClock())
                 summary.rereadHint = "set reread: true under sampling: to read them again"
                 print(summary.description)
             }

@@ -114,18 +114,10 @@ extension Pantau {
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
             var logger = Logger(label: "pantau.sample")
             logger.logLevel = .notice
-            let run = Task { try await runSampling(settings, store: db, segments: segments, logger: logger) }
-            // Ctrl-C or SIGTERM ends a run cleanly: the window in memory is written to the
-            // store and the summary printed, instead of losing up to a flush interval of data.
-            let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { run.cancel() }
-                source.resume()
-                return source
-            }
-            defer { signals.forEach { $0.cancel() } }
-            let summary = try await run.value
+            // Ctrl-C or SIGTERM ends a run cleanly (a graceful shutdown of its service group):
+            // the window in memory is written to the store and the summary printed, instead of
+            // losing up to a flush interval of data.
+            let summary = try await runSamplingService(settings, store: db, segments: segments, logger: logger, clock: try commandClock())
             print(summary.description)
         }
     }

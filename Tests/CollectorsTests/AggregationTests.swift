@@ -197,3 +197,116 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+extension AggregationTests {
+    /// An 802.1Q-tagged IPv4 frame (UDP, or TCP when `tcp`), padded to 64 bytes.
+    static func tagged(src: UInt64, dst: UInt64, vlan: UInt16, from a: UInt32, to b: UInt32, tcp: Bool) -> [UInt8] {
+        var f = Frames.mac(dst) + Frames.mac(src) + [0x81, 0x00, UInt8(vlan >> 8), UInt8(vlan & 0xff), 0x08, 0x00]
+        let l4: [UInt8] = tcp ? [0x9c, 0x40, 0x01, 0xbb] + [UInt8](repeating: 0, count: 8) + [0x50, 0x10, 0x01, 0xf6, 0, 0, 0, 0]
+                              : [0x9c, 0x40, 0x00, 0x35, 0, 8, 0, 0]
+        f += [0x45, 0, 0, UInt8(20 + l4.count), 0, 0, 0x40, 0, 64, tcp ? 6 : 17, 0, 0] + Frames.bytes(a) + Frames.bytes(b) + l4
+        while f.count < 64 { f.append(0) }
+        return f
+    }
+
+    /// An 802.1Q-tagged ARP request (broadcast) or reply (unicast to `dst`).
+    static func taggedARP(src: UInt64, dst: UInt64?, vlan: UInt16, from a: UInt32, to b: UInt32) -> [UInt8] {
+        var f = Frames.mac(dst ?? 0xffff_ffff_ffff) + Frames.mac(src) + [0x81, 0x00, UInt8(vlan >> 8), UInt8(vlan & 0xff), 0x08, 0x06]
+        f += [0, 1, 0x08, 0x00, 6, 4, 0, dst == nil ? 1 : 2] + Frames.mac(src) + Frames.bytes(a) + Frames.mac(dst ?? 0) + Frames.bytes(b)
+        while f.count < 64 { f.append(0) }
+        return f
+    }
+
+    @Test("many hosts on many VLANs: per-host, per-subnet and per-PD totals equal a plain sum over every frame")
+    func manyHostTotalsMatchAPlainSum() async throws {
+        // 5,000 hosts on 8 VLANs, 150,000 frames over three minutes: TCP and UDP within a
+        // VLAN and, through the VLAN's gateway, across VLANs, and 1 % ARP. Far more
+        // conversations than the flow cache has slots, and enough hosts and buckets that the
+        // aggregator's tables grow while they are in use.
+        var rng = SplitMix(seed: 13)
+        let vlans: [UInt16] = Array(101...108), perVLAN = 625
+        // VLANs 101-106 are PDs (subnet 10.v.0.0/22 and the VLAN); 107-108 belong to none.
+        func pd(_ ip: UInt32) -> String? {
+            let v = Int(ip >> 16 & 0xff)
+            return ip >> 24 == 10 && (1...6).contains(v) ? "PD\(v)" : nil
+        }
+        func subnet(_ ip: UInt32) -> String {
+            pd(ip) != nil ? "10.\(ip >> 16 & 0xff).0.0/22" : "10.\(ip >> 16 & 0xff).\(ip >> 8 & 0xff).0/24"
+        }
+        func mac(_ v: Int, _ h: Int) -> UInt64 { 0x0200_0000_0000 | UInt64(v) << 32 | UInt64(h) }
+        func ip(_ v: Int, _ h: Int) -> UInt32 { 0x0a00_0000 | UInt32(v + 1) << 16 | UInt32(h / 250) << 8 | UInt32(h % 250 + 1) }
+        func hex(_ m: UInt64) -> String { Frames.mac(m).map { String(format: "%02x", $0) }.joined(separator: ":") }
+        // Zipf-like: a host's chance to be drawn falls with its rank.
+        func pick() -> (v: Int, h: Int) {
+            let r = Double(rng.next() % 1_000_000) / 1_000_000
+            let rank = min(vlans.count * perVLAN - 1, Int(pow(Double(vlans.count * perVLAN), r)) - 1)
+            let n = (rank &* 7919) % (vlans.count * perVLAN)
+            return (n / perVLAN, n % perVLAN)
+        }
+        var w = PcapWriter()
+        var expectedHost: [String: (out: Int64, in: Int64)] = [:]
+        var expectedPD: [String: (out: Int64, in: Int64)] = [:]
+        var expectedSubnet: [String: (out: Int64, in: Int64)] = [:]
+        for i in 0..<150_000 {
+            // Whole microseconds, as the capture stores them, so the minute is exact.
+            let us = Int64(1_700_000_100) * 1_000_000 + Int64(i) * 1_200
+            let t = Double(us) / 1_000_000
+            let minute = Int(us / 60_000_000) * 60
+            let wire = 64 + Int(rng.next() % 1450)
+            let len = Int64(wire)
+            let s = pick(), vlan = vlans[s.v]
+            func host(_ m: UInt64) -> String { "\(minute) \(hex(m))@\(vlan)" }
+            if rng.next() % 100 == 0 {
+                // ARP between two hosts of one VLAN: the sender's traffic counts for its
+                // host and its VLAN's PD; a reply's for its target host too.
+                let d = Int(rng.next() % UInt64(perVLAN)), reply = rng.next() % 2 == 0
+                w.add(Self.taggedARP(src: mac(s.v, s.h), dst: reply ? mac(s.v, d) : nil, vlan: vlan, from: ip(s.v, s.h), to: ip(s.v, d)),
+                      at: t, wire: wire)
+                expectedHost[host(mac(s.v, s.h)), default: (0, 0)].out += len
+                if reply { expectedHost[host(mac(s.v, d)), default: (0, 0)].in += len }
+                if let p = pd(ip(s.v, s.h)) { expectedPD["\(minute) \(p)", default: (0, 0)].out += len }
+                continue
+            }
+            var d = pick()
+            if d == s { d.h = (d.h + 1) % perVLAN }
+            let a = ip(s.v, s.h), b = ip(d.v, d.h)
+            // Across VLANs a frame goes to the sender's gateway (a MAC that never sends).
+            let dstMAC = d.v == s.v ? mac(d.v, d.h) : mac(s.v, 0xfffe)
+            w.add(Self.tagged(src: mac(s.v, s.h), dst: dstMAC, vlan: vlan, from: a, to: b, tcp: rng.next() % 4 != 0), at: t, wire: wire)
+            expectedHost[host(mac(s.v, s.h)), default: (0, 0)].out += len
+            expectedHost[host(dstMAC), default: (0, 0)].in += len
+            expectedSubnet["\(minute) \(subnet(a))", default: (0, 0)].out += len
+            expectedSubnet["\(minute) \(subnet(b))", default: (0, 0)].in += len
+            if let p = pd(a) { expectedPD["\(minute) \(p)", default: (0, 0)].out += len }
+            if let p = pd(b) { expectedPD["\(minute) \(p)", default: (0, 0)].in += len }
+        }
+        let dir = try TempDir()
+        defer { withExtendedLifetime(dir) {} }
+        let path = dir.path + "/many.pcap"
+        try w.write(to: path)
+        let store = try PantauStore()
+        let segments = try (1...6).map { v in
+            PDSegment(pd: "PD\(v)", subnets: [try #require(IPNetwork("10.\(v).0.0/22"))], vlans: [100 + v])
+        }
+        let summary = try await Self.sample(path, segments: segments, store: store)
+        #expect(summary.packetsRead == 150_000 && summary.packetsSkipped == 0, "\(summary)")
+
+        func got(_ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] {
+            var out: [String: (out: Int64, in: Int64)] = [:]
+            for r in try store.trafficEstimates(scope: scope) {
+                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].out += r.outBytes
+                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].in += r.inBytes
+            }
+            return out
+        }
+        func differences(_ a: [String: (out: Int64, in: Int64)], _ b: [String: (out: Int64, in: Int64)]) -> [String] {
+            Set(a.keys).union(b.keys).filter { k in a[k]?.out != b[k]?.out || a[k]?.in != b[k]?.in }.sorted()
+        }
+        let hosts = try got(.host), subnets = try got(.subnet), pds = try got(.pd)
+        #expect(hosts.count == expectedHost.count && hosts.count > 10_000, "\(hosts.count) host rows vs \(expectedHost.count)")
+        #expect(differences(hosts, expectedHost).isEmpty, "host totals differ: \(differences(hosts, expectedHost).prefix(5))")
+        #expect(differences(subnets, expectedSubnet).isEmpty, "subnet totals differ: \(differences(subnets, expectedSubnet).prefix(5))")
+        #expect(differences(pds, expectedPD).isEmpty, "PD totals differ: \(differences(pds, expectedPD).prefix(5))")
+        #expect(try store.trafficEstimates(scope: .other).isEmpty, "nothing overflowed")
+    }
+}

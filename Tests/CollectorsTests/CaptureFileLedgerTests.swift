@@ -366,3 +366,18 @@ struct CaptureFileLedgerTests {
         #expect(throws: ConfigIssues.self) { try PantauConfig.load(path: path, environment: [:]) }
     }
 }
+
+extension CaptureFileLedgerTests {
+    @Test("the ledger's read times come from the injected clock, so a replay at a chosen time records that time")
+    func readTimesFromTheClock() async throws {
+        let store = try PantauStore()
+        var s = SamplingSettings(source: .files([TestEnv.pcapDir + "/dhcp.pcap"]), capturePoint: Self.capturePoint)
+        s.mode = .deterministic
+        s.ouiFile = nil
+        let then = Date(timeIntervalSince1970: 1_234_567_890)
+        _ = try await runSampling(s, store: store, segments: [], logger: Logger(label: "test"), clock: FixedClock(then))
+        let entry = try #require(try store.captureFiles().first)
+        #expect(entry.firstRead == then && entry.lastRead == then, "\(entry)")
+        #expect(entry.complete && entry.packets > 0)
+    }
+}

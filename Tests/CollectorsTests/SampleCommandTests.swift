@@ -52,4 +52,52 @@ struct SampleCommandTests {
         let counters = try PantauStore(path: storePath).interfaceCounterSightings()
         #expect(counters.count == 1 && counters.first?.inOctets == 5_000_000)
     }
+
+    @Test("collect --once with an sFlow sampling: section: SIGTERM and Ctrl-C end it cleanly, keeping the window",
+          arguments: [SIGTERM, SIGINT])
+    func signalEndsCollectSampling(_ signalNumber: Int32) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-csig-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let storePath = dir + "/pantau.sqlite"
+        var port: UInt16 = 0
+        repeat { port = UInt16.random(in: 20_000...60_000) } while Self.portTaken(port)
+        // An hour-long listener: only the signal ends it in time.
+        try """
+            store: pantau.sqlite
+            probes: \(TestEnv.repo)/probes
+            targets: []
+            sampling:
+              sflow: 127.0.0.1:\(port)
+              duration: 3600
+              oui_file: ""
+            """.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TestEnv.pantauBinary)
+        p.arguments = ["collect", "--once", "--config", dir + "/pantau.yaml", "--quiet"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+
+        let deadline = Date().addingTimeInterval(30)
+        while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(Self.portTaken(port), "collect did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        try sendUDP(counterDatagram(), port: port)
+        try await Task.sleep(for: .milliseconds(300))  // let it arrive; the default flush interval is 60 s
+        kill(p.processIdentifier, signalNumber)
+        let stopBy = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!p.isRunning, "collect did not stop within 10 s of signal \(signalNumber)")
+        p.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus): \(stdout)" as Comment)
+        #expect(stdout.contains(": stopped") && stdout.contains("sFlow datagrams: 1 decoded"), Comment(rawValue: stdout))
+        // What arrived before the signal is in the store, not lost with the process.
+        let counters = try PantauStore(path: storePath).interfaceCounterSightings()
+        #expect(counters.count == 1 && counters.first?.inOctets == 5_000_000)
+    }
 }

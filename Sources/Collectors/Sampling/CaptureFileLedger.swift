@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Settings
 import InventoryModel
-import InventoryStore
 import Storage
 import Logging
 import PacketCapture
@@ -53,10 +52,10 @@ struct CaptureFileIdentity: Sendable, Hashable {
     }
 }
 
-/// The sampler's side of the capture-file ledger: decides for each file whether to read it,
+/// The capture-file ledger, the sampler's side: decides for each file whether to read it,
 /// skip it (its packets are already counted at this capture point) or resume it (it grew,
-/// or an earlier run stopped part-way), and produces the progress that each flush writes
-/// in the same transaction as the sightings.
+/// or an earlier run stopped part-way). Runs on the capture thread; what each write says
+/// about the file being read is kept by `LedgeredSink`, the ledger's stage around the sink.
 ///
 /// Nothing is written for a file before its first batch: a new file gets its ledger entry
 /// in the transaction that stores its first sightings, so a store that cannot be written
@@ -68,7 +67,7 @@ struct CaptureFileIdentity: Sendable, Hashable {
 /// way the next run skips exactly the packets already counted and reads on from there.
 final class CaptureFileLedger {
     // Used from the one capture thread only.
-    let store: PantauStore
+    let store: any SightingStorage
     let capturePoint: String
     let filter: String?
     let reread: Bool
@@ -77,24 +76,6 @@ final class CaptureFileLedger {
     /// ledger entry: the same content listed twice is read once.
     private var seen: [CaptureFileFingerprint: String] = [:]
     private var seenEntries = Set<Int64>()
-
-    /// The file being read.
-    struct Current {
-        /// Its ledger entry; nil until the first write creates it.
-        var id: Int64?
-        var path: String
-        var identity: CaptureFileIdentity
-        /// Packets counted before this reading (skipped when resuming).
-        var counted: Int
-        /// The summary's packetsRead when reading began, so packets read since are known.
-        var readAtStart: Int
-        /// A reading from the start over an existing entry (`reread`), until its first write.
-        var restart: Bool
-        /// True once the file was read to its end.
-        var atEnd = false
-        var lastWritten: (packets: Int, complete: Bool)?
-    }
-    private(set) var current: Current?
 
     enum Decision {
         /// Read the file, after skipping `skip` packets already counted. `entry` is the
@@ -114,7 +95,7 @@ final class CaptureFileLedger {
         case otherFilter(packets: Int, filter: String?)
     }
 
-    init(store: PantauStore, capturePoint: String, filter: String?, reread: Bool) {
+    init(store: any SightingStorage, capturePoint: String, filter: String?, reread: Bool) {
         self.store = store
         self.capturePoint = capturePoint
         self.filter = filter
@@ -150,16 +131,80 @@ final class CaptureFileLedger {
     }
 
     /// Starts counting a file whose first `skipped` packets are already counted (resuming
-    /// `entry`), or from its start (a new file, or `entry` read again). Writes nothing.
-    func begin(path: String, identity: CaptureFileIdentity, entry: CaptureFileRecord?, skipped: Int, packetsRead: Int) {
+    /// `entry`), or from its start (a new file, or `entry` read again): the event to hand
+    /// the ledger's sink stage. Writes nothing.
+    func begin(path: String, identity: CaptureFileIdentity, entry: CaptureFileRecord?, skipped: Int, packetsRead: Int) -> LedgeredSink.Event {
         seen[identity.fingerprint] = path
         if let entry { seenEntries.insert(entry.id) }
-        current = Current(id: entry?.id, path: path, identity: identity, counted: skipped, readAtStart: packetsRead,
-                          restart: entry != nil && reread)
+        return .begin(LedgeredSink.Current(id: entry?.id, path: path, identity: identity, counted: skipped, readAtStart: packetsRead,
+                                           restart: entry != nil && reread))
+    }
+}
+
+/// The capture-file ledger as a stage around the sink: stamps each window with the progress
+/// through the file being read, writes both in one transaction, and remembers what was
+/// written (the entry a new file got, what the last write said), so an unchanged file is
+/// not written again. Runs on the sink stage's thread; the capture thread tells it about
+/// files by events sent in order with the windows.
+final class LedgeredSink: SightingSink {
+    let next: any SightingSink
+    let capturePoint: String
+    let filter: String?
+    let clock: any WallClock
+
+    /// The file being read.
+    struct Current: Sendable {
+        /// Its ledger entry; nil until the first write creates it.
+        var id: Int64?
+        var path: String
+        var identity: CaptureFileIdentity
+        /// Packets counted before this reading (skipped when resuming).
+        var counted: Int
+        /// The run's packetsRead when reading began, so packets read since are known.
+        var readAtStart: Int
+        /// A reading from the start over an existing entry (`reread`), until its first write.
+        var restart: Bool
+        /// True once the file was read to its end.
+        var atEnd = false
+        var lastWritten: (packets: Int, complete: Bool)?
+    }
+    private(set) var current: Current?
+
+    enum Event: Sendable {
+        /// Counting a file begins.
+        case begin(Current)
+        /// The file was read to its end (or to a point it cannot be read past).
+        case reachedEnd
+        /// Counting the current file stops.
+        case end
     }
 
-    /// The file was read to its end (or to a point it cannot be read past).
-    func reachedEnd() { current?.atEnd = true }
+    init(next: any SightingSink, capturePoint: String, filter: String?, clock: any WallClock) {
+        self.next = next
+        self.capturePoint = capturePoint
+        self.filter = filter
+        self.clock = clock
+    }
+
+    func handle(_ event: Event) {
+        switch event {
+        case .begin(let c): current = c
+        case .reachedEnd: current?.atEnd = true
+        case .end: current = nil
+        }
+    }
+
+    func write(_ window: inout SightingWindow) throws -> Int64? {
+        if !window.stamped {
+            window.captureFile = progress(packetsRead: window.packetsRead, batch: window.batch)
+            window.stamped = true
+        }
+        // A file's progress goes with the batch holding its packets, even an empty one.
+        guard !window.batch.isEmpty || window.captureFile != nil else { return nil }
+        let id = try next.write(&window)
+        if let p = window.captureFile { written(p, id: id) }
+        return id
+    }
 
     /// Progress to write with `batch`, or nil when no file is being read or nothing changed.
     func progress(packetsRead: Int, batch: SightingBatch) -> CaptureFileProgress? {
@@ -180,99 +225,14 @@ final class CaptureFileLedger {
         }
         return CaptureFileProgress(id: c.id, capturePoint: capturePoint, path: c.path, size: c.identity.size, modified: c.identity.modified,
                                    fingerprint: c.identity.fingerprint, filter: filter, packets: packets, complete: c.atEnd,
-                                   restart: c.restart, readAt: Date(), firstPacket: first, lastPacket: last)
+                                   restart: c.restart, readAt: clock.now(), firstPacket: first, lastPacket: last)
     }
 
     /// `progress` is in the store, as entry `id`.
-    func written(_ progress: CaptureFileProgress, id: Int64?) {
+    private func written(_ progress: CaptureFileProgress, id: Int64?) {
         guard let c = current, c.path == progress.path, c.identity.fingerprint == progress.fingerprint else { return }
         current?.id = id ?? c.id
         current?.restart = false
         current?.lastWritten = (progress.packets, progress.complete)
-    }
-
-    /// Stops counting the current file.
-    func end() { current = nil }
-}
-
-extension SamplingEngine {
-    /// Reads one capture file of a file source, as the ledger decides: not at all, from its
-    /// start, or after the packets already counted. Returns false when the run was stopped.
-    /// Throws only for a filter that does not compile (a configuration error).
-    ///
-    /// The file's last packets and its ledger entry are flushed together when it ends; for
-    /// the `last` file that is the run's own final flush (so a failing store sees no extra
-    /// retry).
-    func readFile(_ path: String, stop: StopFlag, last: Bool) throws -> Bool {
-        var skip = 0
-        var entry: CaptureFileRecord?
-        var identity: CaptureFileIdentity?
-        if let ledger {
-            do {
-                switch try ledger.decide(path: path) {
-                case .skip(let why, let counted):
-                    switch why {
-                    case .alreadyRead(let packets):
-                        summary.filesAlreadyRead += 1
-                        logger.debug("\(path): already read at \(settings.capturePoint) (\(packets) packets, as \(counted)); skipped")
-                    case .listedTwice:
-                        summary.warnings.append("\(path): same capture as \(counted), already read in this run; read once")
-                    case .otherFilter(let packets, let was):
-                        summary.warnings.append("\(path): counted up to packet \(packets) under filter \(was.map { "\"\($0)\"" } ?? "(none)"), "
-                                                + "not \(settings.filter.map { "\"\($0)\"" } ?? "(none)"); not read (the same filter reads on, --reread reads it all again)")
-                    }
-                    return true
-                case .read(let n, let e, let id):
-                    skip = n; entry = e; identity = id
-                case .readUnrecorded:
-                    break
-                }
-            } catch {
-                // Without the ledger a later run could count the file twice: leave it for then.
-                summary.warnings.append("\(path): not read: checking the capture-file ledger: \(error)")
-                return true
-            }
-        }
-        let src: PcapSource
-        do { src = try PcapSource.open(file: path) } catch {
-            summary.warnings.append("\(error)")
-            return true
-        }
-        try applyFilter(src)
-        stop.attach(src)
-        defer { stop.attach(nil) }
-        signalReady()
-        if src.linkType != nil, let ledger, let identity {
-            if skip > 0 {
-                // Counted before: read past them without decoding (the same filter applies, so
-                // the count is the same position).
-                var passed = 0
-                _ = src.forEach { _, _, _ in passed += 1; return passed < skip }
-                if stop.isSet { return false }
-                if passed < skip {
-                    // A shorter copy of a file already counted: nothing in it is new.
-                    ledger.passOver(path: path, identity: identity, entry: entry)
-                    summary.filesAlreadyRead += 1
-                    return true
-                }
-            }
-            ledger.begin(path: path, identity: identity, entry: entry, skipped: skip, packetsRead: summary.packetsRead)
-            if skip > 0 { summary.filesResumed += 1; summary.packetsAlreadyCounted += skip }
-        }
-        let end = capture(src, wallClock: false, timeUp: { stop.isSet })
-        if case .failed(let msg) = end {
-            summary.warnings.append("\(path): stopped early: \(msg)")
-            logger.warning("\(path): capture file stopped early: \(msg)")
-        }
-        // A damaged tail is as far as the file can be read: it counts as the end, and a
-        // later run reads on only if the file grows.
-        if end != .stopped { ledger?.reachedEnd() }
-        if end == .stopped || !last {
-            // The file's last packets and its ledger entry go to the store in one transaction.
-            flush()
-            lastFlush = nil
-            ledger?.end()
-        }
-        return end != .stopped
     }
 }

@@ -68,6 +68,12 @@ final class SightingAggregator {
         var b: UInt64
         var prefix: Int16
         var v6: Bool
+
+        /// The key's hash for `IndexTable`.
+        @inline(__always) var tableHash: UInt64 {
+            IndexTable.mix(a ^ IndexTable.mix(b ^ UInt64(bitPattern: minute) << 8 ^ UInt64(scope) ^ UInt64(rate) << 32
+                                              ^ UInt64(UInt16(bitPattern: prefix)) << 20 ^ (v6 ? 1 << 19 : 0)))
+        }
     }
     struct Counters {
         var inBytes: Int64 = 0, outBytes: Int64 = 0, inPackets: Int64 = 0, outPackets: Int64 = 0
@@ -87,9 +93,9 @@ final class SightingAggregator {
     // one capture thread and never hands out references into them, so the run-time
     // exclusivity checks on class storage (a measurable share of the per-frame cost) buy
     // nothing here; the compiler still checks every static access.
-    @exclusivity(unchecked) var hostIndex: [UInt64: Int] = [:]
+    @exclusivity(unchecked) var hostIndex = IndexTable()
     @exclusivity(unchecked) var hosts: ContiguousArray<HostEntry> = []
-    @exclusivity(unchecked) var trafficIndex: [TrafficKey: Int] = [:]
+    @exclusivity(unchecked) var trafficIndex = IndexTable()
     @exclusivity(unchecked) var traffic: ContiguousArray<Counters> = []
     @exclusivity(unchecked) var trafficKeys: ContiguousArray<TrafficKey> = []
     struct NeighbourKey: Hashable { var protocolName: String; var key: UInt64 }
@@ -121,7 +127,7 @@ final class SightingAggregator {
         var srcHost: Int32 = -1
         var buckets: (Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1)
     }
-    static let flowSlots = 1024
+    static let flowSlots = 16384
     @exclusivity(unchecked) var flows = ContiguousArray(repeating: FlowSlot(), count: flowSlots)
 
     init(capturePoint: String, segments: [PDSegment], oui: OUIRegistry, maxHosts: Int, maxTrafficKeys: Int) {
@@ -136,12 +142,17 @@ final class SightingAggregator {
         mac.raw | (UInt64(vlan ?? 0) & 0xfff) << 48
     }
 
+    /// The host entry of a host key, if there is one.
+    @inline(__always) func hostEntry(_ key: UInt64) -> Int? {
+        hostIndex.find(IndexTable.mix(key)) { hosts[$0].key == key }
+    }
+
     /// Host entry index for a unicast MAC, created if room; nil when the table is full.
     @inline(__always) func host(_ mac: MAC48, _ vlan: UInt16?, _ t: Double) -> Int? {
         let key = Self.hostKey(mac, vlan)
-        if let i = hostIndex[key] { return i }
+        if let i = hostEntry(key) { return i }
         guard hosts.count < maxHosts else { return nil }
-        hostIndex[key] = hosts.count
+        hostIndex.insert(hosts.count, hash: IndexTable.mix(key)) { IndexTable.mix(hosts[$0].key) }
         var entry = HostEntry(key: key, first: t, last: t)
         entry.pd = matcher.pd(vlan: vlan)
         hosts.append(entry)
@@ -337,7 +348,7 @@ final class SightingAggregator {
     /// The index of a traffic bucket, created if room (else the minute's `other` bucket).
     /// A bucket made before its PD was known takes the PD when a later frame tells it.
     func bucket(_ key: TrafficKey, pd: Int?) -> Int32 {
-        if let i = trafficIndex[key] {
+        if let i = trafficBucket(key) {
             if let pd, traffic[i].pd < 0, key.scope != 3 { traffic[i].pd = Int32(pd) }
             return Int32(i)
         }
@@ -346,14 +357,18 @@ final class SightingAggregator {
             // Overflow: one `other` bucket per minute, rate and overflowed scope.
             overflowTrafficKeys += 1
             k = TrafficKey(minute: key.minute, scope: 3, rate: key.rate, a: UInt64(key.scope), b: 0, prefix: 0, v6: false)
-            if let i = trafficIndex[k] { return Int32(i) }
+            if let i = trafficBucket(k) { return Int32(i) }
         }
         var c = Counters()
         if k.scope != 3, let pd { c.pd = Int32(pd) }
-        trafficIndex[k] = traffic.count
+        trafficIndex.insert(traffic.count, hash: k.tableHash) { trafficKeys[$0].tableHash }
         traffic.append(c)
         trafficKeys.append(k)
         return Int32(traffic.count - 1)
+    }
+
+    @inline(__always) func trafficBucket(_ key: TrafficKey) -> Int? {
+        trafficIndex.find(key.tableHash) { trafficKeys[$0] == key }
     }
 
     /// Resolves a conversation the flow cache does not hold: its source host entry and the
@@ -377,7 +392,7 @@ final class SightingAggregator {
             b.0 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: srcKey, b: 0, prefix: 0, v6: false), pd: hostPD)
         }
         if p.destination.isUnicast {
-            let known = hostIndex[dstKey].flatMap { hosts[$0].pd }
+            let known = hostEntry(dstKey).flatMap { hosts[$0].pd }
             b.1 = bucket(TrafficKey(minute: minute, scope: 0, rate: r, a: dstKey, b: 0, prefix: 0, v6: false),
                          pd: known ?? dstPD ?? (dstClass == nil ? matcher.pd(vlan: vlan) : nil))
         }
@@ -433,16 +448,16 @@ final class SightingAggregator {
             let rate = Int64(k.rate)
             // A host bucket made before its host's PD was known takes the PD learned since.
             var pd = c.pd
-            if pd < 0, k.scope == 0, let h = hostIndex[k.a], let hostPD = hosts[h].pd { pd = Int32(hostPD) }
+            if pd < 0, k.scope == 0, let h = hostEntry(k.a), let hostPD = hosts[h].pd { pd = Int32(hostPD) }
             batch.traffic.append(TrafficEstimate(minute: Date(timeIntervalSince1970: Double(k.minute)), scope: scopeNames[Int(k.scope)], key: key,
                                                  capturePoint: capturePoint, samplingRate: Int(k.rate), pd: pd >= 0 ? matcher.pds[Int(pd)] : nil,
                                                  samples: c.samples, inBytes: c.inBytes * rate, outBytes: c.outBytes * rate,
                                                  inPackets: c.inPackets * rate, outPackets: c.outPackets * rate))
         }
         batch.interfaceCounters = counters
-        hostIndex.removeAll(keepingCapacity: true)
+        hostIndex.removeAll()
         hosts.removeAll(keepingCapacity: true)
-        trafficIndex.removeAll(keepingCapacity: true)
+        trafficIndex.removeAll()
         traffic.removeAll(keepingCapacity: true)
         trafficKeys.removeAll(keepingCapacity: true)
         neighbours.removeAll()
