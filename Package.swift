@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Collectors",
             dependencies: [
-                "SNMPCore", "Probes", "InventoryModel", "InventoryStore", "YAMLSupport", "Settings",
+                "SNMPCore", "Probes", "InventoryModel", "Storage", "YAMLSupport", "Settings",
                 "PacketDecoding", "PacketCapture",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
