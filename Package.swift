@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
         .testTarget(name: "InventoryModelTests", dependencies: ["InventoryModel"]),
-        .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting"]),
+        .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting", "Probes", "InventoryModel"]),
         .testTarget(
             name: "ProbesTests",
             dependencies: ["Probes", "SNMPCore", "InventoryModel", "InventoryTesting", "NetSNMP"],

@@ -309,7 +309,25 @@ final class SessionBox {
 
     func read(_ fdset: inout netsnmp_large_fd_set) {
         guard let handle else { return }
+        // Net-SNMP drops a datagram that is not SNMP without a word. Look at the first byte of
+        // the waiting datagram (every SNMP message is a BER SEQUENCE, 0x30) and count those
+        // that are not, so a timeout can say what came instead.
+        if let transport = snmp_sess_transport(handle), transport.pointee.sock >= 0,
+           netsnmp_large_fd_is_set(transport.pointee.sock, &fdset) != 0 {
+            var first: UInt8 = 0
+            if recv(transport.pointee.sock, &first, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 1, first != 0x30 { unreadable += 1 }
+        }
         _ = snmp_sess_read2(handle, &fdset)
+    }
+
+    /// Datagrams this session received that were not SNMP.
+    private var unreadable = 0
+
+    /// A timeout, saying what arrived instead of an answer when something did.
+    func timeoutError() -> SNMPError {
+        guard unreadable > 0 else { return SNMPError(.timeout, agent: peer, action: "") }
+        return SNMPError(.timeout, agent: peer, action: "",
+                         detail: "\(unreadable) packet\(unreadable == 1 ? "" : "s") came back that \(unreadable == 1 ? "is" : "are") not SNMP (another service on that port?)")
     }
 
     func checkTimeouts() {
@@ -318,7 +336,7 @@ final class SessionBox {
         let now = Date()
         for (reqid, p) in pending where p.deadline < now {
             pending[reqid] = nil
-            p.continuation.resume(returning: .failure(SNMPError(.timeout, agent: peer, action: "")))
+            p.continuation.resume(returning: .failure(timeoutError()))
         }
     }
 
@@ -386,7 +404,7 @@ final class SessionBox {
                                                           detail: "security error on the reply")))
             }
         case Int32(cnetsnmp_OP_TIMED_OUT):
-            cont.resume(returning: .failure(SNMPError(.timeout, agent: peer, action: "")))
+            cont.resume(returning: .failure(timeoutError()))
         default:
             cont.resume(returning: .failure(SNMPError(.send, agent: peer, action: "", detail: "transport failure")))
         }
