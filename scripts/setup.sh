@@ -10,6 +10,7 @@ APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshar
               faketime)  # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
+SCHEMATHESIS_VERSION=4.32.5   # fuzzes the HTTP service against its OpenAPI document (tests)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -30,5 +31,10 @@ if [ ! -x .venv/bin/snmpsim-command-responder ] || ! .venv/bin/pip show snmpsim 
   PY=python3
   "$PY" -m venv .venv 2>/dev/null || { rm -rf .venv; /usr/bin/python3 -m venv .venv; }
   .venv/bin/pip install -q --disable-pip-version-check "snmpsim==${SNMPSIM_VERSION}" "${PYSMI_SPEC}"
+fi
+# schemathesis, pinned, in the same venv: the API fuzz test runs it against `pantau serve`.
+if ! .venv/bin/pip show schemathesis 2>/dev/null | grep -q "^Version: ${SCHEMATHESIS_VERSION}$"; then
+  echo "setup: installing schemathesis ${SCHEMATHESIS_VERSION} into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
 fi
 echo "setup: ok"

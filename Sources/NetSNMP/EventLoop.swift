@@ -10,6 +10,10 @@ internal import CNetSNMP
 /// thread alone, which is what makes the `@unchecked Sendable` below sound.
 final class EventLoop: @unchecked Sendable {
     private let queue = Mutex<[Command]>([])
+    /// SNMPv3 sessions by user name (see `USMLeases`); released on this thread as sessions close.
+    let leases: USMLeases
+
+    init(leases: USMLeases) { self.leases = leases }
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
 
@@ -93,9 +97,14 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             box.send(request, cont)
-        case .close(let id, let cont):
-            if let box = sessions.removeValue(forKey: id) { box.close() }
-            cont?.resume()
+        case .close(let id, let usm, let done):
+            // The USM user (engine ID and name) is shared by every open session with the same
+            // credentials: only the last of them forgets it. Counting and releasing here, on
+            // the loop thread, keeps the count exact however closes interleave.
+            let shared = usm.map { leases.openCount(user: $0.user) > 1 } ?? false
+            if let box = sessions.removeValue(forKey: id) { box.close(forgetUSMUser: !shared) }
+            if let usm { leases.release(usm) }
+            done?()
         case .count(let cont):
             cont.resume(returning: sessions.count)
         }
@@ -313,14 +322,14 @@ final class SessionBox {
         }
     }
 
-    func close() {
+    func close(forgetUSMUser forget: Bool = true) {
         // Outstanding requests end now; their callers get an error instead of waiting forever.
         for (_, p) in pending {
             p.continuation.resume(returning: .failure(SNMPError(.cancelled, agent: peer, action: "", detail: "session closed")))
         }
         pending.removeAll()
         if let handle {
-            forgetUSMUser(handle)
+            if forget { forgetUSMUser(handle) }
             snmp_sess_close(handle)
         }
         handle = nil

@@ -20,9 +20,11 @@ public final class NetSNMPEngine: Sendable {
     public static let shared = NetSNMPEngine()
 
     let loop: EventLoop
+    /// SNMPv3 sessions whose user names clash with other keys wait here (see `USMLeases`).
+    let leases = USMLeases()
 
     init() {
-        loop = EventLoop()
+        loop = EventLoop(leases: leases)
         loop.start()
     }
 
@@ -34,12 +36,21 @@ public final class NetSNMPEngine: Sendable {
         if case .usm(let usm) = credentials, let problem = usm.problems.first {
             throw SNMPError(.invalidConfiguration, agent: target.description, action: "opening session", detail: problem)
         }
+        var usm: USMCredentials?
+        if case .usm(let u) = credentials {
+            usm = u
+            await leases.acquire(u)
+        }
         let config = SessionConfig(target: target, credentials: credentials, options: options)
         let result: Result<Int, SNMPError> = await withCheckedContinuation { cont in
             loop.submit(.open(config, cont))
         }
-        let id = try result.get()
-        return NetSNMPClient(engine: self, sessionID: id, target: target, version: credentials.version, options: options)
+        let id: Int
+        do { id = try result.get() } catch {
+            if let usm { leases.release(usm) }
+            throw error
+        }
+        return NetSNMPClient(engine: self, sessionID: id, target: target, version: credentials.version, options: options, usm: usm)
     }
 
     /// Number of sessions currently open (for tests and diagnostics).
@@ -58,17 +69,22 @@ public final class NetSNMPClient: SNMPClient {
     public let options: SNMPOptions
     private let closed = Mutex(false)
 
-    init(engine: NetSNMPEngine, sessionID: Int, target: SNMPTarget, version: SNMPVersion, options: SNMPOptions) {
+    /// The SNMPv3 credentials whose lease this session holds until it closes.
+    let usm: USMCredentials?
+
+    init(engine: NetSNMPEngine, sessionID: Int, target: SNMPTarget, version: SNMPVersion, options: SNMPOptions, usm: USMCredentials?) {
         self.engine = engine
         self.sessionID = sessionID
         self.target = target
         self.version = version
         self.options = options
+        self.usm = usm
     }
 
     deinit {
         if !closed.withLock({ $0 }) {
-            engine.loop.submit(.close(sessionID, nil))
+            // The loop closes the session and releases its lease.
+            engine.loop.submit(.close(sessionID, usm, nil))
         }
     }
 
@@ -97,7 +113,7 @@ public final class NetSNMPClient: SNMPClient {
         }
         if wasClosed { return }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            engine.loop.submit(.close(sessionID, cont))
+            engine.loop.submit(.close(sessionID, usm, { cont.resume() }))
         }
     }
 
@@ -159,6 +175,8 @@ struct SessionConfig: Sendable {
 enum Command: Sendable {
     case open(SessionConfig, CheckedContinuation<Result<Int, SNMPError>, Never>)
     case send(Int, Request, CheckedContinuation<Result<Response, SNMPError>, Never>)
-    case close(Int, CheckedContinuation<Void, Never>?)
+    /// Closes a session and releases its SNMPv3 lease; the closure runs on the loop thread
+    /// once it is closed.
+    case close(Int, USMCredentials?, (@Sendable () -> Void)?)
     case count(CheckedContinuation<Int, Never>)
 }

@@ -74,7 +74,8 @@ public struct SNMPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A one-line hint for the obvious next step, or nil.
     public var hint: String? {
         switch code {
-        case .timeout: "Is the agent reachable on \(agent), and is the community (v1/v2c) or user (v3) right?"
+        case .timeout: "Is the agent reachable on \(agent), and is the community (v1/v2c) or user (v3) right? "
+            + "(With SNMPv3 authPriv, a wrong privacy password also looks like this: agents drop what they cannot decrypt.)"
         case .authenticationFailure, .decryptionFailure, .unknownUser: "Check the SNMPv3 user, protocols and passwords against the agent's configuration."
         default: nil
         }

@@ -1,6 +1,8 @@
 import Foundation
 import Governance
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import InventoryModel
 import Operations
 import Storage
@@ -13,10 +15,23 @@ public struct SubmissionServiceSettings: Sendable {
     public var port: Int
     /// Largest accepted upload in bytes; larger requests are refused before the body is read.
     public var uploadLimit: Int
+    /// Seconds a client has to send a request's head, from connecting (or the last response).
+    public var headerTimeout: Double = 10
+    /// Seconds a client has to send a request's body, from its head.
+    public var bodyTimeout: Double = 60
+    /// Seconds an idle kept-alive connection stays open.
+    public var idleTimeout: Double = 30
+    /// Most connections open at once; more wait to be accepted.
+    public var maxConnections: Int = 256
     public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit) {
         self.host = host
         self.port = port
         self.uploadLimit = uploadLimit
+    }
+
+    var connectionGuard: ConnectionGuard {
+        ConnectionGuard(headerTimeout: .milliseconds(Int64(headerTimeout * 1000)), bodyTimeout: .milliseconds(Int64(bodyTimeout * 1000)),
+                        idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
     }
 }
 
@@ -39,9 +54,18 @@ public enum SubmissionService {
                                        logger: Logger = Logger(label: "pantau.submissions"),
                                        onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, settings: settings, clock: clock)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)),
+        return Application(router: router, server: server(settings),
+                           configuration: .init(address: .hostname(settings.host, port: settings.port),
+                                                availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),
                            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
                            logger: logger)
+    }
+
+    /// HTTP/1.1 with the idle timeout and the connection guard (header and body deadlines,
+    /// closing after error responses).
+    public static func server(_ settings: SubmissionServiceSettings) -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [settings.connectionGuard],
+                                    idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000))))
     }
 
     public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
@@ -49,6 +73,7 @@ public enum SubmissionService {
         let api = API(diagrams: DiagramOperations(store: store, clock: clock), access: AccessOperations(store: store, clock: clock),
                       settings: settings)
         let router = Router(context: BasicRequestContext.self)
+        router.get("/api/v1/openapi.yaml") { _, _ in api.openAPI() }
         router.get("/api/v1/status") { req, _ in api.status(req) }
         router.post("/api/v1/pds/:pd/validate") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: false) }
         router.post("/api/v1/pds/:pd/diagrams") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: true) }
@@ -107,8 +132,12 @@ struct API: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// An error response. It closes the connection (`Connection: close`), so nothing more of a
+    /// refused request, such as the rest of an oversize upload, is read.
     func problem(_ status: HTTPResponse.Status, _ message: String, issues: [String]? = nil) -> Response {
-        json(status, APIBody.Problem(error: message, issues: issues))
+        var r = json(status, APIBody.Problem(error: message, issues: issues))
+        r.headers[.connection] = "close"
+        return r
     }
 
     /// The response for a use case's refusal or a store failure (never its SQL or secrets).
@@ -324,4 +353,30 @@ final class ParsingQueue: @unchecked Sendable {
             queue.async { cont.resume(returning: work()) }
         }
     }
+}
+
+extension API {
+    /// The OpenAPI document, without a token: `openapi.yaml` beside this file, shipped in the
+    /// target's resource bundle next to the executable.
+    func openAPI() -> Response {
+        guard let text = OpenAPIDocument.text else { return problem(.notFound, "the API document is not installed with this pantau") }
+        return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The service's OpenAPI document (Sources/SubmissionService/openapi.yaml).
+public enum OpenAPIDocument {
+    /// The document, or nil when the resource bundle was not installed beside the executable.
+    /// (Found by path rather than through `Bundle.module`, which stops the process when the
+    /// bundle is missing.)
+    public static let text: String? = {
+        let name = "Pantau_SubmissionService.resources/openapi.yaml"
+        var dirs = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
+        dirs += [URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent()]
+        for dir in dirs {
+            let url = dir.appendingPathComponent(name)
+            if let data = FileManager.default.contents(atPath: url.path) { return String(decoding: data, as: UTF8.self) }
+        }
+        return nil
+    }()
 }

@@ -77,13 +77,9 @@ extension Pantau {
             print(String(format: "collected %d device%@ in %.1f s: %d ok, %d failed; store %@",
                          run.devices.count, run.devices.count == 1 ? "" : "s", run.seconds, run.devices.count - failed, failed, path))
             if let sampling = cfg.sampling {
-                // PD attribution: the section's pd_map when given, else the PD registry in the store.
-                let segments = try sampling.pdMap.map { try loadPDMap(path: $0) }
-                    ?? (try store.registry()?.pds.map(\.segment) ?? [])
                 print("sampling \(sampling.source) (capture point \(sampling.capturePoint), rate 1:\(sampling.rate))")
                 // Ctrl-C or SIGTERM ends a live or sFlow run cleanly, keeping its window.
-                var summary = try await runSamplingService(sampling, store: store, segments: segments, logger: logger,
-                                                           clock: try commandClock())
+                var summary = try await SampleAndRecord(store: store, clock: clock, logger: logger).run(sampling)
                 summary.rereadHint = "set reread: true under sampling: to read them again"
                 print(summary.description)
             }

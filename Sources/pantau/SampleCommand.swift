@@ -4,6 +4,7 @@ import Settings
 import Foundation
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 import Logging
 
@@ -69,7 +70,7 @@ extension Pantau {
         @Flag(help: "Put the interface in promiscuous mode (a SPAN port usually needs it).")
         var promiscuous = false
 
-        @Option(name: .customLong("pd-map"), help: ArgumentHelp("YAML file mapping PD codes to subnets and VLANs.", valueName: "file"))
+        @Option(name: .customLong("pd-map"), help: ArgumentHelp("YAML file mapping PD codes to subnets and VLANs (default: the PD registry in the store).", valueName: "file"))
         var pdMap: String?
 
         @Option(name: .customLong("max-hosts"), help: ArgumentHelp("Most hosts held between store writes.", valueName: "N"))
@@ -108,7 +109,7 @@ extension Pantau {
             settings.promiscuous = promiscuous
             settings.maxHosts = maxHosts
             settings.reread = reread
-            let segments = try pdMap.map { try loadPDMap(path: $0) } ?? []
+            settings.pdMap = pdMap
             let db = try store.open(.readWrite)
             // Progress and warnings go to stderr, so stdout carries only the summary.
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -117,7 +118,7 @@ extension Pantau {
             // Ctrl-C or SIGTERM ends a run cleanly (a graceful shutdown of its service group):
             // the window in memory is written to the store and the summary printed, instead of
             // losing up to a flush interval of data.
-            let summary = try await runSamplingService(settings, store: db, segments: segments, logger: logger, clock: try commandClock())
+            let summary = try await SampleAndRecord(store: db, clock: try commandClock(), logger: logger).run(settings)
             print(summary.description)
         }
     }

@@ -131,12 +131,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/p.sqlite"))
     }
 
+    /// Every command and subcommand, found by walking `--help` from the top, has help that
+    /// shows its usage and says what it does.
     @Test func helpIsThereForEveryCommand() throws {
-        for cmd in [["--help"], ["poll", "--help"], ["collect", "--help"], ["inventory", "show", "--help"], ["probes", "lint", "--help"]] {
-            let r = try pantau(cmd)
+        var queue: [[String]] = [[]]
+        var seen: [[String]] = []
+        while let cmd = queue.first {
+            queue.removeFirst()
+            let r = try pantau(cmd + ["--help"])
             #expect(r.status == 0, "\(cmd)")
-            #expect(r.stdout.contains("USAGE"), "\(cmd)")
+            #expect(r.stdout.contains("USAGE: pantau" + cmd.map { " " + $0 }.joined()), "\(cmd): \(r.stdout.prefix(200))")
+            #expect(r.stdout.contains("OVERVIEW:"), "\(cmd) has no overview")
+            seen.append(cmd)
+            // The SUBCOMMANDS section lists "  name   abstract" lines up to the next blank line.
+            guard let section = r.stdout.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first else { continue }
+            for line in section.components(separatedBy: "\n\n")[0].split(separator: "\n") {
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first, name != "help" else { continue }
+                queue.append(cmd + [String(name)])
+            }
         }
+        // The top level and every family of subcommands were reached.
+        for expected in [["poll"], ["collect"], ["inventory", "show"], ["probes", "lint"], ["diagram", "submit"], ["token", "create"],
+                         ["registry", "load"], ["profile", "activate"], ["serve"], ["sample"], ["hosts"], ["talkers"], ["counters"]] {
+            #expect(seen.contains(expected), "\(expected) not listed under --help")
+        }
+        #expect(seen.count >= 30, "\(seen.count) commands")
         #expect(try pantau(["probes", "lint"]).stdout.contains("files OK"))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import InventoryTesting
-import NetSNMP
+@testable import NetSNMP
 import SNMPCore
 import Testing
 
@@ -70,10 +70,46 @@ import Testing
                                                  privPassword: Secret("wrong-priv-pass")), timeout: 0.5)
             Issue.record("expected a failure")
         } catch {
-            // snmpd cannot decrypt the request; it answers with a decryption-error report or drops it.
-            #expect(error.code == .decryptionFailure || error.code == .timeout)
+            // The request authenticates but snmpd cannot decrypt it, and Net-SNMP's agent then
+            // drops it without a report (its own snmpget times out the same way): a timeout,
+            // whose hint names the wrong privacy password as a cause.
+            #expect(error.code == .timeout, "\(error)")
+            #expect(error.hint?.contains("a wrong privacy password also looks like this") == true)
             #expect(!error.description.contains("wrong-priv-pass"))
         }
+    }
+
+    /// Two targets on the same agent with the same v3 user name and different passwords,
+    /// polled concurrently in both orders: each outcome depends only on its own credentials
+    /// (Net-SNMP's USM user table is process-wide; sessions with clashing keys take turns).
+    @Test func clashingV3CredentialsNeverCrossOver() async throws {
+        let right = USMCredentials(user: "labSHA256", level: .authPriv, authProtocol: .sha256, authPassword: Secret("lab-auth-sha256"),
+                                   privProtocol: .aes256, privPassword: Secret("lab-priv-sha256"))
+        var wrong = right
+        wrong.authPassword = Secret("someone-elses-password")
+        for round in 0..<12 {
+            let order = round % 2 == 0 ? [right, wrong] : [wrong, right]
+            let outcomes = await withTaskGroup(of: (Bool, Result<String?, SNMPError>).self) { group in
+                for (i, creds) in (order + order).enumerated() {
+                    group.addTask {
+                        if i >= 2 { try? await Task.sleep(for: .milliseconds(i * 3)) }
+                        do throws(SNMPError) { return (creds == right, .success(try await sysName(creds))) } catch {
+                            return (creds == right, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for (isRight, result) in outcomes {
+                switch result {
+                case .success(let name):
+                    #expect(isRight && name == "pantau-lab-snmpd", "round \(round): the wrong password got an answer")
+                case .failure(let e):
+                    #expect(!isRight && e.code == .authenticationFailure, "round \(round): \(isRight ? "right" : "wrong") password: \(e)")
+                }
+            }
+        }
+        #expect(NetSNMPEngine.shared.leases.usersInUse == 0)
     }
 
     @Test func unknownUser() async {

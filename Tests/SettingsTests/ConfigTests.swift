@@ -51,6 +51,10 @@ import YAMLSupport
                 auth_password_env: NOT_SET_ANYWHERE
               b:
                 version: v2c
+              c:
+                version: v2c
+                community: hunter2-community
+                comunity_file: /nowhere
             targets:
               - name: x
                 agent: "udp:host:99999"
@@ -70,7 +74,9 @@ import YAMLSupport
             #expect(lines.contains { $0.hasPrefix("\(path):10:5: credentials.b: a v1/v2c credential set needs community") })
             #expect(lines.contains { $0.contains("targets[0].agent: \"udp:host:99999\" is not") })
             #expect(lines.contains { $0.contains("targets[1].credentials: no credential set named \"missing\"") })
-            #expect(!lines.joined().contains("secret"))
+            // The set with a mistake is reported; its community string is not.
+            #expect(lines.contains { $0.contains("credentials.c.comunity_file: unknown key") }, "\(lines)")
+            #expect(!lines.joined().contains("hunter2-community"))
         }
     }
 }

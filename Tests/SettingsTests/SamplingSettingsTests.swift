@@ -62,10 +62,18 @@ struct SamplingSettingsTests {
                 """)
             Issue.record("accepted a bad section")
         } catch {
-            let text = "\(error)"
-            #expect(text.contains("give exactly one source"))
-            #expect(text.contains("max_hostz"))
-            #expect(text.contains(":4:") || text.contains("sampling"))
+            // Every mistake, each at its line and column, in one report.
+            let lines = ((error as? ConfigIssues)?.issues ?? []).map { $0.description.replacingOccurrences(of: $0.file, with: "FILE") }
+            #expect(lines == [
+                "FILE:3:3: sampling: has interface and sflow; give exactly one source",
+                "FILE:4:10: sampling.sflow: \"somewhere\" is not ADDRESS[:PORT] (an IPv4 or [IPv6] literal, e.g. 127.0.0.1:6343)",
+                "FILE:5:9: sampling.rate: rate must be between 1 and 1000000 (1 = every packet)",
+                "FILE:6:9: sampling.mode: \"sometimes\" is not one of: random, deterministic",
+                "FILE:7:12: sampling.snaplen: snaplen must be between 64 and 65535",
+                "FILE:8:3: sampling.max_hostz: unknown key \"max_hostz\" (did you mean \"max_hosts\"?); allowed: capture_point, duration, "
+                    + "filter, flush_interval, interface, max_hosts, max_traffic_keys, mode, oui_file, pd_map, promiscuous, rate, read, "
+                    + "reread, sflow, snaplen",
+            ], "\(lines)")
         }
         do {
             _ = try load("targets: []\nsampling:\n  sflow: nowhere\n  rate: 0\n  mode: sometimes\n  snaplen: 10\n")

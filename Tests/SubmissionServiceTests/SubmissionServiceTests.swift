@@ -74,10 +74,10 @@ struct SubmissionServiceTests {
         }
     }
 
-    func app(_ f: Fixture, limit: Int = 64 * 1024) -> some ApplicationProtocol {
-        let router = SubmissionService.makeRouter(store: f.store, settings: SubmissionServiceSettings(uploadLimit: limit),
-                                                  clock: FixedClock(Date(timeIntervalSince1970: 1_710_000_000)))
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    func app(_ f: Fixture, limit: Int = 64 * 1024, settings: SubmissionServiceSettings? = nil) -> some ApplicationProtocol {
+        var settings = settings ?? SubmissionServiceSettings(uploadLimit: limit)
+        settings.port = 0
+        return SubmissionService.makeApplication(store: f.store, settings: settings, clock: FixedClock(Date(timeIntervalSince1970: 1_710_000_000)))
     }
 
     func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
@@ -89,7 +89,8 @@ struct SubmissionServiceTests {
     @Test func pdSubmitsAndReadsItsOwnDiagrams() async throws {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
-        try await app(f).test(.live) { client in
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
             let yaml = try file("config/examples/bappeda-lan.yaml")
             let ok = try await client.execute(uri: "/api/v1/pds/BAPPEDA/validate", method: .post, headers: auth(f.bappeda), body: yaml)
             #expect(ok.status == .ok)
@@ -121,7 +122,8 @@ struct SubmissionServiceTests {
     @Test func crossPDAndBadTokensAreRefusedAndStoreNothing() async throws {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
-        try await app(f).test(.live) { client in
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
             let yaml = try file("config/examples/bappeda-lan.yaml")
             let drawio = try file("config/examples/dinkes-compressed.drawio")
             // Dinkes's token cannot submit or read for Bappeda.
@@ -160,7 +162,8 @@ struct SubmissionServiceTests {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
         try recordBappedaInventories(f.store)
-        try await app(f).test(.live) { client in
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
             let draft = try await client.execute(uri: "/api/v1/pds/BAPPEDA/draft", method: .get, headers: auth(f.bappeda))
             #expect(draft.status == .ok)
             var xml = String(buffer: draft.body)
@@ -191,7 +194,8 @@ struct SubmissionServiceTests {
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
         let v1 = try String(contentsOfFile: "\(Self.repo)/config/examples/bappeda-lan.yaml", encoding: .utf8)
         let v2 = v1.replacingOccurrences(of: "    model: TL-SG1024\n", with: "    model: TL-SG1024DE\n")
-        try await app(f).test(.live) { client in
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
             for text in [v1, v2] {
                 let r = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams", method: .post, headers: auth(f.bappeda), body: ByteBuffer(string: text))
                 #expect(r.status == .created)
@@ -283,5 +287,108 @@ struct DecompressionBombTests {
         #expect(try f.store.submissions(pd: "BAPPEDA").isEmpty)
         let refused = try f.store.auditLog().filter { $0.action == "submit" && $0.outcome == "refused" }
         #expect(refused.count == 3 && refused.allSatisfy { $0.detail.hasPrefix("over a limit:") })
+    }
+}
+
+/// Connections that never finish their request are cut off; error responses close the
+/// connection, so the rest of a refused upload is never read. Over real loopback sockets.
+@Suite("Slow and abandoned connections")
+struct SlowConnectionTests {
+    /// A blocking TCP client socket on 127.0.0.1.
+    final class Client {
+        let fd: Int32
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_port = UInt16(port).bigEndian
+            a.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+            let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            guard r == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+            var tv = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
+        deinit { close(fd) }
+        func send(_ text: String) { _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+        /// Everything the server sends until it closes the connection (nil: still open after 10 s).
+        func readToClose() -> String? {
+            var out = [UInt8]()
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n == 0 { return String(decoding: out, as: UTF8.self) }
+                if n < 0 { return nil }
+                out += buf[0..<n]
+            }
+        }
+    }
+
+    @Test func partialHeadersAndSilenceAreCutOffWhileStatusStaysFast() async throws {
+        let t = SubmissionServiceTests()
+        let f = try t.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        var settings = SubmissionServiceSettings(uploadLimit: 64 * 1024)
+        settings.headerTimeout = 1
+        settings.bodyTimeout = 2
+        settings.idleTimeout = 1
+        try await t.app(f, settings: settings).test(.live) { client in
+            let port = try #require(client.port)
+            let started = ContinuousClock.now
+            // 20 connections that send half a request head, 20 that send nothing at all.
+            let slow = try (0..<40).map { i in
+                let c = try Client(port: port)
+                if i < 20 { c.send("GET /api/v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bear") }
+                return c
+            }
+            // Meanwhile a PD's status requests are answered at once.
+            for _ in 0..<10 {
+                let r = try await client.execute(uri: "/api/v1/status", method: .get, headers: [.authorization: "Bearer \(f.bappeda)"])
+                #expect(r.status == .ok)
+            }
+            // Every slow connection is closed by the server (within the header timeout, not 95 s).
+            for c in slow { #expect(c.readToClose() != nil, "a connection with a partial request head was kept open") }
+            let waited = ContinuousClock.now - started
+            #expect(waited < .seconds(8), "closing took \(waited)")
+        }
+    }
+
+    @Test func anUploadRefusedByItsLengthIsNotReadAndTheConnectionCloses() async throws {
+        let t = SubmissionServiceTests()
+        let f = try t.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await t.app(f).test(.live) { client in
+            let port = try #require(client.port)
+            let c = try Client(port: port)
+            // Declares 50 MB and sends only the head: the answer must not wait for the body.
+            c.send("POST /api/v1/pds/BAPPEDA/diagrams HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(f.bappeda)\r\n"
+                   + "Content-Length: 50000000\r\n\r\n")
+            let answer = try #require(c.readToClose(), "the server kept the connection open to read the body")
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+            #expect(answer.lowercased().contains("connection: close"))
+        }
+    }
+}
+
+/// An HTTP client over real loopback connections that, like a browser or curl, opens a new
+/// connection when the service closes one (every error response closes its connection).
+struct LoopbackClient {
+    struct Reply {
+        var status: HTTPResponse.Status
+        var body: ByteBuffer
+    }
+    let port: Int
+
+    init(_ live: some TestClientProtocol) throws {
+        port = try #require(live.port)
+    }
+
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> Reply {
+        var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(uri)")!)  // a literal URL with a numeric port
+        r.httpMethod = method.rawValue
+        for field in headers { r.setValue(field.value, forHTTPHeaderField: field.name.rawName) }
+        if let body { r.httpBody = Data(body.readableBytesView) }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        let code = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return Reply(status: HTTPResponse.Status(code: code), body: ByteBuffer(bytes: data))
     }
 }

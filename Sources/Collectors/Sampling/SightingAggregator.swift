@@ -1,7 +1,6 @@
 import Settings
 import Foundation
 import InventoryModel
-import InventoryStore
 import Storage
 import PacketDecoding
 
