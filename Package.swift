@@ -163,6 +163,11 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
+                           "SNMPCore", "Settings", "Storage"]
+        ),
+        .testTarget(
             name: "CLITests",
             dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance"]
         ),

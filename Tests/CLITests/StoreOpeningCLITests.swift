@@ -118,19 +118,6 @@ import Testing
     }
 }
 
-/// A small deterministic generator (the test's damage is the same on every run).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Files named on the command line that are not regular files are refused with the reason.
 @Suite struct InputFileCLITests {
     @Test func aConfigurationPathThatIsNotAFileSaysWhy() throws {

@@ -1,6 +1,7 @@
 import Collectors
 import Settings
 import Foundation
+import InventoryTesting
 import InventoryModel
 import InventoryStore
 import Storage
@@ -90,7 +91,7 @@ struct AggregationTests {
     func totalsMatchAPlainSum() async throws {
         // 20,000 frames among 300 hosts and many addresses over three minutes: far more
         // conversations than the flow cache holds, so slots are reused and collide.
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var w = PcapWriter()
         var expectedHost: [String: (out: Int64, in: Int64)] = [:]
         var expectedPD: [String: (out: Int64, in: Int64)] = [:]
@@ -185,18 +186,6 @@ extension AggregationTests {
     }
 }
 
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension AggregationTests {
     /// An 802.1Q-tagged IPv4 frame (UDP, or TCP when `tcp`), padded to 64 bytes.
@@ -223,7 +212,7 @@ extension AggregationTests {
         // VLAN and, through the VLAN's gateway, across VLANs, and 1 % ARP. Far more
         // conversations than the flow cache has slots, and enough hosts and buckets that the
         // aggregator's tables grow while they are in use.
-        var rng = SplitMix(seed: 13)
+        var rng = SplitMix64(seed: 13)
         let vlans: [UInt16] = Array(101...108), perVLAN = 625
         // VLANs 101-106 are PDs (subnet 10.v.0.0/22 and the VLAN); 107-108 belong to none.
         func pd(_ ip: UInt32) -> String? {
