@@ -17,6 +17,8 @@ BIG="$WORK/big-$N.pcap"; MACS="$WORK/macs-$N.pcap"
 [ -f "$MACS" ] || python3 bench/make-capture.py "$MACS" "$N" --distinct-macs
 # PANTAU=path measures that binary (an older build, for a before/after comparison);
 # otherwise the release build, brought up to date first so a stale binary is never measured.
+# PANTAU_BEFORE=path also times that binary in the same rounds (a before/after comparison
+# under the same load: the machine is shared).
 if [ -z "${PANTAU:-}" ]; then swift build -c release --product pantau >/dev/null; PANTAU=$PWD/.build/release/pantau; fi
 
 now() { date +%s.%N; }
@@ -41,7 +43,8 @@ python3 bench/measure.py --runs "${RUNS:-3}" --packets "$N" \
   --tool "pantau sample --read (decode+aggregate+store, 1:1)" --before "rm -f $WORK/store.sqlite*" \
     --cmd "$PANTAU sample --read $BIG --rate 1 --mode deterministic --store $WORK/store.sqlite" \
   --tool "tcpdump -r FILE -w /dev/null (libpcap floor)" --cmd "tcpdump -r $BIG -w /dev/null" \
-  --tool "pmacctd print plugin (wall minus its 2 s sleep)" --minus 2 --cmd "pmacctd -f $WORK/pmacctd.conf"
+  --tool "pmacctd print plugin (wall minus its 2 s sleep)" --minus 2 --cmd "pmacctd -f $WORK/pmacctd.conf" \
+  ${PANTAU_BEFORE:+--tool "pantau (PANTAU_BEFORE build), same rounds" --before "rm -f $WORK/store-before.sqlite*" --cmd "$PANTAU_BEFORE sample --read $BIG --rate 1 --mode deterministic --store $WORK/store-before.sqlite"}
 # tshark takes tens of seconds: once.
 t4=$(now); tshark -r "$BIG" -n -T fields -e eth.src -e eth.dst -e vlan.id -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst \
   -e arp.src.proto_ipv4 -e lldp.tlv.system.name -e cdp.deviceid -e dhcp.option.dhcp_server_id -e dhcp.option.hostname \

@@ -16,6 +16,8 @@ CAP="$WORK/realistic-$N-seed$SEED.pcap"
 [ -f "$CAP" ] || python3 bench/make-realistic-capture.py "$CAP" "$N" --seed "$SEED"
 # PANTAU=path measures that binary (an older build, for a before/after comparison);
 # otherwise the release build, brought up to date first so a stale binary is never measured.
+# PANTAU_BEFORE=path also times that binary in the same rounds (a before/after comparison
+# under the same load: the machine is shared).
 if [ -z "${PANTAU:-}" ]; then swift build -c release --product pantau >/dev/null; PANTAU=$PWD/.build/release/pantau; fi
 cat "$CAP" > /dev/null   # warm the page cache so every tool reads from memory
 cat > "$WORK/pmacctd-realistic.conf" <<CONF
@@ -31,6 +33,7 @@ python3 bench/measure.py --runs "${RUNS:-3}" --packets "$N" \
   --tool "pantau sample --read (1:1, PD map)" --before "rm -f $WORK/realistic.sqlite*" \
     --cmd "$PANTAU sample --read $CAP --rate 1 --mode deterministic --pd-map bench/realistic-pd-map.yaml --store $WORK/realistic.sqlite" \
   --tool "tcpdump -r FILE -w /dev/null (libpcap floor)" --cmd "tcpdump -r $CAP -w /dev/null" \
-  --tool "pmacctd print plugin (wall minus its 2 s sleep)" --minus 2 --cmd "pmacctd -f $WORK/pmacctd-realistic.conf"
+  --tool "pmacctd print plugin (wall minus its 2 s sleep)" --minus 2 --cmd "pmacctd -f $WORK/pmacctd-realistic.conf" \
+  ${PANTAU_BEFORE:+--tool "pantau (PANTAU_BEFORE build), same rounds" --before "rm -f $WORK/realistic-before.sqlite*" --cmd "$PANTAU_BEFORE sample --read $CAP --rate 1 --mode deterministic --pd-map bench/realistic-pd-map.yaml --store $WORK/realistic-before.sqlite"}
 rm -f "$WORK/realistic.sqlite"*
 "$PANTAU" sample --read "$CAP" --rate 1 --mode deterministic --pd-map bench/realistic-pd-map.yaml --store "$WORK/realistic.sqlite"
