@@ -74,7 +74,8 @@ let package = Package(
         // Their SQLite implementation: the only target that imports GRDB.
         .target(
             name: "InventoryStore",
-            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
         // MARK: Layer 4: behaviour

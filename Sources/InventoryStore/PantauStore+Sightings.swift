@@ -73,18 +73,24 @@ extension PantauStore {
                     INSERT OR REPLACE INTO sighting_interface_counters (agent, if_index, sampled_at, capture_point, if_speed,
                       in_octets, out_octets, in_errors, out_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+                // The bulk of a window: bound value by value, without an argument array per row.
+                var hostRow = RowBinder(host), addressRow = RowBinder(address), nameRow = RowBinder(name)
                 for h in batch.hosts {
-                    let vlan = h.vlan ?? 0
+                    let vlan = Int64(h.vlan ?? 0)
                     let mac = h.mac.description
-                    try host.execute(arguments: [mac, vlan, h.capturePoint, h.vendor, h.pd,
-                                         h.firstSeen.timeIntervalSince1970, h.lastSeen.timeIntervalSince1970, h.framesSampled])
+                    hostRow.text(mac); hostRow.int(vlan); hostRow.text(h.capturePoint); hostRow.text(h.vendor); hostRow.text(h.pd)
+                    hostRow.double(h.firstSeen.timeIntervalSince1970); hostRow.double(h.lastSeen.timeIntervalSince1970)
+                    hostRow.int(h.framesSampled)
+                    try hostRow.execute()
                     for a in h.addresses {
-                        try address.execute(arguments: [mac, vlan, h.capturePoint, a.address.description, a.source,
-                                             a.firstSeen.timeIntervalSince1970, a.lastSeen.timeIntervalSince1970])
+                        addressRow.text(mac); addressRow.int(vlan); addressRow.text(h.capturePoint); addressRow.text(a.address.description)
+                        addressRow.text(a.source); addressRow.double(a.firstSeen.timeIntervalSince1970); addressRow.double(a.lastSeen.timeIntervalSince1970)
+                        try addressRow.execute()
                     }
                     for n in h.names {
-                        try name.execute(arguments: [mac, vlan, h.capturePoint, n.name, n.source,
-                                             n.firstSeen.timeIntervalSince1970, n.lastSeen.timeIntervalSince1970])
+                        nameRow.text(mac); nameRow.int(vlan); nameRow.text(h.capturePoint); nameRow.text(n.name); nameRow.text(n.source)
+                        nameRow.double(n.firstSeen.timeIntervalSince1970); nameRow.double(n.lastSeen.timeIntervalSince1970)
+                        try nameRow.execute()
                     }
                 }
                 for n in batch.neighbours {
@@ -98,9 +104,12 @@ extension PantauStore {
                     try dhcpServer.execute(arguments: [s.server.description, s.mac.description, s.vlan ?? 0, s.capturePoint, s.pd,
                                          s.firstSeen.timeIntervalSince1970, s.lastSeen.timeIntervalSince1970, s.replies])
                 }
+                var trafficRow = RowBinder(traffic)
                 for t in batch.traffic {
-                    try traffic.execute(arguments: [Int64(t.minute.timeIntervalSince1970), t.scope.rawValue, t.key, t.capturePoint,
-                                         t.samplingRate, t.pd, t.samples, t.inBytes, t.outBytes, t.inPackets, t.outPackets])
+                    trafficRow.int(Int64(t.minute.timeIntervalSince1970)); trafficRow.text(t.scope.rawValue); trafficRow.text(t.key)
+                    trafficRow.text(t.capturePoint); trafficRow.int(t.samplingRate); trafficRow.text(t.pd); trafficRow.int(t.samples)
+                    trafficRow.int(t.inBytes); trafficRow.int(t.outBytes); trafficRow.int(t.inPackets); trafficRow.int(t.outPackets)
+                    try trafficRow.execute()
                 }
                 for c in batch.interfaceCounters {
                     try counters.execute(arguments: [c.agent.description, c.ifIndex, c.sampledAt.timeIntervalSince1970, c.capturePoint,

@@ -45,6 +45,13 @@ public final class PantauStore: PantauStorage {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.readonly = access == .readOnly
+        if access == .readWrite {
+            // WAL with synchronous=NORMAL: a commit is atomic and the file never corrupt; after
+            // a power cut the last commits may be missing, never half there (the capture-file
+            // ledger's progress is in the same transaction as its sightings, so a resumed read
+            // stays exact). FULL would fsync at every sampling window.
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
         do {
             if !exists {
                 let dir = (path as NSString).deletingLastPathComponent
