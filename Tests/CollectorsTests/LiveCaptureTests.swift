@@ -53,8 +53,10 @@ struct LiveCaptureTests {
         settings.flushInterval = 1
         settings.filter = "not ip6"
         let (readySignal, readyContinuation) = AsyncStream<Void>.makeStream()
+        let log = CapturedLog()
+        let logger = Logger(label: "test") { _ in log }
         let run = Task {
-            try await runSampling(settings, store: store, segments: [], logger: Logger(label: "test"), ready: { readyContinuation.finish() })
+            try await runSampling(settings, store: store, segments: [], logger: logger, ready: { readyContinuation.finish() })
         }
         for await _ in readySignal {}  // the capture is open: what is sent now is seen
 
@@ -63,10 +65,18 @@ struct LiveCaptureTests {
             let r = try runProcess(NetNS.ip, ["netns", "exec", ns, tcpreplay, "-q", "--topspeed", "-i", nsSide, f])
             #expect(r.status == 0, "tcpreplay \(f): \(r.stderr)")
         }
-        try await Task.sleep(for: .milliseconds(1500))
-        // Pull the interface away mid-run: the sampler must keep going and say so.
+        // Every host replayed reaches the store (the flush interval is 1 s), then the interface
+        // is pulled away mid-run: the sampler must keep going and say so.
+        let replayed = try Self.expectedHosts(files)
+        let stored = Date().addingTimeInterval(30)
+        while Set(try store.hostSightings().map { "\($0.mac)@\($0.vlan ?? 0)" }) != replayed && Date() < stored {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         _ = try runProcess(NetNS.ip, ["netns", "del", ns])
-        try await Task.sleep(for: .milliseconds(2000))
+        let noticed = Date().addingTimeInterval(30)
+        while !log.messages.contains(where: { $0.contains("capture failed") }) && Date() < noticed {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         // Cancelling the task stops a live run (as Ctrl-C or collect's shutdown would).
         run.cancel()
         let summary = try await run.value
@@ -74,18 +84,37 @@ struct LiveCaptureTests {
         let expectedFrames = try files.map { try TsharkFrame.read($0).count }.reduce(0, +)
         #expect(summary.packetsRead == expectedFrames, "\(summary)")
         #expect(summary.seconds < 50, "the run did not stop when cancelled: \(summary)")
-        var expectedHosts = Set<String>()
-        for f in files {
-            for t in try TsharkFrame.read(f) {
-                guard let src = t.first("eth.src"), let b = UInt8(src.prefix(2), radix: 16), b & 1 == 0 else { continue }
-                expectedHosts.insert("\(src)@\(t.all("vlan.id").last ?? "0")")
-            }
-        }
         let hosts = try store.hostSightings()
-        #expect(Set(hosts.map { "\($0.mac)@\($0.vlan ?? 0)" }) == expectedHosts)
+        #expect(Set(hosts.map { "\($0.mac)@\($0.vlan ?? 0)" }) == replayed)
         #expect(hosts.first { $0.mac.description == "90:b1:1c:99:49:29" }?.names.map(\.name) == ["btest.is.cool"])
         #expect(try store.dhcpServerSightings().map(\.server.description) == ["128.2.6.152"])
         #expect(summary.warnings.contains { $0.contains("capture failed") }, "\(summary)")
         #expect(try store.captureFiles().isEmpty, "live capture wrote to the capture-file ledger")
     }
+
+    /// Unicast source MACs (with VLAN) in the captures, as tshark reads them.
+    static func expectedHosts(_ files: [String]) throws -> Set<String> {
+        var hosts = Set<String>()
+        for f in files {
+            for t in try TsharkFrame.read(f) {
+                guard let src = t.first("eth.src"), let b = UInt8(src.prefix(2), radix: 16), b & 1 == 0 else { continue }
+                hosts.insert("\(src)@\(t.all("vlan.id").last ?? "0")")
+            }
+        }
+        return hosts
+    }
+}
+
+/// A log handler that keeps every message, so a test can wait for one instead of sleeping.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { lock.withLock { lines.append(event.message.description) } }
+    var messages: [String] { lock.withLock { lines } }
 }

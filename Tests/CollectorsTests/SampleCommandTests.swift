@@ -7,6 +7,19 @@ import Testing
 @Suite("pantau sample as an operator runs it", .serialized)
 struct SampleCommandTests {
     /// True once something holds the UDP port on loopback (our bind then fails).
+    /// True when no datagram waits in the receive queue of the UDP socket bound to `port`
+    /// (from /proc/net/udp: `local_address` is hex IP:port, `tx_queue:rx_queue` follows).
+    static func receiveQueueEmpty(_ port: UInt16) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8) else { return false }
+        let wanted = String(format: ":%04X", port)
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4, fields[1].hasSuffix(wanted) else { continue }
+            return fields[4].split(separator: ":").last.map { Int($0, radix: 16) == 0 } ?? false
+        }
+        return false
+    }
+
     static func portTaken(_ port: UInt16) -> Bool {
         let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(s) }
@@ -39,7 +52,10 @@ struct SampleCommandTests {
         while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         try #require(Self.portTaken(port), "pantau did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
         try sendUDP(counterDatagram(), port: port)
-        try await Task.sleep(for: .milliseconds(300))  // let it arrive; the default flush interval is 60 s
+        // Pantau has read it once the socket's receive queue is empty (the flush interval is 60 s,
+        // so only the signal can get it stored).
+        let read = Date().addingTimeInterval(10)
+        while !Self.receiveQueueEmpty(port) && Date() < read { try await Task.sleep(for: .milliseconds(20)) }
         kill(p.processIdentifier, signalNumber)
         let stopBy = Date().addingTimeInterval(10)
         while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
@@ -87,7 +103,10 @@ struct SampleCommandTests {
         while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         try #require(Self.portTaken(port), "collect did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
         try sendUDP(counterDatagram(), port: port)
-        try await Task.sleep(for: .milliseconds(300))  // let it arrive; the default flush interval is 60 s
+        // Pantau has read it once the socket's receive queue is empty (the flush interval is 60 s,
+        // so only the signal can get it stored).
+        let read = Date().addingTimeInterval(10)
+        while !Self.receiveQueueEmpty(port) && Date() < read { try await Task.sleep(for: .milliseconds(20)) }
         kill(p.processIdentifier, signalNumber)
         let stopBy = Date().addingTimeInterval(10)
         while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
