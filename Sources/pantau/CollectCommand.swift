@@ -82,6 +82,7 @@ extension Pantau {
                 var summary = try await SampleAndRecord(store: store, clock: clock, logger: logger).run(sampling)
                 summary.rereadHint = "set reread: true under sampling: to read them again"
                 print(summary.description)
+                if summary.noInputReadable { throw CLIError("sampling: none of the capture files could be read (see the warnings above)") }
             }
             if failed > 0 { throw ExitCode(3) }
         }

@@ -120,6 +120,7 @@ extension Pantau {
             // losing up to a flush interval of data.
             let summary = try await SampleAndRecord(store: db, clock: try commandClock(), logger: logger).run(settings)
             print(summary.description)
+            if summary.noInputReadable { throw CLIError("none of the capture files could be read (see the warnings above)") }
         }
     }
 }

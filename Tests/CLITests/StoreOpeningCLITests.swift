@@ -152,3 +152,20 @@ import Testing
         #expect(!bad.stdout.contains("submission service on"), "announced a service that never listened: \(bad.stdout)")
     }
 }
+
+/// `sample` fails when not one of the capture files it was given could be read.
+@Suite struct UnreadableCaptureCLITests {
+    @Test func noReadableInputIsAnErrorSomeIsAWarning() throws {
+        let dir = try Lab.temporaryDirectory("unreadable")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "this is not a capture\n".write(toFile: dir + "/notes.pcap", atomically: true, encoding: .utf8)
+        let none = try run(Lab.pantauBinary, ["sample", "--read", dir + "/notes.pcap", "--store", dir + "/a.sqlite"], timeout: 60)
+        #expect(none.status == 1, "\(none.stdout) \(none.stderr)")
+        #expect(none.stderr.contains("none of the capture files could be read"), "\(none.stderr)")
+        #expect((none.stdout + none.stderr).contains(dir + "/notes.pcap"), "the unreadable file is named")
+        let some = try run(Lab.pantauBinary, ["sample", "--read", dir + "/notes.pcap", Lab.corpus + "/pcap/dhcp.pcap",
+                                              "--store", dir + "/b.sqlite"], timeout: 60)
+        #expect(some.status == 0, "\(some.stdout) \(some.stderr)")
+        #expect((some.stdout + some.stderr).contains(dir + "/notes.pcap"), "the unreadable file is still named")
+    }
+}

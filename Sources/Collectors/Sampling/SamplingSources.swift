@@ -111,6 +111,7 @@ extension SamplingPipeline {
         let src: PcapSource
         do { src = try PcapSource.open(file: path) } catch {
             warn("\(error)")
+            summary.filesUnreadable += 1
             return true
         }
         try applyFilter(src)

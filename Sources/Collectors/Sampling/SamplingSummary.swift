@@ -28,6 +28,11 @@ public struct SamplingSummary: Sendable, CustomStringConvertible {
     /// Capture files read from where counting had stopped (grown since, or a run stopped
     /// part-way), and the packets skipped in them because they were counted before.
     public var filesResumed = 0
+    /// Capture files that could not be opened as captures at all (missing, unreadable, not pcap).
+    public var filesUnreadable = 0
+    /// True when files were named and not one packet of them could be read or had been
+    /// counted before: the run had no input (an error for the command, not a warning).
+    public var noInputReadable: Bool { filesUnreadable > 0 && packetsRead == 0 && filesAlreadyRead == 0 && filesResumed == 0 }
     public var packetsAlreadyCounted = 0
     /// How to read files again, for the "already read" line (`collect` names the config key).
     public var rereadHint = "use --reread to read them again"
