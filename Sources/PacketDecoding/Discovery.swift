@@ -3,7 +3,19 @@ enum LLDPDecoder {
     static let capabilityNames = ["other", "repeater", "bridge", "wlan-ap", "router", "telephone", "docsis", "station",
                                   "c-vlan", "s-vlan", "tpmr"]
 
+    /// An LLDPDU must carry a chassis ID and a port ID (IEEE 802.1AB: the first two TLVs,
+    /// both mandatory): without either the frame names no neighbour, so it is counted as
+    /// malformed and yields nothing (never a neighbour with every field empty).
     static func decode(_ b: ByteView, at start: Int, issue: inout DecodeIssue?) -> NeighbourInfo? {
+        guard let n = fields(b, at: start, issue: &issue) else { return nil }
+        guard n.chassisID?.isEmpty == false, n.portID?.isEmpty == false else {
+            if issue == nil { issue = .malformed }
+            return nil
+        }
+        return n
+    }
+
+    static func fields(_ b: ByteView, at start: Int, issue: inout DecodeIssue?) -> NeighbourInfo? {
         var n = NeighbourInfo()
         var o = start
         // Each TLV is at least 2 bytes, so a frame cannot hold more than count/2 of them.

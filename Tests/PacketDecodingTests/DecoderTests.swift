@@ -127,6 +127,35 @@ struct DecoderTests {
     }
 }
 
+@Suite("LLDP without its mandatory TLVs")
+struct LLDPMandatoryTests {
+    /// An LLDP frame with the given TLVs (type, value), then End of LLDPDU.
+    static func frame(_ tlvs: [(UInt16, [UInt8])]) -> [UInt8] {
+        var f: [UInt8] = [0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x88, 0xcc]
+        for (type, value) in tlvs + [(0, [])] {
+            let head = type << 9 | UInt16(value.count)
+            f += [UInt8(head >> 8), UInt8(head & 0xff)] + value
+        }
+        return f
+    }
+    static let chassis: (UInt16, [UInt8]) = (1, [4, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55])  // MAC subtype
+    static let port: (UInt16, [UInt8]) = (2, [5] + Array("ether1".utf8))                     // interface name
+    static let ttl: (UInt16, [UInt8]) = (3, [0, 120])
+    static let name: (UInt16, [UInt8]) = (5, Array("sw-core".utf8))
+
+    @Test func aFrameWithoutChassisOrPortIDIsMalformedAndNamesNoNeighbour() {
+        for tlvs in [[Self.port, Self.ttl, Self.name], [Self.chassis, Self.ttl, Self.name], [Self.ttl, Self.name], [(1, [4]), Self.port, Self.ttl]] {
+            let p = PacketDecoder.decode(Self.frame(tlvs))
+            #expect(p.control == nil, "\(tlvs.map(\.0))")
+            #expect(p.issue == .malformed, "\(tlvs.map(\.0))")
+        }
+        let ok = PacketDecoder.decode(Self.frame([Self.chassis, Self.port, Self.ttl, Self.name]))
+        #expect(ok.issue == nil)
+        guard case .lldp(let n)? = ok.control else { Issue.record("no neighbour from a complete LLDPDU"); return }
+        #expect(n.chassisID == "00:11:22:33:44:55" && n.portID == "ether1" && n.systemName == "sw-core")
+    }
+}
+
 @Suite("sFlow v5 datagrams")
 struct SFlowDecoderTests {
     /// A datagram with one flow sample (rate 512, one raw header record) and one counter
