@@ -107,6 +107,11 @@ struct Run {
         let family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
         inventory.family = family.name
         inventory.vendor = family.vendor
+        // No family: the maker is the organisation the sysObjectID's enterprise number was
+        // assigned to (the JSON says so: vendorSource).
+        if family.name == catalog.generic.name, let oid = inventory.sysObjectID.flatMap({ OID($0) }) {
+            inventory.vendor = catalog.enterprises.vendor(sysObjectID: oid)
+        }
         var options = base.options
         if let d = family.disableBulk { options.disableBulk = d }
         if let r = family.maxRepetitions { options.maxRepetitions = r }
@@ -395,11 +400,18 @@ struct Run {
     mutating func applySystem() {
         guard let s = sections["system"]?.records[""] else { return }
         inventory.sysName = s["sysName"]?.text
-        inventory.sysDescr = s["sysDescr"]?.text
+        inventory.sysDescr = s["sysDescr"]?.text.map(Self.unquoted)
         inventory.sysObjectID = s["sysObjectID"]?.text.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
         inventory.sysContact = s["sysContact"]?.text
         inventory.sysLocation = s["sysLocation"]?.text
         inventory.sysUpTime = s["sysUpTime"]?.uint64.flatMap { UInt32(exactly: $0) }
+    }
+
+    /// Some agents send sysDescr wrapped in literal double quotes (`"SiteBoss 360 2.12.540 STD"`);
+    /// the quotes are the agent's configuration syntax, not part of the description.
+    static func unquoted(_ s: String) -> String {
+        guard s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\""), !s.dropFirst().dropLast().contains("\"") else { return s }
+        return String(s.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
     }
 
     mutating func buildInterfaces() {
