@@ -56,7 +56,8 @@ import YAMLSupport
         try expectIssue(one, "'[bad'", "match.sysDescr[0]", "invalid regular expression")
         try expectIssue(two, "one", "family", "duplicate family \"one\"")
         try expectIssue(two, "1.3.6.1.4.1.9", "match.sysObjectID[0]", "already matched by family \"one\"")
-        #expect(issues.count == 8, "\(ConfigIssues(issues))")
+        try expectIssue("\(dir)/families/generic.yaml", "Nobody", "vendor", "the generic family names no vendor")
+        #expect(issues.count == 9, "\(ConfigIssues(issues))")
         // Printed form, one per line, as `pantau probes lint` shows it.
         #expect(ConfigIssues(issues).description.split(separator: "\n").allSatisfy { $0.hasPrefix(dir) })
         #expect(lint(directory: dir).count == issues.count)
