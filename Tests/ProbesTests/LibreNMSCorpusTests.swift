@@ -22,8 +22,8 @@ import Testing
     static let maxWrongShare = 0.045
     /// Identity facts (model, serial, version) LibreNMS reports for the regency's operating
     /// systems that Pantau reports the same in substance (target: 90 %).
-    static let minRegencyLenient = 0.59
-    static let minRegencyStrict = 0.49
+    static let minRegencyLenient = 0.60
+    static let minRegencyStrict = 0.50
     /// Interface and system fields (sysName, sysDescr, sysObjectID, the ports LibreNMS lists)
     /// that agree, over the whole corpus.
     static let minCoreAgreement = 0.99
