@@ -24,6 +24,8 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
     public var sysUpTime: UInt32?
 
     // MARK: Classification (from the matching probe family)
+    /// The maker: named by the matching family, or, when no family matched (`generic`), the
+    /// organisation the sysObjectID's IANA enterprise number is assigned to.
     public var vendor: String?
     public var family: String?
     public var model: String?
@@ -63,6 +65,16 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
         case components, interfaces, ipAddresses, neighbors, forwarding, arp, resources, ups, printer, warnings
     }
 
+    /// Where `vendor` came from: `family` (the probe family names it) or `enterprise-number`
+    /// (IANA's registry, for a device no family matched). Derived from `family`, never stored.
+    public var vendorSource: String? {
+        guard vendor != nil else { return nil }
+        return family == "generic" ? "enterprise-number" : "family"
+    }
+
+    /// Derived keys: written to JSON, ignored when read back.
+    enum DerivedKeys: String, CodingKey { case vendorSource }
+
     /// Identity and classification keys are always present (`null` when unknown), so
     /// consumers of the public JSON never have to guess whether a key was dropped.
     public func encode(to encoder: any Encoder) throws {
@@ -76,6 +88,8 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
         try c.encode(sysLocation, forKey: .sysLocation)
         try c.encode(sysUpTime, forKey: .sysUpTime)
         try c.encode(vendor, forKey: .vendor)
+        var d = encoder.container(keyedBy: DerivedKeys.self)
+        try d.encode(vendorSource, forKey: .vendorSource)
         try c.encode(family, forKey: .family)
         try c.encode(model, forKey: .model)
         try c.encode(serial, forKey: .serial)
@@ -141,9 +155,18 @@ public struct Interface: Codable, Sendable, Equatable {
 
     public init(ifIndex: Int) { self.ifIndex = ifIndex }
 
+    /// What a NOC calls the interface: ifName, else ifDescr (agents without ifXTable leave
+    /// ifName empty). Derived, never stored: `ifName` and `ifDescr` stay as the agent gave them.
+    public var name: String? { ifName ?? ifDescr }
+    /// Which observed field `name` was taken from (`ifName` or `ifDescr`).
+    public var nameFrom: String? { ifName != nil ? "ifName" : ifDescr != nil ? "ifDescr" : nil }
+
     enum CodingKeys: String, CodingKey {
         case ifIndex, ifName, ifDescr, ifAlias, ifType, speed, mac, adminStatus, operStatus, mtu, lastChange
     }
+
+    /// Derived keys: written to JSON beside the observed ones, ignored when read back.
+    enum DerivedKeys: String, CodingKey { case name, nameFrom }
 
     /// The documented interface keys are always present (`null` when the agent has no value).
     public func encode(to encoder: any Encoder) throws {
@@ -159,6 +182,9 @@ public struct Interface: Codable, Sendable, Equatable {
         try c.encode(operStatus, forKey: .operStatus)
         try c.encodeIfPresent(mtu, forKey: .mtu)
         try c.encodeIfPresent(lastChange, forKey: .lastChange)
+        var d = encoder.container(keyedBy: DerivedKeys.self)
+        try d.encode(name, forKey: .name)
+        try d.encode(nameFrom, forKey: .nameFrom)
     }
 }
 

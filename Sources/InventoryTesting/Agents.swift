@@ -8,8 +8,9 @@ public final class SNMPSimAgent: @unchecked Sendable {
     public let workDir: String
 
     /// Starts snmpsim on a free port over `dataDir` (default: the shared SNMP corpus) and
-    /// waits until it answers a GET for `readyCommunity`.
-    public init(dataDir: String = Lab.snmpCorpus, readyCommunity: String? = nil) throws {
+    /// waits until it answers a GET for `readyCommunity`. snmpsim indexes every recording
+    /// before it answers; a directory of hundreds needs a `readyTimeout` of minutes.
+    public init(dataDir: String = Lab.snmpCorpus, readyCommunity: String? = nil, readyTimeout: Double = 30) throws {
         workDir = try Lab.temporaryDirectory("snmpsim")
         port = Lab.freeUDPPort()
         guard FileManager.default.isExecutableFile(atPath: Lab.snmpsim) else {
@@ -21,7 +22,7 @@ public final class SNMPSimAgent: @unchecked Sendable {
                         "--agent-udpv4-endpoint=127.0.0.1:\(port)"],
             environment: ["SNMPSIM_ALLOW_ROOT": "true"], logPath: "\(workDir)/snmpsim.log")
         let community = readyCommunity ?? Lab.recordings.first ?? "public"
-        try waitUntilAnswering(port: port, community: community, process: process)
+        try waitUntilAnswering(port: port, community: community, process: process, seconds: readyTimeout)
     }
 
     public var agent: String { "udp:127.0.0.1:\(port)" }
@@ -29,6 +30,77 @@ public final class SNMPSimAgent: @unchecked Sendable {
     public func stop() {
         process.stop()
         try? FileManager.default.removeItem(atPath: workDir)
+    }
+
+    deinit { stop() }
+}
+
+/// Several snmpsim processes sharing one directory of recordings: each serves a slice
+/// (copies in a directory of its own: snmpsim names a linked recording's community after the
+/// link's target path), so the indexing snmpsim does on start, and
+/// the answering, which is single-threaded in each process, run on every core.
+public final class SNMPSimPool: @unchecked Sendable {
+    public let agents: [SNMPSimAgent]
+    /// Recording name (the community) → the agent serving it (`udp:127.0.0.1:PORT`).
+    public let agentFor: [String: String]
+    private let sliceDirs: [String]
+
+    /// Serves `names` (base names of `NAME.snmprec` in `dataDir`) from `processes` snmpsim
+    /// processes, started together; waits until every one answers.
+    public init(dataDir: String, names: [String], processes: Int, readyTimeout: Double = 900) throws {
+        let count = max(1, min(processes, names.count))
+        var dirs: [String] = []
+        var slices = Array(repeating: [String](), count: count)
+        // Largest recordings first, each to the slice with the fewest bytes so far.
+        let sizes = Dictionary(uniqueKeysWithValues: names.map { n in
+            (n, ((try? FileManager.default.attributesOfItem(atPath: "\(dataDir)/\(n).snmprec"))?[.size] as? Int) ?? 0)
+        })
+        var load = Array(repeating: 0, count: count)
+        for n in names.sorted(by: { sizes[$0]! > sizes[$1]! }) {  // every name has a size entry
+            let i = load.indices.min { load[$0] < load[$1] }!  // count >= 1
+            slices[i].append(n)
+            load[i] += sizes[n]!
+        }
+        for slice in slices {
+            let dir = try Lab.temporaryDirectory("snmpsim-slice")
+            for n in slice {
+                try FileManager.default.copyItem(atPath: "\(dataDir)/\(n).snmprec", toPath: "\(dir)/\(n).snmprec")
+            }
+            dirs.append(dir)
+        }
+        sliceDirs = dirs
+        let (fixedDirs, fixedSlices) = (dirs, slices)
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var started: [SNMPSimAgent?]
+            var failures: [String] = []
+            init(_ n: Int) { started = Array(repeating: nil, count: n) }
+        }
+        let results = Results(count)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            do {
+                let a = try SNMPSimAgent(dataDir: fixedDirs[i], readyCommunity: fixedSlices[i][0], readyTimeout: readyTimeout)
+                results.lock.lock(); results.started[i] = a; results.lock.unlock()
+            } catch {
+                results.lock.lock(); results.failures.append("\(error)"); results.lock.unlock()
+            }
+        }
+        let (started, failures) = (results.started, results.failures)
+        let ok = started.compactMap { $0 }
+        guard failures.isEmpty else {
+            for a in ok { a.stop() }
+            for d in dirs { try? FileManager.default.removeItem(atPath: d) }
+            throw LabError(failures.joined(separator: "\n"))
+        }
+        agents = ok
+        var map: [String: String] = [:]
+        for (a, slice) in zip(ok, slices) { for n in slice { map[n] = a.agent } }
+        agentFor = map
+    }
+
+    public func stop() {
+        for a in agents { a.stop() }
+        for d in sliceDirs { try? FileManager.default.removeItem(atPath: d) }
     }
 
     deinit { stop() }

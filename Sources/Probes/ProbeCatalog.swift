@@ -11,28 +11,54 @@ public struct ProbeCatalog: Sendable {
     public let generic: ProbeFamily
     /// Number of files read.
     public let fileCount: Int
+    /// Vendor names by IANA enterprise number, for devices no family matches.
+    public var enterprises = EnterpriseRegistry()
 
-    /// Loads `DIR/modules/*.yaml`, `DIR/enums/*.yaml` and `DIR/families/*.yaml`.
+    /// Loads `DIR/modules/*.yaml`, `DIR/enums/*.yaml` and `DIR/families/*.yaml`, and the IANA
+    /// enterprise-number registry from `enterprises` (none when the file is absent or the
+    /// path is nil or empty; unreadable is an error).
     ///
     /// Strict: unknown keys, bad OIDs, bad regular expressions, references to unknown
     /// modules, tables, columns or enums, include cycles, duplicate names and identical
     /// sysObjectID prefixes in two families are all errors, reported together.
-    public static func load(directory: String) throws(ConfigIssues) -> ProbeCatalog {
+    public static func load(directory: String, enterprises: String? = EnterpriseRegistry.defaultPath) throws(ConfigIssues) -> ProbeCatalog {
         let loader = CatalogLoader(directory: directory)
-        return try loader.run()
+        var catalog = try loader.run()
+        do {
+            catalog.enterprises = try EnterpriseRegistry.load(path: enterprises)
+        } catch {
+            throw ConfigIssues([ConfigIssue(file: enterprises ?? "", line: 1, column: 1, path: "",
+                                            message: "cannot read the enterprise-number registry: \(error.localizedDescription)")])
+        }
+        return catalog
+    }
+
+    /// sysObjectID prefix → family (the loader rejects a prefix two families claim), so that
+    /// matching costs one lookup per sub-identifier of the device's sysObjectID however many
+    /// families there are.
+    let prefixIndex: [OID: ProbeFamily]
+
+    init(modules: [String: ProbeModule], families: [ProbeFamily], enums: [String: EnumTable], generic: ProbeFamily, fileCount: Int) {
+        self.modules = modules
+        self.families = families
+        self.enums = enums
+        self.generic = generic
+        self.fileCount = fileCount
+        var index: [OID: ProbeFamily] = [:]
+        for f in families { for p in f.sysObjectIDPrefixes { index[p] = f } }
+        prefixIndex = index
     }
 
     /// The family for a device: the longest matching sysObjectID prefix over all families;
     /// if none, the first family (by file name) whose sysDescr pattern matches; else `generic`.
     public func family(sysObjectID: OID?, sysDescr: String?) -> ProbeFamily {
         if let sysObjectID {
-            var best: (Int, ProbeFamily)?
-            for f in families {
-                for p in f.sysObjectIDPrefixes where sysObjectID.hasPrefix(p) {
-                    if best == nil || p.count > best!.0 { best = (p.count, f) }  // best checked non-nil
-                }
+            // Longest first: the sysObjectID itself, then each shorter prefix down to 1.3.6.1.4.1.N.
+            var c = sysObjectID.components
+            while c.count >= 7 {
+                if let f = prefixIndex[OID(c)] { return f }
+                c.removeLast()
             }
-            if let best { return best.1 }
         }
         if let sysDescr {
             for f in families where f.sysDescrPatterns.contains(where: { $0.matches(sysDescr) }) {
@@ -459,6 +485,9 @@ private final class CatalogLoader {
         }
         if name == "generic" && (!family.sysObjectIDPrefixes.isEmpty || !family.sysDescrPatterns.isEmpty) {
             obj["match"]?.report("the generic family is the fallback and must not match anything itself")
+        }
+        if name == "generic", let v = obj["vendor"] {
+            v.report("the generic family names no vendor: an unmatched device's vendor comes from the enterprise number in its sysObjectID")
         }
         let includes = obj.required("include")?.stringList() ?? []
         family.modules = includes

@@ -4,10 +4,12 @@ import SNMPCore
 
 /// Applies a probe catalog to one agent and returns what it learned.
 ///
-/// Order: GET the `system` module's scalars (a timeout or authentication failure here is the
-/// device's failure and is thrown), pick the family, GET the family's other scalars and
-/// vendor OIDs, walk each table's columns in lockstep (`walkColumns`), then decode, join and
-/// convert. A table that fails becomes a warning and keeps the rows received before the failure.
+/// Three stages (`Run`): fetch — GET the `system` module's scalars (a timeout or
+/// authentication failure here is the device's failure and is thrown), pick the family, GET
+/// the family's other scalars and vendor OIDs, walk each table's columns in lockstep
+/// (`walkColumns`); evaluate — decode, join and convert rows into records; assemble — build
+/// the typed inventory and the family's facts. A table that fails becomes a warning and keeps
+/// the rows received before the failure.
 public struct ProbeRunner: Sendable {
     public let catalog: ProbeCatalog
 
@@ -94,7 +96,17 @@ struct Run {
         self.inventory = DeviceInventory(agent: agent)
     }
 
+    /// A run in three stages: fetch (every SNMP request), evaluate (value pipelines into
+    /// records, no SNMP), assemble (records into the typed inventory and its facts).
     mutating func execute(client base: any SNMPClient) async throws(SNMPError) {
+        let family = try await fetch(client: base)
+        evaluate(family)
+        assemble(family)
+    }
+
+    /// Stage 1: identity, family, scalars, inventory columns and tables, into `scalarValues`,
+    /// `walkedColumns` and `rows`. Only a failure of the identity GET is thrown.
+    mutating func fetch(client base: any SNMPClient) async throws(SNMPError) -> ProbeFamily {
         // 1. Identity. Failure here is the device's failure.
         let systemTables = catalog.modules["system"]?.tables ?? []
         let systemOIDs = systemTables.filter(\.isScalar).flatMap { $0.columns.map(\.oid) }
@@ -107,6 +119,11 @@ struct Run {
         let family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
         inventory.family = family.name
         inventory.vendor = family.vendor
+        // No family: the maker is the organisation the sysObjectID's enterprise number was
+        // assigned to (the JSON says so: vendorSource).
+        if family.name == catalog.generic.name, let oid = inventory.sysObjectID.flatMap({ OID($0) }) {
+            inventory.vendor = catalog.enterprises.vendor(sysObjectID: oid)
+        }
         var options = base.options
         if let d = family.disableBulk { options.disableBulk = d }
         if let r = family.maxRepetitions { options.maxRepetitions = r }
@@ -163,12 +180,22 @@ struct Run {
         if !skipped.isEmpty {
             inventory.warnings.append("skipped \(skipped.count) tables after repeated timeouts: \(skipped.joined(separator: ", "))")
         }
+        return family
+    }
 
-        // 5. Assemble: interfaces first (other sections map names to ifIndex through them).
+    /// Stage 2: every table's and scalar group's fields through their value pipelines into
+    /// `sections`; interfaces first (other sections map names to ifIndex through them).
+    mutating func evaluate(_ family: ProbeFamily) {
+        let tables = catalog.tables(for: family).filter { $0.module != "system" }
+        let walked = tables.filter { !$0.isScalar }
         for t in tables where t.isScalar { assembleScalar(t) }
         for t in walked where t.section == "interfaces" { assembleTable(t) }
         buildInterfaces()
         for t in walked where t.section != nil && t.section != "interfaces" { assembleTable(t) }
+    }
+
+    /// Stage 3: the records into the inventory's typed sections, and the family's facts.
+    mutating func assemble(_ family: ProbeFamily) {
         buildSections()
         applyFacts(family)
         inventory.polledAt = Date()
@@ -395,11 +422,18 @@ struct Run {
     mutating func applySystem() {
         guard let s = sections["system"]?.records[""] else { return }
         inventory.sysName = s["sysName"]?.text
-        inventory.sysDescr = s["sysDescr"]?.text
+        inventory.sysDescr = s["sysDescr"]?.text.map(Self.unquoted)
         inventory.sysObjectID = s["sysObjectID"]?.text.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
         inventory.sysContact = s["sysContact"]?.text
         inventory.sysLocation = s["sysLocation"]?.text
         inventory.sysUpTime = s["sysUpTime"]?.uint64.flatMap { UInt32(exactly: $0) }
+    }
+
+    /// Some agents send sysDescr wrapped in literal double quotes (`"SiteBoss 360 2.12.540 STD"`);
+    /// the quotes are the agent's configuration syntax, not part of the description.
+    static func unquoted(_ s: String) -> String {
+        guard s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\""), !s.dropFirst().dropLast().contains("\"") else { return s }
+        return String(s.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
     }
 
     mutating func buildInterfaces() {

@@ -69,11 +69,14 @@ extension Pantau.Probes {
             discussion: """
                 Answers from the recording as an SNMPv2c agent would, so a new family can be checked \
                 without the device. Prints the family matched, identity, model/serial/version and a \
-                summary of each section; --json prints the full inventory instead.
+                summary of each section; --json prints the full inventory instead. When another \
+                monitor's reading of the same recording sits beside it (X.expected.json next to \
+                X.snmprec, as in the LibreNMS corpus), the text output ends with the comparison of \
+                model, serial and version (strict, lenient, missing, wrong; probes/README.md).
                 """
         )
 
-        @Option(help: ArgumentHelp("Recording in snmprec format (OID|TYPE|VALUE lines).", valueName: "file"))
+        @Option(help: ArgumentHelp("Recording in snmprec format (OID|TYPE|VALUE lines), or a directory: every *.snmprec in it, one line each, with totals.", valueName: "file"))
         var recording: String
 
         @Option(name: .customLong("probes"), help: ArgumentHelp("Probe directory.", valueName: "dir"))
@@ -84,11 +87,61 @@ extension Pantau.Probes {
 
         func run() async throws {
             let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(probes))
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: recording, isDirectory: &isDir), isDir.boolValue {
+                try await runDirectory(catalog)
+                return
+            }
             let rec = try SNMPRecording(contentsOf: recording)
             let name = URL(fileURLWithPath: recording).lastPathComponent
             let client = RecordingSNMPClient(recording: rec, name: name)
             let inv = try await ProbeRunner(catalog: catalog).inventory(client: client, agent: name)
             print(json ? try InventoryRendering.json(inv) : InventoryRendering.text(inv))
+            if !json, let path = DeviceExpectation.beside(recording: recording) {
+                let expected = try DeviceExpectation.load(path: path)
+                print("\nCompared with \(URL(fileURLWithPath: path).lastPathComponent)\(expected.os.map { " (os \($0))" } ?? ""):")
+                let facts = Agreement.compare(inv, with: expected)
+                for f in facts { print("  \(f)") }
+                if facts.isEmpty { print("  neither reports a model, serial or version") }
+            }
+        }
+
+        /// Every recording of a directory, offline: one line each (family, vendor, and the
+        /// comparison with an expectation beside it), then totals and the time taken.
+        func runDirectory(_ catalog: ProbeCatalog) async throws {
+            let names = try FileManager.default.contentsOfDirectory(atPath: recording).filter { $0.hasSuffix(".snmprec") }.sorted()
+            let started = Date()
+            var counts: [FactOutcome: Int] = [:]
+            var unreadable = 0, withVendor = 0
+            for name in names {
+                let path = "\(recording)/\(name)"
+                let base = String(name.dropLast(8))
+                let rec: SNMPRecording
+                do { rec = try SNMPRecording(contentsOf: path) } catch {
+                    unreadable += 1
+                    print("\(base)\tcannot read: \(error)")
+                    continue
+                }
+                let inv = try await ProbeRunner(catalog: catalog).inventory(client: RecordingSNMPClient(recording: rec, name: base), agent: base)
+                if inv.vendor != nil { withVendor += 1 }
+                var cells: [String] = []
+                if let e = DeviceExpectation.beside(recording: path) {
+                    for f in Agreement.compare(inv, with: try DeviceExpectation.load(path: e)) {
+                        counts[f.outcome, default: 0] += 1
+                        cells.append("\(f.fact) \(f.outcome.rawValue)")
+                    }
+                }
+                print([base, inv.family ?? "-", inv.vendor ?? "-"].joined(separator: "\t") + (cells.isEmpty ? "" : "\t" + cells.joined(separator: ", ")))
+            }
+            let seconds = Date().timeIntervalSince(started)
+            func n(_ o: FactOutcome) -> Int { counts[o] ?? 0 }
+            let read = names.count - unreadable
+            print(String(format: "%d recordings (%d unreadable) in %.1f s; vendor known for %d of %d", names.count, unreadable, seconds, withVendor, read))
+            if !counts.isEmpty {
+                let expected = n(.strict) + n(.lenient) + n(.missing) + n(.wrong)
+                let reported = n(.strict) + n(.lenient) + n(.wrong) + n(.unjudged)
+                print("identity facts: \(n(.strict)) strict, \(n(.lenient)) lenient, \(n(.missing)) missing of \(expected) the expectations report; \(n(.wrong)) wrong of \(reported) Pantau reports")
+            }
         }
     }
 }

@@ -56,7 +56,8 @@ import YAMLSupport
         try expectIssue(one, "'[bad'", "match.sysDescr[0]", "invalid regular expression")
         try expectIssue(two, "one", "family", "duplicate family \"one\"")
         try expectIssue(two, "1.3.6.1.4.1.9", "match.sysObjectID[0]", "already matched by family \"one\"")
-        #expect(issues.count == 8, "\(ConfigIssues(issues))")
+        try expectIssue("\(dir)/families/generic.yaml", "Nobody", "vendor", "the generic family names no vendor")
+        #expect(issues.count == 9, "\(ConfigIssues(issues))")
         // Printed form, one per line, as `pantau probes lint` shows it.
         #expect(ConfigIssues(issues).description.split(separator: "\n").allSatisfy { $0.hasPrefix(dir) })
         #expect(lint(directory: dir).count == issues.count)
@@ -69,7 +70,7 @@ import YAMLSupport
     }
 
     @Test(arguments: [
-        ("1.3.6.1.4.1.890.1.15.3", nil, "zyxel-gs1900"),          // longest prefix wins over 890
+        ("1.3.6.1.4.1.890.1.15.3", nil, "zyxel-es"),                // longest prefix wins over 890
         ("1.3.6.1.4.1.890.1.5.8.1", nil, "zyxel"),
         ("1.3.6.1.4.1.8072.3.2.10", "Linux host 5.10", "net-snmp-linux"),
         ("1.3.6.1.4.1.8072.3.2.8", "FreeBSD host 13.2", "net-snmp-unix"),
@@ -77,6 +78,10 @@ import YAMLSupport
         ("1.3.6.1.4.1.99999.1", "Linux box 6.1.0", "net-snmp-linux"),    // unknown vendor, sysDescr fallback
         ("1.3.6.1.4.1.1711.2", "something", "generic"),           // prefix match is per sub-identifier (not 171)
         ("1.3.6.1.4.1.99999.1", nil, "generic"),
+        ("1.3.6.1.4.1.4413", "Inteno XG6846", "generic"),            // Broadcom FASTPATH: many makers, no family
+        ("1.3.6.1.4.1.4413", "US-8, 5.76.7.13442, Linux 3.6.5", "ubiquiti-switch"),
+        ("1.3.6.1.4.1.47196.4.1.1.1.50", "Aruba JL635A 8325 GL.10.04.2000", "arubaos-cx"),  // not hpe-comware
+        ("1.3.6.1.4.1.25506.11.1.239", nil, "hpe-comware"),
     ] as [(String, String?, String)])
     func familyMatching(oid: String, descr: String?, family: String) throws {
         let cat = try catalog()

@@ -18,6 +18,8 @@ enum Paths {
         ProcessInfo.processInfo.environment["PANTAU_CORPUS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/work/shared/corpus"
     }
     static var snmpCorpus: String { "\(corpus)/snmp" }
+    /// LibreNMS's test-suite recordings with its expected discovery (shared/corpus/snmp-librenms).
+    static var libreNMSCorpus: String { "\(corpus)/snmp-librenms" }
 
     /// Base names of every recording in the SNMP corpus, sorted.
     static var recordings: [String] {

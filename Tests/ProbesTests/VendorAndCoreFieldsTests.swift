@@ -1,0 +1,72 @@
+import Foundation
+import InventoryModel
+import Probes
+import SNMPCore
+import Testing
+
+/// The vendor of an unmatched device from its IANA enterprise number, and the core fields a
+/// device may leave empty or wrap (LibreNMS corpus recordings, read offline).
+@Suite struct VendorAndCoreFieldsTests {
+    static let registryPath = "/usr/share/wireshark/enterprises.tsv"
+
+    func inventory(_ name: String) async throws -> DeviceInventory {
+        let rec = try SNMPRecording(contentsOf: "\(Paths.libreNMSCorpus)/\(name).snmprec")
+        return try await ProbeRunner(catalog: try catalog()).inventory(client: RecordingSNMPClient(recording: rec), agent: name)
+    }
+
+    func json(_ inv: DeviceInventory) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(inv)) as? [String: Any])
+    }
+
+    /// Debian's wireshark-common (installed by scripts/setup.sh with tshark).
+    @Test func registryReadsDebiansFile() throws {
+        let r = try EnterpriseRegistry(path: Self.registryPath)
+        #expect(r.count > 60_000)
+        #expect(r.name(9) == "ciscoSystems")
+        #expect(r.name(43) == "3Com")
+        #expect(r.name(2) == "IBM")  // "IBM (https://w3.ibm.com/standards )": the address is dropped
+        #expect(r.vendor(sysObjectID: "1.3.6.1.4.1.43.10.27.4.1.2.11") == "3Com")
+        #expect(r.vendor(sysObjectID: "1.3.6.1.4.1.8072.3.2.10") == nil)  // Net-SNMP names the agent, not the maker
+        #expect(r.vendor(sysObjectID: "1.3.6.1.4.1") == nil)              // the bare enterprises OID
+        #expect(r.vendor(sysObjectID: "1.3.6.1.2.1.1") == nil)
+    }
+
+    @Test func registryIsOptional() throws {
+        #expect(try EnterpriseRegistry.load(path: "/nonexistent/enterprises.tsv").count == 0)
+        #expect(try EnterpriseRegistry.load(path: "").count == 0)
+        let cat = try ProbeCatalog.load(directory: Paths.probes, enterprises: nil)
+        #expect(cat.enterprises.count == 0)
+    }
+
+    /// A 3Com switch no family matches: vendor from enterprise 43, and the JSON says so.
+    @Test func unmatchedDeviceGetsItsVendorFromTheEnterpriseNumber() async throws {
+        let inv = try await inventory("3com_4200")
+        #expect(inv.family == "generic")
+        #expect(inv.vendor == "3Com")
+        let obj = try json(inv)
+        #expect(obj["vendorSource"] as? String == "enterprise-number")
+        let routeros = try await inventory("routeros_rb2011il")
+        #expect(try json(routeros)["vendorSource"] as? String == "family")
+    }
+
+    /// "SiteBoss 360 2.12.540 STD" comes from the agent in literal quotes.
+    @Test func quotesAroundSysDescrAreDropped() async throws {
+        let inv = try await inventory("siteboss360_siteboss360")
+        #expect(inv.sysDescr == "SiteBoss 360 2.12.540 STD")
+    }
+
+    /// An airOS radio has no ifXTable: ifName stays null (observed), `name` is ifDescr (derived).
+    @Test func interfaceNameIsDerivedApartFromTheObservedFields() async throws {
+        let inv = try await inventory("airos-af")
+        let first = try #require(inv.interfaces.first)
+        #expect(first.ifName == nil && first.ifDescr != nil)
+        #expect(first.name == first.ifDescr && first.nameFrom == "ifDescr")
+        let iface = try #require((try json(inv)["interfaces"] as? [[String: Any]])?.first)
+        #expect(iface["ifName"] is NSNull)
+        #expect(iface["name"] as? String == first.ifDescr)
+        #expect(iface["nameFrom"] as? String == "ifDescr")
+        // Read back, the derived keys are ignored and the observed ones are unchanged.
+        let back = try JSONDecoder().decode(Interface.self, from: JSONEncoder().encode(first))
+        #expect(back == first)
+    }
+}
