@@ -10,13 +10,19 @@ import Storage
 /// never stops the others; a store that fails as a whole (`.unusable`) is reported once.
 public struct PollAndRecord: Sendable {
     public let collector: Collector
-    public let store: any InventoryStorage
+    /// Where outcomes go: the store (`StorePollSink`), as sampling's windows go to theirs.
+    public let sink: any PollSink
     public let clock: any WallClock
 
-    public init(collector: Collector, store: any InventoryStorage, clock: any WallClock) {
+    public init(collector: Collector, sink: any PollSink, clock: any WallClock) {
         self.collector = collector
-        self.store = store
+        self.sink = sink
         self.clock = clock
+    }
+
+    /// Polling into the store.
+    public init(collector: Collector, store: any InventoryStorage, clock: any WallClock) {
+        self.init(collector: collector, sink: StorePollSink(store: store), clock: clock)
     }
 
     /// One device's poll as recorded.
@@ -60,7 +66,7 @@ public struct PollAndRecord: Sendable {
     func record(_ outcome: PollOutcome, after unusable: StoreError? = nil) -> Device {
         if let unusable { return Device(outcome: outcome, changes: [], storeError: unusable) }
         do {
-            return Device(outcome: outcome, changes: try store.record(outcome), storeError: nil)
+            return Device(outcome: outcome, changes: try sink.write(outcome), storeError: nil)
         } catch {
             return Device(outcome: outcome, changes: [], storeError: error)
         }

@@ -12,13 +12,20 @@ import SNMPCore
 /// the rows received before the failure.
 public struct ProbeRunner: Sendable {
     public let catalog: ProbeCatalog
+    /// "Now" for the inventory's `polledAt` (the composition root's clock).
+    public let clock: any WallClock
 
-    public init(catalog: ProbeCatalog) { self.catalog = catalog }
+    public init(catalog: ProbeCatalog, clock: any WallClock = SystemClock()) {
+        self.catalog = catalog
+        self.clock = clock
+    }
 
     public func inventory(client: any SNMPClient, agent: String) async throws(SNMPError) -> DeviceInventory {
         var run = Run(catalog: catalog, agent: agent)
         try await run.execute(client: client)
-        return run.inventory
+        var inventory = run.inventory
+        inventory.polledAt = clock.now()
+        return inventory
     }
 }
 
@@ -198,7 +205,6 @@ struct Run {
     mutating func assemble(_ family: ProbeFamily) {
         buildSections()
         applyFacts(family)
-        inventory.polledAt = Date()
     }
 
     func collectWalks(_ spec: ValueSpec, into out: inout [OID]) {

@@ -56,7 +56,7 @@ extension Pantau {
             let store = try openStore(path, .readWrite)
             let logger = Logger(label: "pantau.collect")
             let clock = try commandClock()
-            let collector = Collector(runner: ProbeRunner(catalog: catalog), concurrency: cfg.concurrency, logger: logger, clock: clock) {
+            let collector = Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: logger, clock: clock) {
                 (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
                 try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
             }

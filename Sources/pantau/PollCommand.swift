@@ -129,10 +129,11 @@ extension Pantau {
         func run() async throws {
             let target = SNMPTarget(parsing: agent)!  // checked in validate()
             let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(probes))
+            let runner = ProbeRunner(catalog: catalog, clock: try commandClock())
             let client = try await NetSNMPEngine.shared.client(target: target, credentials: try snmp.credentials(), options: snmp.options)
             let inv: DeviceInventory
             do {
-                inv = try await ProbeRunner(catalog: catalog).inventory(client: client, agent: target.description)
+                inv = try await runner.inventory(client: client, agent: target.description)
             } catch {
                 await client.close()
                 throw PollError(error: error)

@@ -95,7 +95,7 @@ extension Pantau.Probes {
             let rec = try SNMPRecording(contentsOf: recording)
             let name = URL(fileURLWithPath: recording).lastPathComponent
             let client = RecordingSNMPClient(recording: rec, name: name)
-            let inv = try await ProbeRunner(catalog: catalog).inventory(client: client, agent: name)
+            let inv = try await ProbeRunner(catalog: catalog, clock: commandClock()).inventory(client: client, agent: name)
             print(json ? try InventoryRendering.json(inv) : InventoryRendering.text(inv))
             if !json, let path = DeviceExpectation.beside(recording: recording) {
                 let expected = try DeviceExpectation.load(path: path)
@@ -122,7 +122,7 @@ extension Pantau.Probes {
                     print("\(base)\tcannot read: \(error)")
                     continue
                 }
-                let inv = try await ProbeRunner(catalog: catalog).inventory(client: RecordingSNMPClient(recording: rec, name: base), agent: base)
+                let inv = try await ProbeRunner(catalog: catalog, clock: commandClock()).inventory(client: RecordingSNMPClient(recording: rec, name: base), agent: base)
                 if inv.vendor != nil { withVendor += 1 }
                 var cells: [String] = []
                 if let e = DeviceExpectation.beside(recording: path) {
