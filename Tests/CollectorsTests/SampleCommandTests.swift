@@ -33,40 +33,10 @@ struct SampleCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-sig-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let storePath = dir + "/pantau.sqlite"
-        var port: UInt16 = 0
-        repeat { port = UInt16.random(in: 20_000...60_000) } while Self.portTaken(port)
-
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: TestEnv.pantauBinary)
+        let port = Self.freePort()
         // No --duration: the run lasts until it is told to stop.
-        p.arguments = ["sample", "--sflow", "127.0.0.1:\(port)", "--store", storePath]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { p.terminate() } }
-
-        let deadline = Date().addingTimeInterval(30)
-        while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try #require(Self.portTaken(port), "pantau did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
-        try sendUDP(counterDatagram(), port: port)
-        // Pantau has read it once the socket's receive queue is empty (the flush interval is 60 s,
-        // so only the signal can get it stored).
-        let read = Date().addingTimeInterval(10)
-        while !Self.receiveQueueEmpty(port) && Date() < read { try await Task.sleep(for: .milliseconds(20)) }
-        kill(p.processIdentifier, signalNumber)
-        let stopBy = Date().addingTimeInterval(10)
-        while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!p.isRunning, "pantau did not stop within 10 s of signal \(signalNumber)")
-        p.waitUntilExit()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus): \(stdout)" as Comment)
-        #expect(stdout.contains(": stopped") && stdout.contains("sFlow datagrams: 1 decoded"), Comment(rawValue: stdout))
-        // What arrived before the signal is in the store, not lost with the process.
-        let counters = try PantauStore(path: storePath).interfaceCounterSightings()
-        #expect(counters.count == 1 && counters.first?.inOctets == 5_000_000)
+        try await Self.signalAfterOneDatagram(["sample", "--sflow", "127.0.0.1:\(port)", "--store", dir + "/pantau.sqlite"],
+                                              port: port, signal: signalNumber, store: dir + "/pantau.sqlite")
     }
 
     @Test("collect --once with an sFlow sampling: section: SIGTERM and Ctrl-C end it cleanly, keeping the window",
@@ -75,9 +45,7 @@ struct SampleCommandTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pantau-csig-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let storePath = dir + "/pantau.sqlite"
-        var port: UInt16 = 0
-        repeat { port = UInt16.random(in: 20_000...60_000) } while Self.portTaken(port)
+        let port = Self.freePort()
         // An hour-long listener: only the signal ends it in time.
         try """
             store: pantau.sqlite
@@ -88,10 +56,24 @@ struct SampleCommandTests {
               duration: 3600
               oui_file: ""
             """.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        try await Self.signalAfterOneDatagram(["collect", "--once", "--config", dir + "/pantau.yaml", "--quiet"],
+                                              port: port, signal: signalNumber, store: dir + "/pantau.sqlite")
+    }
 
+    static func freePort() -> UInt16 {
+        var port: UInt16 = 0
+        repeat { port = UInt16.random(in: 20_000...60_000) } while portTaken(port)
+        return port
+    }
+
+    /// Runs the binary with `arguments` until it listens on `port`, sends it one counter
+    /// datagram, waits until it has read it, sends `signal`, and checks that it stopped
+    /// cleanly with its summary and stored the datagram (the flush interval is 60 s, so only
+    /// the signal can have got it stored).
+    static func signalAfterOneDatagram(_ arguments: [String], port: UInt16, signal signalNumber: Int32, store: String) async throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: TestEnv.pantauBinary)
-        p.arguments = ["collect", "--once", "--config", dir + "/pantau.yaml", "--quiet"]
+        p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -100,23 +82,22 @@ struct SampleCommandTests {
         defer { if p.isRunning { p.terminate() } }
 
         let deadline = Date().addingTimeInterval(30)
-        while !Self.portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try #require(Self.portTaken(port), "collect did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        while !portTaken(port) && p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(portTaken(port), "\(arguments[0]) did not start listening: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
         try sendUDP(counterDatagram(), port: port)
-        // Pantau has read it once the socket's receive queue is empty (the flush interval is 60 s,
-        // so only the signal can get it stored).
+        // Pantau has read it once the socket's receive queue is empty.
         let read = Date().addingTimeInterval(10)
-        while !Self.receiveQueueEmpty(port) && Date() < read { try await Task.sleep(for: .milliseconds(20)) }
+        while !receiveQueueEmpty(port) && Date() < read { try await Task.sleep(for: .milliseconds(20)) }
         kill(p.processIdentifier, signalNumber)
         let stopBy = Date().addingTimeInterval(10)
         while p.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!p.isRunning, "collect did not stop within 10 s of signal \(signalNumber)")
+        #expect(!p.isRunning, "\(arguments[0]) did not stop within 10 s of signal \(signalNumber)")
         p.waitUntilExit()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(p.terminationReason == .exit && p.terminationStatus == 0, "exit \(p.terminationStatus): \(stdout)" as Comment)
         #expect(stdout.contains(": stopped") && stdout.contains("sFlow datagrams: 1 decoded"), Comment(rawValue: stdout))
         // What arrived before the signal is in the store, not lost with the process.
-        let counters = try PantauStore(path: storePath).interfaceCounterSightings()
+        let counters = try PantauStore(path: store).interfaceCounterSightings()
         #expect(counters.count == 1 && counters.first?.inOctets == 5_000_000)
     }
 }
