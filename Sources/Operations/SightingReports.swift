@@ -31,7 +31,15 @@ public enum SightingReports {
         public var sighting: HostSighting
         enum K: String, CodingKey {
             case mac, vlan, vendor, pd, capturePoint = "capture_point", firstSeen = "first_seen", lastSeen = "last_seen"
-            case framesSampled = "frames_sampled", addresses, names
+            case framesSampled = "frames_sampled", evidence, addresses, names
+        }
+        /// Why the host is listed: `frames` (frames of its own were sampled), else the claims
+        /// that name it without a frame of its own (`dhcp`: a DHCP server's ACK or a relayed
+        /// request carried its MAC).
+        public var evidence: String {
+            if sighting.framesSampled > 0 { return "frames" }
+            let sources = Set(sighting.addresses.map(\.source) + sighting.names.map(\.source)).sorted()
+            return sources.isEmpty ? "none" : sources.joined(separator: ",")
         }
         struct Address: Encodable {
             var a: AddressSighting
@@ -56,6 +64,7 @@ public enum SightingReports {
             try c.encode(h.firstSeen, forKey: .firstSeen)
             try c.encode(h.lastSeen, forKey: .lastSeen)
             try c.encode(h.framesSampled, forKey: .framesSampled)
+            try c.encode(evidence, forKey: .evidence)
             try c.encode(h.addresses.map(Address.init), forKey: .addresses)
             try c.encode(h.names.map { Name(name: $0.name, source: $0.source) }, forKey: .names)
         }

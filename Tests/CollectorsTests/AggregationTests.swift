@@ -299,3 +299,32 @@ extension AggregationTests {
         #expect(try store.trafficEstimates(scope: .other).isEmpty, "nothing overflowed")
     }
 }
+
+@Suite("Hosts need evidence")
+struct HostEvidenceTests {
+    /// An ARP reply whose sender hardware address is `sender` (possibly not the frame's source).
+    static func arp(frameSource: UInt64, sender: UInt64, from a: UInt32, to b: UInt32) -> [UInt8] {
+        var f = Frames.mac(0x0200_0000_00ff) + Frames.mac(frameSource) + [0x08, 0x06]
+        f += [0, 1, 0x08, 0x00, 6, 4, 0, 2] + Frames.mac(sender) + Frames.bytes(a) + Frames.mac(0x0200_0000_00ff) + Frames.bytes(b)
+        while f.count < 60 { f.append(0) }
+        return f
+    }
+
+    @Test("an ARP packet whose sender differs from the frame's source makes no host and binds no address")
+    func arpVouchesForItsOwnSenderOnly() async throws {
+        let dir = try TempDir()
+        var w = PcapWriter()
+        // 02:..:01 answers for 02:..:99 (proxy ARP or a spoof); 02:..:02 answers for itself.
+        w.add(Self.arp(frameSource: 0x0200_0000_0001, sender: 0x0200_0000_0099, from: 0x0a00_0063, to: 0x0a00_00fe), at: 1_700_000_000)
+        w.add(Self.arp(frameSource: 0x0200_0000_0002, sender: 0x0200_0000_0002, from: 0x0a00_0002, to: 0x0a00_00fe), at: 1_700_000_001)
+        let path = dir.path + "/arp.pcap"
+        try w.write(to: path)
+        let store = try PantauStore(path: dir.path + "/p.sqlite")
+        _ = try await AggregationTests.sample(path, segments: [], store: store)
+        let hosts = Dictionary(uniqueKeysWithValues: try store.hostSightings().map { ($0.mac.description, $0) })
+        #expect(hosts["02:00:00:00:00:99"] == nil, "a host from someone else's ARP claim")
+        #expect(hosts["02:00:00:00:00:01"]?.framesSampled == 1 && hosts["02:00:00:00:00:01"]?.addresses.isEmpty == true)
+        #expect(hosts["02:00:00:00:00:02"]?.addresses.map(\.address.description) == ["10.0.0.2"])
+        #expect(hosts.values.allSatisfy { $0.framesSampled > 0 })
+    }
+}

@@ -186,6 +186,7 @@ import Testing
         let json = try PantauJSON.text(report)
         // Unknown values are present as null, never left out.
         #expect(json.contains("\"vendor\" : null") && json.contains("\"pd\" : null") && json.contains("\"frames_sampled\" : 3"), "\(json)")
+        #expect(json.contains("\"evidence\" : \"frames\""), "\(json)")
     }
 
     @Test func counterRatesCarryTheBoundaryRoutersPD() throws {

@@ -261,7 +261,10 @@ final class SightingAggregator {
         let vlan = p.hostVLAN
         switch c {
         case .arp(let a):
-            if a.senderMAC.isUnicast, let i = a.senderMAC == p.source ? srcHost : host(a.senderMAC, vlan, t) {
+            // An ARP packet vouches for its own sender only: a sender hardware address other
+            // than the frame's source (proxy ARP, a spoof, a broken stack) makes no host and
+            // binds no address. A host comes from a frame of its own or a DHCP binding.
+            if a.senderMAC.isUnicast, a.senderMAC == p.source, let i = srcHost {
                 learn(i, address: a.senderIP, source: 1, t)
             }
         case .dhcp(let d):
