@@ -129,6 +129,9 @@ public struct STPInfo: Sendable, Equatable {
     public var bridge: String?
     public var rootPathCost: UInt32?
     public var portID: UInt16?
+    /// Cisco PVST+: the VLAN the BPDU was sent for (its originating-VLAN TLV). On an untagged
+    /// PVST+ BPDU that is the sending trunk's native VLAN.
+    public var pvstVLAN: UInt16?
 }
 
 /// IPv6 neighbour discovery (RFC 4861).

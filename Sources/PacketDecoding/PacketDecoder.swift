@@ -90,6 +90,14 @@ public enum PacketDecoder {
                 // Only as many bytes as the 802.3 length says belong to the frame (padding follows).
                 let end = min(b.count, o + length)
                 if let n = CDPDecoder.decode(b, at: o + 8, end: end, issue: &p.issue) { p.control = .cdp(n) }
+            } else if oui & 0x00ff_ffff == 0x00_000c && pid == 0x010b {
+                // Cisco PVST+ (to 01:00:0c:cc:cc:cd): a BPDU, then TLVs; type 0 carries the
+                // originating VLAN.
+                let end = min(b.count, o + length)
+                if var s = decodeSTP(b, at: o + 8, issue: &p.issue) {
+                    s.pvstVLAN = pvstOriginatingVLAN(b, bpdu: o + 8, type: s.bpduType, end: end)
+                    p.control = .stp(s)
+                }
             } else if oui & 0x00ff_ffff == 0 {
                 // RFC 1042 encapsulated EtherType.
                 p.etherType = pid
@@ -214,6 +222,16 @@ public enum PacketDecoder {
             opts += Int(ol) * 8
         }
         p.control = .ndp(info)
+    }
+
+    /// The originating-VLAN TLV (type 0, length 2) that follows a PVST+ BPDU, 36 bytes in:
+    /// PVST+ keeps the version-1 length byte of an RST BPDU even in 802.1D BPDUs (as tshark
+    /// reads them); bounded by `end`.
+    static func pvstOriginatingVLAN(_ b: ByteView, bpdu o: Int, type: UInt8, end: Int) -> UInt16? {
+        guard type != 0x80 else { return nil }  // a TCN carries no TLV
+        let tlv = o + 36
+        guard tlv + 6 <= end, let t = b.u16(tlv), let len = b.u16(tlv + 2), t == 0, len == 2, let vlan = b.u16(tlv + 4) else { return nil }
+        return vlan & 0x0fff
     }
 
     static func decodeSTP(_ b: ByteView, at o: Int, issue: inout DecodeIssue?) -> STPInfo? {

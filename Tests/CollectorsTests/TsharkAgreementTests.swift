@@ -17,6 +17,7 @@ struct TsharkFrame {
         "lldp.tlv.system.name", "cdp.deviceid", "cdp.portid", "cdp.platform", "dhcp.hw.mac_addr", "dhcp.option.dhcp_server_id",
         "dhcp.option.hostname", "dhcp.option.requested_ip_address", "dhcp.ip.your", "dhcp.option.dhcp", "stp.bridge.hw",
         "stp.bridge.prio", "stp.bridge.ext", "stp.root.hw", "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "dhcp.ip.client",
+        "stp.pvst.origvlan",
     ]
     var values: [String: [String]] = [:]
     func all(_ f: String) -> [String] { values[f] ?? [] }
@@ -176,5 +177,53 @@ struct TsharkAgreementTests {
         })
         #expect(storedNeighbours == neighbours, "\(name): neighbours")
         #expect(Set(try store.dhcpServerSightings().map { "\($0.server) \($0.mac)" }) == servers, "\(name): DHCP servers")
+    }
+}
+
+/// Cisco PVST+ BPDUs (SNAP to 01:00:0c:cc:cc:cd, as trunks send them), checked against tshark:
+/// the bridge id and the originating VLAN, and the trunk's native VLAN from the untagged one.
+@Suite("PVST+ against tshark")
+struct PVSTTests {
+    /// A PVST+ BPDU (802.3 + LLC/SNAP 00000c/010b), optionally 802.1Q-tagged, with the
+    /// originating-VLAN TLV; RSTP when `rapid`.
+    static func pvst(bridge: UInt64, tag: UInt16?, originating: UInt16, rapid: Bool) -> [UInt8] {
+        var bpdu: [UInt8] = [0, 0, rapid ? 2 : 0, rapid ? 2 : 0, rapid ? 0x3c : 0]
+        bpdu += [0x80, 0x01] + Frames.mac(0x0019_0000_0001) + [0, 0, 0, 4]  // root 32769/00:19:00:00:00:01, cost 4
+        bpdu += [0x80, UInt8(originating & 0xff)] + Frames.mac(bridge) + [0x80, 0x18]  // bridge 32768+vlan, port 0x8018
+        bpdu += [0, 0, 0x14, 0, 0x02, 0, 0x0f, 0]  // ages and timers
+        bpdu.append(0)                              // version 1 length (PVST+ sends it for 802.1D too)
+        bpdu += [0, 0, 0, 2, UInt8(originating >> 8), UInt8(originating & 0xff)]
+        let llc: [UInt8] = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b] + bpdu
+        var f = Frames.mac(0x0100_0ccc_cccd) + Frames.mac(bridge)
+        if let tag { f += [0x81, 0x00, UInt8(tag >> 8), UInt8(tag & 0xff)] }
+        f += [UInt8(llc.count >> 8), UInt8(llc.count & 0xff)] + llc
+        while f.count < 64 { f.append(0) }
+        return f
+    }
+
+    @Test func originatingVLANAndNativeVLANAgreeWithTshark() async throws {
+        let dir = try TempDir()
+        var w = PcapWriter()
+        let frames = [Self.pvst(bridge: 0x0019_aaaa_0001, tag: nil, originating: 20, rapid: false),
+                      Self.pvst(bridge: 0x0019_aaaa_0001, tag: 30, originating: 30, rapid: true)]
+        for (i, f) in frames.enumerated() { w.add(f, at: 1_700_000_000 + Double(i)) }
+        let path = dir.path + "/pvst.pcap"
+        try w.write(to: path)
+        let shark = try TsharkFrame.read(path)
+        #expect(shark.map { $0.first("stp.pvst.origvlan") } == ["20", "30"])
+        for (f, t) in zip(frames, shark) {
+            let p = PacketDecoder.decode(f)
+            guard case .stp(let s)? = p.control else { Issue.record("no BPDU decoded"); continue }
+            #expect(s.pvstVLAN.map(String.init) == t.first("stp.pvst.origvlan"))
+            let prio = (Int(t.first("stp.bridge.prio") ?? "") ?? -1) + (Int(t.first("stp.bridge.ext") ?? "") ?? 0)
+            #expect(s.bridge == "\(prio)/\(t.first("stp.bridge.hw") ?? "")")
+        }
+        let store = try PantauStore(path: dir.path + "/p.sqlite")
+        _ = try await AggregationTests.sample(path, segments: [], store: store)
+        let pvst = try store.neighbourSightings().filter { $0.protocolName == "pvst" }
+        // The untagged BPDU gives the trunk's native VLAN; the tagged one (VLAN 30) does not.
+        #expect(pvst.map(\.vlan) == [nil, 30])
+        #expect(pvst.first { $0.vlan == nil }?.nativeVLAN == 20)
+        #expect(pvst.first { $0.vlan == 30 }?.nativeVLAN == nil)
     }
 }

@@ -311,7 +311,9 @@ final class SightingAggregator {
             }
             n.systemDescription = s.rootBridge.map { "root \($0)" }
             n.capabilities = ["bridge"]
-            recordNeighbour("stp", n, p, t)
+            // An untagged PVST+ BPDU names the VLAN the sender's trunk sends untagged.
+            if let v = s.pvstVLAN, p.vlan == nil { n.nativeVLAN = v }
+            recordNeighbour(s.pvstVLAN == nil ? "stp" : "pvst", n, p, t)
         }
     }
 
