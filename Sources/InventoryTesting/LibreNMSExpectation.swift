@@ -6,9 +6,9 @@ import InventoryModel
 ///
 /// LibreNMS interprets the walk, so the comparison accounts for its habits without copying
 /// them into Pantau (corpus SOURCES.md):
-/// - it copies ifDescr/ifName into an empty ifAlias: ifAlias is compared only when Pantau
-///   has one (the raw ifAlias was non-empty); likewise it fills a missing ifName from ifDescr
-///   and an empty ifDescr from ifName, so Pantau's other name stands in where it has none;
+/// - it copies ifDescr/ifName into an empty ifAlias: where Pantau has no ifAlias, LibreNMS's
+///   must be such a copy (or empty), else it is a mismatch; where Pantau has one they must
+///   agree; likewise it fills a missing ifName from ifDescr and an empty ifDescr from ifName, so Pantau's other name stands in where it has none;
 /// - it drops ports its OS definition ignores: only ports it lists are checked, each must exist;
 /// - it writes MACs as hex without separators: compared after removing separators;
 /// - it derives ifSpeed from ifHighSpeed × 10^6: compared as bit/s, when LibreNMS has a speed;
@@ -93,7 +93,12 @@ public struct LibreNMSExpectation: Decodable, Sendable {
             // empty ifDescr from ifName; Pantau leaves them absent, so compare what it has.
             check("\(f).ifName", p.ifName.flatMap { $0.isEmpty ? nil : $0 }, i.ifName ?? i.ifDescr)
             check("\(f).ifDescr", p.ifDescr.flatMap { $0.isEmpty ? nil : $0 }, i.ifDescr ?? i.ifName)
-            if let alias = i.ifAlias { check("\(f).ifAlias", p.ifAlias ?? "", alias) }
+            if let alias = i.ifAlias {
+                check("\(f).ifAlias", p.ifAlias ?? "", alias)
+            } else if let theirs = p.ifAlias, !theirs.isEmpty, theirs != p.ifDescr, theirs != p.ifName {
+                // Pantau has no alias: LibreNMS may only have one it copied from ifDescr/ifName.
+                check("\(f).ifAlias", theirs, nil)
+            }
             check("\(f).ifType", p.ifType, i.ifType)
             check("\(f).ifAdminStatus", p.ifAdminStatus, i.adminStatus)
             check("\(f).ifOperStatus", p.ifOperStatus, i.operStatus)
