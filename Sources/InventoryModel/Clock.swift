@@ -20,3 +20,8 @@ public struct FixedClock: WallClock {
     public init(_ instant: Date) { self.instant = instant }
     public func now() -> Date { instant }
 }
+
+extension Duration {
+    /// The duration in seconds, as a `Double` (for reports and summaries).
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

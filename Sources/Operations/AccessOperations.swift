@@ -101,10 +101,7 @@ public struct RegistryOperations: Sendable {
     }
 
     /// The stored registry; `.unavailable` when none was loaded.
-    public func registry() throws -> PDRegistry {
-        guard let r = try store.registry() else { throw OperationError(.unavailable, "no registry loaded; run pantau registry load FILE") }
-        return r
-    }
+    public func registry() throws -> PDRegistry { try store.requiredRegistry() }
 
     /// Makes profile `id` from `directory` the active one, recorded as activated by `by`.
     public func activate(profile id: String, directory: String, by: String) throws -> RegionalProfile {
@@ -117,8 +114,5 @@ public struct RegistryOperations: Sendable {
     }
 
     /// The active profile; `.unavailable` when none was activated.
-    public func activeProfile() throws -> RegionalProfile {
-        guard let p = try store.activeProfile() else { throw OperationError(.unavailable, "no active profile; run pantau profile activate ID") }
-        return p
-    }
+    public func activeProfile() throws -> RegionalProfile { try store.requiredProfile() }
 }

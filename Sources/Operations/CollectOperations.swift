@@ -56,9 +56,8 @@ public struct PollAndRecord: Sendable {
             recorded.set(outcome.name, device)
             onEach(device, done, total)
         }
-        let d = ContinuousClock.now - started
-        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return Summary(devices: outcomes.map { recorded.get($0.name) ?? record($0, after: recorded.unusable) }, seconds: seconds)
+        return Summary(devices: outcomes.map { recorded.get($0.name) ?? record($0, after: recorded.unusable) },
+                       seconds: (ContinuousClock.now - started).inSeconds)
     }
 
     /// Records one outcome; a store failure is kept with the device, never thrown. Once the

@@ -53,9 +53,7 @@ public struct DiagramOperations: Sendable {
     /// An invalid file is refused (`.invalid`, every issue listed) and audited; nothing is stored.
     public func submit(pd: String, _ bytes: [UInt8], fileName: String, submitter: String, channel: String, actor: String,
                        sizeLimit: Int = DiagramFile.defaultSizeLimit) throws -> Submitted {
-        guard let registry = try store.registry() else {
-            throw OperationError(.unavailable, "no registry loaded; run pantau registry load FILE first")
-        }
+        let registry = try store.requiredRegistry()
         guard registry[pd] != nil else {
             throw OperationError(.notFound, "PD \"\(pd)\" is not in the registry (\(registry.pds.map(\.code).joined(separator: ", ")))")
         }
@@ -118,9 +116,7 @@ public struct DiagramOperations: Sendable {
     }
 
     public func status() throws -> StatusReport {
-        guard let profile = try store.activeProfile() else {
-            throw OperationError(.unavailable, "no active profile; run pantau profile activate ID")
-        }
+        let profile = try store.requiredProfile()
         let rows = profile.diagramStatus(registry: try store.registry(), latest: try store.latestSubmissions(),
                                          duties: try store.changeDuties(), now: clock.now())
         return StatusReport(profile: profile, pds: rows)
@@ -131,14 +127,16 @@ public struct DiagramOperations: Sendable {
         ObservedLAN.build(pd: pd, registry: try store.registry(), inventories: try store.latestInventories())
     }
 
+    func observed(pd: String, registry: PDRegistry) throws(StoreError) -> ObservedLAN {
+        ObservedLAN.build(pd: pd, registry: registry, inventories: try store.latestInventories())
+    }
+
     /// A draft diagram of `pd` from what was observed (from the store when `observed` is nil),
     /// dated today in the active profile's time zone.
     public func draft(pd: String, observed given: ObservedLAN? = nil) throws -> Diagram {
-        guard let registry = try store.registry() else {
-            throw OperationError(.unavailable, "no registry loaded; run pantau registry load FILE first")
-        }
+        let registry = try store.requiredRegistry()
         guard registry[pd] != nil else { throw OperationError(.notFound, "PD \"\(pd)\" is not in the registry") }
-        let observed = try given ?? self.observed(pd: pd)
+        let observed = try given ?? self.observed(pd: pd, registry: registry)
         let zone = try store.activeProfile()?.timeZone ?? TimeZone(secondsFromGMT: 0) ?? .gmt
         return DiagramDraft.make(pd: pd, registry: registry, observed: observed, asOf: LocalDate(clock.now(), in: zone))
     }

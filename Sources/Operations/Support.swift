@@ -1,4 +1,5 @@
 import Foundation
+import Governance
 import Storage
 
 /// A use case refused its input: the message names the subject and the cause, for an
@@ -56,19 +57,31 @@ public struct PreciseTime: Sendable, Hashable, Codable {
     }
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let d = Self.parser.date(from: text) else {
+        guard let d = Self.formatter.date(from: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time: \(text)"))
         }
         date = d
     }
-    nonisolated(unsafe) static let parser: ISO8601DateFormatter = {
+    // ISO8601DateFormatter is thread-safe once configured; one serves every call.
+    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f
     }()
-    public static func format(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
+    public static func format(_ d: Date) -> String { formatter.string(from: d) }
+}
+
+/// The installation's preconditions for the governance use cases, refused with one message each.
+extension GovernanceStorage {
+    /// The stored PD registry; `.unavailable` when none was loaded.
+    func requiredRegistry() throws -> PDRegistry {
+        guard let r = try registry() else { throw OperationError(.unavailable, "no registry loaded; run pantau registry load FILE first") }
+        return r
+    }
+
+    /// The active regional profile; `.unavailable` when none was activated.
+    func requiredProfile() throws -> RegionalProfile {
+        guard let p = try activeProfile() else { throw OperationError(.unavailable, "no active profile; run pantau profile activate ID first") }
+        return p
     }
 }

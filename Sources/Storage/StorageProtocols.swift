@@ -85,23 +85,7 @@ public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStor
     var location: String { get }
 }
 
-// Defaults for the optional filters, so callers name only what they filter by.
-extension SightingStorage {
-    public func hostSightings(pd: String? = nil, vlan: Int? = nil) throws(StoreError) -> [HostSighting] {
-        try hostSightings(pd: pd, vlan: vlan, since: nil)
-    }
-    public func neighbourSightings() throws(StoreError) -> [NeighbourSighting] { try neighbourSightings(pd: nil) }
-    public func dhcpServerSightings() throws(StoreError) -> [DHCPServerSighting] { try dhcpServerSightings(pd: nil) }
-    public func trafficEstimates() throws(StoreError) -> [TrafficEstimate] { try trafficEstimates(scope: nil, from: nil, to: nil) }
-    public func captureFiles() throws(StoreError) -> [CaptureFileRecord] { try captureFiles(capturePoint: nil) }
-}
-
-extension TimeSeriesStorage {
-    public func interfaceCounterSightings() throws(StoreError) -> [InterfaceCounterSighting] {
-        try interfaceCounterSightings(agent: nil, from: nil, to: nil)
-    }
-}
-
 extension GovernanceStorage {
+    /// The open change-report duties of every PD.
     public func changeDuties() throws(StoreError) -> [ChangeDuty] { try changeDuties(pd: nil, includeClosed: false) }
 }

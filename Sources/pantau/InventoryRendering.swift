@@ -1,15 +1,11 @@
 import Foundation
 import InventoryModel
+import Operations
 
 /// Text and JSON renderings of a device inventory, shared by `poll`, `probes test` and
 /// `inventory show`.
 enum InventoryRendering {
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        enc.dateEncodingStrategy = .iso8601
-        return String(decoding: try enc.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try PantauJSON.text(value) }
 
     /// A readable page: identity, classification, then each section.
     static func text(_ inv: DeviceInventory, detail: Bool = true) -> String {

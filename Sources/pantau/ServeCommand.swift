@@ -5,6 +5,7 @@ import Governance
 import Hummingbird
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 import SubmissionService
 
@@ -43,10 +44,11 @@ extension Pantau {
             if let port { settings.port = port }
             if let uploadLimit { settings.uploadLimit = uploadLimit }
             let s = try store.open(.readWrite)
-            guard try s.activeProfile() != nil else { throw CLIError("no active profile; run pantau profile activate ID first") }
+            let clock = try commandClock()
+            _ = try RegistryOperations(store: s, clock: clock).activeProfile()  // the service answers under it
             let limit = settings.uploadLimit
             let host = settings.host
-            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: try commandClock()) { port in
+            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: clock) { port in
                 FileHandle.standardOutput.write(Data("pantau: submission service on http://\(host):\(port) (upload limit \(limit) bytes)\n".utf8))
             }
             try await app.runService()

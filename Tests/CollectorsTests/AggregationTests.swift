@@ -56,6 +56,16 @@ enum Frames {
 
 @Suite("Aggregation: what a capture adds up to")
 struct AggregationTests {
+    /// Stored traffic of one scope, summed per "minute key" (the form the tests' plain sums take).
+    static func storedTotals(_ store: PantauStore, _ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] {
+        var out: [String: (out: Int64, in: Int64)] = [:]
+        for r in try store.trafficEstimates(scope: scope) {
+            out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].out += r.outBytes
+            out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].in += r.inBytes
+        }
+        return out
+    }
+
     static func sample(_ path: String, segments: [PDSegment], store: PantauStore) async throws -> SamplingSummary {
         var settings = SamplingSettings(source: .files([path]), capturePoint: "agg")
         settings.mode = .deterministic
@@ -130,14 +140,7 @@ struct AggregationTests {
         let summary = try await Self.sample(path, segments: [dinkes], store: store)
         #expect(summary.packetsRead == 20_000 && summary.hosts == 300)
 
-        func got(_ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] {
-            var out: [String: (out: Int64, in: Int64)] = [:]
-            for r in try store.trafficEstimates(scope: scope) {
-                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].out += r.outBytes
-                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].in += r.inBytes
-            }
-            return out
-        }
+        func got(_ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] { try Self.storedTotals(store, scope) }
         func same(_ a: [String: (out: Int64, in: Int64)], _ b: [String: (out: Int64, in: Int64)]) -> Bool {
             a.count == b.count && a.allSatisfy { k, v in b[k].map { $0.out == v.out && $0.in == v.in } ?? false }
         }
@@ -280,14 +283,7 @@ extension AggregationTests {
         let summary = try await Self.sample(path, segments: segments, store: store)
         #expect(summary.packetsRead == 150_000 && summary.packetsSkipped == 0, "\(summary)")
 
-        func got(_ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] {
-            var out: [String: (out: Int64, in: Int64)] = [:]
-            for r in try store.trafficEstimates(scope: scope) {
-                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].out += r.outBytes
-                out["\(Int(r.minute.timeIntervalSince1970)) \(r.key)", default: (0, 0)].in += r.inBytes
-            }
-            return out
-        }
+        func got(_ scope: TrafficScope) throws -> [String: (out: Int64, in: Int64)] { try Self.storedTotals(store, scope) }
         func differences(_ a: [String: (out: Int64, in: Int64)], _ b: [String: (out: Int64, in: Int64)]) -> [String] {
             Set(a.keys).union(b.keys).filter { k in a[k]?.out != b[k]?.out || a[k]?.in != b[k]?.in }.sorted()
         }

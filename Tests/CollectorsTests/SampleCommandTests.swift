@@ -1,4 +1,5 @@
 import Foundation
+import InventoryTesting
 import InventoryModel
 import InventoryStore
 import Storage
@@ -60,11 +61,7 @@ struct SampleCommandTests {
                                               port: port, signal: signalNumber, store: dir + "/pantau.sqlite")
     }
 
-    static func freePort() -> UInt16 {
-        var port: UInt16 = 0
-        repeat { port = UInt16.random(in: 20_000...60_000) } while portTaken(port)
-        return port
-    }
+    static func freePort() -> UInt16 { UInt16(Lab.freeUDPPort()) }
 
     /// Runs the binary with `arguments` until it listens on `port`, sends it one counter
     /// datagram, waits until it has read it, sends `signal`, and checks that it stopped

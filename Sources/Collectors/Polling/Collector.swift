@@ -37,10 +37,8 @@ public struct Collector: Sendable {
         let start = clock.now()
         let began = ContinuousClock.now
         func finish(_ r: Result<DeviceInventory, PollFailure>) -> PollOutcome {
-            let d = ContinuousClock.now - began
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            return PollOutcome(name: target.name, agent: target.agent.description, pd: target.pd, startedAt: start,
-                               duration: seconds, result: r)
+            PollOutcome(name: target.name, agent: target.agent.description, pd: target.pd, startedAt: start,
+                        duration: (ContinuousClock.now - began).inSeconds, result: r)
         }
         do throws(SNMPError) {
             let client = try await makeClient(target)
