@@ -90,6 +90,35 @@ struct GovernanceCLITests {
         #expect(!batang.out.contains("OVERDUE") && !batang.out.contains("Pasal 16"))
     }
 
+    /// diagrams.net's own LAN template, as a PD technician would send it: stock shapes, no
+    /// shape data, no pd. Accepted with the warnings, stored for the PD given on the command line.
+    @Test func aStockDiagramsNetDrawingIsValidatedAndSubmittedWithWarnings() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try Lab.temporaryDirectory("gov-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        let lan = "Tests/GovernanceTests/Fixtures/drawio-templates/lan.xml"
+        let valid = try pantau(["diagram", "validate", lan, "--pd", "BAPPEDA"], store: db)
+        #expect(valid.status == 0, "\(valid.out)\(valid.err)")
+        #expect(valid.out.contains("\(lan): valid drawio diagram of BAPPEDA with 3 warning(s): 33 devices, 28 links"), "\(valid.out)")
+        #expect(valid.out.contains("devices: warning: 33 devices have no label"))
+        // Without a PD from the drawing or the submitter it cannot be stored anywhere.
+        let noPD = try pantau(["diagram", "validate", lan], store: db)
+        #expect(noPD.status != 0 && noPD.out.contains("the diagram has no pd"), "\(noPD.out)")
+        let sub = try pantau(["diagram", "submit", "--pd", "BAPPEDA", lan, "--by", "Maria"], store: db, now: "2024-01-10T02:00:00Z")
+        #expect(sub.status == 0, "\(sub.out)\(sub.err)")
+        #expect(sub.out.contains("stored BAPPEDA version 1"))
+        #expect(sub.out.contains("warning: no boundary router is marked; Pantau takes router-2 (mxgraph.networks.router), linked to \"Internet\""))
+        let shown = try pantau(["diagram", "show", "--pd", "BAPPEDA"], store: db)
+        #expect(shown.out.contains("router: \"router-2\""), "\(shown.out)")
+        #expect(shown.out.contains("role: pc"))
+        // The diagram duty is met: Manggarai's status counts the stock drawing.
+        let status = try pantau(["diagram", "status"], store: db, now: "2024-02-01T02:00:00Z")
+        #expect(status.out.contains("BAPPEDA      current"), "\(status.out)")
+    }
+
     @Test func tokensArePrintedOnceAndStoredOnlyAsHashes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
         let dir = try Lab.temporaryDirectory("gov-cli")
