@@ -2,7 +2,7 @@ import Foundation
 import YAMLSupport
 
 /// The device classes a hardware-specification annex has rows for (issue 17 item 4).
-public enum DeviceClass: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum DeviceClass: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
     case pc, server, notebook, printer, scanner, ups, router
     case switch_ = "switch"
     case accessPoint = "access_point"
@@ -30,7 +30,7 @@ public enum DeviceClass: String, Sendable, Hashable, Codable, CaseIterable, Comp
 }
 
 /// What an annex row can set a minimum for, and how its figures are written.
-public enum Requirement: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum Requirement: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
     case cpuCores = "cpu_cores"
     case memory
     case storage

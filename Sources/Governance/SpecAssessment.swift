@@ -100,7 +100,7 @@ public struct DeviceFacts: Sendable, Hashable, Codable {
 /// A device held against the spec annex: per requirement of its class, whether it meets
 /// the minimum, is below it (with both figures), or cannot be assessed (and why).
 public struct SpecAssessment: Sendable, Hashable, Codable {
-    public enum Verdict: String, Sendable, Hashable, Codable, Comparable {
+    public enum Verdict: String, Sendable, Hashable, Codable, CodingKeyRepresentable, Comparable {
         case meets, below, cannotAssess = "cannot_assess"
         public static func < (a: Verdict, b: Verdict) -> Bool {
             let order: [Verdict] = [.meets, .cannotAssess, .below]
@@ -109,7 +109,7 @@ public struct SpecAssessment: Sendable, Hashable, Codable {
     }
 
     /// When the device was acquired relative to the annex's effective date.
-    public enum Period: String, Sendable, Hashable, Codable {
+    public enum Period: String, Sendable, Hashable, Codable, CodingKeyRepresentable {
         case beforeEffective = "before_effective", onOrAfterEffective = "on_or_after_effective", unknown
     }
 
