@@ -214,6 +214,8 @@ public struct SpecAnnex: Sendable, Hashable, Codable {
         public var requirement: Requirement
         public var value: Value
         public var line: Int
+        /// The figure as the annex writes it ("8 GB"), for messages.
+        public var written: String
 
         public enum Value: Sendable, Hashable, Codable {
             case quantity(Quantity)
@@ -275,13 +277,22 @@ public struct SpecAnnex: Sendable, Hashable, Codable {
                 var minimums: [Minimum] = []
                 for (rkey, rvalue) in row.pairs {
                     guard let req = Requirement(rawValue: rkey), let v = parseValue(rvalue, req) else { continue }
-                    minimums.append(Minimum(requirement: req, value: v, line: rvalue.line))
+                    minimums.append(Minimum(requirement: req, value: v, line: rvalue.line, written: written(v, rvalue)))
                 }
                 classes[cls] = minimums.sorted { $0.requirement < $1.requirement }
             }
         }
         guard let source, let version, let effective else { return nil }
         return SpecAnnex(source: source, version: version, effective: effective, file: file, classes: classes)
+    }
+
+    static func written(_ value: Minimum.Value, _ node: YAMLValue) -> String {
+        switch value {
+        case .quantity, .flag: return node.isScalarNode ? (node.string() ?? "") : ""
+        case .firmware(let byKey):
+            if let any = byKey["*"], byKey.count == 1 { return any.text }
+            return byKey.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.text)" }.joined(separator: ", ")
+        }
     }
 
     static func parseValue(_ v: YAMLValue, _ req: Requirement) -> Minimum.Value? {

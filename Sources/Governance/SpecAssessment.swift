@@ -24,6 +24,8 @@ public struct DeviceFacts: Sendable, Hashable, Codable {
     public var snmpv3: Bool?
     /// Acquisition date (the diagram's `asset.acquired`).
     public var acquired: LocalDate?
+    /// Whether Pantau polls the device (false: known from a diagram only).
+    public var polled: Bool = true
 
     public init(name: String, deviceClass: DeviceClass? = nil, classFrom: String? = nil, vendor: String? = nil, model: String? = nil,
                 family: String? = nil, firmware: String? = nil, figures: [Requirement: Quantity] = [:],
@@ -87,8 +89,10 @@ public struct DeviceFacts: Sendable, Hashable, Codable {
 
     /// Facts from the diagram alone (a device Pantau does not poll).
     public static func from(declared d: Diagram.Device) -> DeviceFacts {
-        DeviceFacts(name: d.id, deviceClass: DeviceClass(role: d.role), classFrom: "diagram role \(d.role.rawValue)", vendor: d.vendor,
-                    model: d.model, acquired: d.asset?.acquired.flatMap(LocalDate.init))
+        var f = DeviceFacts(name: d.id, deviceClass: DeviceClass(role: d.role), classFrom: "diagram role \(d.role.rawValue)", vendor: d.vendor,
+                            model: d.model, acquired: d.asset?.acquired.flatMap(LocalDate.init))
+        f.polled = false
+        return f
     }
 
     public mutating func set(_ r: Requirement, _ q: Quantity, from source: String) {
@@ -198,7 +202,7 @@ public struct SpecAssessment: Sendable, Hashable, Codable {
             var r = Result(requirement: m.requirement, verdict: .cannotAssess, annexLine: m.line)
             switch m.value {
             case .quantity(let min):
-                r.minimum = min.description
+                r.minimum = m.written
                 var figure = facts.figures[m.requirement]
                 r.figureFrom = facts.sources[m.requirement]
                 if let listed = entry?.figures[m.requirement], let entry {
@@ -260,14 +264,16 @@ public struct SpecAssessment: Sendable, Hashable, Codable {
     }
 
     static func missingReason(_ r: Requirement, facts: DeviceFacts) -> String {
-        let model = facts.model.map { "model \($0)" } ?? "its model (not known)"
+        let catalogue = facts.model.map { "the model catalogue has no entry for \($0)" } ?? "its model is not known, so the model catalogue cannot fill it in"
+        let reported: String
         switch r {
-        case .poeBudget: return "devices do not report their PoE budget, and the model catalogue has no entry for \(model)"
-        case .portCount, .portSpeed: return "it reports no Ethernet interfaces, and the model catalogue has no entry for \(model)"
-        case .cpuCores, .memory, .storage: return "it reports no HOST-RESOURCES-MIB figures, and the model catalogue has no entry for \(model)"
-        case .upsVA: return "it reports no UPS-MIB rating, and the model catalogue has no entry for \(model)"
+        case .poeBudget: reported = "devices do not report their PoE budget"
+        case .portCount, .portSpeed: reported = facts.polled ? "it reports no Ethernet interfaces" : "Pantau does not poll it"
+        case .cpuCores, .memory, .storage: reported = facts.polled ? "it reports no HOST-RESOURCES-MIB figures" : "Pantau does not poll it"
+        case .upsVA: reported = facts.polled ? "it reports no UPS-MIB rating" : "Pantau does not poll it"
         case .snmpv3, .firmware: return "not reported"
         }
+        return "\(reported), and \(catalogue)"
     }
 }
 

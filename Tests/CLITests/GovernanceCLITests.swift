@@ -119,6 +119,41 @@ struct GovernanceCLITests {
         #expect(status.out.contains("BAPPEDA      current"), "\(status.out)")
     }
 
+    @Test func annexFilesAreCheckedAndNothingPassesWithoutOne() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try Lab.temporaryDirectory("gov-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        let ok = try pantau(["annex", "validate", "config/examples/annex.example.yaml", "--catalogue", "config/examples/catalogue.example.yaml"], store: db)
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("annex example-1 from INVENTED EXAMPLE"))
+        #expect(ok.out.contains("  ups: ups_va ≥ 1500 VA"))
+        #expect(ok.out.contains("catalogue.example.yaml: 4 models"))
+        try "format: pantau-annex/1\nsource: x\nversion: \"1\"\neffective: 2022-01-01\nclasses:\n  swich: {port_count: 24}\n  ups: {ups_va: 1000}\n"
+            .write(toFile: "\(dir)/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try pantau(["annex", "validate", "\(dir)/bad.yaml"], store: db)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("bad.yaml:6:3: classes.swich: unknown device class \"swich\" (did you mean \"switch\"?)"), "\(bad.err)")
+        #expect(bad.err.contains("bad.yaml:7:17: classes.ups.ups_va: \"1000\" has no unit; use VA or kVA"))
+
+        // A stock drawing submitted, nothing polled: every declared device is "cannot be assessed".
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        #expect(try pantau(["diagram", "submit", "--pd", "BAPPEDA", "Tests/GovernanceTests/Fixtures/drawio-templates/lan.xml"], store: db,
+                           now: "2024-01-10").status == 0)
+        let none = try pantau(["annex", "assess"], store: db)
+        #expect(none.status == 0, "\(none.err)")
+        #expect(none.out.hasPrefix("no annex loaded: no device can be assessed"))
+        #expect(none.out.contains("BAPPEDA router-2 (router; declared, not polled): cannot be assessed"))
+        #expect(none.out.contains("device: cannot be assessed (no spec annex is loaded"))
+        #expect(!none.out.contains(": meets"))
+        #expect(none.out.contains("acquisition date unknown: 31 cannot be assessed"), "\(none.out)")
+        let with = try pantau(["annex", "assess", "--annex", "config/examples/annex.example.yaml", "--json"], store: db)
+        #expect(with.status == 0)
+        #expect(with.out.contains("\"verdict\" : \"cannot_assess\""))
+        #expect(with.out.contains("Pantau does not poll it, and its model is not known, so the model catalogue cannot fill it in"), "\(with.out)")
+    }
+
     @Test func tokensArePrintedOnceAndStoredOnlyAsHashes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
         let dir = try Lab.temporaryDirectory("gov-cli")
