@@ -20,6 +20,9 @@ public struct Diagram: Sendable, Hashable, Codable {
     public var segments: [Segment]
     /// Where `pd` was written.
     public var source: SourceRef
+    /// True for a draw.io drawing made with stock shapes (some device read from its stencil,
+    /// or no shape data at all); nil for YAML and drawings declared with shape data.
+    public var stockDrawing: Bool?
 
     public init(pd: String, site: String? = nil, asOf: String? = nil, boundary: Boundary? = nil, devices: [Device] = [],
                 links: [Link] = [], vlans: [VLAN] = [], segments: [Segment] = [], source: SourceRef = SourceRef()) {
@@ -206,7 +209,7 @@ public struct Diagram: Sendable, Hashable, Codable {
 
     /// Whether some device was read from a stock shape rather than declared (YAML, or a
     /// shape with `role` data): then the rules that would refuse a declared diagram warn.
-    public var isDrawnWithStockShapes: Bool { devices.contains { $0.shape != nil } }
+    public var isDrawnWithStockShapes: Bool { stockDrawing == true || devices.contains { $0.shape != nil } }
 
     /// The same diagram with every source location cleared, for comparing content.
     public var withoutSources: Diagram {

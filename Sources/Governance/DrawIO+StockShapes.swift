@@ -149,6 +149,9 @@ extension DrawIO {
                 out.append(DiagramIssue(file: file, source: SourceRef(cell: cell.id, page: cell.page), path: path, message: message,
                                         severity: .warning))
             }
+            if !hasStockDevices {
+                out.append(DiagramIssue(file: file, source: SourceRef(), path: "devices", message: "no shape is recognised as a device (\(shapes.count) shapes, none with a known network stencil or role data), so reconciliation will find every device it sees undeclared: give the devices shape data role (Edit Data, Ctrl+M)", severity: .warning))
+            }
             // Shapes that look like equipment but whose stencil the table does not know.
             let unknown = shapes.values.filter { $0.meaning == nil && $0.pictorial }.sorted { ($0.cell.page, $0.cell.id) < ($1.cell.page, $1.cell.id) }
             if let first = unknown.first {

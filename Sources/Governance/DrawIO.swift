@@ -177,6 +177,7 @@ public enum DrawIO {
         // Shapes without role data, and edges that do not make a cable: kept to be named or
         // reported once every page is read (StockShapes, in DrawIO+StockShapes.swift).
         var stock = StockShapes(stencils: stencils)
+        var anyRoleData = false
         for (pageName, model) in pages {
             let cs = cells(of: model, page: pageName)
             var deviceOfCell: [String: String] = [:]
@@ -198,6 +199,7 @@ public enum DrawIO {
                     continue
                 }
                 roleOfCell[c.id] = roleText
+                anyRoleData = true
                 let src = SourceRef(cell: c.id, page: c.page)
                 switch roleText {
                 case "vlan":
@@ -325,7 +327,10 @@ public enum DrawIO {
             let far = Diagram.Endpoint(parsing: up)
             links.append(Diagram.Link(a: .init(device: id, port: port), b: far, source: SourceRef(cell: c.id, page: c.page)))
         }
-        if stock.hasStockDevices {
+        // A drawing made with stock shapes (some device read from its stencil, or no shape
+        // data at all) is read leniently; one declared entirely with shape data, strictly.
+        let stockDrawing = stock.hasStockDevices || !anyRoleData
+        if stockDrawing {
             issues += stock.warnings(file: file)
             if boundary == nil, let (router, why) = stock.inferredBoundary(devices: devices, links: links) {
                 boundary = Diagram.Boundary(router: router.id, source: router.source)
@@ -342,8 +347,9 @@ public enum DrawIO {
         if let a = asOf, LocalDate(a) == nil {
             issues.append(DiagramIssue(file: file, source: pdSource, path: "as_of", message: "\"\(a)\" is not a date YYYY-MM-DD"))
         }
-        let d = Diagram(pd: pd, site: site, asOf: asOf.flatMap { LocalDate($0) == nil ? nil : $0 }, boundary: boundary,
+        var d = Diagram(pd: pd, site: site, asOf: asOf.flatMap { LocalDate($0) == nil ? nil : $0 }, boundary: boundary,
                         devices: devices, links: links, vlans: vlans, segments: segments, source: pdSource)
+        if stockDrawing { d.stockDrawing = true }
         return (d, issues)
     }
 

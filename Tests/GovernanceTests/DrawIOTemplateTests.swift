@@ -139,6 +139,19 @@ struct DrawIOTemplateTests {
         #expect(diagram.boundary?.router == "Core-Router")
     }
 
+    @Test func aDrawingWithNoRecognisableDeviceIsStillAcceptedAndSaysSo() throws {
+        // network.xml draws with inline SVG pictures: nothing says what they are.
+        let (d, issues) = try check("network")
+        let diagram = try #require(d, "\(issues)")
+        #expect(diagram.devices.isEmpty && diagram.links.isEmpty)
+        #expect(diagram.stockDrawing == true)
+        #expect(issues.allSatisfy { $0.isWarning })
+        let text = issues.map(\.description).joined(separator: "\n")
+        #expect(text.contains("devices: warning: no shape is recognised as a device (19 shapes"), "\(text)")
+        #expect(text.contains("19 shapes have no recognisable role"))
+        #expect(text.contains("18 links are attached to shapes with no role"))
+    }
+
     @Test func aStockDrawingWithNoPDAndNoSubmitterCannotBeStored() throws {
         let (d, issues) = try check("lan", pd: nil)
         #expect(d == nil)
