@@ -62,7 +62,9 @@ let package = Package(
             dependencies: [
                 "YAMLSupport", "Compression", "InventoryModel", "SNMPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The stock diagrams.net stencils and the roles they stand for: data, compiled in.
+            resources: [.embedInCode("Resources/stencil-roles.txt")]
         ),
         .target(name: "Probes", dependencies: ["SNMPCore", "InventoryModel", "YAMLSupport"]),
         // The application's configuration: types, loading and validation (reloadable in a running process).
@@ -153,7 +155,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"]
+            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SubmissionServiceTests",

@@ -96,6 +96,8 @@ public enum APIBody {
         public var sha256: String
         public var submittedAt: Date
         public var changes: String?
+        /// What reconciliation will miss in the stored diagram; absent when nothing.
+        public var warnings: [String]?
     }
     public struct Validated: Codable, Sendable { public var valid: Bool; public var issues: [String] }
     public struct Version: Codable, Sendable {
@@ -241,7 +243,8 @@ struct API: Sendable {
                                                         actor: caller.actor, sizeLimit: limit)
                     let stored = submitted.submission
                     return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
-                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text,
+                                                            warnings: submitted.warnings.isEmpty ? nil : submitted.warnings.map(\.description)))
                 }
             }
             guard let outcome else {

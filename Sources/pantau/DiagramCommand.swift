@@ -46,11 +46,13 @@ extension Pantau {
                 }
                 let (format, issues) = (checked.format, checked.issues)
                 if let d = checked.diagram {
-                    print("\(file): valid \(format.rawValue) diagram of \(d.pd): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(checked.checkedSubnets ? "" : " (no registry: subnets not checked)")")
+                    let warned = checked.warnings.isEmpty ? "" : " with \(checked.warnings.count) warning(s)"
+                    print("\(file): valid \(format.rawValue) diagram of \(d.pd)\(warned): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(checked.checkedSubnets ? "" : " (no registry: subnets not checked)")")
+                    for w in checked.warnings { print(w.description) }
                     return
                 }
                 for i in issues { print(i.description) }
-                throw CLIError("\(file): \(issues.count) problem(s); not valid")
+                throw CLIError("\(file): \(issues.filter { !$0.isWarning }.count) problem(s); not valid")
             }
         }
 
@@ -74,6 +76,7 @@ extension Pantau {
                 }
                 let (stored, report) = (submitted.submission, submitted.report)
                 print("stored \(pd) version \(stored.version) (sha256 \(stored.sha256)) by \(by.terminalSafe)")
+                for w in submitted.warnings { print(w.description) }
                 if let report {
                     print("change report (v\(report.fromVersion) -> v\(report.toVersion)):")
                     print(report.diff.text, terminator: "")
