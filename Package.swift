@@ -125,6 +125,9 @@ let package = Package(
             ]
         ),
 
+        // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+
         // MARK: Test support and tests
         .target(
             name: "InventoryTesting",
@@ -173,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance"]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations"]
         ),
     ],
     swiftLanguageModes: [.v6]

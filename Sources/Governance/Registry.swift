@@ -35,6 +35,11 @@ public struct PDRecord: Sendable, Hashable, Codable {
         public var name: String
         public var site: String
         public var managementIP: IPAddress?
+        /// The interface carrying the PD's uplink traffic, by ifName, ifDescr or ifAlias
+        /// (`pantau traffic` reads its series); nil when not declared.
+        public var uplink: String?
+        /// The collector target that polls this router, when its name differs from `name`.
+        public var target: String?
     }
     /// Approved bandwidth with the Dinas approval reference and date (R25).
     public struct Bandwidth: Sendable, Hashable, Codable {
@@ -153,7 +158,7 @@ public struct PDRegistry: Sendable, Hashable, Codable {
         }
         var routers: [PDRecord.BoundaryRouter] = []
         for r in o["boundary_routers"]?.array() ?? [] {
-            guard let ro = r.object(allowing: ["name", "site", "management_ip"]) else { continue }
+            guard let ro = r.object(allowing: ["name", "site", "management_ip", "uplink", "target"]) else { continue }
             guard let rname = ro.required("name")?.string(), let site = ro.required("site")?.string() else { continue }
             if !sites.contains(where: { $0.id == site }) { ro["site"]?.report("no site \"\(site)\" in this PD's sites") }
             var ip: IPAddress?
@@ -161,7 +166,9 @@ public struct PDRegistry: Sendable, Hashable, Codable {
                 ip = IPAddress(t)
                 if ip == nil { ro["management_ip"]?.report("\"\(t)\" is not an IP address") }
             }
-            routers.append(.init(name: rname, site: site, managementIP: ip))
+            let uplink = ro["uplink"]?.string(), target = ro["target"]?.string()
+            if let u = uplink, u.trimmingCharacters(in: .whitespaces).isEmpty { ro["uplink"]?.report("must name an interface (ifName, ifDescr or ifAlias)") }
+            routers.append(.init(name: rname, site: site, managementIP: ip, uplink: uplink, target: target))
         }
         var bandwidth: PDRecord.Bandwidth?
         if let b = o["bandwidth"]?.object(allowing: ["approved_mbps", "reference", "date"]) {

@@ -5,8 +5,9 @@ import Foundation
 // intervals. Pure: no I/O, testable without a store.
 
 /// One snapshot of an interface's cumulative counters.
-public struct CounterReading: Sendable, Hashable {
-    /// When the snapshot was taken (for sFlow: when Pantau received it).
+public struct CounterReading: Sendable, Hashable, Codable {
+    /// When the snapshot was taken (for sFlow: when Pantau received it; for SNMP: when the
+    /// agent's answer arrived).
     public var time: Date
     /// Interface speed in bit/s; 0 when the agent does not know it.
     public var ifSpeed: UInt64
@@ -14,16 +15,38 @@ public struct CounterReading: Sendable, Hashable {
     public var outOctets: UInt64
     public var inErrors: UInt64
     public var outErrors: UInt64
+    public var inDiscards: UInt64
+    public var outDiscards: UInt64
+    /// How wide the octet counters are: 64 (ifHC*, sFlow) or 32 (ifInOctets/ifOutOctets,
+    /// which wrap at 2³²: after 34 s at 1 Gbit/s).
+    public var width: CounterWidth
+    /// The agent's sysUpTime (TimeTicks, hundredths of a second) in the same answer; nil when
+    /// unknown (sFlow).
+    public var sysUpTime: UInt32?
+    /// ifCounterDiscontinuityTime in the same answer; nil when the agent does not report it.
+    public var discontinuity: UInt32?
+    /// The ifIndex the counters were read from; nil when unknown. A different ifIndex for the
+    /// same interface (followed by name or MAC) means other counters: no rate across it.
+    public var ifIndex: Int?
 
-    public init(time: Date, ifSpeed: UInt64, inOctets: UInt64, outOctets: UInt64, inErrors: UInt64 = 0, outErrors: UInt64 = 0) {
+    public init(time: Date, ifSpeed: UInt64, inOctets: UInt64, outOctets: UInt64, inErrors: UInt64 = 0, outErrors: UInt64 = 0,
+                inDiscards: UInt64 = 0, outDiscards: UInt64 = 0, width: CounterWidth = .bits64, sysUpTime: UInt32? = nil,
+                discontinuity: UInt32? = nil, ifIndex: Int? = nil) {
         self.time = time; self.ifSpeed = ifSpeed; self.inOctets = inOctets; self.outOctets = outOctets
-        self.inErrors = inErrors; self.outErrors = outErrors
+        self.inErrors = inErrors; self.outErrors = outErrors; self.inDiscards = inDiscards; self.outDiscards = outDiscards
+        self.width = width; self.sysUpTime = sysUpTime; self.discontinuity = discontinuity; self.ifIndex = ifIndex
     }
 }
 
+/// Width of an interface's octet counters.
+public enum CounterWidth: Int, Sendable, Hashable, Codable {
+    case bits32 = 32
+    case bits64 = 64
+}
+
 /// The span between two consecutive readings of one interface.
-public struct CounterInterval: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
+public struct CounterInterval: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
         /// Counters grew normally: the interval has rates.
         case rate
         /// A counter went backwards: the agent restarted, the counters were cleared, or an
@@ -31,6 +54,26 @@ public struct CounterInterval: Sendable, Hashable {
         case reset
         /// Far longer than the series' usual interval: samples were lost (collector down,
         /// agent unreachable), so an average over it would hide what happened. No rate.
+        case gap
+    }
+
+    /// Why an interval has no rate.
+    public enum Reason: String, Sendable, Hashable, Codable {
+        /// An octet counter went backwards (and, for 32-bit counters, a wrap would imply a
+        /// rate the interface cannot carry, or its speed is unknown).
+        case counterWentBack = "counter-went-back"
+        /// sysUpTime went back (not by its own 2³² wrap at 497 days), or is shorter than the
+        /// time since the previous reading: the agent restarted in between.
+        case agentRestarted = "agent-restarted"
+        /// ifCounterDiscontinuityTime changed: the agent says the counters were reset.
+        case discontinuity
+        /// The interface (followed by name or MAC) now has another ifIndex.
+        case renumbered
+        /// The readings switched between 32- and 64-bit counters.
+        case widthChanged = "width-changed"
+        /// The reading is not later than the previous one (the clock stepped back).
+        case clockWentBack = "clock-went-back"
+        /// Longer than the series' gap threshold: readings were missed.
         case gap
     }
 
@@ -46,11 +89,20 @@ public struct CounterInterval: Sendable, Hashable {
     /// went backwards while the octet counters did not (a 32-bit error counter wrapped).
     public var inErrors: UInt64?
     public var outErrors: UInt64?
+    /// Discard counter increases, as the error counters.
+    public var inDiscards: UInt64?
+    public var outDiscards: UInt64?
+    /// Why there is no rate; nil for a rate interval.
+    public var reason: Reason?
+    /// True when a 32-bit octet counter wrapped in the interval (the delta counts the wrap).
+    public var wrapped: Bool = false
 
     public init(start: Date, end: Date, kind: Kind, ifSpeed: UInt64, inOctets: UInt64? = nil, outOctets: UInt64? = nil,
-                inErrors: UInt64? = nil, outErrors: UInt64? = nil) {
+                inErrors: UInt64? = nil, outErrors: UInt64? = nil, inDiscards: UInt64? = nil, outDiscards: UInt64? = nil,
+                reason: Reason? = nil) {
         self.start = start; self.end = end; self.kind = kind; self.ifSpeed = ifSpeed
         self.inOctets = inOctets; self.outOctets = outOctets; self.inErrors = inErrors; self.outErrors = outErrors
+        self.inDiscards = inDiscards; self.outDiscards = outDiscards; self.reason = reason
     }
 
     public var seconds: TimeInterval { end.timeIntervalSince(start) }
@@ -86,6 +138,76 @@ public struct CounterRatePolicy: Sendable, Hashable {
     public init(gapFactor: Double = 3, maxInterval: TimeInterval = 600, minInterval: TimeInterval = 1) {
         self.gapFactor = gapFactor; self.maxInterval = maxInterval; self.minInterval = minInterval
     }
+
+    /// Seconds beyond which an interval is a gap, for a series sampled every `median`
+    /// seconds (the median of a stored series, or a poller's configured interval).
+    public func gapThreshold(median: TimeInterval?) -> TimeInterval {
+        min(maxInterval, (median ?? .infinity) * gapFactor)
+    }
+}
+
+// MARK: - The arithmetic of one interval
+
+extension CounterInterval {
+    /// The interval from reading `a` to the next reading `b` of the same interface: the one
+    /// place Pantau turns two counter snapshots into a rate (sFlow counter samples and SNMP
+    /// counter polls alike).
+    ///
+    /// No rate (so never a false spike, a negative rate or a zero) when: `b` is not later
+    /// than `a`; the ifIndex, or the counters' width, changed; ifCounterDiscontinuityTime
+    /// changed; the agent restarted (sysUpTime went back other than by its 2³² wrap, or is
+    /// shorter than the time between the readings); an octet counter went back, unless it is
+    /// a 32-bit counter whose wrap implies a rate the interface's speed allows (with speed
+    /// unknown it is a reset); or the interval is longer than `gapOver` seconds (a gap).
+    /// Error and discard increases are nil when their counter went back.
+    public static func between(_ a: CounterReading, _ b: CounterReading, gapOver: TimeInterval) -> CounterInterval {
+        var i = CounterInterval(start: a.time, end: b.time, kind: .reset, ifSpeed: b.ifSpeed)
+        let seconds = b.time.timeIntervalSince(a.time)
+        func noRate(_ r: Reason) -> CounterInterval { var x = i; x.reason = r; x.kind = r == .gap ? .gap : .reset; return x }
+        guard seconds > 0 else { return noRate(.clockWentBack) }
+        if let x = a.ifIndex, let y = b.ifIndex, x != y { return noRate(.renumbered) }
+        guard a.width == b.width else { return noRate(.widthChanged) }
+        if let x = a.discontinuity, let y = b.discontinuity, x != y { return noRate(.discontinuity) }
+        if let x = a.sysUpTime, let y = b.sysUpTime, agentRestarted(from: x, to: y, seconds: seconds) { return noRate(.agentRestarted) }
+        // A counter going backwards is checked before the gap: over a gap it still says the
+        // counters restarted, which is the more useful fact.
+        var wrapped = false
+        func delta(_ x: UInt64, _ y: UInt64) -> UInt64? {
+            if y >= x { return y - x }
+            guard a.width == .bits32, b.ifSpeed > 0, x <= UInt64(UInt32.max), y <= UInt64(UInt32.max) else { return nil }
+            let d = (1 << 32) - x + y
+            // Plausible only if the interface could have carried it (5 % slack for timing).
+            guard Double(d) * 8 / seconds <= Double(b.ifSpeed) * 1.05 else { return nil }
+            wrapped = true
+            return d
+        }
+        guard let dIn = delta(a.inOctets, b.inOctets), let dOut = delta(a.outOctets, b.outOctets) else { return noRate(.counterWentBack) }
+        guard seconds <= gapOver else { return noRate(.gap) }
+        i.kind = .rate
+        i.inOctets = dIn
+        i.outOctets = dOut
+        i.wrapped = wrapped
+        func grew(_ x: UInt64, _ y: UInt64) -> UInt64? { y >= x ? y - x : nil }
+        i.inErrors = grew(a.inErrors, b.inErrors)
+        i.outErrors = grew(a.outErrors, b.outErrors)
+        i.inDiscards = grew(a.inDiscards, b.inDiscards)
+        i.outDiscards = grew(a.outDiscards, b.outDiscards)
+        return i
+    }
+
+    /// Whether sysUpTime going from `a` to `b` over `seconds` of wall time means the agent
+    /// restarted. sysUpTime is 32-bit TimeTicks and wraps after 497.1 days: a value that went
+    /// back by about 2³² less the elapsed ticks is that wrap, not a restart. An uptime shorter
+    /// than the wall time since the previous reading (less 10 % slack) is a restart in between.
+    public static func agentRestarted(from a: UInt32, to b: UInt32, seconds: TimeInterval) -> Bool {
+        let elapsed = seconds * 100
+        let slack = max(elapsed * 0.1, 500)
+        if b < a {
+            let expected = Double(a) + elapsed - 4_294_967_296
+            return abs(Double(b) - expected) > slack
+        }
+        return Double(b) + slack < elapsed
+    }
 }
 
 /// The readings of one interface turned into intervals.
@@ -113,24 +235,8 @@ public struct CounterSeries: Sendable, Hashable {
         duplicates = input.count - kept.count
         let spans = zip(kept, kept.dropFirst()).map { $1.time.timeIntervalSince($0.time) }
         medianInterval = Self.median(spans)
-        let gapOver = min(policy.maxInterval, (medianInterval ?? .infinity) * policy.gapFactor)
-        intervals = zip(kept, kept.dropFirst()).map { a, b in
-            let base = CounterInterval(start: a.time, end: b.time, kind: .rate, ifSpeed: b.ifSpeed)
-            // A counter going backwards is checked first: over a gap it still says the
-            // agent restarted, which is the more useful fact.
-            guard b.inOctets >= a.inOctets, b.outOctets >= a.outOctets else {
-                var r = base; r.kind = .reset; return r
-            }
-            guard b.time.timeIntervalSince(a.time) <= gapOver else {
-                var g = base; g.kind = .gap; return g
-            }
-            var i = base
-            i.inOctets = b.inOctets - a.inOctets
-            i.outOctets = b.outOctets - a.outOctets
-            i.inErrors = b.inErrors >= a.inErrors ? b.inErrors - a.inErrors : nil
-            i.outErrors = b.outErrors >= a.outErrors ? b.outErrors - a.outErrors : nil
-            return i
-        }
+        let gapOver = policy.gapThreshold(median: medianInterval)
+        intervals = zip(kept, kept.dropFirst()).map { a, b in CounterInterval.between(a, b, gapOver: gapOver) }
     }
 
     static func median(_ values: [Double]) -> Double? {

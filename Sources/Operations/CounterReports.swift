@@ -70,6 +70,7 @@ public enum CounterReports {
         enum K: String, CodingKey {
             case start, end, seconds, kind, ifSpeed = "if_speed", inOctets = "in_octets", outOctets = "out_octets", inBPS = "in_bps"
             case outBPS = "out_bps", inUtil = "in_utilisation_pct", outUtil = "out_utilisation_pct", inErrors = "in_errors", outErrors = "out_errors"
+            case reason
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: K.self)
@@ -86,6 +87,7 @@ public enum CounterReports {
             try c.encode(i.outUtilisation, forKey: .outUtil)
             try c.encode(i.inErrors, forKey: .inErrors)
             try c.encode(i.outErrors, forKey: .outErrors)
+            try c.encode(i.reason?.rawValue, forKey: .reason)
         }
     }
 

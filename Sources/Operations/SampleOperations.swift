@@ -14,11 +14,14 @@ public struct SampleAndRecord: Sendable {
     public let store: any SightingStorage & GovernanceStorage
     public let clock: any WallClock
     public let logger: Logger
+    /// Where sFlow counter samples also go: the traffic series (nil: only the sightings).
+    public let traffic: TrafficRecorder?
 
-    public init(store: any SightingStorage & GovernanceStorage, clock: any WallClock, logger: Logger) {
+    public init(store: any SightingStorage & GovernanceStorage, clock: any WallClock, logger: Logger, traffic: TrafficRecorder? = nil) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.traffic = traffic
     }
 
     /// The PD segments traffic is attributed by: the PD map file when one is named
@@ -30,6 +33,7 @@ public struct SampleAndRecord: Sendable {
 
     /// Runs `settings` to its end (files) or its duration, or until SIGTERM/SIGINT.
     public func run(_ settings: SamplingSettings) async throws -> SamplingSummary {
-        try await runSamplingService(settings, store: store, segments: segments(pdMap: settings.pdMap), logger: logger, clock: clock)
+        let sink: any SightingStorage = traffic.map { TrafficFeed(store: store, recorder: $0) } ?? store
+        return try await runSamplingService(settings, store: sink, segments: segments(pdMap: settings.pdMap), logger: logger, clock: clock)
     }
 }

@@ -24,6 +24,8 @@ public struct PantauConfig: Sendable {
     public var sampling: SamplingSettings?
     /// PD registry, regional profile and diagrams (the `governance:` section), when configured.
     public var governance: GovernanceSettings?
+    /// Traffic series retention and allocation checks (the `traffic:` section; defaults without it).
+    public var traffic = TrafficSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -38,7 +40,7 @@ public struct PantauConfig: Sendable {
         public var pd: String?
     }
 
-    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance"]
+    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -75,6 +77,7 @@ public struct PantauConfig: Sendable {
         }
         if let s = obj["sampling"] { config.sampling = SamplingSettings.parse(s, resolve: resolve) }
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
+        if let t = obj["traffic"], let s = TrafficSettings.parse(t) { config.traffic = s }
         try sink.throwIfAny()
         return config
     }

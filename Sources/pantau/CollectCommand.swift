@@ -79,7 +79,8 @@ extension Pantau {
             if let sampling = cfg.sampling {
                 print("sampling \(sampling.source) (capture point \(sampling.capturePoint), rate 1:\(sampling.rate))")
                 // Ctrl-C or SIGTERM ends a live or sFlow run cleanly, keeping its window.
-                var summary = try await SampleAndRecord(store: store, clock: clock, logger: logger).run(sampling)
+                var summary = try await SampleAndRecord(store: store, clock: clock, logger: logger,
+                                                        traffic: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock)).run(sampling)
                 summary.rereadHint = "set reread: true under sampling: to read them again"
                 print(summary.description)
                 if summary.noInputReadable { throw CLIError("sampling: none of the capture files could be read (see the warnings above)") }

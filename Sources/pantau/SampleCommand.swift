@@ -118,7 +118,9 @@ extension Pantau {
             // Ctrl-C or SIGTERM ends a run cleanly (a graceful shutdown of its service group):
             // the window in memory is written to the store and the summary printed, instead of
             // losing up to a flush interval of data.
-            let summary = try await SampleAndRecord(store: db, clock: try commandClock(), logger: logger).run(settings)
+            let clock = try commandClock()
+            let summary = try await SampleAndRecord(store: db, clock: clock, logger: logger,
+                                                    traffic: TrafficRecorder(store: db, clock: clock)).run(settings)
             print(summary.description)
             if summary.noInputReadable { throw CLIError("none of the capture files could be read (see the warnings above)") }
         }

@@ -16,6 +16,7 @@ extension Pantau {
         Hosts.self,
         Talkers.self,
         Counters.self,
+        Traffic.self,
         Annex.self,
     ]
 }

@@ -84,6 +84,16 @@ import Testing
         let rateSeconds = try #require((obj["rate_seconds"] as? NSNumber)?.doubleValue)
         #expect(abs(((obj["avg_in_bps"] as? NSNumber)?.doubleValue ?? 0) - 5_100_000 * 8 / rateSeconds) < 1e-6)
 
+        #expect(intervals.map { $0["reason"] as? String } == [nil, nil, "counter-went-back", nil])
+
+        // The same samples fed the traffic series (one notion of an interface's traffic): the
+        // agent's address is the device, "ifIndex 7" the interface.
+        let traffic = try pantau(["traffic", "--store", store, "--interface", "10.20.0.1:ifIndex 7", "--period", "last-1h", "--json"])
+        #expect(traffic.status == 0, "\(traffic.stderr)")
+        let tdoc = try #require(try JSONSerialization.jsonObject(with: Data(traffic.stdout.utf8)) as? [String: Any])
+        let series = try #require((tdoc["interfaces"] as? [[String: Any]])?.first, "\(traffic.stdout)")
+        #expect(series["device"] as? String == "10.20.0.1" && (series["speed_bps"] as? NSNumber)?.intValue == 100_000_000)
+
         // The table: human units, the PD, the reset in the interval list.
         let table = try pantau(["counters", "--store", store, "--intervals"])
         #expect(table.status == 0, "\(table.stderr)")

@@ -1,0 +1,213 @@
+// The compact form of a block of traffic samples: one series over one time window in one
+// byte string, as time-series databases keep them (Prometheus/Gorilla chunks). Pure, so every
+// storage backend (SQLite's BLOB, PostgreSQL's bytea) holds the same bytes.
+//
+// Layout (version 1), all integers LEB128 varints, signed ones zigzag-encoded:
+//   version (1 byte) · count · column count
+//   times: first time · then runs of equal deltas as (delta, run length) pairs up to count-1
+//          deltas (a regular series is one pair however long)
+//   each column: mode (1 byte) and its data, the smallest of
+//     0 constant     one value
+//     1 delta        first value, then each value's difference from the previous
+//     2 runs         (value, run length) pairs
+//     3 same-as      the index of an earlier identical column (e.g. a 5-minute peak, which
+//                    is its average), no data
+// Decoding never traps: malformed bytes throw.
+
+/// Encodes and decodes blocks of samples (times and integer columns).
+public enum TrafficBlockCodec {
+    public static let version: UInt8 = 1
+
+    public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var message: String
+        public var description: String { "traffic block: \(message)" }
+    }
+
+    /// Encodes `times` (strictly ascending) and `columns` (each as long as `times`).
+    public static func encode(times: [Int64], columns: [[Int64]]) -> [UInt8] {
+        precondition(columns.allSatisfy { $0.count == times.count }, "every column has one value per time")
+        var out: [UInt8] = [version]
+        out.reserveCapacity(16 + times.count * (1 + 2 * columns.count))
+        putUnsigned(UInt64(times.count), &out)
+        putUnsigned(UInt64(columns.count), &out)
+        if let first = times.first {
+            putSigned(first, &out)
+            var k = 1
+            while k < times.count {
+                let d = times[k] &- times[k - 1]
+                var run = 1
+                while k + run < times.count && times[k + run] &- times[k + run - 1] == d { run += 1 }
+                putSigned(d, &out); putUnsigned(UInt64(run), &out)
+                k += run
+            }
+        }
+        for (c, col) in columns.enumerated() {
+            if let same = columns[..<c].firstIndex(of: col) {
+                out.append(3); putUnsigned(UInt64(same), &out); continue
+            }
+            guard let first = col.first else { out.append(0); putSigned(0, &out); continue }
+            if col.allSatisfy({ $0 == first }) { out.append(0); putSigned(first, &out); continue }
+            var delta: [UInt8] = [1]
+            putSigned(first, &delta)
+            for k in 1 ..< col.count { putSigned(col[k] &- col[k - 1], &delta) }
+            var runs: [UInt8] = [2]
+            var k = 0
+            while k < col.count && runs.count < delta.count {
+                var run = 1
+                while k + run < col.count && col[k + run] == col[k] { run += 1 }
+                putSigned(col[k], &runs); putUnsigned(UInt64(run), &runs)
+                k += run
+            }
+            out += (k == col.count && runs.count < delta.count) ? runs : delta
+        }
+        return out
+    }
+
+    /// Decodes what `encode` wrote.
+    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> (times: [Int64], columns: [[Int64]]) {
+        var r = Reader(bytes: bytes)
+        guard try r.byte() == version else { throw DecodingError(message: "unknown version \(bytes[0])") }
+        let count = try r.count(limit: bytes.count * 64 + 1)
+        let ncol = try r.count(limit: 256)
+        var times: [Int64] = []
+        times.reserveCapacity(count)
+        if count > 0 {
+            times.append(try r.signed())
+            while times.count < count {
+                let d = try r.signed()
+                let run = try r.count(limit: count - times.count)
+                guard run > 0 else { throw DecodingError(message: "empty run") }
+                for _ in 0 ..< run { times.append(times[times.count - 1] &+ d) }
+            }
+        }
+        var columns: [[Int64]] = []
+        columns.reserveCapacity(ncol)
+        for _ in 0 ..< ncol {
+            switch try r.byte() {
+            case 0:
+                columns.append(Array(repeating: try r.signed(), count: count))
+            case 1:
+                var col: [Int64] = []
+                col.reserveCapacity(count)
+                if count > 0 {
+                    var v = try r.signed()
+                    col.append(v)
+                    for _ in 1 ..< count { v = v &+ (try r.signed()); col.append(v) }
+                }
+                columns.append(col)
+            case 2:
+                var col: [Int64] = []
+                col.reserveCapacity(count)
+                while col.count < count {
+                    let v = try r.signed()
+                    let run = try r.count(limit: count - col.count)
+                    guard run > 0 else { throw DecodingError(message: "empty run") }
+                    col.append(contentsOf: repeatElement(v, count: run))
+                }
+                columns.append(col)
+            case 3:
+                let same = try r.count(limit: columns.count - 1)
+                guard same < columns.count else { throw DecodingError(message: "column refers to a later one") }
+                columns.append(columns[same])
+            case let m:
+                throw DecodingError(message: "unknown column mode \(m)")
+            }
+        }
+        guard r.offset == bytes.count else { throw DecodingError(message: "\(bytes.count - r.offset) trailing bytes") }
+        return (times, columns)
+    }
+
+    // MARK: - Varints
+
+    @inline(__always) static func putUnsigned(_ v: UInt64, _ out: inout [UInt8]) {
+        var v = v
+        while v >= 0x80 { out.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+        out.append(UInt8(v))
+    }
+
+    @inline(__always) static func putSigned(_ v: Int64, _ out: inout [UInt8]) {
+        putUnsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63)), &out)
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        mutating func byte() throws(DecodingError) -> UInt8 {
+            guard offset < bytes.count else { throw DecodingError(message: "truncated") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        @inline(__always) mutating func unsigned() throws(DecodingError) -> UInt64 {
+            var v: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard offset < bytes.count else { throw DecodingError(message: "truncated") }
+                let b = bytes[offset]
+                offset += 1
+                guard shift < 64 else { throw DecodingError(message: "varint longer than 64 bits") }
+                v |= UInt64(b & 0x7f) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+        }
+
+        @inline(__always) mutating func signed() throws(DecodingError) -> Int64 {
+            let u = try unsigned()
+            return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+        }
+
+        mutating func count(limit: Int) throws(DecodingError) -> Int {
+            let u = try unsigned()
+            guard limit >= 0, u <= UInt64(limit) else { throw DecodingError(message: "count \(u) exceeds \(max(limit, 0))") }
+            return Int(u)
+        }
+    }
+}
+
+extension TrafficBlockCodec {
+    /// The columns of a traffic sample, in block order.
+    static func columns(_ samples: [TrafficSample]) -> [[Int64]] {
+        [samples.map(\.covered), samples.map(\.inBPS), samples.map(\.outBPS), samples.map(\.peakInBPS), samples.map(\.peakOutBPS),
+         samples.map(\.inErrors), samples.map(\.outErrors), samples.map(\.inDiscards), samples.map(\.outDiscards)]
+    }
+
+    /// Encodes samples sorted by start, one per start.
+    public static func encode(_ samples: [TrafficSample]) -> [UInt8] {
+        encode(times: samples.map(\.start), columns: columns(samples))
+    }
+
+    /// Decodes a block of traffic samples.
+    public static func decodeSamples(_ bytes: [UInt8]) throws(DecodingError) -> [TrafficSample] {
+        let (times, c) = try decode(bytes)
+        guard c.count == 9 else { throw DecodingError(message: "\(c.count) columns where a traffic block has 9") }
+        return times.indices.map { k in
+            TrafficSample(start: times[k], covered: c[0][k], inBPS: c[1][k], outBPS: c[2][k], peakInBPS: c[3][k], peakOutBPS: c[4][k],
+                          inErrors: c[5][k], outErrors: c[6][k], inDiscards: c[7][k], outDiscards: c[8][k])
+        }
+    }
+
+    /// Merges `new` samples into a block's: a new sample replaces an old one with the same
+    /// start; the result is sorted by start.
+    public static func merge(_ old: [TrafficSample], _ new: [TrafficSample]) -> [TrafficSample] {
+        if let last = old.last, let first = new.first, first.start > last.start, zip(new, new.dropFirst()).allSatisfy({ $0.start < $1.start }) {
+            return old + new
+        }
+        var byStart: [Int64: TrafficSample] = [:]
+        for x in old { byStart[x.start] = x }
+        for x in new { byStart[x.start] = x }
+        return byStart.values.sorted { $0.start < $1.start }
+    }
+
+    /// Samples per block at each resolution: a block is one series over an aligned window of
+    /// this many samples (a day of 5-minute samples, 10 days of hours, 100 days).
+    public static func samplesPerBlock(_ r: TrafficResolution) -> Int64 {
+        switch r { case .fiveMinutes: 288; case .hour: 240; case .day: 100 }
+    }
+
+    /// Start of the block window holding a sample that starts at `t`.
+    public static func blockStart(_ r: TrafficResolution, _ t: Int64) -> Int64 {
+        let w = samplesPerBlock(r) * r.seconds
+        return t >= 0 ? t / w * w : ((t + 1) / w - 1) * w
+    }
+}

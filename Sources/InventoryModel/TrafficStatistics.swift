@@ -1,0 +1,98 @@
+// What a period of 5-minute traffic samples amounts to, as transit billing reads it: the
+// average, the peak and the 95th percentile of the 5-minute averages, in and out separately
+// and the larger of the two. Pure.
+
+/// Average, peak and 95th percentile of one direction (bit/s).
+public struct DirectionStatistics: Sendable, Hashable, Codable {
+    /// Bits over covered seconds.
+    public var average: Double
+    /// Highest 5-minute average (or highest rollup peak, for rollups).
+    public var peak: Int64
+    /// 95th percentile of the 5-minute averages (nearest rank: the highest 5 % are dropped).
+    public var p95: Int64
+    public init(average: Double, peak: Int64, p95: Int64) { self.average = average; self.peak = peak; self.p95 = p95 }
+}
+
+/// A period's traffic statistics for one interface or a sum of interfaces.
+public struct TrafficStatistics: Sendable, Hashable, Codable {
+    /// 5-minute samples used.
+    public var samples: Int
+    /// Seconds covered by rate intervals (gaps and resets excluded).
+    public var coveredSeconds: Int64
+    public var inbound: DirectionStatistics
+    public var outbound: DirectionStatistics
+    public var inErrors: Int64
+    public var outErrors: Int64
+    public var inDiscards: Int64
+    public var outDiscards: Int64
+
+    /// The larger direction's 95th percentile: what transit billing charges.
+    public var p95: Int64 { max(inbound.p95, outbound.p95) }
+    public var peak: Int64 { max(inbound.peak, outbound.peak) }
+    public var average: Double { max(inbound.average, outbound.average) }
+
+    /// Statistics of 5-minute samples; nil when there are none.
+    public init?(fiveMinute samples: [TrafficSample]) {
+        guard !samples.isEmpty else { return nil }
+        self.samples = samples.count
+        var covered: Int64 = 0, inBits = 0.0, outBits = 0.0
+        var ie: Int64 = 0, oe: Int64 = 0, id: Int64 = 0, od: Int64 = 0
+        var ins: [Int64] = [], outs: [Int64] = []
+        ins.reserveCapacity(samples.count); outs.reserveCapacity(samples.count)
+        var peakIn = Int64.min, peakOut = Int64.min
+        for x in samples {
+            covered += x.covered
+            inBits += Double(x.inBPS) * Double(x.covered); outBits += Double(x.outBPS) * Double(x.covered)
+            ie &+= x.inErrors; oe &+= x.outErrors; id &+= x.inDiscards; od &+= x.outDiscards
+            ins.append(x.inBPS); outs.append(x.outBPS)
+            peakIn = max(peakIn, x.peakInBPS); peakOut = max(peakOut, x.peakOutBPS)
+        }
+        coveredSeconds = covered
+        let c = Double(max(covered, 1))
+        inbound = DirectionStatistics(average: inBits / c, peak: peakIn, p95: Self.percentile95(&ins))
+        outbound = DirectionStatistics(average: outBits / c, peak: peakOut, p95: Self.percentile95(&outs))
+        inErrors = ie; outErrors = oe; inDiscards = id; outDiscards = od
+    }
+
+    /// The 95th percentile by nearest rank: sorted ascending, the value at rank ⌈0.95·n⌉ (so
+    /// the highest 5 % of samples, rounded down, are dropped). Reorders `values`.
+    public static func percentile95(_ values: inout [Int64]) -> Int64 {
+        guard !values.isEmpty else { return 0 }
+        let rank = (values.count * 95 + 99) / 100       // ⌈0.95·n⌉ in integers
+        let k = max(rank, 1) - 1
+        // Selection, not a full sort: quickselect on the k-th smallest.
+        var lo = 0, hi = values.count - 1
+        while lo < hi {
+            let pivot = values[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        return values[k]
+    }
+
+    /// Adds the samples of several interfaces that share buckets (a PD's uplinks): one
+    /// summed sample per bucket start.
+    public static func sum(_ series: [[TrafficSample]]) -> [TrafficSample] {
+        var byStart: [Int64: TrafficSample] = [:]
+        for s in series {
+            for x in s {
+                if var y = byStart[x.start] {
+                    y.covered = max(y.covered, x.covered)
+                    y.inBPS += x.inBPS; y.outBPS += x.outBPS
+                    y.peakInBPS += x.peakInBPS; y.peakOutBPS += x.peakOutBPS
+                    y.inErrors += x.inErrors; y.outErrors += x.outErrors
+                    y.inDiscards += x.inDiscards; y.outDiscards += x.outDiscards
+                    byStart[x.start] = y
+                } else {
+                    byStart[x.start] = x
+                }
+            }
+        }
+        return byStart.values.sorted { $0.start < $1.start }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import InventoryModel
+import Storage
+
+extension PantauStore {
+    static func trafficState(_ json: String, path: String) throws -> TrafficSeriesState {
+        try JSONDecoder().decode(TrafficSeriesState.self, from: Data(json.utf8))
+    }
+
+    public func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState] {
+        try trafficSeries(device: device)
+    }
+
+    public func trafficSeries(device: String? = nil) throws(StoreError) -> [TrafficSeriesState] {
+        do {
+            return try writer.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT state FROM traffic_series \(device == nil ? "" : "WHERE device = ?") ORDER BY device, interface
+                    """, arguments: device.map { [$0] } ?? []).map { try Self.trafficState($0, path: location) }
+            }
+        } catch {
+            throw StoreError(path: location, action: "reading traffic series", underlying: error)
+        }
+    }
+
+    public func record(traffic batch: TrafficBatch) throws(StoreError) {
+        guard !batch.states.isEmpty || !batch.rates.isEmpty || !batch.samples.isEmpty else { return }
+        do {
+            try writer.write { db in
+                let encoder = JSONEncoder()
+                var ids: [TrafficSeriesKey: Int64] = [:]
+                let upsert = try db.cachedStatement(sql: """
+                    INSERT INTO traffic_series (device, interface, if_index, speed, state) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (device, interface) DO UPDATE SET if_index = excluded.if_index, speed = excluded.speed, state = excluded.state
+                    RETURNING id
+                    """)
+                for s in batch.states {
+                    let json = String(decoding: try encoder.encode(s), as: UTF8.self)
+                    ids[s.key] = try Int64.fetchOne(upsert, arguments: [s.key.device, s.key.interface, s.ifIndex, Int64(clamping: s.speed), json])
+                }
+                func id(_ key: TrafficSeriesKey) throws -> Int64 {
+                    if let i = ids[key] { return i }
+                    if let i = try Int64.fetchOne(db, sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?",
+                                                  arguments: [key.device, key.interface]) {
+                        ids[key] = i; return i
+                    }
+                    // Samples imported without a poll: the series starts with an empty state.
+                    let json = String(decoding: try encoder.encode(TrafficSeriesState(key: key)), as: UTF8.self)
+                    let i = try Int64.fetchOne(upsert, arguments: [key.device, key.interface, nil, 0, json]) ?? 0
+                    ids[key] = i
+                    return i
+                }
+                let raw = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO traffic_raw (series_id, end_time, start_time, kind, reason, speed, in_octets, out_octets,
+                      in_errors, out_errors, in_discards, out_discards, wrapped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for r in batch.rates {
+                    let i = r.interval
+                    func v(_ x: UInt64?) -> Int64? { x.map { Int64(clamping: $0) } }
+                    try raw.execute(arguments: [try id(r.key), i.end.timeIntervalSince1970, i.start.timeIntervalSince1970, i.kind.rawValue,
+                                                i.reason?.rawValue, Int64(clamping: i.ifSpeed), v(i.inOctets), v(i.outOctets), v(i.inErrors),
+                                                v(i.outErrors), v(i.inDiscards), v(i.outDiscards), i.wrapped])
+                }
+                try Self.mergeBlocks(db, batch.samples, id: id)
+            }
+        } catch {
+            throw StoreError(path: location, action: "recording traffic", underlying: error)
+        }
+    }
+
+    /// Merges samples into their blocks: one read and one write per touched block.
+    static func mergeBlocks(_ db: Database, _ samples: [ClosedTrafficSample], id: (TrafficSeriesKey) throws -> Int64) throws {
+        guard !samples.isEmpty else { return }
+        struct BlockKey: Hashable { var series: Int64; var resolution: Int; var start: Int64 }
+        var groups: [BlockKey: [TrafficSample]] = [:]
+        var order: [BlockKey] = []
+        for c in samples {
+            let k = BlockKey(series: try id(c.key), resolution: c.resolution.rawValue,
+                             start: TrafficBlockCodec.blockStart(c.resolution, c.sample.start))
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(c.sample)
+        }
+        let read = try db.cachedStatement(sql: "SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start = ?")
+        let write = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO traffic_block (series_id, resolution, start, count, last, data) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for k in order {
+            let new = (groups[k] ?? []).sorted { $0.start < $1.start }
+            var merged = new
+            if let old = try Data.fetchOne(read, arguments: [k.series, k.resolution, k.start]) {
+                merged = TrafficBlockCodec.merge(try TrafficBlockCodec.decodeSamples([UInt8](old)), new)
+            } else if zip(new, new.dropFirst()).contains(where: { $0.start == $1.start }) {
+                merged = TrafficBlockCodec.merge([], new)
+            }
+            try write.execute(arguments: [k.series, k.resolution, k.start, merged.count, merged.last?.start ?? k.start,
+                                          Data(TrafficBlockCodec.encode(merged))])
+        }
+    }
+
+    public func trafficSamples(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, from: Date, to: Date)
+        throws(StoreError) -> [TrafficSeriesKey: [TrafficSample]] {
+        let lo = Int64(from.timeIntervalSince1970.rounded(.up)), hi = Int64(to.timeIntervalSince1970.rounded(.up))
+        let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
+        do {
+            return try writer.read { db in
+                var names: [Int64: TrafficSeriesKey] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
+                    names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+                }
+                var out: [TrafficSeriesKey: [TrafficSample]] = [:]
+                func add(_ series: Int64, _ data: Data) throws {
+                    guard let key = names[series] else { return }
+                    let samples = try TrafficBlockCodec.decodeSamples([UInt8](data)).filter { $0.start >= lo && $0.start < hi }
+                    if !samples.isEmpty { out[key, default: []] += samples }
+                }
+                if let keys {
+                    let wanted = Set(keys)
+                    let stmt = try db.cachedStatement(sql: """
+                        SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start >= ? AND start < ? ORDER BY start
+                        """)
+                    for (id, key) in names where wanted.contains(key) {
+                        for d in try Data.fetchAll(stmt, arguments: [id, resolution.rawValue, blockFrom, hi]) { try add(id, d) }
+                    }
+                } else {
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT series_id, data FROM traffic_block WHERE resolution = ? AND start >= ? AND start < ? ORDER BY series_id, start
+                        """, arguments: [resolution.rawValue, blockFrom, hi])
+                    while let r = try rows.next() { try add(r["series_id"], r["data"]) }
+                }
+                return out
+            }
+        } catch {
+            throw StoreError(path: location, action: "reading traffic samples", underlying: error)
+        }
+    }
+
+    public func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval] {
+        do {
+            return try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
+                    WHERE s.device = ? AND s.interface = ? AND r.end_time >= ? AND r.end_time < ? ORDER BY r.end_time
+                    """, arguments: [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map { r in
+                    func v(_ c: String) -> UInt64? { (r[c] as Int64?).map { UInt64(clamping: $0) } }
+                    var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
+                                            kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
+                                            inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
+                                            outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
+                                            reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
+                    i.wrapped = r["wrapped"]
+                    return i
+                }
+            }
+        } catch {
+            throw StoreError(path: location, action: "reading traffic intervals", underlying: error)
+        }
+    }
+
+    @discardableResult
+    public func pruneTraffic(retention: TrafficRetention, now: Date) throws(StoreError) -> Int {
+        let t = now.timeIntervalSince1970
+        do {
+            return try writer.write { db in
+                try db.execute(sql: "DELETE FROM traffic_raw WHERE end_time < ?", arguments: [t - Double(retention.rawDays) * 86_400])
+                var n = db.changesCount
+                for r in TrafficResolution.allCases {
+                    // A block goes when its whole window is older than the retention.
+                    let window = TrafficBlockCodec.samplesPerBlock(r) * r.seconds
+                    let cutoff = Int64(t) - Int64(retention.days(r)) * 86_400 - window
+                    try db.execute(sql: "DELETE FROM traffic_block WHERE resolution = ? AND start < ?", arguments: [r.rawValue, cutoff])
+                    n += db.changesCount
+                }
+                return n
+            }
+        } catch {
+            throw StoreError(path: location, action: "pruning traffic", underlying: error)
+        }
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it (for measuring the
+    /// store's size; SQLite does this by itself as the log grows).
+    public func checkpoint() throws(StoreError) {
+        do { try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } } catch {
+            throw StoreError(path: location, action: "checkpointing the write-ahead log", underlying: error)
+        }
+    }
+}

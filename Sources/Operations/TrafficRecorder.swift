@@ -1,0 +1,84 @@
+import Foundation
+import InventoryModel
+import Settings
+import Storage
+
+/// Records interface traffic: each counter poll (SNMP, from the collector daemon) or batch of
+/// sFlow counter samples advances the interfaces' series through `TrafficTracker` (the one
+/// arithmetic, `CounterInterval.between`) and is written in one transaction with the
+/// interfaces' new states, so a poll is either wholly stored or not at all, and a restarted
+/// collector continues every series from its stored state without a false spike.
+///
+/// ```swift
+/// let recorder = TrafficRecorder(store: store, settings: config.traffic, clock: SystemClock())
+/// let rates = try recorder.record(poll, pollInterval: 60)   // one InterfaceRate per interface with a previous reading
+/// ```
+///
+/// Calls for different devices may run concurrently; calls for one device must not (the
+/// daemon polls a device once at a time).
+public struct TrafficRecorder: Sendable {
+    public let store: any TrafficStorage
+    public let settings: TrafficSettings
+    public let clock: any WallClock
+
+    public init(store: any TrafficStorage, settings: TrafficSettings = TrafficSettings(), clock: any WallClock) {
+        self.store = store; self.settings = settings; self.clock = clock
+    }
+
+    /// Records one counter poll of one device and returns the interval each interface's
+    /// counters gave since its previous reading (rate, reset or gap, with the reason). An
+    /// interface seen for the first time has no interval yet.
+    ///
+    /// - Parameter pollInterval: the device's configured poll interval (seconds); an interval
+    ///   longer than `gap_factor` times it (or `max_gap_seconds`) is a gap.
+    @discardableResult
+    public func record(_ poll: CounterPoll, pollInterval: TimeInterval = 60) throws(StoreError) -> [InterfaceRate] {
+        try record([poll], pollInterval: pollInterval)
+    }
+
+    /// Records several polls (of one or many devices, in any order) in one transaction.
+    @discardableResult
+    public func record(_ polls: [CounterPoll], pollInterval: TimeInterval) throws(StoreError) -> [InterfaceRate] {
+        guard !polls.isEmpty else { return [] }
+        let gapOver = settings.policy.gapThreshold(median: pollInterval)
+        var batch = TrafficBatch()
+        var byDevice: [String: [CounterPoll]] = [:]
+        for p in polls { byDevice[p.device, default: []].append(p) }
+        for (device, list) in byDevice.sorted(by: { $0.key < $1.key }) {
+            var states: [TrafficSeriesKey: TrafficSeriesState] = [:]
+            for s in try store.trafficStates(device: device) { states[s.key] = s }
+            var touched = Set<TrafficSeriesKey>()
+            for p in list.enumerated().sorted(by: { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }).map(\.element) {
+                let step = TrafficTracker.advance(states.values.sorted { $0.key < $1.key }, with: p, gapOver: gapOver,
+                                                  minInterval: settings.policy.minInterval)
+                for s in step.states { states[s.key] = s; touched.insert(s.key) }
+                batch.rates += step.rates
+                batch.samples += step.closed
+            }
+            batch.states += touched.sorted().compactMap { states[$0] }
+        }
+        try store.record(traffic: batch)
+        return batch.rates
+    }
+
+    /// Records sFlow counter samples into the same series: the agent's address is the device,
+    /// "ifIndex N" the interface (sFlow names no interface). Samples of one agent may come in
+    /// any order; duplicates (the same sample heard at two capture points) are ignored.
+    @discardableResult
+    public func record(sFlowCounters samples: [InterfaceCounterSighting]) throws(StoreError) -> [InterfaceRate] {
+        let polls = samples.map { s in
+            CounterPoll(device: s.agent.description, time: s.sampledAt, interfaces: [
+                InterfaceCounterSnapshot(ifIndex: s.ifIndex, speed: s.ifSpeed > 0 ? UInt64(clamping: s.ifSpeed) : nil,
+                                         hcInOctets: UInt64(clamping: s.inOctets), hcOutOctets: UInt64(clamping: s.outOctets),
+                                         inErrors: UInt32(clamping: s.inErrors), outErrors: UInt32(clamping: s.outErrors)),
+            ])
+        }
+        return try record(polls, pollInterval: settings.sflowIntervalSeconds)
+    }
+
+    /// Deletes what the retention no longer keeps; returns the rows deleted.
+    @discardableResult
+    public func prune() throws(StoreError) -> Int {
+        try store.pruneTraffic(retention: settings.retention, now: clock.now())
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import InventoryModel
+
+/// What one counter poll (or one batch of sFlow counter samples) changes in the traffic
+/// series, written in one transaction.
+public struct TrafficBatch: Sendable {
+    /// The new state of every interface polled (its last reading and open buckets).
+    public var states: [TrafficSeriesState]
+    /// The raw intervals since each interface's previous reading.
+    public var rates: [InterfaceRate]
+    /// Buckets closed at each resolution.
+    public var samples: [ClosedTrafficSample]
+
+    public init(states: [TrafficSeriesState] = [], rates: [InterfaceRate] = [], samples: [ClosedTrafficSample] = []) {
+        self.states = states; self.rates = rates; self.samples = samples
+    }
+}
+
+/// Interface traffic series: each interface's last reading (so a restarted collector continues
+/// without a false spike), its raw intervals, and its samples at 5 minutes, an hour and a day,
+/// kept as compact blocks (`TrafficBlockCodec`: one series over one time window per block).
+public protocol TrafficStorage: Sendable {
+    /// The stored states of a device's interfaces.
+    func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState]
+    /// Every series (its identity, speed and last reading), ordered by device and interface;
+    /// only a device's when given.
+    func trafficSeries(device: String?) throws(StoreError) -> [TrafficSeriesState]
+    /// Writes a batch in one transaction: states replaced, intervals appended, samples merged
+    /// into their blocks (a sample replaces one with the same start). A committed batch
+    /// survives a crash whole; a failed one leaves nothing.
+    func record(traffic: TrafficBatch) throws(StoreError)
+    /// Samples at `resolution` starting in [from, to) of the given series (every series when
+    /// nil), ordered by start; series without samples are absent.
+    func trafficSamples(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, from: Date, to: Date)
+        throws(StoreError) -> [TrafficSeriesKey: [TrafficSample]]
+    /// Raw intervals of one series ending in [from, to), oldest first.
+    func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval]
+    /// Deletes raw intervals and blocks wholly older than the retention allows at `now`.
+    /// Returns the number of rows deleted.
+    @discardableResult
+    func pruneTraffic(retention: TrafficRetention, now: Date) throws(StoreError) -> Int
+}

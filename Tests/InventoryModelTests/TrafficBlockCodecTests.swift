@@ -1,0 +1,111 @@
+import Foundation
+import InventoryModel
+import Testing
+
+/// A small seeded generator, so property tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The block codec: exact round trips of any input, compact for regular series, and no trap
+/// on malformed bytes.
+@Suite struct TrafficBlockCodecTests {
+    @Test func aRegularDayOfFiveMinuteSamplesRoundTripsCompactly() throws {
+        var rng = SeededGenerator(state: 7)
+        let samples = (0..<288).map { k in
+            let v = Int64(20_000_000 + Int(k % 50) * 100_000) + Int64.random(in: -50_000...50_000, using: &rng)
+            return TrafficSample(start: 1_793_577_600 + Int64(k) * 300, covered: 300, inBPS: v, outBPS: v / 4)
+        }
+        let bytes = TrafficBlockCodec.encode(samples)
+        #expect(try TrafficBlockCodec.decodeSamples(bytes) == samples)
+        // Times, coverage, peaks (= averages) and the zero error columns cost almost nothing:
+        // about 3 bytes per rate value with this noise.
+        #expect(bytes.count < 288 * 7)
+    }
+
+    @Test(arguments: 0..<200)
+    func anyColumnsRoundTrip(seed: Int) throws {
+        var rng = SeededGenerator(state: UInt64(seed))
+        let n = Int.random(in: 0...300, using: &rng)
+        var t = Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng)
+        var times: [Int64] = []
+        for _ in 0..<n {
+            times.append(t)
+            t += [1, 300, 300, 300, Int64.random(in: 1...1_000_000, using: &rng)].randomElement(using: &rng) ?? 1
+        }
+        let columns = (0..<Int.random(in: 0...9, using: &rng)).map { _ in
+            let kind = Int.random(in: 0...3, using: &rng)
+            return (0..<n).map { k -> Int64 in
+                switch kind {
+                case 0: 42
+                case 1: Int64.random(in: Int64.min...Int64.max, using: &rng)
+                case 2: k % 40 < 35 ? 0 : Int64.random(in: 0...5, using: &rng)
+                default: Int64(k) * 1_000 + Int64.random(in: -10...10, using: &rng)
+                }
+            }
+        }
+        let bytes = TrafficBlockCodec.encode(times: times, columns: columns)
+        let back = try TrafficBlockCodec.decode(bytes)
+        #expect(back.times == times)
+        #expect(back.columns == columns)
+    }
+
+    @Test func malformedBytesThrowAndNeverTrap() throws {
+        var rng = SeededGenerator(state: 99)
+        let good = TrafficBlockCodec.encode((0..<50).map { TrafficSample(start: Int64($0) * 300, covered: 300, inBPS: Int64($0), outBPS: 1) })
+        #expect(throws: TrafficBlockCodec.DecodingError.self) { try TrafficBlockCodec.decode(Array(good.dropLast())) }
+        #expect(throws: TrafficBlockCodec.DecodingError.self) { try TrafficBlockCodec.decode([]) }
+        #expect(throws: TrafficBlockCodec.DecodingError.self) { try TrafficBlockCodec.decode([1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]) }
+        for _ in 0..<2_000 {
+            var b = good
+            for _ in 0..<Int.random(in: 1...4, using: &rng) { b[Int.random(in: 0..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            if Bool.random(using: &rng) { b = Array(b.prefix(Int.random(in: 0...b.count, using: &rng))) }
+            _ = try? TrafficBlockCodec.decode(b)
+        }
+    }
+
+    @Test func mergeReplacesSamplesWithTheSameStartAndKeepsOrder() {
+        let a = [TrafficSample(start: 0, covered: 300, inBPS: 1, outBPS: 1), TrafficSample(start: 300, covered: 300, inBPS: 2, outBPS: 2)]
+        let b = [TrafficSample(start: 300, covered: 300, inBPS: 9, outBPS: 9), TrafficSample(start: 150, covered: 10, inBPS: 5, outBPS: 5)]
+        #expect(TrafficBlockCodec.merge(a, b).map(\.inBPS) == [1, 5, 9])
+        #expect(TrafficBlockCodec.merge(a, [TrafficSample(start: 600, covered: 1, inBPS: 3, outBPS: 3)]).map(\.start) == [0, 300, 600])
+    }
+
+    @Test func percentile95IsTheNearestRankAsTransitBillingReadsIt() {
+        // 20 samples 1...20: ⌈0.95·20⌉ = 19th smallest = 19 (the single highest is dropped).
+        var v: [Int64] = (1...20).reversed().map { Int64($0) }
+        #expect(TrafficStatistics.percentile95(&v) == 19)
+        // 8640 samples (a 30-day month): ⌈0.95·8640⌉ = 8208; the 432 highest are dropped.
+        var rng = SeededGenerator(state: 5)
+        var m: [Int64] = (1...8640).map { Int64($0) }.shuffled(using: &rng)
+        #expect(TrafficStatistics.percentile95(&m) == 8208)
+        var one: [Int64] = [7]
+        #expect(TrafficStatistics.percentile95(&one) == 7)
+    }
+
+    @Test(arguments: 0..<100)
+    func percentile95AgreesWithSorting(seed: Int) {
+        var rng = SeededGenerator(state: UInt64(seed) + 1_000)
+        let n = Int.random(in: 1...500, using: &rng)
+        var v = (0..<n).map { _ in Int64.random(in: 0...Int64(Int.random(in: 1...1_000, using: &rng)), using: &rng) }
+        let sorted = v.sorted()
+        #expect(TrafficStatistics.percentile95(&v) == sorted[Int((Double(n) * 0.95).rounded(.up)) - 1])
+    }
+
+    @Test func statisticsOfFiveMinuteSamples() throws {
+        let s = try #require(TrafficStatistics(fiveMinute: [
+            TrafficSample(start: 0, covered: 300, inBPS: 10, outBPS: 40),
+            TrafficSample(start: 300, covered: 100, inBPS: 40, outBPS: 10, inErrors: 2),
+        ]))
+        #expect(s.samples == 2 && s.coveredSeconds == 400)
+        #expect(s.inbound.average == 17.5 && s.outbound.average == 32.5)
+        #expect(s.inbound.peak == 40 && s.outbound.p95 == 40 && s.p95 == 40 && s.inErrors == 2)
+    }
+}

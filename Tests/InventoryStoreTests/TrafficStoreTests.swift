@@ -1,0 +1,77 @@
+import Foundation
+import InventoryModel
+import InventoryStore
+import InventoryTesting
+import Storage
+import Testing
+
+@Suite("traffic series in the store")
+struct TrafficStoreTests {
+    let key = TrafficSeriesKey(device: "rtr-bappeda", interface: "ge-0/0/0")
+    let day: Int64 = 1_793_577_600   // 2026-11-02T00:00:00Z
+
+    func five(_ k: Int64, _ bps: Int64, covered: Int64 = 300) -> ClosedTrafficSample {
+        ClosedTrafficSample(key: key, resolution: .fiveMinutes,
+                            sample: TrafficSample(start: day + k * 300, covered: covered, inBPS: bps, outBPS: bps / 2, inErrors: k % 3))
+    }
+
+    @Test("a batch's states, intervals and samples come back as written, from a file reopened")
+    func roundTripThroughAFile() throws {
+        let dir = try Lab.temporaryDirectory("traffic")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var state = TrafficSeriesState(key: key, ifIndex: 3, name: "ge-0/0/0", alias: "WAN Telkom", speed: 100_000_000,
+                                       last: CounterReading(time: Date(timeIntervalSince1970: 1_793_577_900.25), ifSpeed: 100_000_000,
+                                                            inOctets: 123_456_789, outOctets: 42, width: .bits32, sysUpTime: 77, ifIndex: 3))
+        state.open[0] = TrafficBucket(start: day + 300)
+        let interval = CounterInterval(start: Date(timeIntervalSince1970: 1_793_577_840.25), end: Date(timeIntervalSince1970: 1_793_577_900.25),
+                                       kind: .rate, ifSpeed: 100_000_000, inOctets: 750_000, outOctets: 1, inErrors: 0, outErrors: 0,
+                                       inDiscards: 2, outDiscards: 0)
+        let reset = CounterInterval(start: Date(timeIntervalSince1970: 1_793_577_900.25), end: Date(timeIntervalSince1970: 1_793_577_960.25),
+                                    kind: .reset, ifSpeed: 100_000_000, reason: .agentRestarted)
+        do {
+            let store = try PantauStore(path: dir + "/t.sqlite")
+            #expect(try store.appliedMigrations().contains("v5-traffic"))
+            try store.record(traffic: TrafficBatch(states: [state], rates: [InterfaceRate(key: key, ifIndex: 3, interval: interval),
+                                                                            InterfaceRate(key: key, ifIndex: 3, interval: reset)],
+                                                   samples: (0..<10).map { five($0, 1_000_000 + $0 * 7_919) }))
+        }
+        let store = try PantauStore(path: dir + "/t.sqlite", access: .readOnly)
+        #expect(try store.trafficStates(device: "rtr-bappeda") == [state])
+        #expect(try store.trafficStates(device: "other").isEmpty)
+        #expect(try store.trafficIntervals(key, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 2e9)) == [interval, reset])
+        let samples = try store.trafficSamples([key], resolution: .fiveMinutes, from: Date(timeIntervalSince1970: TimeInterval(day + 600)),
+                                               to: Date(timeIntervalSince1970: TimeInterval(day + 1_500)))
+        #expect(samples[key] == (2..<5).map { five($0, 1_000_000 + $0 * 7_919).sample })
+        #expect(try store.trafficSamples(nil, resolution: .fiveMinutes, from: Date(timeIntervalSince1970: 0),
+                                         to: Date(timeIntervalSince1970: 2e9))[key]?.count == 10)
+        #expect(try store.trafficSamples(nil, resolution: .hour, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 2e9)).isEmpty)
+    }
+
+    @Test("samples merge into their day's block across batches; a later sample with the same start replaces the earlier")
+    func samplesMergeIntoBlocks() throws {
+        let store = try PantauStore()
+        try store.record(traffic: TrafficBatch(samples: [five(0, 10), five(1, 20), five(287, 30), five(288, 40)]))
+        try store.record(traffic: TrafficBatch(samples: [five(2, 25), five(1, 21)]))
+        let all = try store.trafficSamples([key], resolution: .fiveMinutes, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 2e9))
+        #expect(all[key]?.map(\.inBPS) == [10, 21, 25, 30, 40])
+        #expect(all[key]?.map(\.start) == [day, day + 300, day + 600, day + 287 * 300, day + 288 * 300])
+    }
+
+    @Test("pruning drops raw intervals and blocks older than their retention, and keeps the rest")
+    func pruning() throws {
+        let store = try PantauStore()
+        let old = Date(timeIntervalSince1970: TimeInterval(day))
+        let i = CounterInterval(start: old, end: old.addingTimeInterval(60), kind: .gap, ifSpeed: 0, reason: .gap)
+        try store.record(traffic: TrafficBatch(rates: [InterfaceRate(key: key, ifIndex: nil, interval: i)],
+                                               samples: [five(0, 1), ClosedTrafficSample(key: key, resolution: .hour,
+                                                                                        sample: TrafficSample(start: day, covered: 3600, inBPS: 1, outBPS: 1))]))
+        // 10 days later: raw (8 days) goes, 5-minute (400 days) and hourly stay.
+        let n = try store.pruneTraffic(retention: TrafficRetention(), now: old.addingTimeInterval(10 * 86_400))
+        #expect(n == 1)
+        #expect(try store.trafficIntervals(key, from: .distantPast, to: .distantFuture).isEmpty)
+        // With 1 day of 5-minute retention, the day block goes once its whole window is older.
+        #expect(try store.pruneTraffic(retention: TrafficRetention(fiveMinuteDays: 1), now: old.addingTimeInterval(3 * 86_400)) == 1)
+        #expect(try store.trafficSamples([key], resolution: .fiveMinutes, from: .distantPast, to: .distantFuture).isEmpty)
+        #expect(try store.trafficSamples([key], resolution: .hour, from: .distantPast, to: .distantFuture)[key]?.count == 1)
+    }
+}
