@@ -24,6 +24,8 @@ public struct PantauConfig: Sendable {
     public var sampling: SamplingSettings?
     /// PD registry, regional profile and diagrams (the `governance:` section), when configured.
     public var governance: GovernanceSettings?
+    /// The long-running collector's schedule, outage threshold and metrics (the `daemon:` section).
+    public var daemon = DaemonSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -36,9 +38,11 @@ public struct PantauConfig: Sendable {
         public var options: SNMPOptions
         /// PD that owns the device, if known (registry code).
         public var pd: String?
+        /// Its intervals and hosting type (`interval`, `inventory_interval`, `hosting`).
+        public var schedule = TargetSchedule()
     }
 
-    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance"]
+    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "daemon"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -75,6 +79,7 @@ public struct PantauConfig: Sendable {
         }
         if let s = obj["sampling"] { config.sampling = SamplingSettings.parse(s, resolve: resolve) }
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
+        if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
         try sink.throwIfAny()
         return config
     }
@@ -174,7 +179,7 @@ public struct PantauConfig: Sendable {
         }
     }
 
-    static let targetKeys: Set<String> = ["name", "agent", "credentials", "pd", "options"]
+    static let targetKeys: Set<String> = Set(["name", "agent", "credentials", "pd", "options"]).union(TargetSchedule.keys)
 
     static func parseTarget(_ value: YAMLValue, config: PantauConfig) -> Target? {
         guard let o = value.object(allowing: targetKeys) else { return nil }
@@ -190,6 +195,6 @@ public struct PantauConfig: Sendable {
         }
         let options = o["options"].flatMap { parseOptions($0, base: config.defaults) } ?? config.defaults
         return Target(name: o["name"]?.string() ?? agent.description, agent: agent, credentials: creds,
-                      credentialName: credName, options: options, pd: o["pd"]?.string())
+                      credentialName: credName, options: options, pd: o["pd"]?.string(), schedule: TargetSchedule.parse(o))
     }
 }

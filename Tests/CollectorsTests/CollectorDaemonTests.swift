@@ -1,0 +1,158 @@
+import Foundation
+import InventoryModel
+import InventoryStore
+import InventoryTesting
+import Storage
+import Testing
+
+/// A real snmpd the test controls: stopped and started again on the same port with the same
+/// persistent directory (so snmpEngineBoots counts up as on a real agent restart), and,
+/// optionally, in a Linux time namespace whose boot clock is shifted: the host's uptime
+/// (hrSystemUptime, from /proc/uptime) then reads as the test wants (a fresh boot, or 497
+/// days minus a few seconds), as a real device's would.
+final class ControlledSNMPD: @unchecked Sendable {
+    let port = Lab.freeUDPPort()
+    let dir: String
+    private(set) var process: ManagedProcess?
+
+    init() throws { dir = try Lab.temporaryDirectory("snmpd-ctl") }
+
+    var agent: String { "udp:127.0.0.1:\(port)" }
+
+    /// The machine's uptime in seconds.
+    static var hostUptime: Double {
+        Double((try? String(contentsOfFile: "/proc/uptime", encoding: .utf8))?.split(separator: " ").first ?? "") ?? 0
+    }
+
+    /// Starts snmpd; with `hostUptime` its host uptime reads that many seconds.
+    func start(hostUptime: Double? = nil) throws {
+        var exe = "/usr/sbin/snmpd"
+        var args = ["-f", "-Lo", "-C", "-c", Lab.repo + "/lab/snmpd.conf", "-p", "\(dir)/snmpd.pid", "--persistentDir=\(dir)",
+                    "udp:127.0.0.1:\(port)"]
+        if let hostUptime {
+            let offset = Int((hostUptime - Self.hostUptime).rounded())
+            exe = "/usr/bin/unshare"
+            args = ["--time", "--boottime", "\(offset)", "/usr/sbin/snmpd"] + args
+        }
+        let p = try ManagedProcess(name: "snmpd", executable: exe, arguments: args, logPath: "\(dir)/snmpd.log")
+        process = p
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let r = try runProcess("/usr/bin/snmpget", ["-v2c", "-c", "pantau-lab", "-t", "0.3", "-r", "0", "127.0.0.1:\(port)", "1.3.6.1.2.1.1.3.0"])
+            if r.status == 0 { return }
+            #expect(p.isRunning, "snmpd exited: \(p.log)")
+            usleep(100_000)
+        }
+        throw LabError("snmpd did not answer on \(port): \(p.log)")
+    }
+
+    func stop() { process?.stop(); process = nil }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
+
+/// The collector daemon (`pantau collect` without --once) run as an operator runs it,
+/// against real agents on loopback, with 1-second intervals.
+@Suite("The collector daemon against real agents", .serialized)
+struct CollectorDaemonTests {
+    /// A working directory with a configuration naming `targets` (YAML list items).
+    static func setUp(_ targets: [String], daemon: String = "interval: 1\n  metrics: off") throws -> String {
+        let dir = try Lab.temporaryDirectory("pantau-daemon")
+        try config(targets, daemon: daemon).write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    static func config(_ targets: [String], daemon: String = "interval: 1\n  metrics: off") -> String {
+        """
+        store: pantau.sqlite
+        probes: \(TestEnv.repo)/probes
+        credentials:
+          lab:
+            community: pantau-lab
+        daemon:
+          \(daemon)
+        targets:
+        \(targets.map { "  - " + $0 }.joined(separator: "\n"))
+
+        """
+    }
+
+    static func target(_ name: String, _ agent: String, extra: String = "") -> String {
+        "{name: \(name), agent: \"\(agent)\", credentials: lab, options: {timeout: 0.3, retries: 0}\(extra)}"
+    }
+
+    static func daemon(_ dir: String, _ more: [String] = []) throws -> ManagedProcess {
+        try ManagedProcess(name: "pantau", executable: TestEnv.pantauBinary,
+                           arguments: ["collect", "--config", dir + "/pantau.yaml"] + more, logPath: dir + "/pantau.log")
+    }
+
+    static func polls(_ dir: String, _ device: String? = nil) throws -> [StatusPoll] {
+        guard FileManager.default.fileExists(atPath: dir + "/pantau.sqlite") else { return [] }
+        return try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly).statusPolls(device: device, pd: nil, from: nil, to: nil)
+    }
+
+    /// Waits until `condition` holds over the stored polls (or `seconds` pass).
+    @discardableResult
+    static func waitFor(_ dir: String, seconds: Double = 15, _ condition: ([StatusPoll]) -> Bool) async throws -> [StatusPoll] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: [StatusPoll] = []
+        while Date() < deadline {
+            last = (try? polls(dir)) ?? []
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return last
+    }
+
+    @Test("status polls on the interval record reachability and uptime counters; a silent device is logged once; --duration ends it cleanly")
+    func pollsOnTheInterval() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let silent = "udp:127.0.0.1:\(Lab.freeUDPPort())"
+        let dir = try Self.setUp([Self.target("lab", agent.agent, extra: ", pd: diskominfo, hosting: colocation"),
+                                  Self.target("silent", silent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try Self.daemon(dir, ["--duration", "4.5"])
+        let code = p.waitForExit(seconds: 20)
+        #expect(code == 0, "exit \(String(describing: code)): \(p.log)")
+        let lab = try Self.polls(dir, "lab")
+        let gone = try Self.polls(dir, "silent")
+        // 1 s interval over 4.5 s: four or five polls each, one per interval, never a burst.
+        #expect((4...5).contains(lab.count), "\(lab.count) polls of lab")
+        #expect((4...5).contains(gone.count), "\(gone.count) polls of silent")
+        #expect(lab.allSatisfy { $0.reachable && $0.sysUpTime != nil && $0.hrSystemUptime != nil && $0.engineBoots != nil })
+        #expect(lab.allSatisfy { $0.pd == "diskominfo" && $0.hosting == .colocation && $0.interval == 1 })
+        for (a, b) in zip(lab, lab.dropFirst()) {
+            let gap = b.time.timeIntervalSince(a.time)
+            #expect(gap > 0.8 && gap < 1.3, "polls \(gap) s apart")
+            #expect(b.sysUpTime! > a.sysUpTime!)
+        }
+        #expect(gone.allSatisfy { !$0.reachable && $0.error?.contains("timeout") == true })
+        // One line for the problem, not one per failed poll; none for the device that answers.
+        let log = p.log
+        #expect(log.components(separatedBy: "device not answering").count - 1 == 1, Comment(rawValue: log))
+        #expect(!log.contains("device=lab"), Comment(rawValue: log))
+        // The inventory poll ran at start, through the same store.
+        let inventory = try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly).device("lab")
+        #expect(inventory?.inventory?.sysName == "pantau-lab-snmpd")
+    }
+
+    @Test("SIGTERM ends the daemon cleanly: exit 0, and every poll it made is in the store")
+    func sigtermEndsCleanly() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try Self.setUp([Self.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try Self.daemon(dir)
+        let before = try await Self.waitFor(dir) { $0.count >= 2 }
+        #expect(before.count >= 2, Comment(rawValue: p.log))
+        p.signal(SIGTERM)
+        let code = p.waitForExit(seconds: 10)
+        #expect(code == 0, "exit \(String(describing: code)): \(p.log)")
+        let after = try Self.polls(dir)
+        #expect(after.count >= before.count && after.allSatisfy(\.reachable))
+    }
+}
