@@ -66,14 +66,21 @@ public struct Outage: Sendable, Hashable, Codable {
     public var missedPolls: Int
     /// The last failed poll's error.
     public var lastError: String?
+    /// Up to when it is known to have lasted: its last unanswered poll plus one interval.
+    public var watchedUntil: Date
 
-    public init(device: String, pd: String?, hosting: HostingType?, start: Date, end: Date?, missedPolls: Int, lastError: String?) {
+    public init(device: String, pd: String?, hosting: HostingType?, start: Date, end: Date?, missedPolls: Int, lastError: String?,
+                watchedUntil: Date) {
         self.device = device; self.pd = pd; self.hosting = hosting; self.start = start; self.end = end
-        self.missedPolls = missedPolls; self.lastError = lastError
+        self.missedPolls = missedPolls; self.lastError = lastError; self.watchedUntil = watchedUntil
     }
 
-    /// Seconds from start to end, or to `now` while it lasts.
-    public func duration(now: Date) -> TimeInterval { max(0, (end ?? now).timeIntervalSince(start)) }
+    /// Where it ends for counting: its end, or while it lasts `now`, but no later than
+    /// `watchedUntil` (a collector that stopped saw no more of it).
+    public func counted(now: Date) -> Date { end ?? min(now, max(watchedUntil, start)) }
+
+    /// Seconds from start to end, or while it lasts to `counted(now:)`.
+    public func duration(now: Date) -> TimeInterval { max(0, counted(now: now).timeIntervalSince(start)) }
 }
 
 /// What happened between two answered polls, as far as the uptime counters tell.
@@ -151,13 +158,16 @@ public enum Uptime {
     }
 
     /// How the SNMP engine's (snmpEngineBoots, snmpEngineTime) moved: boots counted up is a
-    /// restart of the engine; the same boots with the time advanced is continuity.
+    /// restart of the engine; the same boots with the engine time restarted (as `continuity`
+    /// judges a counter, in seconds) too; otherwise continuity.
     public static func engineContinuity(_ a: StatusPoll, _ b: StatusPoll) -> Continuity {
         guard let ba = a.engineBoots, let bb = b.engineBoots else { return .unknown }
         if bb != ba { return .restarted }
         guard let ta = a.engineTime, let tb = b.engineTime else { return .continued }
+        // snmpEngineTime counts seconds up to 2^31 - 1 and never wraps within a boot: scaled to ticks it cannot pass 2^32.
         let elapsed = b.time.timeIntervalSince(a.time)
-        return Double(tb) + tolerance(elapsed) < Double(ta) ? .restarted : .continued
+        return continuity(ticks: UInt32(min(UInt64(ta) * 100, UInt64(UInt32.max))), UInt32(min(UInt64(tb) * 100, UInt64(UInt32.max))),
+                          elapsed: elapsed) == .restarted ? .restarted : .continued
     }
 
     /// The restart, if any, between two answered polls of one device (`a` before `b`).
@@ -237,7 +247,8 @@ public enum Uptime {
             let start = lastGood.map { $0.time.addingTimeInterval($0.interval) } ?? first.time
             out.append(Outage(device: first.device, pd: first.pd, hosting: first.hosting,
                               start: min(start, first.time),
-                              end: end, missedPolls: run.count, lastError: run.last?.error))
+                              end: end, missedPolls: run.count, lastError: run.last?.error,
+                              watchedUntil: run.last.map { $0.time.addingTimeInterval($0.interval) } ?? first.time))
         }
         for p in polls {
             if p.reachable {
@@ -268,7 +279,7 @@ public enum Uptime {
             monitored.append((p.time, min(until, now)))
         }
         // An outage counts from its start even when that lies before its first failed poll.
-        let down = outages.map { ($0.start, $0.end ?? now) }
+        let down = outages.map { ($0.start, $0.counted(now: now)) }
         let spans = merge(monitored + down)
         let monitoredSeconds = overlap(spans, period.start, end)
         guard monitoredSeconds > 0 else { return nil }

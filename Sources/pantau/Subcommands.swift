@@ -16,5 +16,6 @@ extension Pantau {
         Hosts.self,
         Talkers.self,
         Counters.self,
+        Uptime.self,
     ]
 }

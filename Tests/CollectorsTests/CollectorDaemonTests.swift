@@ -156,3 +156,117 @@ struct CollectorDaemonTests {
         #expect(after.count >= before.count && after.allSatisfy(\.reachable))
     }
 }
+
+/// `pantau uptime --json` as the tests read it.
+struct UptimeJSON: Decodable {
+    struct Device: Decodable { var device: String; var outages: Int; var reboots: Int; var agentRestarts: Int; var availabilityPercent: Double }
+    struct Outage: Decodable { var device: String; var start: Date; var end: Date?; var durationSeconds: Double; var missedPolls: Int }
+    struct Restart: Decodable { var device: String; var kind: String; var time: Date; var evidence: [String] }
+    var devices: [Device]
+    var outages: [Outage]
+    var restarts: [Restart]
+
+    static func read(_ dir: String, _ more: [String] = []) throws -> UptimeJSON {
+        let r = try runProcess(TestEnv.pantauBinary, ["uptime", "--store", dir + "/pantau.sqlite", "--period", "last-1h", "--json"] + more)
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = f.date(from: text) else { throw LabError("not a precise time: \(text)") }
+            return date
+        }
+        return try d.decode(UptimeJSON.self, from: Data(r.stdout.utf8))
+    }
+}
+
+/// Scripted scenarios: a real snmpd stopped, restarted, "rebooted" and run at 497 days of
+/// host uptime, watched by the daemon at 1-second intervals; what `pantau uptime` says after.
+@Suite("Uptime scenarios against a real snmpd", .serialized)
+struct UptimeScenarioTests {
+    typealias T = CollectorDaemonTests
+
+    @Test("an outage of known length appears once with the right start and end; the agent's restart after it is an agent restart, not a reboot")
+    func outageThenAgentRestart() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try T.setUp([T.target("lab", agent.agent)], daemon: "interval: 1\n  down_after: 2\n  metrics: off")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { $0.filter(\.reachable).count >= 3 }
+        agent.stop()
+        try await T.waitFor(dir) { $0.suffix(4).allSatisfy { !$0.reachable } && $0.count >= 7 }
+        try agent.start()
+        let polls = try await T.waitFor(dir) { ps in ps.lastIndex { !$0.reachable }.map { ps.count - 1 - $0 >= 3 } ?? false }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+
+        // Expected from the polls themselves: one interval after the last answered poll to the next answered one.
+        let firstMiss = try #require(polls.firstIndex { !$0.reachable })
+        let back = try #require(polls[firstMiss...].firstIndex { $0.reachable })
+        let missed = back - firstMiss
+        #expect(missed >= 4 && polls[back...].allSatisfy(\.reachable) && polls[..<firstMiss].allSatisfy(\.reachable))
+        let report = try UptimeJSON.read(dir)
+        #expect(report.outages.count == 1)
+        let o = try #require(report.outages.first)
+        #expect(abs(o.start.timeIntervalSince(polls[firstMiss - 1].time.addingTimeInterval(1))) < 0.01)
+        #expect(abs(o.end!.timeIntervalSince(polls[back].time)) < 0.01)
+        #expect(o.missedPolls == missed)
+        #expect(abs(o.durationSeconds - Double(missed)) < 0.6, "\(o.durationSeconds) s for \(missed) missed polls")
+        // snmpd came back with sysUpTime and snmpEngineTime at zero (its boots count lives in a persistent
+        // file that -C keeps it from reading), on a host that stayed up.
+        #expect(report.restarts.map(\.kind) == ["agent-restart"], "\(report.restarts)")
+        let evidence = report.restarts.first?.evidence ?? []
+        #expect(evidence.contains { $0.hasPrefix("sysUpTime went back") } && evidence.contains { $0.hasPrefix("hrSystemUptime advanced") },
+                "\(evidence)")
+        #expect(report.devices.first?.reboots == 0 && report.devices.first?.outages == 1)
+    }
+
+    @Test("a reboot (the host's uptime starting again) is reported once, with its evidence and time")
+    func reboot() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try T.setUp([T.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { $0.filter(\.reachable).count >= 2 }
+        // The device comes back from a reboot: its host has been up a second.
+        agent.stop()
+        let rebootedAt = Date().addingTimeInterval(-1)
+        try agent.start(hostUptime: 1)
+        try await T.waitFor(dir) { $0.suffix(3).allSatisfy { $0.reachable && $0.hrSystemUptime! < 3000 } }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.count == 1, "\(report.restarts)")
+        let r = try #require(report.restarts.first)
+        #expect(r.kind == "reboot")
+        #expect(abs(r.time.timeIntervalSince(rebootedAt)) < 1.5, "reboot dated \(r.time), host started \(rebootedAt)")
+        #expect(r.evidence.contains { $0.hasPrefix("hrSystemUptime went back from") }, "\(r.evidence)")
+    }
+
+    @Test("a host uptime passing 2^32 ticks (497 days) while polled gives no reboot")
+    func timeTicksWrap() async throws {
+        let agent = try ControlledSNMPD()
+        // 3 s before hrSystemUptime wraps.
+        try agent.start(hostUptime: 4_294_967_296 / 100 - 3)
+        let dir = try T.setUp([T.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        let polls = try await T.waitFor(dir) { ps in
+            zip(ps, ps.dropFirst()).contains { $0.hrSystemUptime! > $1.hrSystemUptime! } && ps.count >= 6
+        }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        // The wrap did happen between two polls...
+        #expect(zip(polls, polls.dropFirst()).contains { $0.hrSystemUptime! > 4_294_900_000 && $1.hrSystemUptime! < 1_000 })
+        // ...and is neither a reboot nor an agent restart.
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.isEmpty, "\(report.restarts)")
+        #expect(report.devices.first?.reboots == 0)
+    }
+}
