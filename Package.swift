@@ -154,7 +154,8 @@ let package = Package(
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "InventoryTesting"]),
         .testTarget(
             name: "CollectorsTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting"]
+            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting",
+                           "NetSNMP", "Probes", "SNMPCore", "Storage"]
         ),
         .testTarget(
             name: "GovernanceTests",

@@ -1,3 +1,4 @@
+import Collectors
 import Foundation
 import InventoryModel
 import InventoryStore
@@ -268,5 +269,120 @@ struct UptimeScenarioTests {
         let report = try UptimeJSON.read(dir)
         #expect(report.restarts.isEmpty, "\(report.restarts)")
         #expect(report.devices.first?.reboots == 0)
+    }
+}
+
+/// Reloading on SIGHUP, and SIGKILL mid-run.
+@Suite("The daemon reloads on SIGHUP and survives SIGKILL", .serialized)
+struct DaemonLifecycleTests {
+    typealias T = CollectorDaemonTests
+
+    @Test("SIGHUP adds and removes targets without a restart; a bad file keeps the running configuration and says where it is wrong")
+    func sighupReloads() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try T.setUp([T.target("first", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { $0.filter { $0.device == "first" }.count >= 2 }
+
+        try T.config([T.target("second", agent.agent, extra: ", hosting: vps")]).write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        let reloaded = try await T.waitFor(dir) { $0.filter { $0.device == "second" }.count >= 3 }
+        let secondStarted = try #require(reloaded.first { $0.device == "second" }).time
+        // `first` is polled no more once `second` is (a poll in flight at the signal may still land).
+        #expect(reloaded.filter { $0.device == "first" && $0.time > secondStarted.addingTimeInterval(1.2) }.isEmpty)
+        #expect(reloaded.filter { $0.device == "second" }.allSatisfy { $0.hosting == .vps })
+
+        // A broken file: the daemon says which line, and goes on with `second`.
+        try "targets:\n  - { name: third, agent: \"udp:127.0.0.1:1\", credentials: nowhere }\n"
+            .write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        let count = reloaded.filter { $0.device == "second" }.count
+        let after = try await T.waitFor(dir) { $0.filter { $0.device == "second" }.count >= count + 3 }
+        #expect(after.filter { $0.device == "second" }.count >= count + 3)
+        #expect(!after.contains { $0.device == "third" })
+        let log = p.log
+        #expect(log.contains("configuration not reloaded") && log.contains(dir + "/pantau.yaml:2:"), Comment(rawValue: log))
+        #expect(log.contains("no credential set named \"nowhere\""), Comment(rawValue: log))
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+    }
+
+    @Test("SIGKILL mid-run loses no committed poll: the store opens, every row read before the kill is there, and a restarted daemon goes on")
+    func sigkillLosesNothing() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        // Several targets at 1 s: writes are frequent, so the kill lands among them.
+        let dir = try T.setUp((1...8).map { T.target("dev\($0)", agent.agent) })
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        try await T.waitFor(dir) { $0.count >= 20 }
+        p.signal(SIGKILL)
+        #expect(p.waitForExit(seconds: 5) == 128 + SIGKILL)
+        let before = try T.polls(dir)
+        #expect(before.count >= 20)
+        let check = try runProcess("/usr/bin/sqlite3", [dir + "/pantau.sqlite", "PRAGMA integrity_check"])
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", Comment(rawValue: check.stdout + check.stderr))
+
+        let again = try T.daemon(dir)
+        let after = try await T.waitFor(dir) { $0.count >= before.count + 16 }
+        again.signal(SIGTERM)
+        #expect(again.waitForExit(seconds: 10) == 0, Comment(rawValue: again.log))
+        let kept = Set(before.map { "\($0.device) \($0.time.timeIntervalSince1970)" })
+        #expect(kept.isSubset(of: Set(after.map { "\($0.device) \($0.time.timeIntervalSince1970)" })))
+        #expect(after.count >= before.count + 16)
+    }
+
+    @Test("/metrics serves per-device up, poll duration and errors and the collector's health, on loopback")
+    func metrics() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let port = T.freeTCPPort()
+        let silent = "udp:127.0.0.1:\(Lab.freeUDPPort())"
+        let dir = try T.setUp([T.target("lab", agent.agent, extra: ", pd: dinkes, hosting: colocation"), T.target("silent", silent)],
+                              daemon: "interval: 1\n  metrics: 127.0.0.1:\(port)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { ps in ps.filter { $0.device == "silent" }.count >= 2 && ps.filter { $0.device == "lab" }.count >= 2 }
+        let r = try runProcess("/usr/bin/curl", ["-s", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"])
+        let text = r.stdout
+        #expect(text.contains(#"pantau_device_up{device="lab",pd="dinkes",hosting="colocation"} 1.0"#), Comment(rawValue: text))
+        #expect(text.contains(#"pantau_device_up{device="silent",pd="",hosting=""} 0.0"#), Comment(rawValue: text))
+        let errors = text.split(separator: "\n").first { $0.hasPrefix(#"pantau_poll_errors_total{device="silent"}"#) }
+        #expect((errors?.split(separator: " ").last).flatMap { Int($0) }.map { $0 >= 2 } == true, Comment(rawValue: text))
+        #expect(text.contains(#"pantau_poll_errors_total{device="lab"} 0"#))
+        #expect(text.contains(#"pantau_poll_duration_seconds{device="lab"}"#) && text.contains("pantau_store_write_seconds_count"))
+        #expect(text.contains("pantau_collector_queue_depth 0") && text.contains("pantau_collector_late_polls_total"))
+    }
+
+    @Test("the rates hook: set gauges appear per device and interface, and leave with the device")
+    func ratesHook() {
+        let m = CollectorMetrics()
+        m.setInterfaceRates(device: "core", interface: "ether1", inBitsPerSecond: 1.5e6, outBitsPerSecond: 250_000)
+        m.setInterfaceRates(device: "core", interface: "ether1", inBitsPerSecond: 2e6, outBitsPerSecond: 0)
+        m.observe(StatusPoll(device: "core", time: Date(), interval: 60, reachable: true, duration: 0.01))
+        let text = m.exposition()
+        #expect(text.contains(#"pantau_interface_in_bits_per_second{device="core",interface="ether1"} 2000000.0"#), Comment(rawValue: text))
+        #expect(text.contains(#"pantau_interface_out_bits_per_second{device="core",interface="ether1"} 0.0"#), Comment(rawValue: text))
+        m.remove(device: "core")
+        let gone = m.exposition()
+        #expect(!gone.contains(#"device="core""#), Comment(rawValue: gone))
+    }
+}
+
+extension CollectorDaemonTests {
+    static func freeTCPPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
