@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The collector daemon's /metrics (Prometheus text format).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: Layer 0: C shims
@@ -90,6 +92,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -110,7 +113,8 @@ let package = Package(
         // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)
         .target(
             name: "Operations",
-            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore"]
+            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
 
         // MARK: Layer 6: composition root
@@ -122,6 +126,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -154,7 +159,8 @@ let package = Package(
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "InventoryTesting"]),
         .testTarget(
             name: "CollectorsTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting"]
+            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting",
+                           "NetSNMP", "Probes", "SNMPCore", "Storage"]
         ),
         .testTarget(
             name: "GovernanceTests",

@@ -99,6 +99,7 @@ public final class PantauStore: PantauStorage {
         registerGovernanceMigrations(&m)
         registerCaptureFileMigrations(&m)
         registerTrafficMigrations(&m)
+        registerUptimeMigrations(&m)
         return m
     }
 

@@ -18,5 +18,6 @@ extension Pantau {
         Counters.self,
         Traffic.self,
         Annex.self,
+        Uptime.self,
     ]
 }

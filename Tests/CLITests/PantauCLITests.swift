@@ -157,7 +157,7 @@ import Testing
         }
         // The top level and every family of subcommands were reached.
         for expected in [["poll"], ["collect"], ["inventory", "show"], ["probes", "lint"], ["diagram", "submit"], ["token", "create"],
-                         ["registry", "load"], ["profile", "activate"], ["serve"], ["sample"], ["hosts"], ["talkers"], ["counters"]] {
+                         ["registry", "load"], ["profile", "activate"], ["serve"], ["sample"], ["hosts"], ["talkers"], ["counters"], ["uptime"]] {
             #expect(seen.contains(expected), "\(expected) not listed under --help")
         }
         #expect(seen.count >= 30, "\(seen.count) commands")
