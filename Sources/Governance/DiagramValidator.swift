@@ -58,7 +58,8 @@ extension Diagram {
             if let ipText = dev.managementIP {
                 if let ip = IPAddress(ipText) {
                     if outside(ip) && dev.id != boundary?.router {
-                        add(dev.source, "\(path).management_ip", "\(ip) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))")
+                        lenient(dev.source, "\(path).management_ip", "\(ip) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))",
+                                stockElement: dev.shape != nil)
                     }
                 } else {
                     add(dev.source, "\(path).management_ip", "\"\(ipText)\" is not an IP address")

@@ -1,4 +1,5 @@
 import Foundation
+import InventoryModel
 
 extension DrawIO {
     /// A drawing as PD technicians make it: stock network shapes with labels, no shape data.
@@ -72,7 +73,17 @@ extension DrawIO {
             for shape in pending[page] ?? [] {
                 guard case .device(let role) = shape.meaning else { continue }
                 let c = shape.cell
-                let label = c.label.trimmingCharacters(in: .whitespacesAndNewlines)
+                var label = c.label.trimmingCharacters(in: .whitespacesAndNewlines)
+                // An address written in the label ("Core Switch<br>10.21.0.2") is the management
+                // IP, so reconciliation can match by it; the rest of the label is the name.
+                var managementIP: String?
+                let words = label.split(whereSeparator: \.isWhitespace)
+                let addresses = words.filter { IPAddress($0) != nil }
+                if addresses.count == 1, let address = addresses.first, let ip = IPAddress(address) {
+                    managementIP = ip.description
+                    let rest = words.filter { $0 != address }.joined(separator: " ")
+                    label = rest.isEmpty ? ip.description : rest
+                }
                 var id: String
                 if label.isEmpty {
                     repeat {
@@ -90,7 +101,7 @@ extension DrawIO {
                 }
                 used.insert(id)
                 named[Self.key(page, c.id)] = (id, shape.stencil)
-                out.append((c, Diagram.Device(id: id, role: role, name: label.isEmpty ? nil : label,
+                out.append((c, Diagram.Device(id: id, role: role, name: label.isEmpty ? nil : label, managementIP: managementIP,
                                               source: SourceRef(cell: c.id, page: c.page), shape: shape.stencil)))
             }
             pending[page] = nil

@@ -134,6 +134,9 @@ public struct SpecAssessment: Sendable, Hashable, Codable {
 
         public var description: String {
             let what = requirement?.rawValue ?? "device"
+            if requirement == .snmpv3, verdict != .cannotAssess {
+                return verdict == .meets ? "snmpv3: meets (speaks SNMPv3)" : "snmpv3: below spec (no SNMPv3)"
+            }
             switch verdict {
             case .meets: return "\(what): meets (\(figure ?? "?") ≥ \(minimum ?? "?"))"
             case .below: return "\(what): below spec (\(figure ?? "?") < \(minimum ?? "?"))"

@@ -3,6 +3,8 @@ import Foundation
 import Governance
 import InventoryModel
 import Operations
+import Settings
+import SNMPCore
 import Storage
 
 extension Pantau {
@@ -47,12 +49,17 @@ extension Pantau {
             @Option(help: ArgumentHelp("Annex file; without one nothing can be assessed.", valueName: "file")) var annex: String?
             @Option(help: ArgumentHelp("Model catalogue file.", valueName: "file")) var catalogue: String?
             @Option(help: "Only this PD's devices.") var pd: String?
+            @Option(name: .customLong("config"), help: ArgumentHelp("Collector configuration: a device polled with SNMPv3 meets an snmpv3 minimum.", valueName: "file")) var config: String?
             @Flag(help: "JSON output.") var json = false
             @OptionGroup var store: StoreOptions
             func run() throws {
                 let a = try annex.map { try SpecAnnex.load(path: $0) }
                 let c = try catalogue.map { try ModelCatalogue.load(path: $0) }
-                let report = try SpecOperations(store: try store.open(.readOnly)).assess(annex: a, catalogue: c, pd: pd)
+                var versions: [String: Int] = [:]
+                for t in try config.map({ try PantauConfig.load(path: $0).targets }) ?? [] {
+                    versions[t.name] = t.credentials.version == .v3 ? 3 : t.credentials.version == .v2c ? 2 : 1
+                }
+                let report = try SpecOperations(store: try store.open(.readOnly)).assess(annex: a, catalogue: c, pd: pd, snmpVersions: versions)
                 if json {
                     print(try PantauJSON.text(report))
                     return

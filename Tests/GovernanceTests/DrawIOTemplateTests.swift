@@ -152,6 +152,27 @@ struct DrawIOTemplateTests {
         #expect(text.contains("18 links are attached to shapes with no role"))
     }
 
+    @Test func anAddressInALabelIsTheManagementIP() throws {
+        let xml = """
+            <mxfile><diagram name="Lantai 1"><mxGraphModel><root><mxCell id="0"/><mxCell id="1" parent="0"/>
+            <mxCell id="r" value="Router Bappeda&lt;br&gt;10.21.0.1" style="shape=mxgraph.networks.router;html=1;" vertex="1" parent="1"><mxGeometry as="geometry"/></mxCell>
+            <mxCell id="s" value="&lt;div&gt;SW&amp;nbsp;Lt2&lt;/div&gt;&lt;div&gt;10.99.0.2&lt;/div&gt;" style="shape=mxgraph.cisco.switches.workgroup_switch;html=1;" vertex="1" parent="1"><mxGeometry as="geometry"/></mxCell>
+            <mxCell id="p" value="10.21.1.50" style="shape=mxgraph.networks.printer;" vertex="1" parent="1"><mxGeometry as="geometry"/></mxCell>
+            <mxCell id="e" edge="1" parent="1" source="r" target="s"><mxGeometry relative="1" as="geometry"/></mxCell>
+            </root></mxGraphModel></diagram></mxfile>
+            """
+        let (_, d, issues) = DiagramFile.check(Array(xml.utf8), fileName: "b.drawio", registry: try exampleRegistry(), expectedPD: "BAPPEDA")
+        let diagram = try #require(d, "\(issues)")
+        #expect(diagram.devices.map(\.id) == ["Router-Bappeda", "SW-Lt2", "10.21.1.50"])
+        #expect(diagram.devices.map(\.name) == ["Router Bappeda", "SW Lt2", "10.21.1.50"])
+        #expect(diagram.devices.map(\.managementIP) == ["10.21.0.1", "10.99.0.2", "10.21.1.50"])
+        #expect(diagram.links.map(\.key) == ["Router-Bappeda <-> SW-Lt2"])
+        // Outside Bappeda's subnets: said, and the drawing is still stored.
+        let outside = try #require(issues.first { $0.path.hasSuffix("management_ip") })
+        #expect(outside.isWarning)
+        #expect(outside.description == "b.drawio: page \"Lantai 1\" cell \"s\": devices[1].management_ip: warning: 10.99.0.2 is outside PD BAPPEDA's registered subnets (10.21.0.0/22)")
+    }
+
     @Test func aStockDrawingWithNoPDAndNoSubmitterCannotBeStored() throws {
         let (d, issues) = try check("lan", pd: nil)
         #expect(d == nil)

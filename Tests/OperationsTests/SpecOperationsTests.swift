@@ -91,6 +91,11 @@ import Testing
         #expect(report.summary.counts[.unknown]?[.below] == 2)
         #expect(report.summary.counts[.unknown]?[.cannotAssess] == 1)
 
+        // Polled with SNMPv3 (the collector's configuration says so): the Linux server meets it.
+        let v3 = try ops.assess(annex: annex, catalogue: catalogue, snmpVersions: ["srv-stream": 3])
+        let srv3 = try #require(v3.assessments.first { $0.assessment.device == "srv-stream" }?.assessment)
+        #expect(srv3.results.first { $0.requirement == .snmpv3 }?.description == "snmpv3: meets (speaks SNMPv3)")
+
         // No annex loaded: nothing passes.
         let none = try ops.assess(annex: nil, catalogue: catalogue)
         #expect(none.annex == nil)
