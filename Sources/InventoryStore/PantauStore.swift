@@ -98,6 +98,7 @@ public final class PantauStore: PantauStorage {
         registerSightingMigrations(&m)
         registerGovernanceMigrations(&m)
         registerCaptureFileMigrations(&m)
+        registerFindingMigrations(&m)
         return m
     }
 

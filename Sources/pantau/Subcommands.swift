@@ -16,5 +16,7 @@ extension Pantau {
         Hosts.self,
         Talkers.self,
         Counters.self,
+        Reconcile.self,
+        Findings.self,
     ]
 }

@@ -80,6 +80,6 @@ import Testing
         let path = dir + "/p.sqlite"
         _ = try PantauStore(path: path)
         let version = try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
-        #expect(version == PantauStore.schemaVersion && version == 4)
+        #expect(version == PantauStore.schemaVersion && version == 5)
     }
 }
