@@ -8,7 +8,8 @@
 //   1 vocabulary    SNMPCore, YAMLSupport, PacketDecoding            (pure Swift)
 //   1 adapters      NetSNMP (→ CNetSNMP), PacketCapture (→ CPcap), Compression (→ CZlib)
 //   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
-//                   Probes (declarative SNMP probes and the runner that applies them)
+//                   Probes (declarative SNMP probes and the runner that applies them),
+//                   Reconciliation (→ InventoryModel, Governance: declared against observed, findings)
 //   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
 //                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
@@ -69,16 +70,18 @@ let package = Package(
             resources: [.embedInCode("Resources/stencil-roles.txt")]
         ),
         .target(name: "Probes", dependencies: ["SNMPCore", "InventoryModel", "YAMLSupport"]),
+        // What each PD declared against what the network shows: matching, findings, their lifecycle (pure).
+        .target(name: "Reconciliation", dependencies: ["InventoryModel", "Governance"]),
         // The application's configuration: types, loading and validation (reloadable in a running process).
         .target(name: "Settings", dependencies: ["SNMPCore", "YAMLSupport", "InventoryModel"]),
 
         // MARK: Layer 3: storage
         // The storage protocols by area (pure Swift); every caller depends on these only.
-        .target(name: "Storage", dependencies: ["InventoryModel", "Governance"]),
+        .target(name: "Storage", dependencies: ["InventoryModel", "Governance", "Reconciliation"]),
         // Their SQLite implementation: the only target that imports GRDB.
         .target(
             name: "InventoryStore",
-            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
@@ -98,7 +101,7 @@ let package = Package(
         .target(
             name: "SubmissionService",
             dependencies: [
-                "Governance", "Storage", "Operations", "InventoryModel",
+                "Governance", "Storage", "Operations", "InventoryModel", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -113,7 +116,7 @@ let package = Package(
         // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)
         .target(
             name: "Operations",
-            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore",
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
 
@@ -122,7 +125,7 @@ let package = Package(
             name: "pantau",
             dependencies: [
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
-                "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
+                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,6 +144,7 @@ let package = Package(
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
         .testTarget(name: "InventoryModelTests", dependencies: ["InventoryModel"]),
+        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "Governance", "InventoryModel", "InventoryTesting"]),
         .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting", "Probes", "InventoryModel"]),
         .testTarget(
             name: "ProbesTests",
@@ -178,11 +182,11 @@ let package = Package(
         .testTarget(
             name: "OperationsTests",
             dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
-                           "SNMPCore", "Settings", "Storage"]
+                           "SNMPCore", "Settings", "Storage", "Reconciliation"]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations"]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations", "Reconciliation"]
         ),
     ],
     swiftLanguageModes: [.v6]

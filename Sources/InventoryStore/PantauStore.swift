@@ -100,6 +100,7 @@ public final class PantauStore: PantauStorage {
         registerCaptureFileMigrations(&m)
         registerTrafficMigrations(&m)
         registerUptimeMigrations(&m)
+        registerFindingMigrations(&m)
         return m
     }
 

@@ -66,7 +66,8 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let ops = DiagramOperations(store: try store.open(.readWrite), clock: try commandClock(now))
+                let opened = try store.open(.readWrite)
+                let ops = DiagramOperations(store: opened, clock: try commandClock(now))
                 let submitted: DiagramOperations.Submitted
                 do {
                     submitted = try ops.submit(pd: pd, try readFile(file), fileName: file, submitter: by, channel: "cli", actor: "cli:\(by)")
@@ -83,6 +84,9 @@ extension Pantau {
                 } else if stored.version > 1 {
                     print("no changes since version \(stored.version - 1)")
                 }
+                // The new diagram is held against the network at once (pantau findings list --pd PD).
+                let reconciled = try FindingOperations(store: opened, clock: ops.clock).reconcile(pd: pd)
+                print("reconciled \(pd): \(reconciled.findings.count) finding(s) present (pantau findings list --pd \(pd))")
             }
         }
 

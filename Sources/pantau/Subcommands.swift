@@ -19,5 +19,7 @@ extension Pantau {
         Traffic.self,
         Annex.self,
         Uptime.self,
+        Reconcile.self,
+        Findings.self,
     ]
 }
