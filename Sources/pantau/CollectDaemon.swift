@@ -33,8 +33,8 @@ extension Pantau.Collect {
         let metrics = CollectorMetrics()
         let file = config
         let operation = CollectContinuously(store: store, clock: clock, logger: logger)
-        // Counter polls go to the traffic time series once it is wired in here.
-        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: nil, metrics: metrics,
+        let traffic = TrafficCounterSink(recorder: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), metrics: metrics)
+        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: traffic, metrics: metrics,
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
             DaemonPlan(try PantauConfig.load(path: file))
         }

@@ -23,7 +23,7 @@ final class Collected<T: Sendable>: @unchecked Sendable {
 /// in snmpsim, both ifTable and ifXTable counters).
 struct InMemoryCounterSink: CounterPollSink {
     let polls = Collected<CounterPoll>()
-    func record(_ poll: CounterPoll) async throws { polls.add(poll) }
+    func record(_ poll: CounterPoll, interval: Double) async throws { polls.add(poll) }
 }
 
 struct InMemoryStatusSink: StatusPollSink {

@@ -303,7 +303,7 @@ public final class CollectorDaemon: Service, @unchecked Sendable {
         }
         if let counters, let counterSink {
             do {
-                try await counterSink.record(counters)
+                try await counterSink.record(counters, interval: interval)
                 problem(target.name, "recording counters failed", nil)
             } catch {
                 problem(target.name, "recording counters failed", "\(error)")

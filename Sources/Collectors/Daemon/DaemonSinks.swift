@@ -4,9 +4,10 @@ import Storage
 
 /// Where the daemon's counter polls go: the traffic time series (which turns successive
 /// polls of a device into rates). Each poll is one device's interface counters exactly as the
-/// agent answered; the sink owns all counter arithmetic.
+/// agent answered; the sink owns all counter arithmetic. `interval` is the target's polling
+/// interval (seconds), against which a missed poll is told from a normal one.
 public protocol CounterPollSink: Sendable {
-    func record(_ poll: CounterPoll) async throws
+    func record(_ poll: CounterPoll, interval: Double) async throws
 }
 
 /// Where the daemon's status polls go: the uptime store, one transaction per poll.
