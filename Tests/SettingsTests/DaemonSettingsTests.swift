@@ -7,13 +7,7 @@ import YAMLSupport
 
 @Suite("daemon: configuration section and target schedules")
 struct DaemonSettingsTests {
-    func load(_ yaml: String) throws -> PantauConfig {
-        let dir = try Lab.temporaryDirectory("pantau-config")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/pantau.yaml"
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return try PantauConfig.load(path: path, environment: [:])
-    }
+    func load(_ yaml: String) throws -> PantauConfig { try loadConfig(yaml) }
 
     @Test("defaults, a full section, and each target's interval, inventory_interval and hosting")
     func full() throws {

@@ -7,13 +7,7 @@ import YAMLSupport
 
 @Suite("sampling: configuration section")
 struct SamplingSettingsTests {
-    func load(_ yaml: String) throws -> PantauConfig {
-        let dir = try Lab.temporaryDirectory("pantau-config")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/pantau.yaml"
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return try PantauConfig.load(path: path, environment: [:])
-    }
+    func load(_ yaml: String) throws -> PantauConfig { try loadConfig(yaml) }
 
     @Test("a full section parses, relative paths resolve against the config file")
     func full() throws {

@@ -6,12 +6,9 @@ import Testing
 import YAMLSupport
 
 @Suite struct TrafficSettingsTests {
+    /// `yaml` after one target, so the file is a whole configuration.
     func load(_ yaml: String) throws -> PantauConfig {
-        let dir = try Lab.temporaryDirectory("traffic-cfg")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try ("credentials: {c: {version: v2c, community: x}}\ntargets: [{name: r, agent: \"udp:10.0.0.1:161\", credentials: c}]\n" + yaml)
-            .write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
-        return try PantauConfig.load(path: dir + "/c.yaml", environment: [:])
+        try loadConfig("credentials: {c: {version: v2c, community: x}}\ntargets: [{name: r, agent: \"udp:10.0.0.1:161\", credentials: c}]\n" + yaml)
     }
 
     @Test func defaultsWithoutTheSectionAndTheExampleMatchesThem() throws {
