@@ -30,8 +30,8 @@ import YAMLSupport
             Issue.record("expected issues")
         } catch {
             let text = "\(error)"
-            #expect(text.contains("c.yaml:4:") && text.contains("five_minute") && text.contains("between 32 and 36600"))
-            #expect(text.contains("c.yaml:5:") && text.contains("at most 1"))
+            #expect(text.contains("pantau.yaml:4:") && text.contains("five_minute") && text.contains("between 32 and 36600"))
+            #expect(text.contains("pantau.yaml:5:") && text.contains("at most 1"))
             #expect(text.contains("stray"))
         }
     }
