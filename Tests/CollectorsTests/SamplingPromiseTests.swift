@@ -129,6 +129,37 @@ struct SamplingPromiseTests {
         #expect(total == Int64(40 * 60))
     }
 
+    /// A DHCPREQUEST from `client` (0.0.0.0:68 → broadcast:67) announcing `hostname` (option 12).
+    static func dhcpRequest(client: UInt64, hostname: String) -> [UInt8] {
+        var bootp = [UInt8](repeating: 0, count: 236)
+        bootp[0] = 1; bootp[1] = 1; bootp[2] = 6               // BOOTREQUEST, Ethernet, 6-byte address
+        bootp.replaceSubrange(28..<34, with: Frames.mac(client))
+        let name = Array(hostname.utf8)
+        let options: [UInt8] = [0x63, 0x82, 0x53, 0x63, 53, 1, 3, 12, UInt8(name.count)] + name + [255]
+        let udpLength = 8 + bootp.count + options.count
+        let udp: [UInt8] = [0, 68, 0, 67, UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0]
+        let total = 20 + udpLength
+        let ip: [UInt8] = [0x45, 0, UInt8(total >> 8), UInt8(total & 0xff), 0, 0, 0, 0, 64, 17, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255]
+        return Frames.mac(0xffff_ffff_ffff) + Frames.mac(client) + [0x08, 0x00] + ip + udp + bootp + options
+    }
+
+    @Test("a host is stored with at most 8 names, the first ones announced")
+    func nameLimitPerHost() async throws {
+        let dir = try TempDir()
+        var w = PcapWriter()
+        for i in 0..<12 {
+            w.add(Self.dhcpRequest(client: 0x0200_0000_0007, hostname: "pc-\(i)"), at: Self.t0 + Double(i))
+        }
+        let path = dir.path + "/many-names.pcap"
+        try w.write(to: path)
+        let store = try PantauStore(path: dir.path + "/p.sqlite")
+        _ = try await Self.sample(path, rate: 1, mode: .deterministic, store: store)
+        let host = try #require(try store.hostSightings().first { $0.mac.description == "02:00:00:00:00:07" })
+        #expect(host.framesSampled == 12)
+        #expect(Set(host.names.map(\.name)) == Set((0..<8).map { "pc-\($0)" }), "\(host.names.map(\.name))")
+        #expect(host.names.allSatisfy { $0.source == "dhcp" })
+    }
+
     @Test("no payload byte reaches the store: the text inside the corpus captures' packets is absent from the database file")
     func payloadIsNeverStored() async throws {
         // Strings that occur only inside packet payloads of these captures (HTTP bodies and
