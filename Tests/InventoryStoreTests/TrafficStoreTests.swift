@@ -74,4 +74,28 @@ struct TrafficStoreTests {
         #expect(try store.trafficSamples([key], resolution: .fiveMinutes, from: .distantPast, to: .distantFuture).isEmpty)
         #expect(try store.trafficSamples([key], resolution: .hour, from: .distantPast, to: .distantFuture)[key]?.count == 1)
     }
+
+    @Test("statistics read straight from the blocks equal those of the samples, over block edges and a period's bounds")
+    func statisticsFromBlocksEqualThoseOfTheSamples() throws {
+        let store = try PantauStore()
+        var rng = SystemRandomNumberGenerator()
+        let other = TrafficSeriesKey(device: "rtr-bappeda", interface: "ge-0/0/1")
+        // Three days of one series (a missing stretch included) and one day of another.
+        var samples: [ClosedTrafficSample] = []
+        for k in 0..<(3 * 288) where k % 97 != 5 {
+            samples.append(five(Int64(k), Int64.random(in: 0...90_000_000, using: &rng), covered: k % 50 == 0 ? 120 : 300))
+        }
+        for k in 0..<288 {
+            let x = TrafficSample(start: day + Int64(k) * 300, covered: 300, inBPS: Int64(k), outBPS: 1)
+            samples.append(ClosedTrafficSample(key: other, resolution: .fiveMinutes, sample: x))
+        }
+        try store.record(traffic: TrafficBatch(samples: samples))
+        for (lo, hi) in [(0, 3 * 288), (100, 700), (288, 576), (287, 289)] {
+            let from = Date(timeIntervalSince1970: TimeInterval(day + Int64(lo) * 300)), to = Date(timeIntervalSince1970: TimeInterval(day + Int64(hi) * 300))
+            let fromBlocks = try store.trafficStatistics(nil, from: from, to: to)
+            let fromSamples = try store.trafficSamples(nil, resolution: .fiveMinutes, from: from, to: to).compactMapValues { TrafficStatistics(fiveMinute: $0) }
+            #expect(fromBlocks == fromSamples, "\(lo)..<\(hi)")
+            #expect(try store.trafficStatistics([other], from: from, to: to).keys.sorted() == (lo < 288 ? [other] : []))
+        }
+    }
 }
