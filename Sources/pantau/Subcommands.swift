@@ -17,5 +17,6 @@ extension Pantau {
         Talkers.self,
         Counters.self,
         Traffic.self,
+        TrafficRecord.self,
     ]
 }
