@@ -114,56 +114,77 @@ public enum TrafficBlockCodec {
 
     /// Decodes what `encode` wrote.
     public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> (times: [Int64], columns: [[Int64]]) {
-        var r = Reader(bytes: bytes)
-        guard try r.byte() == version else { throw DecodingError(message: "unknown version \(bytes[0])") }
-        let count = try r.count(limit: bytes.count * 64 + 1)
+        var block = DecodedBlock()
+        do {
+            try bytes.withUnsafeBytes { raw in try decode(raw, into: &block) }
+        } catch let e as DecodingError {
+            throw e
+        } catch {
+            throw DecodingError(message: "\(error)")
+        }
+        return (block.times, block.columns)
+    }
+
+    /// A decoded block whose arrays are reused from one decode to the next (reading many
+    /// blocks allocates once).
+    public struct DecodedBlock: Sendable {
+        public var times: [Int64] = []
+        public var columns: [[Int64]] = []
+        public init() {}
+    }
+
+    /// Decodes `raw` (a stored block, read in place) into `block`, replacing what it held.
+    public static func decode(_ raw: UnsafeRawBufferPointer, into block: inout DecodedBlock) throws(DecodingError) {
+        var r = Reader(bytes: raw)
+        let v = try r.byte()
+        guard v == version else { throw DecodingError(message: "unknown version \(v)") }
+        let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
-        var times: [Int64] = []
-        times.reserveCapacity(count)
+        block.times.removeAll(keepingCapacity: true)
+        block.times.reserveCapacity(count)
         if count > 0 {
-            times.append(try r.signed())
-            while times.count < count {
+            var t = try r.signed()
+            block.times.append(t)
+            while block.times.count < count {
                 let d = try r.signed()
-                let run = try r.count(limit: count - times.count)
+                let run = try r.count(limit: count - block.times.count)
                 guard run > 0 else { throw DecodingError(message: "empty run") }
-                for _ in 0 ..< run { times.append(times[times.count - 1] &+ d) }
+                for _ in 0 ..< run { t = t &+ d; block.times.append(t) }
             }
         }
-        var columns: [[Int64]] = []
-        columns.reserveCapacity(ncol)
-        for _ in 0 ..< ncol {
+        if block.columns.count > ncol { block.columns.removeLast(block.columns.count - ncol) }
+        for c in 0 ..< ncol {
+            if c == block.columns.count { block.columns.append([]) }
             switch try r.byte() {
             case 0:
-                columns.append(Array(repeating: try r.signed(), count: count))
+                let v = try r.signed()
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: repeatElement(v, count: count))
             case 1:
-                var col: [Int64] = []
-                col.reserveCapacity(count)
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].reserveCapacity(count)
                 if count > 0 {
                     var v = try r.signed()
-                    col.append(v)
-                    for _ in 1 ..< count { v = v &+ (try r.signed()); col.append(v) }
+                    block.columns[c].append(v)
+                    for _ in 1 ..< count { v = v &+ (try r.signed()); block.columns[c].append(v) }
                 }
-                columns.append(col)
             case 2:
-                var col: [Int64] = []
-                col.reserveCapacity(count)
-                while col.count < count {
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].reserveCapacity(count)
+                while block.columns[c].count < count {
                     let v = try r.signed()
-                    let run = try r.count(limit: count - col.count)
+                    let run = try r.count(limit: count - block.columns[c].count)
                     guard run > 0 else { throw DecodingError(message: "empty run") }
-                    col.append(contentsOf: repeatElement(v, count: run))
+                    block.columns[c].append(contentsOf: repeatElement(v, count: run))
                 }
-                columns.append(col)
             case 3:
-                let same = try r.count(limit: columns.count - 1)
-                guard same < columns.count else { throw DecodingError(message: "column refers to a later one") }
-                columns.append(columns[same])
+                let same = try r.count(limit: c - 1)
+                block.columns[c] = block.columns[same]
             case let m:
                 throw DecodingError(message: "unknown column mode \(m)")
             }
         }
-        guard r.offset == bytes.count else { throw DecodingError(message: "\(bytes.count - r.offset) trailing bytes") }
-        return (times, columns)
+        guard r.offset == raw.count else { throw DecodingError(message: "\(raw.count - r.offset) trailing bytes") }
     }
 
     // MARK: - Varints
@@ -179,7 +200,7 @@ public enum TrafficBlockCodec {
     }
 
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var offset = 0
 
         mutating func byte() throws(DecodingError) -> UInt8 {
@@ -228,7 +249,18 @@ extension TrafficBlockCodec {
 
     /// Decodes a block of traffic samples.
     public static func decodeSamples(_ bytes: [UInt8]) throws(DecodingError) -> [TrafficSample] {
-        let (times, c) = try decode(bytes)
+        try samples(decode(bytes))
+    }
+
+    /// Decodes a block of traffic samples read in place.
+    public static func decodeSamples(_ raw: UnsafeRawBufferPointer) throws(DecodingError) -> [TrafficSample] {
+        var block = DecodedBlock()
+        try decode(raw, into: &block)
+        return try samples((block.times, block.columns))
+    }
+
+    static func samples(_ decoded: (times: [Int64], columns: [[Int64]])) throws(DecodingError) -> [TrafficSample] {
+        let (times, c) = decoded
         guard c.count == 9 else { throw DecodingError(message: "\(c.count) columns where a traffic block has 9") }
         return times.indices.map { k in
             TrafficSample(start: times[k], covered: c[0][k], inBPS: c[1][k], outBPS: c[2][k], peakInBPS: c[3][k], peakOutBPS: c[4][k],

@@ -105,14 +105,21 @@ extension PantauStore {
     }
 
     /// Calls `body` with each block of `resolution` that may hold samples starting in [lo, hi),
-    /// of the given series (all when nil), in series and time order.
+    /// of the given series (all when nil), in series and time order; the block's bytes are
+    /// read in place (valid only during the call).
     func forEachBlock(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, lo: Int64, hi: Int64,
-                      _ body: (TrafficSeriesKey, Data) throws -> Void) throws {
+                      _ body: (TrafficSeriesKey, UnsafeRawBufferPointer) throws -> Void) throws {
         let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
         try writer.read { db in
             var names: [Int64: TrafficSeriesKey] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
                 names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+            }
+            func each(_ key: TrafficSeriesKey, _ row: Row, column: Int) throws {
+                try row.withUnsafeData(atIndex: column) { data in
+                    guard let data else { return }
+                    try data.withUnsafeBytes { raw in try body(key, raw) }
+                }
             }
             if let keys {
                 let wanted = Set(keys)
@@ -120,15 +127,15 @@ extension PantauStore {
                     SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start >= ? AND start < ? ORDER BY start
                     """)
                 for (id, key) in names.sorted(by: { $0.value < $1.value }) where wanted.contains(key) {
-                    let rows = try Data.fetchCursor(stmt, arguments: [id, resolution.rawValue, blockFrom, hi])
-                    while let d = try rows.next() { try body(key, d) }
+                    let rows = try Row.fetchCursor(stmt, arguments: [id, resolution.rawValue, blockFrom, hi])
+                    while let r = try rows.next() { try each(key, r, column: 0) }
                 }
             } else {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT series_id, data FROM traffic_block WHERE resolution = ? AND start >= ? AND start < ? ORDER BY series_id, start
                     """, arguments: [resolution.rawValue, blockFrom, hi])
                 while let r = try rows.next() {
-                    if let key = names[r["series_id"]] { try body(key, r["data"]) }
+                    if let key = names[r[0]] { try each(key, r, column: 1) }
                 }
             }
         }
@@ -143,8 +150,8 @@ extension PantauStore {
         let (lo, hi) = Self.bounds(from, to)
         var out: [TrafficSeriesKey: [TrafficSample]] = [:]
         do {
-            try forEachBlock(keys, resolution: resolution, lo: lo, hi: hi) { key, data in
-                let samples = try TrafficBlockCodec.decodeSamples([UInt8](data)).filter { $0.start >= lo && $0.start < hi }
+            try forEachBlock(keys, resolution: resolution, lo: lo, hi: hi) { key, raw in
+                let samples = try TrafficBlockCodec.decodeSamples(raw).filter { $0.start >= lo && $0.start < hi }
                 if !samples.isEmpty { out[key, default: []] += samples }
             }
         } catch {
@@ -159,11 +166,12 @@ extension PantauStore {
         do {
             var current: TrafficSeriesKey?
             var acc = TrafficStatistics.Accumulator()
+            var block = TrafficBlockCodec.DecodedBlock()
             func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
-            try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, data in
+            try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
                 if key != current { finish(); current = key; acc = TrafficStatistics.Accumulator() }
-                let (times, columns) = try TrafficBlockCodec.decode([UInt8](data))
-                acc.add(times: times, columns: columns, from: lo, to: hi)
+                try TrafficBlockCodec.decode(raw, into: &block)
+                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
             }
             finish()
         } catch {
