@@ -8,7 +8,8 @@
 //   1 vocabulary    SNMPCore, YAMLSupport, PacketDecoding            (pure Swift)
 //   1 adapters      NetSNMP (→ CNetSNMP), PacketCapture (→ CPcap), Compression (→ CZlib)
 //   2 domain        InventoryModel (observed), Governance (declared: PDs, profiles, diagrams),
-//                   Probes (declarative SNMP probes and the runner that applies them)
+//                   Probes (declarative SNMP probes and the runner that applies them),
+//                   Reconciliation (→ InventoryModel, Governance: declared against observed, findings)
 //   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
 //                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
@@ -37,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The collector daemon's /metrics (Prometheus text format).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: Layer 0: C shims
@@ -62,19 +65,23 @@ let package = Package(
             dependencies: [
                 "YAMLSupport", "Compression", "InventoryModel", "SNMPCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The stock diagrams.net stencils and the roles they stand for: data, compiled in.
+            resources: [.embedInCode("Resources/stencil-roles.txt")]
         ),
         .target(name: "Probes", dependencies: ["SNMPCore", "InventoryModel", "YAMLSupport"]),
+        // What each PD declared against what the network shows: matching, findings, their lifecycle (pure).
+        .target(name: "Reconciliation", dependencies: ["InventoryModel", "Governance"]),
         // The application's configuration: types, loading and validation (reloadable in a running process).
         .target(name: "Settings", dependencies: ["SNMPCore", "YAMLSupport", "InventoryModel"]),
 
         // MARK: Layer 3: storage
         // The storage protocols by area (pure Swift); every caller depends on these only.
-        .target(name: "Storage", dependencies: ["InventoryModel", "Governance"]),
+        .target(name: "Storage", dependencies: ["InventoryModel", "Governance", "Reconciliation"]),
         // Their SQLite implementation: the only target that imports GRDB.
         .target(
             name: "InventoryStore",
-            dependencies: ["Storage", "InventoryModel", "Governance", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
@@ -88,12 +95,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
             name: "SubmissionService",
             dependencies: [
-                "Governance", "Storage", "Operations", "InventoryModel",
+                "Governance", "Storage", "Operations", "InventoryModel", "Reconciliation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,7 +116,8 @@ let package = Package(
         // MARK: Layer 5: use cases, shared by every front end (CLI, HTTP service, daemon, dashboard, exports)
         .target(
             name: "Operations",
-            dependencies: ["Storage", "InventoryModel", "Governance", "Settings", "Collectors", "SNMPCore"]
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
 
         // MARK: Layer 6: composition root
@@ -116,10 +125,11 @@ let package = Package(
             name: "pantau",
             dependencies: [
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
-                "PacketCapture", "PacketDecoding", "Governance", "SubmissionService", "YAMLSupport",
+                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -134,6 +144,7 @@ let package = Package(
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
         .testTarget(name: "InventoryModelTests", dependencies: ["InventoryModel"]),
+        .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "Governance", "InventoryModel", "InventoryTesting"]),
         .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting", "Probes", "InventoryModel"]),
         .testTarget(
             name: "ProbesTests",
@@ -152,11 +163,13 @@ let package = Package(
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "InventoryTesting"]),
         .testTarget(
             name: "CollectorsTests",
-            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting"]
+            dependencies: ["PacketCapture", "PacketDecoding", "Collectors", "Settings", "InventoryStore", "InventoryModel", "InventoryTesting",
+                           "NetSNMP", "Probes", "SNMPCore", "Storage"]
         ),
         .testTarget(
             name: "GovernanceTests",
-            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"]
+            dependencies: ["Governance", "InventoryModel", "Compression", "YAMLSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SubmissionServiceTests",
@@ -169,11 +182,11 @@ let package = Package(
         .testTarget(
             name: "OperationsTests",
             dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
-                           "SNMPCore", "Settings", "Storage"]
+                           "SNMPCore", "Settings", "Storage", "Reconciliation"]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations"]
+            dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations", "Reconciliation"]
         ),
     ],
     swiftLanguageModes: [.v6]

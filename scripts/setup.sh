@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshark tcpdump pmacct
-              tmux iproute2 tcpreplay ieee-data python3-venv
+              tmux iproute2 tcpreplay ieee-data python3-venv sqlite3
               faketime)  # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'

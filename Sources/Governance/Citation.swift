@@ -1,10 +1,18 @@
-/// How binding a provision is: "wajib"/"harus" make a violation an error; "dapat" (may)
-/// makes it advisory (regulations.md R3).
+/// How binding a provision is, in the words the provision itself uses (regulations.md R3):
+/// "wajib"/"harus" make a violation an error; "dapat" (may) makes it advisory; a provision
+/// that states a duty plainly ("Dinas melaksanakan …", "Setiap PD menunjuk …") with none of
+/// those words is `ketentuan`: binding like wajib, but shown without a word the text lacks.
 public enum Strength: String, Sendable, Hashable, Codable, CaseIterable {
     case wajib, harus, dapat
+    /// A plain statement of duty: binding, not worded with wajib, harus or dapat.
+    case ketentuan
 
-    /// True for "wajib" and "harus".
+    /// True for "wajib", "harus" and a plain statement of duty.
     public var isMandatory: Bool { self != .dapat }
+
+    /// The modal word the provision's text must contain, or nil for a plain statement
+    /// (whose text contains none of wajib, harus, dapat).
+    public var modalWord: String? { self == .ketentuan ? nil : rawValue }
 }
 
 /// A provision of the active Peraturan Bupati, e.g. Perbup Manggarai 52/2021 Pasal 16 ayat (1).
@@ -15,16 +23,20 @@ public struct Citation: Sendable, Hashable, Codable, CustomStringConvertible {
     public var ayat: Int?
     public var huruf: String?
     public var strength: Strength
+    /// The cited line of the regulation's text file (regulations.md's L numbers), when known.
+    public var line: Int?
 
-    public init(perbup: String, pasal: Int, ayat: Int? = nil, huruf: String? = nil, strength: Strength) {
+    public init(perbup: String, pasal: Int, ayat: Int? = nil, huruf: String? = nil, strength: Strength, line: Int? = nil) {
         self.perbup = perbup
         self.pasal = pasal
         self.ayat = ayat
         self.huruf = huruf
         self.strength = strength
+        self.line = line
     }
 
-    /// "Perbup Manggarai 52/2021 Pasal 16 ayat (1) huruf a (wajib)".
+    /// "Perbup Manggarai 52/2021 Pasal 16 ayat (1) (wajib)"; a plain statement of duty
+    /// reads "… Pasal 14 ayat (3) (ketentuan)", never "(wajib)".
     public var description: String {
         var s = "\(perbup) Pasal \(pasal)"
         if let ayat { s += " ayat (\(ayat))" }

@@ -20,6 +20,9 @@ public struct Diagram: Sendable, Hashable, Codable {
     public var segments: [Segment]
     /// Where `pd` was written.
     public var source: SourceRef
+    /// True for a draw.io drawing made with stock shapes (some device read from its stencil,
+    /// or no shape data at all); nil for YAML and drawings declared with shape data.
+    public var stockDrawing: Bool?
 
     public init(pd: String, site: String? = nil, asOf: String? = nil, boundary: Boundary? = nil, devices: [Device] = [],
                 links: [Link] = [], vlans: [VLAN] = [], segments: [Segment] = [], source: SourceRef = SourceRef()) {
@@ -60,6 +63,8 @@ public struct Diagram: Sendable, Hashable, Codable {
     public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         case router, switch_ = "switch", accessPoint = "access_point", firewall, server
         case pcGroup = "pc_group", printer, ups, nas, other
+        /// One desktop computer, one laptop, one scanner (as stock shapes draw them).
+        case pc, notebook, scanner
     }
 
     public struct Device: Sendable, Hashable, Codable {
@@ -76,10 +81,13 @@ public struct Diagram: Sendable, Hashable, Codable {
         public var snmp: Bool?
         public var asset: Asset?
         public var source: SourceRef
+        /// The stock shape the role was read from (`mxgraph.cisco.routers.router`), when the
+        /// drawing gave no `role` shape data; nil for YAML and annotated shapes.
+        public var shape: String?
 
         public init(id: String, role: Role, name: String? = nil, vendor: String? = nil, model: String? = nil,
                     serial: String? = nil, managementIP: String? = nil, macs: [String] = [], location: String? = nil,
-                    snmp: Bool? = nil, asset: Asset? = nil, source: SourceRef = SourceRef()) {
+                    snmp: Bool? = nil, asset: Asset? = nil, source: SourceRef = SourceRef(), shape: String? = nil) {
             self.id = id
             self.role = role
             self.name = name
@@ -92,6 +100,7 @@ public struct Diagram: Sendable, Hashable, Codable {
             self.snmp = snmp
             self.asset = asset
             self.source = source
+            self.shape = shape
         }
     }
 
@@ -198,6 +207,10 @@ public struct Diagram: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether some device was read from a stock shape rather than declared (YAML, or a
+    /// shape with `role` data): then the rules that would refuse a declared diagram warn.
+    public var isDrawnWithStockShapes: Bool { stockDrawing == true || devices.contains { $0.shape != nil } }
+
     /// The same diagram with every source location cleared, for comparing content.
     public var withoutSources: Diagram {
         var d = self
@@ -232,6 +245,10 @@ public struct SourceRef: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// One problem found in a diagram, with where it is.
 public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable {
+    /// An error refuses the diagram; a warning says what reconciliation will miss and lets
+    /// the diagram through.
+    public enum Severity: String, Sendable, Hashable, Codable { case error, warning }
+
     public var file: String
     public var source: SourceRef
     /// Element path such as `links[2].b` or `devices[sw-lt2]`.
@@ -240,18 +257,31 @@ public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable
     /// The file went over a size or work limit (too big, or a decompression bomb) rather than
     /// being wrong; an HTTP front end answers 413 for it. Not part of the JSON form.
     public var limitExceeded: Bool
-    public init(file: String, source: SourceRef, path: String, message: String, limitExceeded: Bool = false) {
+    public var severity: Severity
+    public init(file: String, source: SourceRef, path: String, message: String, limitExceeded: Bool = false,
+                severity: Severity = .error) {
         self.file = file
         self.source = source
         self.path = path
         self.message = message
         self.limitExceeded = limitExceeded
+        self.severity = severity
     }
-    enum CodingKeys: String, CodingKey { case file, source, path, message }
+    public var isWarning: Bool { severity == .warning }
+    enum CodingKeys: String, CodingKey { case file, source, path, message, severity }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(file: try c.decode(String.self, forKey: .file), source: try c.decode(SourceRef.self, forKey: .source),
-                  path: try c.decode(String.self, forKey: .path), message: try c.decode(String.self, forKey: .message))
+                  path: try c.decode(String.self, forKey: .path), message: try c.decode(String.self, forKey: .message),
+                  severity: try c.decodeIfPresent(Severity.self, forKey: .severity) ?? .error)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(source, forKey: .source)
+        try c.encode(path, forKey: .path)
+        try c.encode(message, forKey: .message)
+        try c.encode(severity, forKey: .severity)
     }
     public var description: String {
         var s = file
@@ -259,7 +289,7 @@ public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable
         if source.cell != nil { s += ": \(source)" }
         if !path.isEmpty { s += ": \(path)" }
         // Cell ids, paths and messages quote the PD's file: shown safe, one issue one line.
-        return "\(s): \(message)".terminalSafe
+        return "\(s): \(isWarning ? "warning: " : "")\(message)".terminalSafe
     }
 }
 

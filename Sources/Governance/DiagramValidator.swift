@@ -15,6 +15,14 @@ extension Diagram {
         func add(_ src: SourceRef, _ path: String, _ message: String) {
             issues.append(DiagramIssue(file: file, source: src, path: path, message: message))
         }
+        // A drawing made with stock shapes is accepted with what it lacks (R16: the duty is
+        // recorded); the rules about what was read from its shapes warn instead of refusing.
+        let stock = isDrawnWithStockShapes
+        let stockIDs = Set(devices.filter { $0.shape != nil }.map(\.id))
+        func lenient(_ src: SourceRef, _ path: String, _ message: String, stockElement: Bool = true) {
+            issues.append(DiagramIssue(file: file, source: src, path: path, message: message,
+                                       severity: stock && stockElement ? .warning : .error))
+        }
         let record = registry?[pd]
         if let expectedPD, expectedPD != pd {
             add(source, "pd", "this diagram is for PD \"\(pd)\", not \"\(expectedPD)\"")
@@ -28,7 +36,7 @@ extension Diagram {
                     add(source, "site", "PD \(pd) has no site \"\(site)\" (registered: \(record.sites.map(\.id).joined(separator: ", ")))")
                 }
             } else if record.sites.count > 1 {
-                add(source, "site", "PD \(pd) has \(record.sites.count) sites; say which one this diagram shows")
+                lenient(source, "site", "PD \(pd) has \(record.sites.count) sites; say which one this diagram shows")
             }
         }
         let pdNets = record?.subnets ?? []
@@ -43,14 +51,15 @@ extension Diagram {
                 add(dev.source, "\(path).id", "device id \"\(dev.id)\" must be non-empty with no spaces or \":\"")
             }
             if byID[dev.id] != nil {
-                add(dev.source, "\(path).id", "duplicate device id \"\(dev.id)\"")
+                lenient(dev.source, "\(path).id", "duplicate device id \"\(dev.id)\"", stockElement: dev.shape != nil)
             } else {
                 byID[dev.id] = dev
             }
             if let ipText = dev.managementIP {
                 if let ip = IPAddress(ipText) {
                     if outside(ip) && dev.id != boundary?.router {
-                        add(dev.source, "\(path).management_ip", "\(ip) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))")
+                        lenient(dev.source, "\(path).management_ip", "\(ip) is outside PD \(pd)'s registered subnets (\(pdNets.map(\.description).joined(separator: ", ")))",
+                                stockElement: dev.shape != nil)
                     }
                 } else {
                     add(dev.source, "\(path).management_ip", "\"\(ipText)\" is not an IP address")
@@ -86,6 +95,8 @@ extension Diagram {
             if let a = b.wanAddress, IPNetwork(a, strict: false) == nil {
                 add(b.source, "boundary.wan_address", "\"\(a)\" is not an address with prefix such as 10.255.0.2/30")
             }
+        } else if stock {
+            lenient(source, "boundary", "boundary router missing, so reconciliation will not check where the WAN meets this LAN: give the router shape data boundary = yes")
         } else {
             add(source, "boundary", "boundary router missing: name the router where the WAN meets this LAN (boundary.router)")
         }
@@ -95,6 +106,8 @@ extension Diagram {
         var linkKeys: [String: Int] = [:]
         for (i, link) in links.enumerated() {
             let path = "links[\(i)]"
+            let drawn = stockIDs.contains(link.a.device) || stockIDs.contains(link.b.device)
+            func add(_ src: SourceRef, _ path: String, _ message: String) { lenient(src, path, message, stockElement: drawn) }
             for (end, name) in [(link.a, "a"), (link.b, "b")] {
                 if byID[end.device] == nil {
                     add(link.source, "\(path).\(name)", "unknown device \"\(end.device)\" in link \(link.a) - \(link.b)")

@@ -26,7 +26,12 @@ public enum DrawIO {
 
     /// Reads a .drawio file (plain or compressed pages, one or many) into a diagram plus the
     /// problems found. Throws only when the file cannot be read as draw.io at all.
-    public static func importDiagram(_ bytes: [UInt8], file: String) throws(XMLInputError) -> (Diagram?, [DiagramIssue]) {
+    /// A drawing made with stock shapes and no shape data is read too: a shape's role comes
+    /// from its style (`stencils`), its name from its label, and the PD from `defaultPD` (the
+    /// submitter's) when the drawing does not say; what cannot be read becomes a warning that
+    /// says what reconciliation will miss.
+    public static func importDiagram(_ bytes: [UInt8], file: String, defaultPD: String? = nil,
+                                     stencils: StencilRoles = .standard) throws(XMLInputError) -> (Diagram?, [DiagramIssue]) {
         let root = try XMLTree.parse(bytes, what: file, maxElements: maxElements)
         var inflatedLeft = maxInflatedBytes
         var elementsLeft = maxElements - root.elementCount
@@ -62,7 +67,7 @@ public enum DrawIO {
             throw XMLInputError(message: "\(file): not a draw.io file (root element <\(root.name)>, expected <mxfile> or <mxGraphModel>)")
         }
         if pages.isEmpty { throw XMLInputError(message: "\(file): the draw.io file has no pages") }
-        return build(pages: pages, file: file)
+        return build(pages: pages, file: file, defaultPD: defaultPD, stencils: stencils)
     }
 
     /// diagrams.net's compressed page: base64, then raw DEFLATE, then URI-encoded XML.
@@ -132,20 +137,24 @@ public enum DrawIO {
         return out
     }
 
-    /// Labels may be HTML (`html=1`); keep the text only.
+    /// Labels may be HTML (`html=1`); keep the text only: tags and line breaks become
+    /// spaces, runs of white space one space, and the common entities their characters.
     static func plainText(_ s: String) -> String {
         var out = ""
         var inTag = false
-        let spaced = s.replacingOccurrences(of: "<br>", with: " ").replacingOccurrences(of: "<br/>", with: " ")
-        for ch in spaced {
-            if ch == "<" { inTag = true } else if ch == ">" { inTag = false } else if !inTag { out.append(ch) }
+        for ch in s {
+            if ch == "<" { inTag = true; out.append(" ") } else if ch == ">" { inTag = false } else if !inTag { out.append(ch) }
         }
-        return out.replacingOccurrences(of: "&nbsp;", with: " ").replacingOccurrences(of: "&amp;", with: "&")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var decoded = out
+        for (entity, char) in [("&nbsp;", " "), ("&#160;", " "), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"),
+                               ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+            decoded = decoded.replacingOccurrences(of: entity, with: char)
+        }
+        return decoded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    static func build(pages: [(name: String, model: XMLElement)], file: String) -> (Diagram?, [DiagramIssue]) {
+    static func build(pages: [(name: String, model: XMLElement)], file: String, defaultPD: String? = nil,
+                      stencils: StencilRoles = .standard) -> (Diagram?, [DiagramIssue]) {
         var issues: [DiagramIssue] = []
         func add(_ c: Cell, _ path: String, _ msg: String) {
             issues.append(DiagramIssue(file: file, source: SourceRef(cell: c.id, page: c.page), path: path, message: msg))
@@ -165,6 +174,10 @@ public enum DrawIO {
         // Cables between pages (one page per floor) cannot be drawn as edges; a device's
         // `uplink` data ("sw-core:2", with its own port in `uplink_port`) declares them.
         var uplinks: [(Cell, String, String?, String)] = []
+        // Shapes without role data, and edges that do not make a cable: kept to be named or
+        // reported once every page is read (StockShapes, in DrawIO+StockShapes.swift).
+        var stock = StockShapes(stencils: stencils)
+        var anyRoleData = false
         for (pageName, model) in pages {
             let cs = cells(of: model, page: pageName)
             var deviceOfCell: [String: String] = [:]
@@ -181,8 +194,12 @@ public enum DrawIO {
                     if let v = c.data["as_of"] { asOf = v }
                     continue
                 }
-                guard c.isVertex, let roleText = c.data["role"]?.trimmingCharacters(in: .whitespaces).lowercased() else { continue }
+                guard c.isVertex, let roleText = c.data["role"]?.trimmingCharacters(in: .whitespaces).lowercased() else {
+                    if c.isVertex { stock.consider(c) }
+                    continue
+                }
                 roleOfCell[c.id] = roleText
+                anyRoleData = true
                 let src = SourceRef(cell: c.id, page: c.page)
                 switch roleText {
                 case "vlan":
@@ -210,7 +227,7 @@ public enum DrawIO {
                                                     source: src))
                 default:
                     let aliases: [String: Diagram.Role] = ["ap": .accessPoint, "access point": .accessPoint, "pc group": .pcGroup,
-                                                           "pcs": .pcGroup, "pc": .pcGroup]
+                                                           "pcs": .pcGroup]
                     guard let role = Diagram.Role(rawValue: roleText) ?? aliases[roleText] else {
                         add(c, "role", "\"\(roleText)\" is not one of: \(Diagram.Role.allCases.map(\.rawValue).joined(separator: ", ")), vlan, segment")
                         continue
@@ -251,6 +268,11 @@ public enum DrawIO {
                     }
                 }
             }
+            // Shapes with no role data: a device when the stencil table knows their stencil.
+            for (c, device) in stock.devices(onPage: pageName, taken: Set(devices.map(\.id))) {
+                devices.append(device)
+                deviceOfCell[c.id] = device.id
+            }
             // Extra labels placed on an edge (child cells with style edgeLabel): one near the
             // source end names the source port, one near the target end the target port.
             var endLabels: [String: (String?, String?, String?)] = [:]
@@ -262,13 +284,21 @@ public enum DrawIO {
             }
             for c in cs where c.isEdge {
                 guard let s = c.source, let t = c.target else {
-                    add(c, "edge", "edge is not connected at both ends; attach it to two device shapes")
+                    stock.unreadable(edge: c, .dangling(attached: c.source ?? c.target), deviceOfCell: deviceOfCell,
+                                     legacy: "edge is not connected at both ends; attach it to two device shapes")
                     continue
                 }
                 // Lines to VLAN or segment shapes are annotations, not cabling.
                 if ["vlan", "segment"].contains(roleOfCell[s] ?? "") || ["vlan", "segment"].contains(roleOfCell[t] ?? "") { continue }
                 guard let a = deviceOfCell[s], let b = deviceOfCell[t] else {
-                    add(c, "edge", "edge connects cell \"\(deviceOfCell[s] == nil ? s : t)\" which is not a device shape (no role in its data)")
+                    let kind: StockShapes.EdgeProblem.Kind = s == t ? .selfLoop(s) : .notCabling(s, t)
+                    stock.unreadable(edge: c, kind, deviceOfCell: deviceOfCell,
+                                     legacy: "edge connects cell \"\(deviceOfCell[s] == nil ? s : t)\" which is not a device shape (no role in its data)")
+                    continue
+                }
+                if s == t, stock.hasStockDevices {
+                    // A device linked to itself: nothing to reconcile (YAML and annotated drawings refuse it).
+                    stock.unreadable(edge: c, .selfLoop(s), deviceOfCell: deviceOfCell, legacy: nil)
                     continue
                 }
                 var (pa, pb) = (c.data["source_port"], c.data["target_port"])
@@ -297,7 +327,19 @@ public enum DrawIO {
             let far = Diagram.Endpoint(parsing: up)
             links.append(Diagram.Link(a: .init(device: id, port: port), b: far, source: SourceRef(cell: c.id, page: c.page)))
         }
-        guard let pd else {
+        // A drawing made with stock shapes (some device read from its stencil, or no shape
+        // data at all) is read leniently; one declared entirely with shape data, strictly.
+        let stockDrawing = stock.hasStockDevices || !anyRoleData
+        if stockDrawing {
+            issues += stock.warnings(file: file)
+            if boundary == nil, let (router, why) = stock.inferredBoundary(devices: devices, links: links) {
+                boundary = Diagram.Boundary(router: router.id, source: router.source)
+                issues.append(DiagramIssue(file: file, source: router.source, path: "boundary", message: why, severity: .warning))
+            }
+        } else {
+            for (c, message) in stock.legacyErrors { add(c, "edge", message) }
+        }
+        guard let pd = pd ?? defaultPD else {
             issues.append(DiagramIssue(file: file, source: SourceRef(cell: "0"), path: "pd",
                                        message: "the diagram has no pd: select the empty background, Edit Data (Ctrl+M), add property pd"))
             return (nil, issues)
@@ -305,8 +347,9 @@ public enum DrawIO {
         if let a = asOf, LocalDate(a) == nil {
             issues.append(DiagramIssue(file: file, source: pdSource, path: "as_of", message: "\"\(a)\" is not a date YYYY-MM-DD"))
         }
-        let d = Diagram(pd: pd, site: site, asOf: asOf.flatMap { LocalDate($0) == nil ? nil : $0 }, boundary: boundary,
+        var d = Diagram(pd: pd, site: site, asOf: asOf.flatMap { LocalDate($0) == nil ? nil : $0 }, boundary: boundary,
                         devices: devices, links: links, vlans: vlans, segments: segments, source: pdSource)
+        if stockDrawing { d.stockDrawing = true }
         return (d, issues)
     }
 

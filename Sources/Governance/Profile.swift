@@ -70,7 +70,14 @@ public struct NetworkRules: Sendable, Hashable, Codable {
     public var routerInclusive: Bool
     public var fiberOperator: Operator
     public var lanRule: LANRule
+    /// The provision for the split above (who runs the WAN, where it ends, who runs LANs).
     public var basis: Basis
+    /// The provision that puts the WAN duty on the Dinas, when the profile names one apart
+    /// from `basis` (`wan_basis:`): Manggarai Pasal 14 ayat (1), Way Kanan Pasal 16 ayat (1).
+    public var wanBasis: Basis? = nil
+
+    /// What a finding about the Dinas's WAN duty cites: `wanBasis`, else `basis`.
+    public var wanDutyBasis: Basis { wanBasis ?? basis }
 }
 
 /// PD Mandiri TIK designation (regulations.md §2.5, R4).
@@ -183,13 +190,14 @@ extension RegionalProfile {
 
         var network = NetworkRules(wanOperator: .dinas, wanDemarcation: .none, routerInclusive: true,
                                    fiberOperator: .unspecified, lanRule: .unspecified, basis: .dinasPolicy)
-        if let n = o.required("network")?.object(allowing: ["wan_operator", "wan_demarcation", "router_inclusive", "fiber_operator", "lan_operator_rule", "basis"]) {
+        if let n = o.required("network")?.object(allowing: ["wan_operator", "wan_demarcation", "router_inclusive", "fiber_operator", "lan_operator_rule", "basis", "wan_basis"]) {
             network.wanOperator = n["wan_operator"]?.oneOf(NetworkRules.Operator.self) ?? network.wanOperator
             network.wanDemarcation = n["wan_demarcation"]?.oneOf(NetworkRules.Demarcation.self) ?? network.wanDemarcation
             network.routerInclusive = n["router_inclusive"]?.bool() ?? true
             network.fiberOperator = n["fiber_operator"]?.oneOf(NetworkRules.Operator.self) ?? network.fiberOperator
             network.lanRule = n["lan_operator_rule"]?.oneOf(NetworkRules.LANRule.self) ?? network.lanRule
             network.basis = parseBasis(n["basis"], perbup: perbup)
+            if n["wan_basis"] != nil { network.wanBasis = parseBasis(n["wan_basis"], perbup: perbup) }
         }
         var mandiri = MandiriTIKRule(enabled: false, requiresDecree: false, basis: .dinasPolicy)
         if let m = o["mandiri_tik"]?.object(allowing: ["enabled", "requires_decree", "basis"]) {
@@ -243,7 +251,9 @@ extension RegionalProfile {
                                diagramFreshness: freshness, changeReport: change, audit: audit, otherChecks: others)
     }
 
-    /// `basis:` is either `{pasal, ayat?, huruf?, strength}` or the word `dinas_policy`.
+    /// `basis:` is either `{pasal, ayat?, huruf?, strength, line?, quote?}` or the word
+    /// `dinas_policy`; `strength` is wajib, harus, dapat or ketentuan (a plain statement of
+    /// duty), and `line` the cited line of the regulation's text (config/profiles/passages/).
     /// Absent means Dinas policy: a check with no provision carries no citation (R2).
     static func parseBasis(_ value: YAMLValue?, perbup: String) -> Basis {
         guard let value, !value.isNull else { return .dinasPolicy }
@@ -259,8 +269,22 @@ extension RegionalProfile {
         if let h = huruf, h.count != 1 || !h.allSatisfy({ $0.isLetter && $0.isLowercase }) {
             b["huruf"]?.report("huruf is one lowercase letter, e.g. a")
         }
-        _ = b["line"]?.int()
+        let line = b["line"]?.int()
         _ = b["quote"]?.string()
-        return .perbup(Citation(perbup: perbup, pasal: pasal, ayat: b["ayat"]?.int(), huruf: huruf, strength: strength))
+        return .perbup(Citation(perbup: perbup, pasal: pasal, ayat: b["ayat"]?.int(), huruf: huruf, strength: strength, line: line))
+    }
+}
+
+extension RegionalProfile {
+    /// Every provision the profile cites, with where: `network`, `network.wan`, `mandiri_tik`
+    /// or a check id; in that order, other checks sorted by id.
+    public var citations: [(place: String, citation: Citation)] {
+        var places: [(String, Basis?)] = [
+            ("network", network.basis), ("network.wan", network.wanBasis), ("mandiri_tik", mandiriTIK.basis),
+            ("lan_diagram_freshness", diagramFreshness.basis), ("lan_change_report", changeReport.basis),
+            ("audit_infrastructure", audit.basis),
+        ]
+        places += otherChecks.sorted { $0.key < $1.key }.map { ($0.key, $0.value.basis) }
+        return places.compactMap { place, basis in basis?.citation.map { (place, $0) } }
     }
 }

@@ -115,7 +115,9 @@ public enum DiagramFile {
 
     /// Reads and parses a submitted file. Returns the diagram (nil when unreadable) and
     /// every structural problem. Semantic rules come from `Diagram.validate`.
-    public static func read(_ bytes: [UInt8], fileName: String, sizeLimit: Int = defaultSizeLimit) -> (DiagramFormat, Diagram?, [DiagramIssue]) {
+    /// A drawing that does not name its PD is taken for `defaultPD` (the submitter's PD).
+    public static func read(_ bytes: [UInt8], fileName: String, sizeLimit: Int = defaultSizeLimit,
+                            defaultPD: String? = nil) -> (DiagramFormat, Diagram?, [DiagramIssue]) {
         let format = detectFormat(bytes)
         guard bytes.count <= sizeLimit else {
             return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "",
@@ -130,7 +132,7 @@ public enum DiagramFile {
             return (format, d, issues)
         case .drawio:
             do {
-                let (d, issues) = try DrawIO.importDiagram(bytes, file: fileName)
+                let (d, issues) = try DrawIO.importDiagram(bytes, file: fileName, defaultPD: defaultPD)
                 return (format, d, issues)
             } catch {
                 return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", message: error.description,
@@ -139,12 +141,14 @@ public enum DiagramFile {
         }
     }
 
-    /// Reads, parses and validates; the diagram is returned only when there is no problem.
+    /// Reads, parses and validates; the diagram is returned only when no problem is an
+    /// error (warnings, which a drawing made with stock shapes gets, let it through).
+    /// A drawing that does not name its PD is taken for `expectedPD`.
     public static func check(_ bytes: [UInt8], fileName: String, registry: PDRegistry?, expectedPD: String?,
                              sizeLimit: Int = defaultSizeLimit) -> (DiagramFormat, Diagram?, [DiagramIssue]) {
-        let (format, d, issues) = read(bytes, fileName: fileName, sizeLimit: sizeLimit)
+        let (format, d, issues) = read(bytes, fileName: fileName, sizeLimit: sizeLimit, defaultPD: expectedPD)
         guard let d else { return (format, nil, issues) }
         let all = issues + d.validate(file: fileName, registry: registry, expectedPD: expectedPD)
-        return (format, all.isEmpty ? d : nil, all)
+        return (format, all.contains { !$0.isWarning } ? nil : d, all)
     }
 }

@@ -99,6 +99,8 @@ public final class PantauStore: PantauStorage {
         registerGovernanceMigrations(&m)
         registerCaptureFileMigrations(&m)
         registerTrafficMigrations(&m)
+        registerUptimeMigrations(&m)
+        registerFindingMigrations(&m)
         return m
     }
 

@@ -50,8 +50,14 @@ public enum Lab {
 
     /// A UDP port on 127.0.0.1 that nothing listens on right now.
     public static func freeUDPPort() -> Int {
+        let (fd, port) = boundUDPSocket()
+        close(fd)
+        return port
+    }
+
+    /// A UDP socket bound to a free port on 127.0.0.1, and that port.
+    static func boundUDPSocket() -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -59,6 +65,28 @@ public enum Lab {
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
+}
+
+/// An "agent" that receives requests and never answers: a device that is down behind a
+/// router that drops, rather than refuses, its packets. The one fault here a real agent
+/// cannot be asked to produce precisely. It counts what it received.
+public final class SilentUDPAgent: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() { (fd, port) = Lab.boundUDPSocket() }
+
+    public var agent: String { "udp:127.0.0.1:\(port)" }
+
+    /// Reads every datagram already waiting, without waiting for more, and returns how many.
+    public func drain() -> Int {
+        var buf = [UInt8](repeating: 0, count: 65_536)
+        var received = 0
+        while recv(fd, &buf, buf.count, Int32(MSG_DONTWAIT)) > 0 { received += 1 }
+        return received
+    }
+
+    deinit { close(fd) }
 }

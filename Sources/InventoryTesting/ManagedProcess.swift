@@ -36,6 +36,16 @@ public final class ManagedProcess: @unchecked Sendable {
 
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Waits up to `seconds` for the process to end by itself; its exit code (128 + N when
+    /// signal N ended it), or nil when it is still running.
+    public func waitForExit(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while isRunning && Date() < deadline { usleep(20_000) }
+        guard !isRunning else { return nil }
+        let status = lock.withLock { exitStatus } ?? 0
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// Sends a signal (SIGSTOP/SIGCONT for fault tests).
     public func signal(_ sig: Int32) { kill(pid, sig) }
 

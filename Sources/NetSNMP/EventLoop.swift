@@ -20,6 +20,16 @@ final class EventLoop: @unchecked Sendable {
     // Loop-thread-only state.
     private var sessions: [Int: SessionBox] = [:]
     private var nextSessionID = 1
+    /// SNMPv3 agents' engine IDs by peer, learnt by discovery and kept for later sessions, so a
+    /// daemon polling every minute discovers each agent once. Forgotten when the agent says
+    /// it does not know the engine ID any more (it was replaced or reinstalled).
+    private var engineIDs: [String: [UInt8]] = [:]
+    /// Engine-ID discoveries under way, by peer, with the sessions waiting to open once each ends.
+    private var discoveries: [String: (sessionID: Int, waiting: [(SessionConfig, CheckedContinuation<Result<Int, SNMPError>, Never>)])] = [:]
+    /// Discoveries that ended during this turn of the loop (handled after dispatch, never from
+    /// inside a Net-SNMP callback, because ending one closes its session).
+    private var discovered: [(peer: String, result: Result<[UInt8], SNMPError>)] = []
+    private var discoveriesStarted = 0
 
     func start() {
         var fds: [Int32] = [0, 0]
@@ -81,16 +91,30 @@ final class EventLoop: @unchecked Sendable {
     private func handle(_ command: Command) {
         switch command {
         case .open(let config, let cont):
+            let peer = config.target.description
+            guard case .usm = config.credentials, engineIDs[peer] == nil else {
+                open(config, engineID: engineIDs[peer], cont)
+                return
+            }
+            // SNMPv3 needs the agent's engine ID before it can localize keys. Net-SNMP would
+            // discover it inside snmp_sess_open, blocking this thread (and so every other
+            // agent) for timeout × (retries + 1) when the agent is silent. Instead the
+            // discovery is one more asynchronous request; the session opens when it ends.
+            if discoveries[peer] != nil {
+                discoveries[peer]!.waiting.append((config, cont))
+                return
+            }
             let id = nextSessionID
             nextSessionID += 1
-            let box = SessionBox(id: id, peer: config.target.description)
-            switch box.open(config) {
-            case .success:
-                sessions[id] = box
-                cont.resume(returning: .success(id))
-            case .failure(let e):
+            let box = SessionBox(id: id, peer: peer)
+            if case .failure(let e) = box.openForDiscovery(config) {
                 cont.resume(returning: .failure(e))
+                return
             }
+            sessions[id] = box
+            discoveriesStarted += 1
+            discoveries[peer] = (id, [(config, cont)])
+            box.discoverEngineID { [self] result in discovered.append((peer, result)) }
         case .send(let id, let request, let cont):
             guard let box = sessions[id] else {
                 cont.resume(returning: .failure(SNMPError(.send, agent: "", action: "", detail: "session is closed")))
@@ -107,7 +131,44 @@ final class EventLoop: @unchecked Sendable {
             done?()
         case .count(let cont):
             cont.resume(returning: sessions.count)
+        case .discoveryCount(let cont):
+            cont.resume(returning: discoveriesStarted)
         }
+    }
+
+    /// Opens a session now (the engine ID, for SNMPv3, is known) and answers `cont`.
+    private func open(_ config: SessionConfig, engineID: [UInt8]?, _ cont: CheckedContinuation<Result<Int, SNMPError>, Never>) {
+        let id = nextSessionID
+        nextSessionID += 1
+        let box = SessionBox(id: id, peer: config.target.description)
+        switch box.open(config, engineID: engineID) {
+        case .success:
+            sessions[id] = box
+            cont.resume(returning: .success(id))
+        case .failure(let e):
+            cont.resume(returning: .failure(e))
+        }
+    }
+
+    /// Ends the discoveries that finished: their sessions close, and the sessions waiting for
+    /// them open with the engine ID, or fail with the discovery's error.
+    private func finishDiscoveries() {
+        let done = discovered
+        discovered.removeAll()
+        for (peer, result) in done {
+            guard let d = discoveries.removeValue(forKey: peer) else { continue }
+            sessions.removeValue(forKey: d.sessionID)?.close(forgetUSMUser: false)
+            switch result {
+            case .success(let engineID):
+                engineIDs[peer] = engineID
+                for (config, cont) in d.waiting { open(config, engineID: engineID, cont) }
+            case .failure(let e):
+                for (_, cont) in d.waiting { cont.resume(returning: .failure(e)) }
+            }
+        }
+        // A session told by its agent that the engine ID is unknown: the agent was replaced
+        // or reinstalled. The next session to it discovers again.
+        for box in sessions.values where box.engineIDRejected { engineIDs[box.peer] = nil }
     }
 
     /// One `select` over the wake pipe and every session socket, then lets each session read
@@ -127,6 +188,7 @@ final class EventLoop: @unchecked Sendable {
             for box in sessions.values { box.read(&fdset) }
         }
         for box in sessions.values { box.checkTimeouts() }
+        finishDiscoveries()
     }
 }
 
@@ -141,16 +203,34 @@ final class SessionBox {
     private var requestLifetime: Double = 5
 
     struct Pending {
-        var continuation: CheckedContinuation<Result<Response, SNMPError>, Never>
+        var waiter: Waiter
         var deadline: Date
     }
+
+    /// Who waits for a request: a caller, or the loop itself for an engine-ID discovery.
+    enum Waiter {
+        case caller(CheckedContinuation<Result<Response, SNMPError>, Never>)
+        case discovery((Result<[UInt8], SNMPError>) -> Void)
+
+        func fail(_ e: SNMPError) {
+            switch self {
+            case .caller(let c): c.resume(returning: .failure(e))
+            case .discovery(let done): done(.failure(e))
+            }
+        }
+    }
+
+    /// This session's agent answered that it does not know the engine ID the session uses.
+    private(set) var engineIDRejected = false
 
     init(id: Int, peer: String) {
         self.id = id
         self.peer = peer
     }
 
-    func open(_ config: SessionConfig) -> Result<Void, SNMPError> {
+    /// Opens the session. For SNMPv3, `engineID` is the agent's, already discovered: the
+    /// library then derives the localized keys without probing the agent.
+    func open(_ config: SessionConfig, engineID: [UInt8]? = nil, discovering: Bool = false) -> Result<Void, SNMPError> {
         var s = netsnmp_session()
         snmp_sess_init(&s)
         var owned: [UnsafeMutablePointer<CChar>] = []
@@ -216,9 +296,18 @@ final class SessionBox {
                     s.securityPrivKeyLen = pkeyLen
                 }
             }
-            // Engine-ID discovery happens asynchronously on the first request (the agent's
-            // report carries its engine ID), so opening never blocks the loop thread.
-            // s.flags |= UInt(SNMP_FLAGS_DONT_PROBE)
+            if let engineID {
+                // Copied by the library when it copies the session.
+                let raw = malloc(max(engineID.count, 1))!  // fails only when out of memory
+                let id = raw.assumingMemoryBound(to: UInt8.self)
+                id.update(from: engineID, count: engineID.count)
+                owned.append(raw.assumingMemoryBound(to: CChar.self))
+                s.securityEngineID = id
+                s.securityEngineIDLen = engineID.count
+                s.contextEngineID = id
+                s.contextEngineIDLen = engineID.count
+            }
+            if engineID != nil || discovering { s.flags |= UInt(SNMP_FLAGS_DONT_PROBE) }
         }
         guard let h = snmp_sess_open(&s) else {
             var lib: Int32 = 0, sys: Int32 = 0
@@ -230,6 +319,57 @@ final class SessionBox {
         }
         handle = h
         return .success(())
+    }
+
+    /// Opens a session that only discovers the agent's engine ID (RFC 3414 §4): SNMPv3 with no
+    /// user and no authentication, and no probe of its own.
+    func openForDiscovery(_ config: SessionConfig) -> Result<Void, SNMPError> {
+        // The empty user the discovery message is sent as (the library's own probe adds it too).
+        if usm_get_user(nil, 0, "") == nil, let user = usm_create_user() {
+            user.pointee.name = strdup("")
+            user.pointee.secName = strdup("")
+            usm_add_user(user)
+        }
+        var discovery = config
+        discovery.credentials = .usm(USMCredentials(user: "", level: .noAuthNoPriv))
+        let opened = open(discovery, discovering: true)
+        // The library clears "don't probe" once the session is open, and would then probe,
+        // blocking, before sending the discovery request itself.
+        if case .success = opened, let handle, let session = snmp_sess_session(handle) {
+            session.pointee.flags |= UInt(SNMP_FLAGS_DONT_PROBE)
+        }
+        return opened
+    }
+
+    /// Sends the discovery request: an empty GET the agent answers with a report that
+    /// carries its engine ID. `done` runs on the loop thread.
+    func discoverEngineID(_ done: @escaping (Result<[UInt8], SNMPError>) -> Void) {
+        guard let handle, let pdu = snmp_pdu_create(Int32(cnetsnmp_MSG_GET)) else {
+            done(.failure(SNMPError(.send, agent: peer, action: Self.discovering, detail: "session is closed")))
+            return
+        }
+        pdu.pointee.version = Int(SNMP_VERSION_3)
+        pdu.pointee.securityName = strdup("")
+        pdu.pointee.securityNameLen = 0
+        pdu.pointee.securityLevel = Int32(cnetsnmp_SEC_LEVEL_NOAUTH)
+        pdu.pointee.securityModel = Int32(SNMP_SEC_MODEL_USM)
+        let reqid = snmp_sess_async_send(handle, pdu, snmpCallback, Unmanaged.passUnretained(self).toOpaque())
+        guard reqid != 0 else {
+            snmp_free_pdu(pdu)
+            done(.failure(SNMPError(.send, agent: peer, action: Self.discovering, detail: lastError(handle))))
+            return
+        }
+        pending[reqid] = Pending(waiter: .discovery(done), deadline: Date().addingTimeInterval(requestLifetime))
+    }
+
+    static let discovering = "discovering the SNMPv3 engine ID"
+
+    private func lastError(_ handle: UnsafeMutableRawPointer) -> String {
+        var lib: Int32 = 0, sys: Int32 = 0
+        var msg: UnsafeMutablePointer<CChar>?
+        snmp_sess_error(handle, &lib, &sys, &msg)
+        defer { free(msg) }
+        return msg.map { String(cString: $0) } ?? "unknown error"
     }
 
     /// Derives a USM master key (Ku) from a password into one of the session's fixed-size
@@ -299,7 +439,7 @@ final class SessionBox {
             cont.resume(returning: .failure(SNMPError(.send, agent: peer, action: "", detail: text)))
             return
         }
-        pending[reqid] = Pending(continuation: cont, deadline: Date().addingTimeInterval(requestLifetime))
+        pending[reqid] = Pending(waiter: .caller(cont), deadline: Date().addingTimeInterval(requestLifetime))
     }
 
     func selectInfo(_ numfds: inout Int32, _ fdset: inout netsnmp_large_fd_set, _ tv: inout timeval, _ block: inout Int32) {
@@ -324,9 +464,9 @@ final class SessionBox {
     private var unreadable = 0
 
     /// A timeout, saying what arrived instead of an answer when something did.
-    func timeoutError() -> SNMPError {
-        guard unreadable > 0 else { return SNMPError(.timeout, agent: peer, action: "") }
-        return SNMPError(.timeout, agent: peer, action: "",
+    func timeoutError(action: String = "") -> SNMPError {
+        guard unreadable > 0 else { return SNMPError(.timeout, agent: peer, action: action) }
+        return SNMPError(.timeout, agent: peer, action: action,
                          detail: "\(unreadable) packet\(unreadable == 1 ? "" : "s") came back that \(unreadable == 1 ? "is" : "are") not SNMP (another service on that port?)")
     }
 
@@ -336,14 +476,14 @@ final class SessionBox {
         let now = Date()
         for (reqid, p) in pending where p.deadline < now {
             pending[reqid] = nil
-            p.continuation.resume(returning: .failure(timeoutError()))
+            p.waiter.fail(timeoutError())
         }
     }
 
     func close(forgetUSMUser forget: Bool = true) {
         // Outstanding requests end now; their callers get an error instead of waiting forever.
         for (_, p) in pending {
-            p.continuation.resume(returning: .failure(SNMPError(.cancelled, agent: peer, action: "", detail: "session closed")))
+            p.waiter.fail(SNMPError(.cancelled, agent: peer, action: "", detail: "session closed"))
         }
         pending.removeAll()
         if let handle {
@@ -370,43 +510,67 @@ final class SessionBox {
     func complete(operation: Int32, reqid: Int32, pdu: UnsafeMutablePointer<netsnmp_pdu>?) {
         // RESEND is informational (a retransmission went out); the request is still pending.
         if operation == Int32(cnetsnmp_OP_RESEND) { return }
-        guard let cont = pending.removeValue(forKey: reqid)?.continuation else {
+        let report = pdu.map { $0.pointee.command == Int32(cnetsnmp_MSG_REPORT) } ?? false
+        // notInTimeWindow: the agent's clock (engine boots and time) was not known yet or it
+        // rebooted. The library learns the agent's time from the report and sends the request
+        // again by itself, so the caller keeps waiting for that answer.
+        if report, operation == Int32(cnetsnmp_OP_RECEIVED_MESSAGE), let pdu, pending[reqid] != nil,
+           snmpv3_get_report_type(pdu) == SNMPERR_NOT_IN_TIME_WINDOW, case .caller = pending[reqid]!.waiter {
+            return
+        }
+        guard let waiter = pending.removeValue(forKey: reqid)?.waiter else {
             // SNMPv3 reports about a failed request (wrong digest, unknown user, decryption
             // error) arrive with request-id 0, so they cannot be matched to one request. They
             // concern the session's credentials, so every outstanding request fails with them.
-            if let pdu, operation == Int32(cnetsnmp_OP_RECEIVED_MESSAGE) || operation == Int32(cnetsnmp_OP_SEC_ERROR),
-                pdu.pointee.command == Int32(cnetsnmp_MSG_REPORT) {
+            if let pdu, report, operation == Int32(cnetsnmp_OP_RECEIVED_MESSAGE) || operation == Int32(cnetsnmp_OP_SEC_ERROR) {
                 let error = Self.reportError(pdu, peer: peer)
+                if snmpv3_get_report_type(pdu) == SNMPERR_UNKNOWN_ENG_ID { engineIDRejected = true }
                 let all = pending
                 pending.removeAll()
-                for (_, p) in all { p.continuation.resume(returning: .failure(error)) }
+                for (_, p) in all { p.waiter.fail(error) }
             }
             return
         }
-        switch operation {
-        case Int32(cnetsnmp_OP_RECEIVED_MESSAGE):
-            guard let pdu else {
-                cont.resume(returning: .failure(SNMPError(.invalidResponse, agent: peer, action: "", detail: "empty PDU")))
-                return
-            }
-            if pdu.pointee.command == Int32(cnetsnmp_MSG_REPORT) {
-                cont.resume(returning: .failure(Self.reportError(pdu, peer: peer)))
-                return
-            }
-            cont.resume(returning: .success(PDUCodec.response(pdu)))
-        case Int32(cnetsnmp_OP_SEC_ERROR):
-            // A USM failure (wrong digest, unknown user, decryption error) detected while
-            // processing the reply or report.
-            if let pdu, pdu.pointee.command == Int32(cnetsnmp_MSG_REPORT) {
-                cont.resume(returning: .failure(Self.reportError(pdu, peer: peer)))
+        switch waiter {
+        case .discovery(let done):
+            // The expected answer is a report (unknownEngineID, which the library passes on as a
+            // security error); any message from the agent names its engine ID.
+            if operation == Int32(cnetsnmp_OP_RECEIVED_MESSAGE) || operation == Int32(cnetsnmp_OP_SEC_ERROR),
+               let pdu, pdu.pointee.securityEngineIDLen > 0,
+               let id = pdu.pointee.securityEngineID {
+                done(.success(Array(UnsafeBufferPointer(start: id, count: pdu.pointee.securityEngineIDLen))))
+            } else if operation == Int32(cnetsnmp_OP_TIMED_OUT) {
+                done(.failure(timeoutError(action: Self.discovering)))
             } else {
-                cont.resume(returning: .failure(SNMPError(.authenticationFailure, agent: peer, action: "",
-                                                          detail: "security error on the reply")))
+                done(.failure(SNMPError(.invalidResponse, agent: peer, action: Self.discovering, detail: "the agent's answer names no engine ID")))
             }
-        case Int32(cnetsnmp_OP_TIMED_OUT):
-            cont.resume(returning: .failure(timeoutError()))
-        default:
-            cont.resume(returning: .failure(SNMPError(.send, agent: peer, action: "", detail: "transport failure")))
+        case .caller(let cont):
+            switch operation {
+            case Int32(cnetsnmp_OP_RECEIVED_MESSAGE):
+                guard let pdu else {
+                    cont.resume(returning: .failure(SNMPError(.invalidResponse, agent: peer, action: "", detail: "empty PDU")))
+                    return
+                }
+                if report {
+                    if snmpv3_get_report_type(pdu) == SNMPERR_UNKNOWN_ENG_ID { engineIDRejected = true }
+                    cont.resume(returning: .failure(Self.reportError(pdu, peer: peer)))
+                    return
+                }
+                cont.resume(returning: .success(PDUCodec.response(pdu)))
+            case Int32(cnetsnmp_OP_SEC_ERROR):
+                // A USM failure (wrong digest, unknown user, decryption error) detected while
+                // processing the reply or report.
+                if let pdu, report {
+                    cont.resume(returning: .failure(Self.reportError(pdu, peer: peer)))
+                } else {
+                    cont.resume(returning: .failure(SNMPError(.authenticationFailure, agent: peer, action: "",
+                                                              detail: "security error on the reply")))
+                }
+            case Int32(cnetsnmp_OP_TIMED_OUT):
+                cont.resume(returning: .failure(timeoutError()))
+            default:
+                cont.resume(returning: .failure(SNMPError(.send, agent: peer, action: "", detail: "transport failure")))
+            }
         }
     }
 
@@ -419,6 +583,10 @@ final class SessionBox {
         case SNMPERR_UNKNOWN_USER_NAME: code = .unknownUser
         case SNMPERR_UNSUPPORTED_SEC_LEVEL: code = .unsupportedSecurityLevel
         default: code = .invalidResponse
+        }
+        if type == SNMPERR_UNKNOWN_ENG_ID {
+            return SNMPError(.invalidResponse, agent: peer, action: "",
+                             detail: "the agent no longer has the engine ID it had (replaced or reinstalled?); the next session discovers it again")
         }
         let text = String(cString: snmp_api_errstring(type))
         return SNMPError(code, agent: peer, action: "", detail: code == .invalidResponse ? "agent sent report: \(text)" : "")

@@ -29,7 +29,9 @@ public final class NetSNMPEngine: Sendable {
     }
 
     /// Opens a session to `target`. Fails fast on invalid credentials or an unresolvable
-    /// host; network trouble shows up on the first request, as a timeout.
+    /// host. Network trouble shows up as a timeout: on the first request, or for SNMPv3 here,
+    /// when the agent's engine ID is not known yet and its discovery gets no answer (the
+    /// discovery waits beside every other request; it never holds up other agents).
     public func client(
         target: SNMPTarget, credentials: SNMPCredentials, options: SNMPOptions = SNMPOptions()
     ) async throws(SNMPError) -> NetSNMPClient {
@@ -56,6 +58,12 @@ public final class NetSNMPEngine: Sendable {
     /// Number of sessions currently open (for tests and diagnostics).
     public var openSessionCount: Int {
         get async { await withCheckedContinuation { cont in loop.submit(.count(cont)) } }
+    }
+
+    /// SNMPv3 engine-ID discoveries started so far (for tests and diagnostics): one per agent
+    /// while it answers, since each engine ID is kept for later sessions.
+    public var engineIDDiscoveries: Int {
+        get async { await withCheckedContinuation { cont in loop.submit(.discoveryCount(cont)) } }
     }
 }
 
@@ -179,4 +187,5 @@ enum Command: Sendable {
     /// once it is closed.
     case close(Int, USMCredentials?, (@Sendable () -> Void)?)
     case count(CheckedContinuation<Int, Never>)
+    case discoveryCount(CheckedContinuation<Int, Never>)
 }

@@ -21,6 +21,8 @@ public struct DiagramOperations: Sendable {
         /// The diagram, when it has no problem.
         public var diagram: Diagram?
         public var issues: [DiagramIssue]
+        /// What reconciliation will miss in a diagram that is accepted anyway.
+        public var warnings: [DiagramIssue] { issues.filter(\.isWarning) }
         /// Whether a registry was at hand to check the PD's subnets and VLANs against.
         public var checkedSubnets: Bool
         public var valid: Bool { diagram != nil }
@@ -47,6 +49,8 @@ public struct DiagramOperations: Sendable {
     public struct Submitted: Sendable {
         public var submission: Submission
         public var report: ChangeReport?
+        /// What reconciliation will miss in the stored diagram (a drawing made with stock shapes).
+        public var warnings: [DiagramIssue] = []
     }
 
     /// Validates and stores a new immutable version of `pd`'s diagram, audited as `actor`.
@@ -67,15 +71,18 @@ public struct DiagramOperations: Sendable {
         guard let d else {
             try? store.appendAudit(AuditEntry(at: at, actor: actor, action: "submit", pd: pd, outcome: "invalid",
                                               detail: "\(issues.count) problem(s) in \(fileName); sha256 \(sha256Hex(bytes))"))
-            throw OperationError(.invalid, "\(fileName): \(issues.count) problem(s); nothing was stored", issues: issues.map(\.description))
+            let errors = issues.filter { !$0.isWarning }.count
+            throw OperationError(.invalid, "\(fileName): \(errors) problem(s); nothing was stored", issues: issues.map(\.description))
         }
         // Issues name the file as given; the store keeps its name without a directory.
         let (stored, report) = try store.submit(NewSubmission(pd: pd, submitter: submitter, submittedAt: at, format: format,
                                                               fileName: (fileName as NSString).lastPathComponent, channel: channel,
                                                               content: bytes, diagram: d))
+        let warnings = issues.filter(\.isWarning)
         try store.appendAudit(AuditEntry(at: at, actor: actor, action: "submit", pd: pd, outcome: "ok",
-                                         detail: "version \(stored.version) sha256 \(stored.sha256) by \(submitter)"))
-        return Submitted(submission: stored, report: report)
+                                         detail: "version \(stored.version) sha256 \(stored.sha256) by \(submitter)"
+                                             + (warnings.isEmpty ? "" : "; \(warnings.count) warning(s)")))
+        return Submitted(submission: stored, report: report, warnings: warnings)
     }
 
     /// Every stored version of `pd`'s diagram, oldest first.

@@ -26,6 +26,8 @@ public struct PantauConfig: Sendable {
     public var governance: GovernanceSettings?
     /// Traffic series retention and allocation checks (the `traffic:` section; defaults without it).
     public var traffic = TrafficSettings()
+    /// The long-running collector's schedule, outage threshold and metrics (the `daemon:` section).
+    public var daemon = DaemonSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -38,9 +40,11 @@ public struct PantauConfig: Sendable {
         public var options: SNMPOptions
         /// PD that owns the device, if known (registry code).
         public var pd: String?
+        /// Its intervals and hosting type (`interval`, `inventory_interval`, `hosting`).
+        public var schedule = TargetSchedule()
     }
 
-    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic"]
+    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -78,6 +82,7 @@ public struct PantauConfig: Sendable {
         if let s = obj["sampling"] { config.sampling = SamplingSettings.parse(s, resolve: resolve) }
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
         if let t = obj["traffic"], let s = TrafficSettings.parse(t) { config.traffic = s }
+        if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
         try sink.throwIfAny()
         return config
     }
@@ -177,7 +182,7 @@ public struct PantauConfig: Sendable {
         }
     }
 
-    static let targetKeys: Set<String> = ["name", "agent", "credentials", "pd", "options"]
+    static let targetKeys: Set<String> = Set(["name", "agent", "credentials", "pd", "options"]).union(TargetSchedule.keys)
 
     static func parseTarget(_ value: YAMLValue, config: PantauConfig) -> Target? {
         guard let o = value.object(allowing: targetKeys) else { return nil }
@@ -193,6 +198,6 @@ public struct PantauConfig: Sendable {
         }
         let options = o["options"].flatMap { parseOptions($0, base: config.defaults) } ?? config.defaults
         return Target(name: o["name"]?.string() ?? agent.description, agent: agent, credentials: creds,
-                      credentialName: credName, options: options, pd: o["pd"]?.string())
+                      credentialName: credName, options: options, pd: o["pd"]?.string(), schedule: TargetSchedule.parse(o))
     }
 }

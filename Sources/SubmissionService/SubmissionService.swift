@@ -5,6 +5,7 @@ import HummingbirdCore
 import NIOCore
 import InventoryModel
 import Operations
+import Reconciliation
 import Storage
 import Logging
 
@@ -44,6 +45,10 @@ public struct SubmissionServiceSettings: Sendable {
 ///     GET  /api/v1/pds/{pd}/diagrams/{version}    one version (?raw=1: the file as submitted)
 ///     GET  /api/v1/pds/{pd}/diff?from=V1&to=V2    what changed
 ///     GET  /api/v1/pds/{pd}/draft?format=drawio   draft of what Pantau observed (drawio, dot, yaml)
+///     GET  /api/v1/pds/{pd}/findings?all=1        the PD's reconciliation findings (all=1: resolved too)
+///
+/// A stored submission is reconciled at once (`FindingOperations.reconcile(pd:)`): its
+/// response says how many findings the PD has then.
 ///
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
@@ -71,7 +76,7 @@ public enum SubmissionService {
     public static func makeRouter(store: any PantauStorage, settings: SubmissionServiceSettings,
                                   clock: any WallClock) -> Router<BasicRequestContext> {
         let api = API(diagrams: DiagramOperations(store: store, clock: clock), access: AccessOperations(store: store, clock: clock),
-                      settings: settings)
+                      findings: FindingOperations(store: store, clock: clock), settings: settings)
         let router = Router(context: BasicRequestContext.self)
         router.get("/api/v1/openapi.yaml") { _, _ in api.openAPI() }
         router.get("/api/v1/status") { req, _ in api.status(req) }
@@ -83,6 +88,7 @@ public enum SubmissionService {
         }
         router.get("/api/v1/pds/:pd/diff") { req, ctx in api.diff(req, pd: ctx.parameters.get("pd") ?? "") }
         router.get("/api/v1/pds/:pd/draft") { req, ctx in api.draft(req, pd: ctx.parameters.get("pd") ?? "") }
+        router.get("/api/v1/pds/:pd/findings") { req, ctx in api.findings(req, pd: ctx.parameters.get("pd") ?? "") }
         return router
     }
 }
@@ -96,6 +102,10 @@ public enum APIBody {
         public var sha256: String
         public var submittedAt: Date
         public var changes: String?
+        /// What reconciliation will miss in the stored diagram; absent when nothing.
+        public var warnings: [String]?
+        /// The PD's findings present after the submission was reconciled (nil when reconciliation could not run).
+        public var findings: Int?
     }
     public struct Validated: Codable, Sendable { public var valid: Bool; public var issues: [String] }
     public struct Version: Codable, Sendable {
@@ -118,6 +128,7 @@ public enum APIBody {
 struct API: Sendable {
     let diagrams: DiagramOperations
     let access: AccessOperations
+    let findings: FindingOperations
     let settings: SubmissionServiceSettings
     let parsing = ParsingQueue(capacity: 4)
 
@@ -224,7 +235,7 @@ struct API: Sendable {
         let bytes = Array(buffer: body)
         let fileName = req.uri.queryParameters.get("filename").map { String($0.prefix(200)) } ?? "upload"
         let by = req.uri.queryParameters.get("by").map { String($0.prefix(120)) } ?? caller.token.label
-        let (diagrams, limit) = (self.diagrams, settings.uploadLimit)
+        let (diagrams, findings, limit) = (self.diagrams, self.findings, settings.uploadLimit)
         do {
             // Reading a diagram is the service's one expensive step: it runs on the parsing
             // queue, off the threads that answer other requests, a bounded number at a time.
@@ -240,8 +251,12 @@ struct API: Sendable {
                     let submitted = try diagrams.submit(pd: pd, bytes, fileName: fileName, submitter: by, channel: "http",
                                                         actor: caller.actor, sizeLimit: limit)
                     let stored = submitted.submission
+                    // The new diagram is held against the network at once; the submission stands either way.
+                    let present = try? findings.reconcile(pd: pd).findings.count
                     return json(.created, APIBody.Submitted(pd: pd, version: stored.version, sha256: stored.sha256,
-                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text))
+                                                            submittedAt: stored.submittedAt, changes: submitted.report?.diff.text,
+                                                            warnings: submitted.warnings.isEmpty ? nil : submitted.warnings.map(\.description),
+                                                            findings: present))
                 }
             }
             guard let outcome else {
@@ -305,6 +320,16 @@ struct API: Sendable {
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: c.diff.text)))
             } catch { return failure(error) }
+        }
+    }
+
+    /// The PD's own findings (a PD token sees only its PD; Diskominfo reads are audited).
+    func findings(_ req: Request, pd: String) -> Response {
+        switch reader(req, action: "findings", pd: pd) {
+        case .denied(let r): return r
+        case .ok:
+            let all = req.uri.queryParameters.get("all") == "1"
+            do { return json(.ok, try findings.list(pd: pd, includeResolved: all)) } catch { return failure(error) }
         }
     }
 

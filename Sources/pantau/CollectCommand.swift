@@ -13,7 +13,7 @@ import Probes
 import SNMPCore
 
 extension Pantau {
-    /// `pantau collect --once --config FILE`.
+    /// `pantau collect --once --config FILE`, and without `--once` the collector daemon (CollectDaemon.swift).
     struct Collect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Poll every target in a configuration file into the store.",
@@ -25,11 +25,14 @@ extension Pantau {
                 `sampling:` section, packet sampling runs afterwards: capture files to their end, a live \
                 interface or sFlow listener for the section's `duration`.
 
-                Only --once exists today; the long-running collector arrives with uptime and bandwidth \
-                monitoring.
+                Without --once it runs as the collector daemon: every target's status on its `interval` \
+                (default 60 s) for uptime, its full inventory every `inventory_interval` (default 6 h), \
+                sampling continuously when configured, and Prometheus metrics on the `daemon:` section's \
+                `metrics` address (127.0.0.1:9464 by default). SIGHUP reloads the configuration; SIGTERM \
+                or Ctrl-C stop it after the polls in flight are recorded. --duration bounds the run.
 
-                Exit status: 0 when every device answered, 3 when some failed, 1 when the configuration \
-                or store could not be used (nothing is polled then).
+                Exit status (--once): 0 when every device answered, 3 when some failed, 1 when the \
+                configuration or store could not be used (nothing is polled then).
                 """
         )
 
@@ -45,11 +48,16 @@ extension Pantau {
         @Flag(help: "No progress line, only the per-device lines.")
         var quiet = false
 
+        @Option(help: ArgumentHelp("Without --once: stop by itself after this many seconds.", valueName: "seconds"))
+        var duration: Double?
+
         func validate() throws {
-            if !once { throw ValidationError("only `collect --once` exists so far; add --once") }
+            if once, duration != nil { throw ValidationError("--duration bounds the daemon; --once runs one poll of every target") }
+            if let duration, duration <= 0 { throw ValidationError("--duration must be more than 0 seconds") }
         }
 
         func run() async throws {
+            if !once { return try await runDaemon() }
             let cfg = try PantauConfig.load(path: config)
             let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
             let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath

@@ -46,11 +46,13 @@ extension Pantau {
                 }
                 let (format, issues) = (checked.format, checked.issues)
                 if let d = checked.diagram {
-                    print("\(file): valid \(format.rawValue) diagram of \(d.pd): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(checked.checkedSubnets ? "" : " (no registry: subnets not checked)")")
+                    let warned = checked.warnings.isEmpty ? "" : " with \(checked.warnings.count) warning(s)"
+                    print("\(file): valid \(format.rawValue) diagram of \(d.pd)\(warned): \(d.devices.count) devices, \(d.links.count) links, \(d.vlans.count) VLANs, \(d.segments.count) segments\(checked.checkedSubnets ? "" : " (no registry: subnets not checked)")")
+                    for w in checked.warnings { print(w.description) }
                     return
                 }
                 for i in issues { print(i.description) }
-                throw CLIError("\(file): \(issues.count) problem(s); not valid")
+                throw CLIError("\(file): \(issues.filter { !$0.isWarning }.count) problem(s); not valid")
             }
         }
 
@@ -64,7 +66,8 @@ extension Pantau {
             @OptionGroup var store: StoreOptions
             @Option(name: .customLong("now"), help: .hidden) var now: String?
             func run() throws {
-                let ops = DiagramOperations(store: try store.open(.readWrite), clock: try commandClock(now))
+                let opened = try store.open(.readWrite)
+                let ops = DiagramOperations(store: opened, clock: try commandClock(now))
                 let submitted: DiagramOperations.Submitted
                 do {
                     submitted = try ops.submit(pd: pd, try readFile(file), fileName: file, submitter: by, channel: "cli", actor: "cli:\(by)")
@@ -74,12 +77,16 @@ extension Pantau {
                 }
                 let (stored, report) = (submitted.submission, submitted.report)
                 print("stored \(pd) version \(stored.version) (sha256 \(stored.sha256)) by \(by.terminalSafe)")
+                for w in submitted.warnings { print(w.description) }
                 if let report {
                     print("change report (v\(report.fromVersion) -> v\(report.toVersion)):")
                     print(report.diff.text, terminator: "")
                 } else if stored.version > 1 {
                     print("no changes since version \(stored.version - 1)")
                 }
+                // The new diagram is held against the network at once (pantau findings list --pd PD).
+                let reconciled = try FindingOperations(store: opened, clock: ops.clock).reconcile(pd: pd)
+                print("reconciled \(pd): \(reconciled.findings.count) finding(s) present (pantau findings list --pd \(pd))")
             }
         }
 

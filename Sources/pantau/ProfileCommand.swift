@@ -61,6 +61,7 @@ extension Pantau {
                 let p = try RegistryOperations(store: store.open(.readOnly), clock: commandClock()).activeProfile()
                 print("\(p.id): \(p.regency), \(p.perbupShortName); \(p.dinasName); local time UTC+\(p.utcOffsetHours)")
                 print("network: WAN \(p.network.wanOperator.rawValue), demarcation \(p.network.wanDemarcation.rawValue), LAN rule \(p.network.lanRule.rawValue) [\(p.network.basis)]")
+                if let wan = p.network.wanBasis { print("the Dinas's WAN duty: [\(wan)]") }
                 print("PD Mandiri TIK: \(p.mandiriTIK.enabled ? "yes" : "no")\(p.mandiriTIK.requiresDecree ? ", Keputusan Bupati required" : "") [\(p.mandiriTIK.basis)]")
                 let d = p.diagramFreshness
                 print("lan_diagram_freshness: \(d.enabled ? "on, \(d.mode.rawValue), \(d.maxAgeMonths) months" : "off") [\(d.enabled ? d.basis.description : "-")]")

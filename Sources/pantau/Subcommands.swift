@@ -18,5 +18,9 @@ extension Pantau {
         Counters.self,
         Traffic.self,
         TrafficRecord.self,
+        Annex.self,
+        Uptime.self,
+        Reconcile.self,
+        Findings.self,
     ]
 }

@@ -90,6 +90,70 @@ struct GovernanceCLITests {
         #expect(!batang.out.contains("OVERDUE") && !batang.out.contains("Pasal 16"))
     }
 
+    /// diagrams.net's own LAN template, as a PD technician would send it: stock shapes, no
+    /// shape data, no pd. Accepted with the warnings, stored for the PD given on the command line.
+    @Test func aStockDiagramsNetDrawingIsValidatedAndSubmittedWithWarnings() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try Lab.temporaryDirectory("gov-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        let lan = "Tests/GovernanceTests/Fixtures/drawio-templates/lan.xml"
+        let valid = try pantau(["diagram", "validate", lan, "--pd", "BAPPEDA"], store: db)
+        #expect(valid.status == 0, "\(valid.out)\(valid.err)")
+        #expect(valid.out.contains("\(lan): valid drawio diagram of BAPPEDA with 3 warning(s): 33 devices, 28 links"), "\(valid.out)")
+        #expect(valid.out.contains("devices: warning: 33 devices have no label"))
+        // Without a PD from the drawing or the submitter it cannot be stored anywhere.
+        let noPD = try pantau(["diagram", "validate", lan], store: db)
+        #expect(noPD.status != 0 && noPD.out.contains("the diagram has no pd"), "\(noPD.out)")
+        let sub = try pantau(["diagram", "submit", "--pd", "BAPPEDA", lan, "--by", "Maria"], store: db, now: "2024-01-10T02:00:00Z")
+        #expect(sub.status == 0, "\(sub.out)\(sub.err)")
+        #expect(sub.out.contains("stored BAPPEDA version 1"))
+        #expect(sub.out.contains("warning: no boundary router is marked; Pantau takes router-2 (mxgraph.networks.router), linked to \"Internet\""))
+        let shown = try pantau(["diagram", "show", "--pd", "BAPPEDA"], store: db)
+        #expect(shown.out.contains("router: \"router-2\""), "\(shown.out)")
+        #expect(shown.out.contains("role: pc"))
+        // The diagram duty is met: Manggarai's status counts the stock drawing.
+        let status = try pantau(["diagram", "status"], store: db, now: "2024-02-01T02:00:00Z")
+        #expect(status.out.contains("BAPPEDA      current"), "\(status.out)")
+    }
+
+    @Test func annexFilesAreCheckedAndNothingPassesWithoutOne() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
+        let dir = try Lab.temporaryDirectory("gov-cli")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = "\(dir)/pantau.sqlite"
+        let ok = try pantau(["annex", "validate", "config/examples/annex.example.yaml", "--catalogue", "config/examples/catalogue.example.yaml"], store: db)
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("annex example-1 from INVENTED EXAMPLE"))
+        #expect(ok.out.contains("  ups: ups_va ≥ 1500 VA"))
+        #expect(ok.out.contains("catalogue.example.yaml: 4 models"))
+        try "format: pantau-annex/1\nsource: x\nversion: \"1\"\neffective: 2022-01-01\nclasses:\n  swich: {port_count: 24}\n  ups: {ups_va: 1000}\n"
+            .write(toFile: "\(dir)/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try pantau(["annex", "validate", "\(dir)/bad.yaml"], store: db)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("bad.yaml:6:3: classes.swich: unknown device class \"swich\" (did you mean \"switch\"?)"), "\(bad.err)")
+        #expect(bad.err.contains("bad.yaml:7:17: classes.ups.ups_va: \"1000\" has no unit; use VA or kVA"))
+
+        // A stock drawing submitted, nothing polled: every declared device is "cannot be assessed".
+        #expect(try pantau(["profile", "activate", "manggarai"], store: db).status == 0)
+        #expect(try pantau(["registry", "load", "config/registry.example.yaml"], store: db).status == 0)
+        #expect(try pantau(["diagram", "submit", "--pd", "BAPPEDA", "Tests/GovernanceTests/Fixtures/drawio-templates/lan.xml"], store: db,
+                           now: "2024-01-10").status == 0)
+        let none = try pantau(["annex", "assess"], store: db)
+        #expect(none.status == 0, "\(none.err)")
+        #expect(none.out.hasPrefix("no annex loaded: no device can be assessed"))
+        #expect(none.out.contains("BAPPEDA router-2 (router; declared, not polled): cannot be assessed"))
+        #expect(none.out.contains("device: cannot be assessed (no spec annex is loaded"))
+        #expect(!none.out.contains(": meets"))
+        #expect(none.out.contains("acquisition date unknown: 31 cannot be assessed"), "\(none.out)")
+        let with = try pantau(["annex", "assess", "--annex", "config/examples/annex.example.yaml", "--json", "--config", "config/lab.yaml"], store: db)
+        #expect(with.status == 0, "\(with.err)")
+        #expect(with.out.contains("\"verdict\" : \"cannot_assess\""))
+        #expect(with.out.contains("Pantau does not poll it, and its model is not known, so the model catalogue cannot fill it in"), "\(with.out)")
+    }
+
     @Test func tokensArePrintedOnceAndStoredOnlyAsHashes() throws {
         try #require(FileManager.default.isExecutableFile(atPath: pantauBinary), "build first: swift build --build-tests")
         let dir = try Lab.temporaryDirectory("gov-cli")

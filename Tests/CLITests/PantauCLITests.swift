@@ -73,8 +73,8 @@ import Testing
             concurrency: 8
             defaults: { timeout: 5, retries: 2 }
             credentials:
-              crs: { version: v2c, community: routeros_crs317 }
-              c9300: { version: v2c, community: iosxe_c9300 }
+              crs: { version: v2c, community_env: LAB_COMMUNITY }
+              c9300: { version: v2c, community_file: c9300.community }
               ups: { version: v1, community: eaton-mgeups_9pxle }
               v3:
                 version: v3
@@ -90,7 +90,8 @@ import Testing
               - { name: dead, agent: "udp:127.0.0.1:\(dead)", credentials: crs, options: { timeout: 0.3, retries: 0 } }
               - { name: snmpd, agent: "\(snmpd.agent)", credentials: v3 }
             """.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
-        let env = ["LAB_AUTH": "lab-auth-sha512", "LAB_PRIV": "lab-priv-sha512"]
+        try "iosxe_c9300\n".write(toFile: dir + "/c9300.community", atomically: true, encoding: .utf8)
+        let env = ["LAB_AUTH": "lab-auth-sha512", "LAB_PRIV": "lab-priv-sha512", "LAB_COMMUNITY": "routeros_crs317"]
         let r = try pantau(["collect", "--once", "--config", dir + "/c.yaml", "--store", dir + "/p.sqlite"], env: env)
         #expect(r.status == 3, "one device is down: exit 3\n\(r.stdout)\n\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -112,11 +113,15 @@ import Testing
         let history = try pantau(["inventory", "show", "crs", "--history", "--store", dir + "/p.sqlite"])
         #expect(history.stdout.contains("no changes recorded"))
 
-        // No secret reached the output or the database.
-        let db = try Data(contentsOf: URL(fileURLWithPath: dir + "/p.sqlite"))
-        for secret in ["lab-auth-sha512", "lab-priv-sha512"] {
-            #expect(db.range(of: Data(secret.utf8)) == nil)
-            #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret))
+        // No secret reached the output or the database: v3 passwords from the environment, a
+        // community from the environment and one from a file (the device names differ from them).
+        var db = try Data(contentsOf: URL(fileURLWithPath: dir + "/p.sqlite"))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: dir + "/p.sqlite-wal")) { db.append(wal) }
+        for secret in ["lab-auth-sha512", "lab-priv-sha512", "routeros_crs317", "iosxe_c9300"] {
+            #expect(db.range(of: Data(secret.utf8)) == nil, "\(secret) in the store")
+            for out in [r.stdout, r.stderr, again.stdout, again.stderr, list.stdout, show.stdout, history.stdout] {
+                #expect(!out.contains(secret), "\(secret) in the output")
+            }
         }
     }
 
@@ -152,7 +157,7 @@ import Testing
         }
         // The top level and every family of subcommands were reached.
         for expected in [["poll"], ["collect"], ["inventory", "show"], ["probes", "lint"], ["diagram", "submit"], ["token", "create"],
-                         ["registry", "load"], ["profile", "activate"], ["serve"], ["sample"], ["hosts"], ["talkers"], ["counters"]] {
+                         ["registry", "load"], ["profile", "activate"], ["serve"], ["sample"], ["hosts"], ["talkers"], ["counters"], ["uptime"]] {
             #expect(seen.contains(expected), "\(expected) not listed under --help")
         }
         #expect(seen.count >= 30, "\(seen.count) commands")

@@ -89,7 +89,7 @@ struct RegistryTests {
         let r = try load(yaml)
         let found = r.findings(profile: try profile("manggarai"))
         #expect(found.map(\.code) == ["boundary-missing", "boundary-ambiguous", "tier1-missing"])
-        #expect(found[0].description == "BAPPEDA: site annex: batas WAN/LAN tidak teridentifikasi (no boundary router) [Perbup Manggarai 52/2021 Pasal 14 ayat (2) huruf a (wajib)]")
+        #expect(found[0].description == "BAPPEDA: site annex: batas WAN/LAN tidak teridentifikasi (no boundary router) [Perbup Manggarai 52/2021 Pasal 14 ayat (2) huruf a (ketentuan)]")
         #expect(found[2].basis.citation?.pasal == 20)
         // Batang: no WAN/LAN demarcation and no tiered service desk, so nothing to flag.
         #expect(r.findings(profile: try profile("batang")).isEmpty)

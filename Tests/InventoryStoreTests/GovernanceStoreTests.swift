@@ -29,6 +29,30 @@ struct GovernanceStoreTests {
         return try #require(d, "\(issues)")
     }
 
+    /// A stored submission cannot be changed or removed, even by someone who opens the
+    /// database file with another SQLite client: the store's triggers refuse it.
+    @Test func submissionsAreImmutableInTheFileItself() throws {
+        let dir = try Lab.temporaryDirectory("gov-immutable")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = "\(dir)/pantau.sqlite"
+        let text = try String(contentsOfFile: Lab.repo + "/config/examples/bappeda-lan.yaml", encoding: .utf8)
+        do {
+            let store = try PantauStore(path: path)
+            try store.saveRegistry(try Self.exampleRegistry(), source: "registry.example.yaml", at: at("2024-01-01T00:00:00Z"))
+            try store.submit(new(try parse(text), text, "2024-01-10T02:00:00Z"))
+        }
+        let sqlite3 = "/usr/bin/sqlite3"
+        try #require(FileManager.default.isExecutableFile(atPath: sqlite3), "sqlite3 is installed by scripts/setup.sh")
+        for statement in ["UPDATE gov_submission SET submitter = 'Mallory'", "UPDATE gov_submission SET content = x'00'",
+                          "DELETE FROM gov_submission"] {
+            let r = try run(sqlite3, [path, statement])
+            #expect(r.status != 0 && r.stderr.contains("diagram submissions are immutable"), "\(statement): \(r)")
+        }
+        let store = try PantauStore(path: path, access: .readOnly)
+        #expect(try store.submissions(pd: "BAPPEDA").map(\.submitter) == ["Maria"])
+        #expect(try store.submissionContent(pd: "BAPPEDA", version: 1) == Array(text.utf8))
+    }
+
     @Test func threeVersionsHistoryDiffAndChangeReports() throws {
         let dir = try Lab.temporaryDirectory("gov-store")
         defer { try? FileManager.default.removeItem(atPath: dir) }

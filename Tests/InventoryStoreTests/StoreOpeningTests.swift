@@ -81,6 +81,6 @@ import Testing
         let applied = try PantauStore(path: path).appliedMigrations()
         let version = try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
         // One version per migration (branches each adding one add up).
-        #expect(version == PantauStore.schemaVersion && version == applied.count && applied.contains("v5-traffic"))
+        #expect(version == PantauStore.schemaVersion && version == applied.count && applied.contains("v5-traffic") && applied.contains("v5-uptime") && applied.contains("v5-findings"))
     }
 }

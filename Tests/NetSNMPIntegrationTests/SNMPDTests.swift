@@ -135,6 +135,75 @@ import Testing
         await v3.close()
     }
 
+    /// Fifty SNMPv3 agents that never answer beside the real snmpd. Each needs its engine ID
+    /// discovered before anything can be asked; those discoveries wait side by side, so the
+    /// reachable agent's polls stay fast (an engine that discovered while opening the session
+    /// would stall them 2 s per silent agent), and each silent agent fails as a timeout after
+    /// its own retries, having been sent exactly one discovery and one retry.
+    @Test func unreachableV3AgentsNeverStallTheEngine() async throws {
+        let silent = (0..<50).map { _ in SilentUDPAgent() }
+        let usm = USMCredentials(user: "labSHA256", level: .authPriv, authProtocol: .sha256, authPassword: Secret("lab-auth-sha256"),
+                                 privProtocol: .aes256, privPassword: Secret("lab-priv-sha256"))
+        let started = Date()
+        async let unreachable = withTaskGroup(of: (Double, SNMPError.Code?).self) { group in
+            for s in silent {
+                group.addTask {
+                    let t0 = Date()
+                    do throws(SNMPError) {
+                        let c = try await NetSNMPEngine.shared.client(target: SNMPTarget(host: "127.0.0.1", port: s.port), credentials: .usm(usm),
+                                                                      options: SNMPOptions(timeout: 1, retries: 1))
+                        _ = try await c.get(["1.3.6.1.2.1.1.5.0"])
+                        await c.close()
+                        return (Date().timeIntervalSince(t0), SNMPError.Code?.none)
+                    } catch {
+                        return (Date().timeIntervalSince(t0), error.code)
+                    }
+                }
+            }
+            return await group.reduce(into: [(Double, SNMPError.Code?)]()) { $0.append($1) }
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the silent agents' sessions are being opened
+        var reachable: [Double] = []
+        for _ in 0..<5 {
+            let t0 = Date()
+            #expect(try await sysName(usm) == "pantau-lab-snmpd")
+            reachable.append(Date().timeIntervalSince(t0))
+        }
+        let reachableDone = Date().timeIntervalSince(started)
+        let results = await unreachable
+        #expect(reachableDone < 1.8, "reachable polls took \(reachable)")
+        #expect(results.count == 50 && results.allSatisfy { $0.1 == .timeout }, "\(results)")
+        #expect(results.map(\.0).max()! < 6, "the silent agents' waits did not overlap: \(results.map(\.0).sorted())")
+        #expect(silent.map { $0.drain() } == Array(repeating: 2, count: 50))
+    }
+
+    /// An agent's engine ID is discovered once and kept: later sessions to it, with any
+    /// user, start without a discovery round trip; concurrent first sessions share one.
+    @Test func engineIDIsDiscoveredOncePerAgent() async throws {
+        let engine = NetSNMPEngine()  // its own cache, so other tests' sessions do not count
+        let usm = USMCredentials(user: "labSHA256", level: .authPriv, authProtocol: .sha256, authPassword: Secret("lab-auth-sha256"),
+                                 privProtocol: .aes256, privPassword: Secret("lab-priv-sha256"))
+        let other = USMCredentials(user: "labAuthOnly", level: .authNoPriv, authProtocol: .sha256, authPassword: Secret("lab-auth-only"))
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let c = try await engine.client(target: target, credentials: .usm(usm), options: SNMPOptions(timeout: 2, retries: 1))
+                    let name = try await c.get(["1.3.6.1.2.1.1.5.0"])[0].value.text
+                    await c.close()
+                    return name
+                }
+            }
+            for try await name in group { #expect(name == "pantau-lab-snmpd") }
+        }
+        #expect(await engine.engineIDDiscoveries == 1)
+        for creds in [usm, other] {
+            let c = try await engine.client(target: target, credentials: .usm(creds), options: SNMPOptions(timeout: 2, retries: 1))
+            #expect(try await c.get(["1.3.6.1.2.1.1.5.0"])[0].value.text == "pantau-lab-snmpd")
+            await c.close()
+        }
+        #expect(await engine.engineIDDiscoveries == 1)
+    }
+
     /// A real agent that stops answering (SIGSTOP): the request times out after its retries,
     /// and the agent answers again once resumed.
     @Test func stoppedAgentTimesOutThenRecovers() async throws {
@@ -161,18 +230,8 @@ import Testing
 /// answers (the one fault here a real agent cannot be asked to produce precisely).
 @Suite struct RetryTests {
     @Test func retriesAreSentThenTimeout() async throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        let port = Int(UInt16(bigEndian: addr.sin_port))
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-
+        let silent = SilentUDPAgent()
+        let port = silent.port
         let c = try await NetSNMPEngine.shared.client(target: SNMPTarget(host: "127.0.0.1", port: port),
                                                       credentials: .community(.v2c, Secret("x")),
                                                       options: SNMPOptions(timeout: 0.2, retries: 3))
@@ -184,10 +243,7 @@ import Testing
             #expect(error.code == .timeout)
         }
         #expect(Date().timeIntervalSince(start) > 0.7)
-        var buf = [UInt8](repeating: 0, count: 2048)
-        var received = 0
-        while recv(fd, &buf, buf.count, 0) > 0 { received += 1 }
-        #expect(received == 4)
+        #expect(silent.drain() == 4)
         await c.close()
     }
 

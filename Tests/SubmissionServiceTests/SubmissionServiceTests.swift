@@ -119,6 +119,31 @@ struct SubmissionServiceTests {
         #expect(!log.contains { $0.actor.contains(f.bappeda) || $0.detail.contains(f.bappeda) })
     }
 
+    @Test func aStockDiagramsNetDrawingIsAcceptedWithItsWarnings() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
+            // diagrams.net's own LAN template: stock shapes, no shape data; the PD is the token's.
+            let lan = try file("Tests/GovernanceTests/Fixtures/drawio-templates/lan.xml")
+            let checked = try await client.execute(uri: "/api/v1/pds/BAPPEDA/validate?filename=lan.xml", method: .post, headers: auth(f.bappeda), body: lan)
+            let checkedText = String(buffer: checked.body)
+            #expect(checked.status == .ok && checkedText.contains("\"valid\" : true"), "\(checkedText)")
+            #expect(checkedText.contains("warning: 33 devices have no label"))
+            let sub = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams?by=Maria&filename=lan.xml", method: .post,
+                                               headers: auth(f.bappeda), body: lan)
+            let text = String(buffer: sub.body)
+            #expect(sub.status == .created, "\(text)")
+            #expect(text.contains("\"version\" : 1"))
+            #expect(text.contains("\"warnings\" : ["))
+            #expect(text.contains("6 links end on shapes that are not devices Pantau reconciles"))
+        }
+        let stored = try #require(try f.store.submission(pd: "BAPPEDA", version: nil))
+        #expect(stored.diagram.devices.count == 33 && stored.diagram.links.count == 28)
+        #expect(stored.diagram.devices.allSatisfy { $0.shape != nil })
+        #expect(try f.store.auditLog().contains { $0.action == "submit" && $0.outcome == "ok" && $0.detail.contains("3 warning(s)") })
+    }
+
     @Test func crossPDAndBadTokensAreRefusedAndStoreNothing() async throws {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }

@@ -1,0 +1,161 @@
+import Foundation
+import Governance
+import InventoryModel
+import Settings
+import Storage
+
+/// Uptime report (`pantau uptime`): availability per device, per PD and per hosting type over
+/// a period, the outages in it and the reboots and agent restarts with the evidence that decided
+/// each, all computed from the collector daemon's status polls (`InventoryModel.Uptime`).
+public struct UptimeReport: Sendable {
+    public let store: any UptimeStorage & GovernanceStorage
+    public let clock: any WallClock
+
+    public init(store: any UptimeStorage & GovernanceStorage, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public struct Request: Sendable {
+        public var pd: String?
+        public var device: String?
+        /// As `ReportPeriod.syntax` says; nil: the last 30 days.
+        public var period: String?
+        /// Unanswered polls in a row before an outage (the `daemon:` section's `down_after`).
+        public var downAfter: Int
+        /// Percent availability wanted per hosting type (optional).
+        public var targets: [HostingType: Double]
+
+        public init(pd: String? = nil, device: String? = nil, period: String? = nil, downAfter: Int = 2, targets: [HostingType: Double] = [:]) {
+            self.pd = pd; self.device = device; self.period = period; self.downAfter = downAfter; self.targets = targets
+        }
+    }
+
+    public struct Period: Sendable, Codable {
+        public var label: String
+        public var start: Date
+        public var end: Date
+        /// The zone the period was read in (the active regional profile's, else UTC).
+        public var timeZone: String
+    }
+
+    public struct Device: Sendable, Codable {
+        public var device: String
+        public var pd: String?
+        public var hosting: HostingType?
+        /// Percent of the monitored time it was up.
+        public var availabilityPercent: Double
+        public var monitoredSeconds: Double
+        public var downSeconds: Double
+        public var outages: Int
+        public var reboots: Int
+        public var agentRestarts: Int
+        /// Whether its last poll (in the period) was answered.
+        public var upAtLastPoll: Bool
+        public var lastPoll: Date
+        /// The availability target for its hosting type, and whether it was met.
+        public var targetPercent: Double?
+        public var meetsTarget: Bool?
+    }
+
+    public struct Group: Sendable, Codable {
+        public var group: String
+        public var devices: Int
+        public var availabilityPercent: Double
+        public var monitoredSeconds: Double
+        public var downSeconds: Double
+        public var targetPercent: Double?
+        public var meetsTarget: Bool?
+    }
+
+    public struct OutageRow: Sendable, Codable {
+        public var device: String
+        public var pd: String?
+        public var hosting: HostingType?
+        /// One interval after the last answered poll (see `InventoryModel.Outage`).
+        public var start: PreciseTime
+        /// The next answered poll; nil while it lasts.
+        public var end: PreciseTime?
+        public var durationSeconds: Double
+        public var missedPolls: Int
+        public var lastError: String?
+    }
+
+    public struct Result: Sendable, Codable {
+        public var period: Period
+        /// Said when the period was read in UTC for want of an active profile.
+        public var note: String?
+        public var downAfter: Int
+        public var devices: [Device]
+        public var pds: [Group]
+        public var hosting: [Group]
+        public var outages: [OutageRow]
+        public var restarts: [Restart]
+    }
+
+    /// A reboot or agent restart with its evidence (`InventoryModel.RestartEvent`), timed to the millisecond.
+    public struct Restart: Sendable, Codable {
+        public var device: String
+        public var pd: String?
+        public var kind: RestartKind
+        /// The later poll's time less the uptime it reported.
+        public var time: PreciseTime
+        /// The answered polls it was found between.
+        public var after: PreciseTime
+        public var before: PreciseTime
+        public var evidence: [String]
+
+        init(_ e: RestartEvent) {
+            device = e.device; pd = e.pd; kind = e.kind; time = PreciseTime(e.time); after = PreciseTime(e.after)
+            before = PreciseTime(e.before); evidence = e.evidence
+        }
+    }
+
+    public func run(_ r: Request) throws -> Result {
+        let now = clock.now()
+        let profile = try store.activeProfile()
+        let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!  // UTC always exists
+        let text = r.period ?? "last-30d"
+        guard let period = ReportPeriod.parse(text, now: now, zone: zone) else {
+            throw OperationError(.invalid, "--period \"\(text)\" is not a period: \(ReportPeriod.syntax)")
+        }
+        let polls = try store.statusPolls(device: r.device, pd: r.pd, from: period.start, to: period.end)
+        if polls.isEmpty, let device = r.device {
+            throw OperationError(.notFound, "no status polls of device \"\(device)\" up to \(period.end); the collector daemon (pantau collect --config FILE) makes them")
+        }
+        if polls.isEmpty, let pd = r.pd {
+            throw OperationError(.notFound, "no status polls of PD \(pd)'s devices up to \(period.end); the collector daemon (pantau collect --config FILE) makes them")
+        }
+        var devices: [Device] = [], availabilities: [DeviceAvailability] = [], outages: [OutageRow] = [], restarts: [RestartEvent] = []
+        let end = min(period.end, now)
+        for (_, mine) in Dictionary(grouping: polls, by: \.device).sorted(by: { $0.key < $1.key }) {
+            let found = Uptime.outages(in: mine, downAfter: r.downAfter).filter { $0.start < end && $0.counted(now: now) > period.start }
+            let restartsHere = Uptime.restarts(in: mine).filter { period.contains($0.time) }
+            guard let a = Uptime.availability(of: mine, outages: found, period: period, now: now), let last = mine.last(where: { period.contains($0.time) }) else { continue }
+            availabilities.append(a)
+            let target = a.hosting.flatMap { r.targets[$0] }
+            devices.append(Device(device: a.device, pd: a.pd, hosting: a.hosting, availabilityPercent: a.availability * 100,
+                                  monitoredSeconds: a.monitoredSeconds, downSeconds: a.downSeconds, outages: found.count,
+                                  reboots: restartsHere.filter { $0.kind == .reboot }.count,
+                                  agentRestarts: restartsHere.filter { $0.kind == .agentRestart }.count,
+                                  upAtLastPoll: last.reachable, lastPoll: last.time,
+                                  targetPercent: target, meetsTarget: target.map { a.availability * 100 >= $0 }))
+            outages += found.map { o in
+                OutageRow(device: o.device, pd: o.pd, hosting: o.hosting, start: PreciseTime(o.start), end: o.end.map(PreciseTime.init), durationSeconds: o.duration(now: now),
+                          missedPolls: o.missedPolls, lastError: o.lastError)
+            }
+            restarts += restartsHere
+        }
+        func group(_ g: GroupAvailability, target: Double?) -> Group {
+            Group(group: g.group, devices: g.devices, availabilityPercent: g.availability * 100, monitoredSeconds: g.monitoredSeconds,
+                  downSeconds: g.downSeconds, targetPercent: target, meetsTarget: target.map { g.availability * 100 >= $0 })
+        }
+        return Result(
+            period: Period(label: period.label, start: period.start, end: period.end, timeZone: profile == nil ? "UTC" : zone.identifier),
+            note: profile == nil ? "no active regional profile: the period is read in UTC (pantau profile activate sets the regency's zone)" : nil,
+            downAfter: r.downAfter, devices: devices,
+            pds: GroupAvailability.by(availabilities, \.pd).map { group($0, target: nil) },
+            hosting: GroupAvailability.by(availabilities) { $0.hosting?.rawValue }.map { group($0, target: HostingType(rawValue: $0.group).flatMap { r.targets[$0] }) },
+            outages: outages.sorted { $0.start.date < $1.start.date }, restarts: restarts.sorted { $0.time < $1.time }.map(Restart.init))
+    }
+}

@@ -1,0 +1,61 @@
+import Collectors
+import Foundation
+import Hummingbird
+import InventoryModel
+import Logging
+import NetSNMP
+import Operations
+import Probes
+import ServiceLifecycle
+import Settings
+import SNMPCore
+import Storage
+
+extension Pantau.Collect {
+    /// `pantau collect --config FILE` (no --once): the collector daemon, with /metrics, until
+    /// SIGTERM/SIGINT or --duration. Problems go to stderr, one line each.
+    func runDaemon() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "pantau.collect")
+        logger.logLevel = .notice
+        let cfg = try PantauConfig.load(path: config)
+        let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
+        let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
+        let store = try openStore(path, .readWrite)
+        let clock = try commandClock()
+        // The daemon logs each problem once; the collector's per-poll lines would repeat them every inventory poll.
+        var quiet = logger
+        quiet.logLevel = .critical
+        let collector = Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: quiet, clock: clock) {
+            (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
+            try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
+        }
+        let metrics = CollectorMetrics()
+        let file = config
+        let operation = CollectContinuously(store: store, clock: clock, logger: logger)
+        let traffic = TrafficCounterSink(recorder: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), metrics: metrics)
+        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: traffic, metrics: metrics,
+                                      runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
+            DaemonPlan(try PantauConfig.load(path: file))
+        }
+        var extra: [any Service] = []
+        if let (host, port) = cfg.daemon.metrics {
+            extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))
+        }
+        print("collecting \(cfg.targets.count) target\(cfg.targets.count == 1 ? "" : "s") every \(Int(cfg.daemon.interval)) s into \(path)"
+              + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
+        try await operation.run(daemon, sampling: cfg.sampling, extra: extra)
+    }
+}
+
+/// The collector's /metrics over HTTP (Prometheus text format 0.0.4).
+enum MetricsEndpoint {
+    static func application(_ metrics: CollectorMetrics, host: String, port: Int, logger: Logger) -> some Service {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+    }
+}
