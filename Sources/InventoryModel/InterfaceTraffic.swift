@@ -319,7 +319,10 @@ public enum TrafficTracker {
 extension TrafficSample {
     /// Combines samples of a finer resolution into one bucket of `resolution` starting at
     /// `start` (averages weighted by coverage, peaks the highest); nil when none covered it.
-    public static func rollup(_ samples: [TrafficSample], start: Int64) -> TrafficSample? {
+    public static func rollup(_ samples: [TrafficSample], start: Int64) -> TrafficSample? { rollup(samples[...], start: start) }
+
+    /// As `rollup(_:start:)`, for part of an array.
+    public static func rollup(_ samples: ArraySlice<TrafficSample>, start: Int64) -> TrafficSample? {
         var b = TrafficBucket(start: start)
         for x in samples {
             let c = Double(x.covered)

@@ -26,95 +26,165 @@ public enum TrafficBlockCodec {
     /// Encodes `times` (strictly ascending) and `columns` (each as long as `times`).
     public static func encode(times: [Int64], columns: [[Int64]]) -> [UInt8] {
         precondition(columns.allSatisfy { $0.count == times.count }, "every column has one value per time")
-        var out: [UInt8] = [version]
-        out.reserveCapacity(16 + times.count * (1 + 2 * columns.count))
-        putUnsigned(UInt64(times.count), &out)
-        putUnsigned(UInt64(columns.count), &out)
+        enum Plan { case same(Int), constant(Int64), delta, runs }
+        // First the size of each part (choosing each column's smallest form), then one write.
+        var size = 1 + unsignedSize(UInt64(times.count)) + unsignedSize(UInt64(columns.count))
         if let first = times.first {
-            putSigned(first, &out)
-            var k = 1
-            while k < times.count {
-                let d = times[k] &- times[k - 1]
-                var run = 1
-                while k + run < times.count && times[k + run] &- times[k + run - 1] == d { run += 1 }
-                putSigned(d, &out); putUnsigned(UInt64(run), &out)
-                k += run
-            }
+            size += signedSize(first)
+            forEachRun(of: times, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)) }
         }
+        var plans: [Plan] = []
+        plans.reserveCapacity(columns.count)
         for (c, col) in columns.enumerated() {
             if let same = columns[..<c].firstIndex(of: col) {
-                out.append(3); putUnsigned(UInt64(same), &out); continue
+                plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)); continue
             }
-            guard let first = col.first else { out.append(0); putSigned(0, &out); continue }
-            if col.allSatisfy({ $0 == first }) { out.append(0); putSigned(first, &out); continue }
-            var delta: [UInt8] = [1]
-            putSigned(first, &delta)
-            for k in 1 ..< col.count { putSigned(col[k] &- col[k - 1], &delta) }
-            var runs: [UInt8] = [2]
-            var k = 0
-            while k < col.count && runs.count < delta.count {
+            let first = col.first ?? 0
+            if col.allSatisfy({ $0 == first }) { plans.append(.constant(first)); size += 1 + signedSize(first); continue }
+            var deltaSize = signedSize(first)
+            for k in 1 ..< col.count { deltaSize &+= signedSize(col[k] &- col[k - 1]) }
+            // Runs only pay when values repeat: give up as soon as they cost more than deltas.
+            var repeats = 0
+            for k in 1 ..< col.count where col[k] == col[k - 1] { repeats += 1 }
+            var runsSize = 0, k = repeats * 4 < col.count ? col.count : 0   // too few repeats: runs cannot win
+            if k == col.count { runsSize = deltaSize }
+            while k < col.count && runsSize < deltaSize {
                 var run = 1
                 while k + run < col.count && col[k + run] == col[k] { run += 1 }
-                putSigned(col[k], &runs); putUnsigned(UInt64(run), &runs)
+                runsSize += signedSize(col[k]) + unsignedSize(UInt64(run))
                 k += run
             }
-            out += (k == col.count && runs.count < delta.count) ? runs : delta
+            if k == col.count && runsSize < deltaSize { plans.append(.runs); size += 1 + runsSize } else { plans.append(.delta); size += 1 + deltaSize }
         }
-        return out
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+            var w = Writer(buffer: buffer)
+            w.byte(version)
+            w.unsigned(UInt64(times.count))
+            w.unsigned(UInt64(columns.count))
+            if let first = times.first {
+                w.signed(first)
+                forEachRun(of: times, deltas: true) { d, run in w.signed(d); w.unsigned(UInt64(run)) }
+            }
+            for (c, col) in columns.enumerated() {
+                switch plans[c] {
+                case .same(let other): w.byte(3); w.unsigned(UInt64(other))
+                case .constant(let v): w.byte(0); w.signed(v)
+                case .runs:
+                    w.byte(2)
+                    forEachRun(of: col, deltas: false) { v, run in w.signed(v); w.unsigned(UInt64(run)) }
+                case .delta:
+                    w.byte(1)
+                    w.signed(col[0])
+                    for k in 1 ..< col.count { w.signed(col[k] &- col[k - 1]) }
+                }
+            }
+            precondition(w.offset == size, "planned \(size) bytes, wrote \(w.offset)")
+            written = w.offset
+        }
     }
+
+    /// Calls `body` with each run of equal values (or, with `deltas`, of equal differences
+    /// between successive values, from the second value on) and its length.
+    @inline(__always) static func forEachRun(of values: [Int64], deltas: Bool, _ body: (Int64, Int) -> Void) {
+        var k = deltas ? 1 : 0
+        while k < values.count {
+            let v = deltas ? values[k] &- values[k - 1] : values[k]
+            var run = 1
+            while k + run < values.count && (deltas ? values[k + run] &- values[k + run - 1] : values[k + run]) == v { run += 1 }
+            body(v, run)
+            k += run
+        }
+    }
+
+    /// Writes varints into a buffer sized beforehand.
+    struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var offset = 0
+        @inline(__always) mutating func byte(_ b: UInt8) { buffer[offset] = b; offset += 1 }
+        @inline(__always) mutating func unsigned(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 { byte(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+            byte(UInt8(v))
+        }
+        @inline(__always) mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    }
+
+    @inline(__always) static func unsignedSize(_ v: UInt64) -> Int { v == 0 ? 1 : (70 - v.leadingZeroBitCount) / 7 }
+    @inline(__always) static func signedSize(_ v: Int64) -> Int { unsignedSize(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 
     /// Decodes what `encode` wrote.
     public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> (times: [Int64], columns: [[Int64]]) {
-        var r = Reader(bytes: bytes)
-        guard try r.byte() == version else { throw DecodingError(message: "unknown version \(bytes[0])") }
-        let count = try r.count(limit: bytes.count * 64 + 1)
+        var block = DecodedBlock()
+        do {
+            try bytes.withUnsafeBytes { raw in try decode(raw, into: &block) }
+        } catch let e as DecodingError {
+            throw e
+        } catch {
+            throw DecodingError(message: "\(error)")
+        }
+        return (block.times, block.columns)
+    }
+
+    /// A decoded block whose arrays are reused from one decode to the next (reading many
+    /// blocks allocates once).
+    public struct DecodedBlock: Sendable {
+        public var times: [Int64] = []
+        public var columns: [[Int64]] = []
+        public init() {}
+    }
+
+    /// Decodes `raw` (a stored block, read in place) into `block`, replacing what it held.
+    public static func decode(_ raw: UnsafeRawBufferPointer, into block: inout DecodedBlock) throws(DecodingError) {
+        var r = Reader(bytes: raw)
+        let v = try r.byte()
+        guard v == version else { throw DecodingError(message: "unknown version \(v)") }
+        let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
-        var times: [Int64] = []
-        times.reserveCapacity(count)
+        block.times.removeAll(keepingCapacity: true)
+        block.times.reserveCapacity(count)
         if count > 0 {
-            times.append(try r.signed())
-            while times.count < count {
+            var t = try r.signed()
+            block.times.append(t)
+            while block.times.count < count {
                 let d = try r.signed()
-                let run = try r.count(limit: count - times.count)
+                let run = try r.count(limit: count - block.times.count)
                 guard run > 0 else { throw DecodingError(message: "empty run") }
-                for _ in 0 ..< run { times.append(times[times.count - 1] &+ d) }
+                for _ in 0 ..< run { t = t &+ d; block.times.append(t) }
             }
         }
-        var columns: [[Int64]] = []
-        columns.reserveCapacity(ncol)
-        for _ in 0 ..< ncol {
+        if block.columns.count > ncol { block.columns.removeLast(block.columns.count - ncol) }
+        for c in 0 ..< ncol {
+            if c == block.columns.count { block.columns.append([]) }
             switch try r.byte() {
             case 0:
-                columns.append(Array(repeating: try r.signed(), count: count))
+                let v = try r.signed()
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: repeatElement(v, count: count))
             case 1:
-                var col: [Int64] = []
-                col.reserveCapacity(count)
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].reserveCapacity(count)
                 if count > 0 {
                     var v = try r.signed()
-                    col.append(v)
-                    for _ in 1 ..< count { v = v &+ (try r.signed()); col.append(v) }
+                    block.columns[c].append(v)
+                    for _ in 1 ..< count { v = v &+ (try r.signed()); block.columns[c].append(v) }
                 }
-                columns.append(col)
             case 2:
-                var col: [Int64] = []
-                col.reserveCapacity(count)
-                while col.count < count {
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].reserveCapacity(count)
+                while block.columns[c].count < count {
                     let v = try r.signed()
-                    let run = try r.count(limit: count - col.count)
+                    let run = try r.count(limit: count - block.columns[c].count)
                     guard run > 0 else { throw DecodingError(message: "empty run") }
-                    col.append(contentsOf: repeatElement(v, count: run))
+                    block.columns[c].append(contentsOf: repeatElement(v, count: run))
                 }
-                columns.append(col)
             case 3:
-                let same = try r.count(limit: columns.count - 1)
-                guard same < columns.count else { throw DecodingError(message: "column refers to a later one") }
-                columns.append(columns[same])
+                let same = try r.count(limit: c - 1)
+                block.columns[c] = block.columns[same]
             case let m:
                 throw DecodingError(message: "unknown column mode \(m)")
             }
         }
-        guard r.offset == bytes.count else { throw DecodingError(message: "\(bytes.count - r.offset) trailing bytes") }
-        return (times, columns)
+        guard r.offset == raw.count else { throw DecodingError(message: "\(raw.count - r.offset) trailing bytes") }
     }
 
     // MARK: - Varints
@@ -130,7 +200,7 @@ public enum TrafficBlockCodec {
     }
 
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var offset = 0
 
         mutating func byte() throws(DecodingError) -> UInt8 {
@@ -179,7 +249,18 @@ extension TrafficBlockCodec {
 
     /// Decodes a block of traffic samples.
     public static func decodeSamples(_ bytes: [UInt8]) throws(DecodingError) -> [TrafficSample] {
-        let (times, c) = try decode(bytes)
+        try samples(decode(bytes))
+    }
+
+    /// Decodes a block of traffic samples read in place.
+    public static func decodeSamples(_ raw: UnsafeRawBufferPointer) throws(DecodingError) -> [TrafficSample] {
+        var block = DecodedBlock()
+        try decode(raw, into: &block)
+        return try samples((block.times, block.columns))
+    }
+
+    static func samples(_ decoded: (times: [Int64], columns: [[Int64]])) throws(DecodingError) -> [TrafficSample] {
+        let (times, c) = decoded
         guard c.count == 9 else { throw DecodingError(message: "\(c.count) columns where a traffic block has 9") }
         return times.indices.map { k in
             TrafficSample(start: times[k], covered: c[0][k], inBPS: c[1][k], outBPS: c[2][k], peakInBPS: c[3][k], peakOutBPS: c[4][k],

@@ -33,25 +33,63 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
 
     /// Statistics of 5-minute samples; nil when there are none.
     public init?(fiveMinute samples: [TrafficSample]) {
-        guard !samples.isEmpty else { return nil }
-        self.samples = samples.count
+        var a = Accumulator()
+        for x in samples { a.add(x) }
+        guard let s = a.statistics() else { return nil }
+        self = s
+    }
+
+    /// Gathers 5-minute samples one by one, or a decoded block's columns at once (the fast
+    /// path of a month's statistics for every interface).
+    public struct Accumulator: Sendable {
         var covered: Int64 = 0, inBits = 0.0, outBits = 0.0
         var ie: Int64 = 0, oe: Int64 = 0, id: Int64 = 0, od: Int64 = 0
         var ins: [Int64] = [], outs: [Int64] = []
-        ins.reserveCapacity(samples.count); outs.reserveCapacity(samples.count)
         var peakIn = Int64.min, peakOut = Int64.min
-        for x in samples {
+
+        public init() {}
+
+        public mutating func add(_ x: TrafficSample) {
             covered += x.covered
             inBits += Double(x.inBPS) * Double(x.covered); outBits += Double(x.outBPS) * Double(x.covered)
             ie &+= x.inErrors; oe &+= x.outErrors; id &+= x.inDiscards; od &+= x.outDiscards
             ins.append(x.inBPS); outs.append(x.outBPS)
             peakIn = max(peakIn, x.peakInBPS); peakOut = max(peakOut, x.peakOutBPS)
         }
-        coveredSeconds = covered
-        let c = Double(max(covered, 1))
-        inbound = DirectionStatistics(average: inBits / c, peak: peakIn, p95: Self.percentile95(&ins))
-        outbound = DirectionStatistics(average: outBits / c, peak: peakOut, p95: Self.percentile95(&outs))
-        inErrors = ie; outErrors = oe; inDiscards = id; outDiscards = od
+
+        /// Adds the samples of a decoded traffic block (`TrafficBlockCodec.decode`) whose
+        /// start is in [from, to).
+        public mutating func add(times: [Int64], columns c: [[Int64]], from: Int64, to: Int64) {
+            guard c.count == 9 else { return }
+            var lo = 0, hi = times.count
+            while lo < hi && times[lo] < from { lo += 1 }
+            while hi > lo && times[hi - 1] >= to { hi -= 1 }
+            guard lo < hi else { return }
+            ins.append(contentsOf: c[1][lo..<hi]); outs.append(contentsOf: c[2][lo..<hi])
+            for k in lo..<hi {
+                let cov = c[0][k]
+                covered += cov
+                inBits += Double(c[1][k]) * Double(cov); outBits += Double(c[2][k]) * Double(cov)
+                peakIn = max(peakIn, c[3][k]); peakOut = max(peakOut, c[4][k])
+                ie &+= c[5][k]; oe &+= c[6][k]; id &+= c[7][k]; od &+= c[8][k]
+            }
+        }
+
+        /// The statistics; nil when no sample was added. Reorders what was gathered.
+        public mutating func statistics() -> TrafficStatistics? {
+            guard !ins.isEmpty else { return nil }
+            let c = Double(max(covered, 1))
+            return TrafficStatistics(samples: ins.count, coveredSeconds: covered,
+                                     inbound: DirectionStatistics(average: inBits / c, peak: peakIn, p95: TrafficStatistics.percentile95(&ins)),
+                                     outbound: DirectionStatistics(average: outBits / c, peak: peakOut, p95: TrafficStatistics.percentile95(&outs)),
+                                     inErrors: ie, outErrors: oe, inDiscards: id, outDiscards: od)
+        }
+    }
+
+    public init(samples: Int, coveredSeconds: Int64, inbound: DirectionStatistics, outbound: DirectionStatistics,
+                inErrors: Int64, outErrors: Int64, inDiscards: Int64, outDiscards: Int64) {
+        self.samples = samples; self.coveredSeconds = coveredSeconds; self.inbound = inbound; self.outbound = outbound
+        self.inErrors = inErrors; self.outErrors = outErrors; self.inDiscards = inDiscards; self.outDiscards = outDiscards
     }
 
     /// The 95th percentile by nearest rank: sorted ascending, the value at rank ⌈0.95·n⌉ (so

@@ -51,4 +51,12 @@ extension PantauStore {
                 """)
         }
     }
+
+    /// Retention deletes raw intervals by time across every series: without this index each
+    /// prune would read the whole table. (Registered after the other areas' v5 migrations.)
+    static func registerTrafficPruneMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-traffic-prune") { db in
+            try db.execute(sql: "CREATE INDEX traffic_raw_time ON traffic_raw(end_time)")
+        }
+    }
 }

@@ -25,7 +25,7 @@ extension PantauStore {
     }
 
     public func record(traffic batch: TrafficBatch) throws(StoreError) {
-        guard !batch.states.isEmpty || !batch.rates.isEmpty || !batch.samples.isEmpty else { return }
+        guard !batch.isEmpty else { return }
         do {
             try writer.write { db in
                 let encoder = JSONEncoder()
@@ -62,77 +62,122 @@ extension PantauStore {
                                                 i.reason?.rawValue, Int64(clamping: i.ifSpeed), v(i.inOctets), v(i.outOctets), v(i.inErrors),
                                                 v(i.outErrors), v(i.inDiscards), v(i.outDiscards), i.wrapped])
                 }
-                try Self.mergeBlocks(db, batch.samples, id: id)
+                try Self.mergeBlocks(db, batch.runs, id: id)
             }
         } catch {
             throw StoreError(path: location, action: "recording traffic", underlying: error)
         }
     }
 
-    /// Merges samples into their blocks: one read and one write per touched block.
-    static func mergeBlocks(_ db: Database, _ samples: [ClosedTrafficSample], id: (TrafficSeriesKey) throws -> Int64) throws {
-        guard !samples.isEmpty else { return }
-        struct BlockKey: Hashable { var series: Int64; var resolution: Int; var start: Int64 }
-        var groups: [BlockKey: [TrafficSample]] = [:]
-        var order: [BlockKey] = []
-        for c in samples {
-            let k = BlockKey(series: try id(c.key), resolution: c.resolution.rawValue,
-                             start: TrafficBlockCodec.blockStart(c.resolution, c.sample.start))
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(c.sample)
-        }
-        let read = try db.cachedStatement(sql: "SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start = ?")
-        let write = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO traffic_block (series_id, resolution, start, count, last, data) VALUES (?, ?, ?, ?, ?, ?)
+    /// Merges samples into their blocks: one write per touched block (and a read only when
+    /// the block exists). Samples of one series and resolution usually come together and in
+    /// order, so they are taken in runs without hashing each one.
+    static func mergeBlocks(_ db: Database, _ runs: [TrafficSampleRun], id: (TrafficSeriesKey) throws -> Int64) throws {
+        guard !runs.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO traffic_block (series_id, resolution, start, count, last, data) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (series_id, resolution, start) DO NOTHING
             """)
-        for k in order {
-            let new = (groups[k] ?? []).sorted { $0.start < $1.start }
-            var merged = new
-            if let old = try Data.fetchOne(read, arguments: [k.series, k.resolution, k.start]) {
-                merged = TrafficBlockCodec.merge(try TrafficBlockCodec.decodeSamples([UInt8](old)), new)
-            } else if zip(new, new.dropFirst()).contains(where: { $0.start == $1.start }) {
-                merged = TrafficBlockCodec.merge([], new)
-            }
-            try write.execute(arguments: [k.series, k.resolution, k.start, merged.count, merged.last?.start ?? k.start,
-                                          Data(TrafficBlockCodec.encode(merged))])
+        let read = try db.cachedStatement(sql: "SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start = ?")
+        let update = try db.cachedStatement(sql: """
+            UPDATE traffic_block SET count = ?, last = ?, data = ? WHERE series_id = ? AND resolution = ? AND start = ?
+            """)
+        func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
+            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? Array(new) : TrafficBlockCodec.merge([], Array(new))
+            try insert.execute(arguments: [series, r.rawValue, start, ordered.count, ordered.last?.start ?? start,
+                                           Data(TrafficBlockCodec.encode(ordered))])
+            guard db.changesCount == 0 else { return }
+            let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
+            let merged = TrafficBlockCodec.merge(old, ordered)
+            try update.execute(arguments: [merged.count, merged.last?.start ?? start, Data(TrafficBlockCodec.encode(merged)),
+                                           series, r.rawValue, start])
         }
+        for run in runs where !run.samples.isEmpty {
+            let series = try id(run.key), r = run.resolution, s = run.samples
+            var from = s.startIndex
+            var block = TrafficBlockCodec.blockStart(r, s[from].start)
+            for k in s.indices.dropFirst() {
+                let b = TrafficBlockCodec.blockStart(r, s[k].start)
+                if b != block { try write(series, r, block, s[from..<k]); from = k; block = b }
+            }
+            try write(series, r, block, s[from...])
+        }
+    }
+
+    /// Calls `body` with each block of `resolution` that may hold samples starting in [lo, hi),
+    /// of the given series (all when nil), in series and time order; the block's bytes are
+    /// read in place (valid only during the call).
+    func forEachBlock(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, lo: Int64, hi: Int64,
+                      _ body: (TrafficSeriesKey, UnsafeRawBufferPointer) throws -> Void) throws {
+        let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
+        try writer.read { db in
+            var names: [Int64: TrafficSeriesKey] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
+                names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+            }
+            func each(_ key: TrafficSeriesKey, _ row: Row, column: Int) throws {
+                try row.withUnsafeData(atIndex: column) { data in
+                    guard let data else { return }
+                    try data.withUnsafeBytes { raw in try body(key, raw) }
+                }
+            }
+            if let keys {
+                let wanted = Set(keys)
+                let stmt = try db.cachedStatement(sql: """
+                    SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start >= ? AND start < ? ORDER BY start
+                    """)
+                for (id, key) in names.sorted(by: { $0.value < $1.value }) where wanted.contains(key) {
+                    let rows = try Row.fetchCursor(stmt, arguments: [id, resolution.rawValue, blockFrom, hi])
+                    while let r = try rows.next() { try each(key, r, column: 0) }
+                }
+            } else {
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT series_id, data FROM traffic_block WHERE resolution = ? AND start >= ? AND start < ? ORDER BY series_id, start
+                    """, arguments: [resolution.rawValue, blockFrom, hi])
+                while let r = try rows.next() {
+                    if let key = names[r[0]] { try each(key, r, column: 1) }
+                }
+            }
+        }
+    }
+
+    static func bounds(_ from: Date, _ to: Date) -> (Int64, Int64) {
+        (Int64(from.timeIntervalSince1970.rounded(.up)), Int64(to.timeIntervalSince1970.rounded(.up)))
     }
 
     public func trafficSamples(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, from: Date, to: Date)
         throws(StoreError) -> [TrafficSeriesKey: [TrafficSample]] {
-        let lo = Int64(from.timeIntervalSince1970.rounded(.up)), hi = Int64(to.timeIntervalSince1970.rounded(.up))
-        let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
+        let (lo, hi) = Self.bounds(from, to)
+        var out: [TrafficSeriesKey: [TrafficSample]] = [:]
         do {
-            return try writer.read { db in
-                var names: [Int64: TrafficSeriesKey] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
-                    names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
-                }
-                var out: [TrafficSeriesKey: [TrafficSample]] = [:]
-                func add(_ series: Int64, _ data: Data) throws {
-                    guard let key = names[series] else { return }
-                    let samples = try TrafficBlockCodec.decodeSamples([UInt8](data)).filter { $0.start >= lo && $0.start < hi }
-                    if !samples.isEmpty { out[key, default: []] += samples }
-                }
-                if let keys {
-                    let wanted = Set(keys)
-                    let stmt = try db.cachedStatement(sql: """
-                        SELECT data FROM traffic_block WHERE series_id = ? AND resolution = ? AND start >= ? AND start < ? ORDER BY start
-                        """)
-                    for (id, key) in names where wanted.contains(key) {
-                        for d in try Data.fetchAll(stmt, arguments: [id, resolution.rawValue, blockFrom, hi]) { try add(id, d) }
-                    }
-                } else {
-                    let rows = try Row.fetchCursor(db, sql: """
-                        SELECT series_id, data FROM traffic_block WHERE resolution = ? AND start >= ? AND start < ? ORDER BY series_id, start
-                        """, arguments: [resolution.rawValue, blockFrom, hi])
-                    while let r = try rows.next() { try add(r["series_id"], r["data"]) }
-                }
-                return out
+            try forEachBlock(keys, resolution: resolution, lo: lo, hi: hi) { key, raw in
+                let samples = try TrafficBlockCodec.decodeSamples(raw).filter { $0.start >= lo && $0.start < hi }
+                if !samples.isEmpty { out[key, default: []] += samples }
             }
         } catch {
             throw StoreError(path: location, action: "reading traffic samples", underlying: error)
         }
+        return out
+    }
+
+    public func trafficStatistics(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: TrafficStatistics] {
+        let (lo, hi) = Self.bounds(from, to)
+        var out: [TrafficSeriesKey: TrafficStatistics] = [:]
+        do {
+            var current: TrafficSeriesKey?
+            var acc = TrafficStatistics.Accumulator()
+            var block = TrafficBlockCodec.DecodedBlock()
+            func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
+            try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
+                if key != current { finish(); current = key; acc = TrafficStatistics.Accumulator() }
+                try TrafficBlockCodec.decode(raw, into: &block)
+                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
+            }
+            finish()
+        } catch {
+            throw StoreError(path: location, action: "reading traffic statistics", underlying: error)
+        }
+        return out
     }
 
     public func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval] {

@@ -101,6 +101,7 @@ public final class PantauStore: PantauStorage {
         registerTrafficMigrations(&m)
         registerUptimeMigrations(&m)
         registerFindingMigrations(&m)
+        registerTrafficPruneMigrations(&m)
         return m
     }
 

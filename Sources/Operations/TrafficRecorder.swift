@@ -41,7 +41,7 @@ public struct TrafficRecorder: Sendable {
     public func record(_ polls: [CounterPoll], pollInterval: TimeInterval) throws(StoreError) -> [InterfaceRate] {
         guard !polls.isEmpty else { return [] }
         let gapOver = settings.policy.gapThreshold(median: pollInterval)
-        var batch = TrafficBatch()
+        var written: [TrafficSeriesState] = [], rates: [InterfaceRate] = [], closed: [ClosedTrafficSample] = []
         var byDevice: [String: [CounterPoll]] = [:]
         for p in polls { byDevice[p.device, default: []].append(p) }
         for (device, list) in byDevice.sorted(by: { $0.key < $1.key }) {
@@ -52,13 +52,15 @@ public struct TrafficRecorder: Sendable {
                 let step = TrafficTracker.advance(states.values.sorted { $0.key < $1.key }, with: p, gapOver: gapOver,
                                                   minInterval: settings.policy.minInterval)
                 for s in step.states { states[s.key] = s; touched.insert(s.key) }
-                batch.rates += step.rates
-                batch.samples += step.closed
+                rates += step.rates
+                closed += step.closed
             }
-            batch.states += touched.sorted().compactMap { states[$0] }
+            written += touched.sorted().compactMap { states[$0] }
         }
-        try store.record(traffic: batch)
-        return batch.rates
+        // Grouped by series, so each block is written once.
+        closed.sort { ($0.key, $0.resolution, $0.sample.start) < ($1.key, $1.resolution, $1.sample.start) }
+        try store.record(traffic: TrafficBatch(states: written, rates: rates, samples: closed))
+        return rates
     }
 
     /// Records sFlow counter samples into the same series: the agent's address is the device,

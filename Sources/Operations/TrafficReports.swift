@@ -198,11 +198,15 @@ public enum TrafficReports {
             let keys = Set(pdUplinks.first { $0.record.code == pd }?.keys ?? [])
             chosen = all.filter { keys.contains($0.key) }
         }
-        let wanted = Set(chosen.map(\.key)).union(pdUplinks.flatMap(\.keys))
-        let samples = try store.trafficSamples(Array(wanted), resolution: .fiveMinutes, from: q.period.start, to: q.period.end)
+        // Interfaces' statistics straight from the blocks; the PDs' uplinks' samples to sum per bucket.
+        let stats = try store.trafficStatistics(q.interface == nil && q.pd == nil ? nil : chosen.map(\.key),
+                                                from: q.period.start, to: q.period.end)
+        let uplinkKeys = q.interface == nil ? Set(pdUplinks.filter { q.pd == nil || $0.record.code == q.pd }.flatMap(\.keys)) : []
+        let samples = uplinkKeys.isEmpty ? [:] : try store.trafficSamples(Array(uplinkKeys), resolution: .fiveMinutes,
+                                                                          from: q.period.start, to: q.period.end)
 
         let interfaces = chosen.map { s -> Interface in
-            let st = TrafficStatistics(fiveMinute: samples[s.key] ?? [])
+            let st = stats[s.key]
             return Interface(device: s.key.device, interface: s.key.interface, ifIndex: s.ifIndex, alias: s.alias, speed: s.speed,
                              pd: uplinkOwner[s.key], statistics: st.map(Statistics.init),
                              p95Utilisation: st.flatMap { s.speed > 0 ? Double($0.p95) / Double(s.speed) * 100 : nil })

@@ -8,11 +8,35 @@ public struct TrafficBatch: Sendable {
     public var states: [TrafficSeriesState]
     /// The raw intervals since each interface's previous reading.
     public var rates: [InterfaceRate]
-    /// Buckets closed at each resolution.
-    public var samples: [ClosedTrafficSample]
+    /// Closed samples, in runs of one series and resolution.
+    public var runs: [TrafficSampleRun]
 
-    public init(states: [TrafficSeriesState] = [], rates: [InterfaceRate] = [], samples: [ClosedTrafficSample] = []) {
-        self.states = states; self.rates = rates; self.samples = samples
+    /// A batch; `samples` (closed buckets in any order) are grouped into runs of consecutive
+    /// samples of one series and resolution, after `runs`.
+    public init(states: [TrafficSeriesState] = [], rates: [InterfaceRate] = [], samples: [ClosedTrafficSample] = [],
+                runs: [TrafficSampleRun] = []) {
+        self.states = states; self.rates = rates
+        var all = runs
+        for c in samples {
+            if let last = all.last, last.key == c.key, last.resolution == c.resolution {
+                all[all.count - 1].samples.append(c.sample)
+            } else {
+                all.append(TrafficSampleRun(key: c.key, resolution: c.resolution, samples: [c.sample]))
+            }
+        }
+        self.runs = all
+    }
+
+    public var isEmpty: Bool { states.isEmpty && rates.isEmpty && runs.isEmpty }
+}
+
+/// Samples of one series at one resolution (a backfill, or what a poll closed).
+public struct TrafficSampleRun: Sendable, Hashable {
+    public var key: TrafficSeriesKey
+    public var resolution: TrafficResolution
+    public var samples: [TrafficSample]
+    public init(key: TrafficSeriesKey, resolution: TrafficResolution, samples: [TrafficSample]) {
+        self.key = key; self.resolution = resolution; self.samples = samples
     }
 }
 
@@ -33,6 +57,10 @@ public protocol TrafficStorage: Sendable {
     /// nil), ordered by start; series without samples are absent.
     func trafficSamples(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, from: Date, to: Date)
         throws(StoreError) -> [TrafficSeriesKey: [TrafficSample]]
+    /// The statistics of the 5-minute samples starting in [from, to) of the given series
+    /// (every series when nil), computed while the blocks are read (`TrafficStatistics.Accumulator`):
+    /// a month for every interface without building every sample.
+    func trafficStatistics(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: TrafficStatistics]
     /// Raw intervals of one series ending in [from, to), oldest first.
     func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval]
     /// Deletes raw intervals and blocks wholly older than the retention allows at `now`.

@@ -17,6 +17,7 @@ extension Pantau {
         Talkers.self,
         Counters.self,
         Traffic.self,
+        TrafficRecord.self,
         Annex.self,
         Uptime.self,
         Reconcile.self,

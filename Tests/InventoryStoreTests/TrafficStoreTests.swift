@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import InventoryModel
 import InventoryStore
 import InventoryTesting
@@ -30,7 +31,7 @@ struct TrafficStoreTests {
                                     kind: .reset, ifSpeed: 100_000_000, reason: .agentRestarted)
         do {
             let store = try PantauStore(path: dir + "/t.sqlite")
-            #expect(try store.appliedMigrations().contains("v5-traffic"))
+            #expect(try store.appliedMigrations().contains("v5-traffic") && store.appliedMigrations().contains("v6-traffic-prune"))
             try store.record(traffic: TrafficBatch(states: [state], rates: [InterfaceRate(key: key, ifIndex: 3, interval: interval),
                                                                             InterfaceRate(key: key, ifIndex: 3, interval: reset)],
                                                    samples: (0..<10).map { five($0, 1_000_000 + $0 * 7_919) }))
@@ -73,5 +74,53 @@ struct TrafficStoreTests {
         #expect(try store.pruneTraffic(retention: TrafficRetention(fiveMinuteDays: 1), now: old.addingTimeInterval(3 * 86_400)) == 1)
         #expect(try store.trafficSamples([key], resolution: .fiveMinutes, from: .distantPast, to: .distantFuture).isEmpty)
         #expect(try store.trafficSamples([key], resolution: .hour, from: .distantPast, to: .distantFuture)[key]?.count == 1)
+    }
+
+    @Test("statistics read straight from the blocks equal those of the samples, over block edges and a period's bounds")
+    func statisticsFromBlocksEqualThoseOfTheSamples() throws {
+        let store = try PantauStore()
+        var rng = SystemRandomNumberGenerator()
+        let other = TrafficSeriesKey(device: "rtr-bappeda", interface: "ge-0/0/1")
+        // Three days of one series (a missing stretch included) and one day of another.
+        var samples: [ClosedTrafficSample] = []
+        for k in 0..<(3 * 288) where k % 97 != 5 {
+            samples.append(five(Int64(k), Int64.random(in: 0...90_000_000, using: &rng), covered: k % 50 == 0 ? 120 : 300))
+        }
+        for k in 0..<288 {
+            let x = TrafficSample(start: day + Int64(k) * 300, covered: 300, inBPS: Int64(k), outBPS: 1)
+            samples.append(ClosedTrafficSample(key: other, resolution: .fiveMinutes, sample: x))
+        }
+        try store.record(traffic: TrafficBatch(samples: samples))
+        for (lo, hi) in [(0, 3 * 288), (100, 700), (288, 576), (287, 289)] {
+            let from = Date(timeIntervalSince1970: TimeInterval(day + Int64(lo) * 300)), to = Date(timeIntervalSince1970: TimeInterval(day + Int64(hi) * 300))
+            let fromBlocks = try store.trafficStatistics(nil, from: from, to: to)
+            let fromSamples = try store.trafficSamples(nil, resolution: .fiveMinutes, from: from, to: to).compactMapValues { TrafficStatistics(fiveMinute: $0) }
+            #expect(fromBlocks == fromSamples, "\(lo)..<\(hi)")
+            #expect(try store.trafficStatistics([other], from: from, to: to).keys.sorted() == (lo < 288 ? [other] : []))
+        }
+    }
+
+    @Test("a store from before v6-traffic-prune (every v5 migration applied) is upgraded, its series kept")
+    func upgradeAddsThePruneIndex() throws {
+        let dir = try Lab.temporaryDirectory("traffic-upgrade")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/t.sqlite"
+        do {
+            let store = try PantauStore(path: path)
+            try store.record(traffic: TrafficBatch(samples: [five(0, 42)]))
+        }
+        // Back to the schema main had: no index, the migration not applied.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP INDEX traffic_raw_time")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-traffic-prune'")
+            try db.execute(sql: "PRAGMA user_version = \(PantauStore.schemaVersion - 1)")
+        }
+        try queue.close()
+        let store = try PantauStore(path: path)
+        #expect(try store.appliedMigrations().contains("v6-traffic-prune"))
+        #expect(try store.trafficSamples([key], resolution: .fiveMinutes, from: .distantPast, to: .distantFuture)[key]?.map(\.inBPS) == [42])
+        let indexes = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+        #expect(indexes.contains("traffic_raw_time"))
     }
 }
