@@ -60,7 +60,7 @@ def main():
     present = [m for m in declared_macs if rnd.random() < 0.6]
     with open(os.path.join(out, "hosts.pcap"), "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        t = 1_764_000_000 * 1_000_000
+        t = 1_796_000_000 * 1_000_000   # 2026-11-30, the day before the benchmark's "now"
         def write(frame):
             nonlocal t
             f.write(struct.pack("<IIII", t // 1_000_000, t % 1_000_000, len(frame), len(frame)))
