@@ -73,7 +73,16 @@ func renderReconcile(_ r: FindingOperations.Report) {
     print("reconciled: \(scope)\(r.skipped.isEmpty ? "" : "; skipped \(r.skipped.joined(separator: ", "))"); profile \(r.profile ?? "none"); \(r.matches.count) device(s) matched")
     print("findings: \(r.findings.count) present; \(r.opened) opened, \(r.reopened) reopened, \(r.resolved) resolved this run")
     for p in r.dutiesOpened { print("change-report duty opened for \(p)") }
-    for f in r.findings { printFinding(f) }
+    var byCode: [FindingCode: Int] = [:]
+    for f in r.findings { byCode[f.code, default: 0] += 1 }
+    if !byCode.isEmpty {
+        print("by code: " + byCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
+    // Most severe first, then by PD (findings with no PD last) and code.
+    let ordered = r.findings.sorted { a, b in
+        (b.severity, a.pd == nil ? 1 : 0, a.pd ?? "", a.code, a.key) < (a.severity, b.pd == nil ? 1 : 0, b.pd ?? "", b.code, b.key)
+    }
+    for f in ordered { printFinding(f) }
 }
 
 func printFinding(_ f: Finding, verbose: Bool = false) {
