@@ -24,6 +24,8 @@ public struct PantauConfig: Sendable {
     public var sampling: SamplingSettings?
     /// PD registry, regional profile and diagrams (the `governance:` section), when configured.
     public var governance: GovernanceSettings?
+    /// Reconciliation of PD diagrams against the network (the `reconciliation:` section).
+    public var reconciliation = ReconciliationSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -38,7 +40,8 @@ public struct PantauConfig: Sendable {
         public var pd: String?
     }
 
-    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance"]
+    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance",
+                                       "reconciliation"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -75,6 +78,7 @@ public struct PantauConfig: Sendable {
         }
         if let s = obj["sampling"] { config.sampling = SamplingSettings.parse(s, resolve: resolve) }
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
+        if let r = obj["reconciliation"], let settings = ReconciliationSettings.parse(r) { config.reconciliation = settings }
         try sink.throwIfAny()
         return config
     }

@@ -4,6 +4,7 @@ import Governance
 import InventoryModel
 import Operations
 import Reconciliation
+import Settings
 import Storage
 
 extension Pantau {
@@ -28,12 +29,14 @@ extension Pantau {
         @Flag(help: "JSON output (the report: matches, findings, issues).") var json = false
         @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 4 when a finding with this code is present (repeatable).", valueName: "code"))
         var failOn: [String] = []
-        @Option(name: .customLong("missing-after"), help: ArgumentHelp("Days a declared device may go unseen before it is missing.", valueName: "days"))
-        var missingAfter: Int = ReconcileSettings().missingAfterDays
-        @Option(name: .customLong("unmanaged-macs"), help: ArgumentHelp("MACs behind one access port that suggest an unmanaged switch.", valueName: "n"))
-        var unmanagedMACs: Int = ReconcileSettings().unmanagedSwitchMACs
+        @Option(name: .customLong("missing-after"), help: ArgumentHelp("Days a declared device may go unseen before it is missing (default 7).", valueName: "days"))
+        var missingAfter: Int?
+        @Option(name: .customLong("unmanaged-macs"), help: ArgumentHelp("MACs behind one access port that suggest an unmanaged switch (default 4).", valueName: "n"))
+        var unmanagedMACs: Int?
         @Option(name: .customLong("sightings-days"), help: ArgumentHelp("Only packet sightings of the last N days count (default: all).", valueName: "days"))
         var sightingsDays: Int?
+        @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file whose reconciliation: section sets the defaults of the three options above.", valueName: "file"))
+        var config: String?
         @OptionGroup var store: StoreOptions
         @Option(name: .customLong("now"), help: .hidden) var now: String?
 
@@ -41,14 +44,17 @@ extension Pantau {
             for code in failOn where FindingCatalog.doc(FindingCode(rawValue: code)) == nil {
                 throw ValidationError("--fail-on \(code): unknown finding code (\(FindingCatalog.all.map(\.code.rawValue).joined(separator: ", ")))")
             }
-            if missingAfter < 0 { throw ValidationError("--missing-after must be 0 or more days") }
-            if unmanagedMACs < 2 { throw ValidationError("--unmanaged-macs must be at least 2") }
+            if let missingAfter, missingAfter < 0 { throw ValidationError("--missing-after must be 0 or more days") }
+            if let unmanagedMACs, unmanagedMACs < 2 { throw ValidationError("--unmanaged-macs must be at least 2") }
+            if let sightingsDays, sightingsDays < 1 { throw ValidationError("--sightings-days must be at least 1") }
         }
 
         func run() throws {
+            let file = try config.map { try PantauConfig.load(path: $0).reconciliation } ?? ReconciliationSettings()
             let ops = FindingOperations(store: try store.open(.readWrite), clock: try commandClock(now),
-                                        settings: ReconcileSettings(missingAfterDays: missingAfter, unmanagedSwitchMACs: unmanagedMACs),
-                                        sightingWindowDays: sightingsDays)
+                                        settings: ReconcileSettings(missingAfterDays: missingAfter ?? file.missingAfterDays,
+                                                                    unmanagedSwitchMACs: unmanagedMACs ?? file.unmanagedSwitchMACs),
+                                        sightingWindowDays: sightingsDays ?? file.sightingsDays)
             let report = try ops.reconcile(pd: pd)
             if json {
                 print(try PantauJSON.text(report))
