@@ -2,7 +2,8 @@
 # Pantau's main job on the bundled lab: installs what is missing, builds pantau, starts the
 # lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
 # lab device into a SQLite store, replays the corpus packet captures through the sampler,
-# and prints what it found.
+# prints what it found, and ends with the findings of reconciling a PD's diagram against it,
+# each with its citation.
 #
 #   scripts/demo.sh              run it; the lab is stopped afterwards
 #   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
@@ -39,6 +40,12 @@ echo "== pantau hosts --store $STORE   (what the replayed captures showed on the
 echo
 echo "== pantau talkers --by pd --store $STORE"
 "$PANTAU" talkers --by pd --store "$STORE" | awk "NR <= 20"
+echo
+echo "== pantau reconcile --store $STORE   (Bappeda's example diagram against the lab, under Perbup Manggarai 52/2021)"
+"$PANTAU" profile activate manggarai --store "$STORE" >/dev/null
+"$PANTAU" registry load config/registry.example.yaml --store "$STORE" >/dev/null
+"$PANTAU" diagram submit --pd BAPPEDA config/examples/bappeda-lan.yaml --by demo --store "$STORE" >/dev/null
+"$PANTAU" reconcile --store "$STORE" | cut -c1-160 | awk "NR <= 40"
 if [ "$KEEP" = 1 ]; then
   echo
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"

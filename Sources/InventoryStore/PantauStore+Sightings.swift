@@ -132,39 +132,43 @@ extension PantauStore {
                 if let vlan { conditions.append("vlan = ?"); args.append(vlan) }
                 if let since { conditions.append("last_seen >= ?"); args.append(since.timeIntervalSince1970) }
                 let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-                let rows = try Row.fetchAll(db, sql: """
+                // Cursors and columns by position: a regency's 100,000 hosts are read on every
+                // reconciliation, and looking columns up by name per row costs more than the read.
+                struct Key: Hashable { var mac: MACAddress; var vlan: Int; var capturePoint: String }
+                let rows = try Row.fetchCursor(db, sql: """
                     SELECT mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled FROM sighting_host
                     \(whereClause) ORDER BY mac, vlan, capture_point
                     """, arguments: StatementArguments(args))
                 var hosts: [HostSighting] = []
-                var index: [String: Int] = [:]
-                for r in rows {
-                    guard let mac = MACAddress(r["mac"] as String) else { continue }
-                    let v: Int = r["vlan"]
-                    let cp: String = r["capture_point"]
-                    index["\(mac)|\(v)|\(cp)"] = hosts.count
-                    hosts.append(HostSighting(mac: mac, vlan: v == 0 ? nil : v, capturePoint: cp, vendor: r["vendor"], pd: r["pd"],
-                                              firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
-                                              lastSeen: Date(timeIntervalSince1970: r["last_seen"]), framesSampled: r["frames_sampled"]))
+                var index: [Key: Int] = [:]
+                while let r = try rows.next() {
+                    guard let mac = MACAddress(r[0] as String) else { continue }
+                    let v: Int = r[1]
+                    let cp: String = r[2]
+                    index[Key(mac: mac, vlan: v, capturePoint: cp)] = hosts.count
+                    hosts.append(HostSighting(mac: mac, vlan: v == 0 ? nil : v, capturePoint: cp, vendor: r[3], pd: r[4],
+                                              firstSeen: Date(timeIntervalSince1970: r[5]),
+                                              lastSeen: Date(timeIntervalSince1970: r[6]), framesSampled: r[7]))
                 }
                 guard !hosts.isEmpty else { return [] }
-                for r in try Row.fetchAll(db, sql: """
+                let addresses = try Row.fetchCursor(db, sql: """
                     SELECT mac, vlan, capture_point, address, source, first_seen, last_seen FROM sighting_host_address
                     ORDER BY mac, vlan, capture_point, address, source
-                    """) {
-                    let key = "\(r["mac"] as String)|\(r["vlan"] as Int)|\(r["capture_point"] as String)"
-                    guard let i = index[key], let ip = IPAddress(r["address"] as String) else { continue }
-                    hosts[i].addresses.append(AddressSighting(address: ip, source: r["source"], firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
-                                                              lastSeen: Date(timeIntervalSince1970: r["last_seen"])))
+                    """)
+                while let r = try addresses.next() {
+                    guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])],
+                          let ip = IPAddress(r[3] as String) else { continue }
+                    hosts[i].addresses.append(AddressSighting(address: ip, source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
+                                                              lastSeen: Date(timeIntervalSince1970: r[6])))
                 }
-                for r in try Row.fetchAll(db, sql: """
+                let names = try Row.fetchCursor(db, sql: """
                     SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
                     ORDER BY mac, vlan, capture_point, name, source
-                    """) {
-                    let key = "\(r["mac"] as String)|\(r["vlan"] as Int)|\(r["capture_point"] as String)"
-                    guard let i = index[key] else { continue }
-                    hosts[i].names.append(NameSighting(name: r["name"], source: r["source"], firstSeen: Date(timeIntervalSince1970: r["first_seen"]),
-                                                       lastSeen: Date(timeIntervalSince1970: r["last_seen"])))
+                    """)
+                while let r = try names.next() {
+                    guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])] else { continue }
+                    hosts[i].names.append(NameSighting(name: r[3], source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
+                                                       lastSeen: Date(timeIntervalSince1970: r[6])))
                 }
                 for i in hosts.indices { hosts[i].addresses.sort { ($0.address, $0.source) < ($1.address, $1.source) } }
                 return hosts

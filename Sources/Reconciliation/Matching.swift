@@ -95,3 +95,32 @@ public enum PortName {
         return (String(s[..<i]).trimmingCharacters(in: CharacterSet(charactersIn: "-_")), String(s[i...]))
     }
 }
+
+/// Subnets to look addresses up in quickly: IPv4 networks as integer base and mask, most
+/// specific first (reconciliation looks up every host's address, 100,000 and more).
+public struct SubnetIndex: Sendable {
+    struct V4: Sendable { var base: UInt32; var mask: UInt32; var prefix: Int; var owner: String }
+    var v4: [V4] = []
+    var other: [(IPNetwork, String)] = []
+
+    public init(_ nets: [(IPNetwork, String)]) {
+        for (net, owner) in nets {
+            if case .v4(let base) = net.address {
+                let mask: UInt32 = net.prefixLength == 0 ? 0 : ~UInt32(0) << UInt32(32 - net.prefixLength)
+                v4.append(V4(base: base & mask, mask: mask, prefix: net.prefixLength, owner: owner))
+            } else {
+                other.append((net, owner))
+            }
+        }
+        v4.sort { $0.prefix > $1.prefix }
+        other.sort { $0.0.prefixLength > $1.0.prefixLength }
+    }
+
+    /// The owner of the most specific subnet holding `ip`.
+    public func owner(of ip: IPAddress) -> String? {
+        if case .v4(let a) = ip { return v4.first { a & $0.mask == $0.base }?.owner }
+        return other.first { $0.0.contains(ip) }?.1
+    }
+
+    public func contains(_ ip: IPAddress) -> Bool { owner(of: ip) != nil }
+}

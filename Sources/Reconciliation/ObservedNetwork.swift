@@ -84,6 +84,8 @@ public struct ObservedNetwork: Sendable {
         /// Sampling's capture point, when sampled.
         public var capturePoint: String?
         public var vendor: String?
+        /// The PD sampling attributed it to (its PD map or the registry), when sampled.
+        public var sampledPD: String?
         public var firstSeen: Date?
         public var lastSeen: Date?
     }
@@ -258,6 +260,7 @@ extension ObservedNetwork {
 
         // End hosts: ARP tables and sampled ARP/DHCP vouch for an address.
         var hosts: [MACAddress: Host] = [:]
+        hosts.reserveCapacity(sampled.count + learnt.count)
         for p in polled {
             for e in p.inventory.arp where e.type != "invalid" {
                 guard let mac = MACAddress(e.mac), usable(mac), !infraMACs.contains(mac), let ip = IPAddress(e.ip), routable(ip) else { continue }
@@ -265,20 +268,23 @@ extension ObservedNetwork {
                     .addresses[ip] = "arp"
             }
         }
-        var points: [String: CapturePoint] = [:]
+        struct PointKey: Hashable { var name: String; var vlan: Int? }
+        var points: [PointKey: CapturePoint] = [:]
         for s in sampled where usable(s.mac) && !infraMACs.contains(s.mac) {
-            var h = hosts[s.mac] ?? Host(mac: s.mac, addresses: [:])
+            // Taken out of the dictionaries while changed, so their sets are not copied on write.
+            var h = hosts.removeValue(forKey: s.mac) ?? Host(mac: s.mac, addresses: [:])
             for a in s.addresses where (a.source == "arp" || a.source == "dhcp") && routable(a.address) && h.addresses[a.address] == nil {
                 h.addresses[a.address] = "sampling \(a.source)"
             }
             h.vlan = h.vlan ?? s.vlan
             h.capturePoint = h.capturePoint ?? s.capturePoint
             h.vendor = h.vendor ?? s.vendor
+            h.sampledPD = h.sampledPD ?? s.pd
             h.firstSeen = [h.firstSeen, s.firstSeen].compactMap { $0 }.min()
             h.lastSeen = [h.lastSeen, s.lastSeen].compactMap { $0 }.max()
             hosts[s.mac] = h
-            let pk = "\(s.capturePoint)|\(s.vlan ?? 0)"
-            var cp = points[pk] ?? CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? [])
+            let pk = PointKey(name: s.capturePoint, vlan: s.vlan)
+            var cp = points.removeValue(forKey: pk) ?? CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? [])
             cp.macs.insert(s.mac)
             cp.pd = cp.pd ?? s.pd
             cp.firstSeen = [cp.firstSeen, s.firstSeen].compactMap { $0 }.min()
@@ -286,7 +292,7 @@ extension ObservedNetwork {
             points[pk] = cp
         }
         for (mac, pl) in placements {
-            if var h = hosts[mac] {
+            if var h = hosts.removeValue(forKey: mac) {
                 h.placement = pl
                 h.vlan = h.vlan ?? pl.vlan
                 hosts[mac] = h
@@ -296,9 +302,9 @@ extension ObservedNetwork {
         }
         return ObservedNetwork(
             devices: devices, links: links.keys.sorted().compactMap { links[$0] },
-            hosts: hosts.values.sorted { $0.mac < $1.mac }, uplinks: uplinks, edgePortMACs: edgePortMACs,
+            hosts: hosts.keys.sorted().compactMap { hosts[$0] }, uplinks: uplinks, edgePortMACs: edgePortMACs,
             dhcpServers: dhcpServers.sorted { ($0.server, $0.mac) < ($1.server, $1.mac) },
-            capturePoints: points.keys.sorted().compactMap { points[$0] })
+            capturePoints: points.values.sorted { ($0.name, $0.vlan ?? 0) < ($1.name, $1.vlan ?? 0) })
     }
 
     /// Names a device may be known by: the name, and its first label (`sw1.pemda.local` → `sw1`), lower-cased.

@@ -191,8 +191,8 @@ struct Context {
     var matchOf: [String: DeclaredDevice] = [:]
     var matchRecord: [String: DeviceMatch] = [:]
     let segments: [PDSegment]
-    /// The PD sampling's PD map gave each sampled MAC.
-    let sampledPDs: [MACAddress: String]
+    /// The registry's subnets by PD, for attributing addresses.
+    let registeredIndex: SubnetIndex
 
     init(input: ReconcileInput, observed: ObservedNetwork, index: DeclaredIndex, diagrams: [String: Submission], skipped: Set<String>) {
         self.input = input
@@ -201,9 +201,7 @@ struct Context {
         self.diagrams = diagrams
         self.skipped = skipped
         segments = input.registry.pds.map(\.segment)
-        var pds: [MACAddress: String] = [:]
-        for h in input.hosts { if let pd = h.pd, pds[h.mac] == nil { pds[h.mac] = pd } }
-        sampledPDs = pds
+        registeredIndex = SubnetIndex(input.registry.pds.flatMap { pd in pd.subnets.map { ($0, pd.code) } })
     }
 
     var now: Date { input.now }
@@ -212,7 +210,7 @@ struct Context {
 
     /// The PD an observed device belongs to: its target's `pd:`, else its addresses'.
     func pd(of d: ObservedNetwork.Device) -> String? {
-        d.pd ?? d.addresses.sorted().lazy.compactMap { segments.pd(for: $0, vlan: nil) }.first
+        d.pd ?? d.addresses.sorted().lazy.compactMap { registeredIndex.owner(of: $0) }.first
     }
 
     mutating func matchDevices() {
@@ -261,7 +259,32 @@ struct Context {
                                  message: "\(d.name)\(what.isEmpty ? "" : " (\(what))") \(how) but is not in \(pd)'s diagram v\(diagrams[pd]?.version ?? 0)",
                                  evidence: deviceEvidence(d)))
         }
+        // A host whose MAC a network-equipment maker owns (its OUI) is probably a router,
+        // switch or access point that neither answers SNMP nor announces itself.
+        let deviceByKey = Dictionary(observed.devices.map { ($0.key, $0) }) { a, _ in a }
+        for h in observed.hosts {
+            guard let vendor = h.vendor, Self.isNetworkVendor(vendor), index.declared(mac: h.mac) == nil else { continue }
+            if h.addresses.keys.contains(where: { index.declared(ip: $0) != nil }) { continue }
+            let pd = h.placement.flatMap { deviceByKey[$0.device] }.flatMap { self.pd(of: $0) } ?? h.sampledPD
+            guard let pd, diagrams[pd] != nil else { continue }
+            var det = ["vendor": vendor]
+            det["addresses"] = h.addresses.keys.sorted().map(\.description).joined(separator: ",")
+            det["capture_point"] = h.capturePoint
+            det["plugged_in"] = h.placement.map { "\(deviceByKey[$0.device]?.name ?? $0.device):\($0.port ?? "?")" }
+            out.append(Detection(code: .unregisteredDevice, pd: pd, subject: FindingSubject(mac: h.mac.description, detail: "oui"),
+                                 message: "\(h.mac) has a network-equipment maker's OUI (\(vendor)) but no device in \(pd)'s diagram v\(diagrams[pd]?.version ?? 0) has that MAC",
+                                 evidence: [Evidence(source: h.placement != nil ? "fdb" : "sampling", firstSeen: h.firstSeen, lastSeen: h.lastSeen, details: det)]))
+        }
         return out
+    }
+
+    /// Makers of routers, switches and access points, as the IEEE registry names them (lower case, substrings).
+    static let networkVendors = ["cisco", "juniper", "mikrotik", "routerboard", "ubiquiti", "tp-link", "zyxel", "d-link", "huawei", "ruijie",
+                                 "aruba", "fortinet", "netgear", "h3c", "extreme networks", "arista", "allied telesis", "edgecore", "cambium",
+                                 "hewlett packard enterprise", "procurve"]
+    static func isNetworkVendor(_ vendor: String) -> Bool {
+        let v = vendor.lowercased()
+        return networkVendors.contains { v.contains($0) }
     }
 
     // MARK: missing-device
@@ -463,11 +486,17 @@ struct Context {
     // MARK: unknown-endpoint and wrong-segment
 
     func endpoints() -> [Detection] {
-        var declaredNets: [String: [IPNetwork]] = [:]
-        for (pd, sub) in diagrams { declaredNets[pd] = sub.diagram.vlans.compactMap { $0.subnet.flatMap { IPNetwork($0) } } }
-        let allDeclared = declaredNets.values.flatMap { $0 }
+        var declaredNets: [String: SubnetIndex] = [:]
+        var all: [(IPNetwork, String)] = []
+        for (pd, sub) in diagrams {
+            let nets = sub.diagram.vlans.compactMap { $0.subnet.flatMap { IPNetwork($0) } }.map { ($0, pd) }
+            if !nets.isEmpty { declaredNets[pd] = SubnetIndex(nets) }
+            all += nets
+        }
+        let allDeclared = SubnetIndex(all)
         let deviceByKey = Dictionary(observed.devices.map { ($0.key, $0) }) { a, _ in a }
         let registered = Dictionary(input.registry.pds.map { ($0.code, $0.subnets) }) { a, _ in a }
+        let registeredByPD = Dictionary(input.registry.pds.map { pd in (pd.code, SubnetIndex(pd.subnets.map { ($0, pd.code) })) }) { a, _ in a }
         var out: [Detection] = []
         for h in observed.hosts where !h.addresses.isEmpty {
             if index.declared(mac: h.mac) != nil { continue }
@@ -480,38 +509,38 @@ struct Context {
                 locationPD = seg.pd
                 place = "VLAN \(v)"
             }
-            for (ip, source) in h.addresses.sorted(by: { $0.key < $1.key }) where ip.isV4 {
+            for (ip, source) in (h.addresses.count == 1 ? Array(h.addresses) : h.addresses.sorted(by: { $0.key < $1.key })) where ip.isV4 {
                 if index.declared(ip: ip) != nil { continue }
+                // Decide first; the evidence is built only for a finding (most hosts are fine).
+                var code: FindingCode?, pd: String?, message = ""
+                if let loc = locationPD, let nets = registered[loc], registeredByPD[loc]?.contains(ip) != true {
+                    (code, pd) = (.wrongSegment, loc)
+                    message = "\(h.mac) uses \(ip) at \(place ?? "?"), outside \(loc)'s registered subnets (\(nets.map(\.description).joined(separator: ", ")))"
+                } else if let owner = registeredIndex.owner(of: ip) {
+                    // In a PD's subnets: unknown only when that PD's diagram declares VLAN subnets and none holds it.
+                    guard let nets = declaredNets[owner], !nets.contains(ip) else { continue }
+                    (code, pd) = (.unknownEndpoint, owner)
+                    message = "\(h.mac) uses \(ip), in none of the VLAN subnets \(owner)'s diagram declares"
+                } else if !allDeclared.contains(ip) {
+                    if h.placement == nil, h.capturePoint != nil, sampledPD(h) != nil { continue }
+                    (code, pd) = (.unknownEndpoint, locationPD)
+                    message = "\(h.mac) uses \(ip), outside every registered and declared segment"
+                }
+                guard let code else { continue }
                 var det = ["address_source": source]
                 det["plugged_in"] = place
                 det["capture_point"] = h.capturePoint
                 det["vendor"] = h.vendor
-                let ev = [Evidence(source: source.hasPrefix("sampling") ? "sampling" : "arp", firstSeen: h.firstSeen, lastSeen: h.lastSeen, details: det)]
-                let subject = FindingSubject(mac: h.mac.description, address: ip.description)
-                if let loc = locationPD, let nets = registered[loc], !nets.contains(where: { $0.contains(ip) }) {
-                    out.append(Detection(code: .wrongSegment, pd: loc, subject: subject,
-                                         message: "\(h.mac) uses \(ip) at \(place ?? "?"), outside \(loc)'s registered subnets (\(nets.map(\.description).joined(separator: ", ")))",
-                                         evidence: ev))
-                    continue
-                }
-                let owner = segments.pd(for: ip, vlan: nil)
-                if let owner {
-                    // In a PD's subnets: unknown only when that PD's diagram declares VLAN subnets and none holds it.
-                    guard let nets = declaredNets[owner], !nets.isEmpty, !nets.contains(where: { $0.contains(ip) }) else { continue }
-                    out.append(Detection(code: .unknownEndpoint, pd: owner, subject: subject,
-                                         message: "\(h.mac) uses \(ip), in none of the VLAN subnets \(owner)'s diagram declares", evidence: ev))
-                } else if !allDeclared.contains(where: { $0.contains(ip) }) {
-                    if h.placement == nil, h.capturePoint != nil, sampledPD(h) != nil { continue }
-                    out.append(Detection(code: .unknownEndpoint, pd: locationPD, subject: subject,
-                                         message: "\(h.mac) uses \(ip), outside every registered and declared segment", evidence: ev))
-                }
+                out.append(Detection(code: code, pd: pd, subject: FindingSubject(mac: h.mac.description, address: ip.description), message: message,
+                                     evidence: [Evidence(source: source.hasPrefix("sampling") ? "sampling" : "arp", firstSeen: h.firstSeen,
+                                                         lastSeen: h.lastSeen, details: det)]))
             }
         }
         return out
     }
 
     /// The PD sampling attributed a host to (its PD map), when the registry has no subnet for it.
-    func sampledPD(_ h: ObservedNetwork.Host) -> String? { sampledPDs[h.mac] }
+    func sampledPD(_ h: ObservedNetwork.Host) -> String? { h.sampledPD }
 
     // MARK: diagram-overdue
 

@@ -28,6 +28,8 @@ public struct PantauConfig: Sendable {
     public var traffic = TrafficSettings()
     /// The long-running collector's schedule, outage threshold and metrics (the `daemon:` section).
     public var daemon = DaemonSettings()
+    /// Reconciliation of PD diagrams against the network (the `reconciliation:` section).
+    public var reconciliation = ReconciliationSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -44,7 +46,8 @@ public struct PantauConfig: Sendable {
         public var schedule = TargetSchedule()
     }
 
-    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon"]
+    static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon",
+                                       "reconciliation"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -83,6 +86,7 @@ public struct PantauConfig: Sendable {
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
         if let t = obj["traffic"], let s = TrafficSettings.parse(t) { config.traffic = s }
         if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
+        if let r = obj["reconciliation"], let settings = ReconciliationSettings.parse(r) { config.reconciliation = settings }
         try sink.throwIfAny()
         return config
     }

@@ -4,6 +4,7 @@ import Governance
 import InventoryModel
 import Operations
 import Reconciliation
+import Settings
 import Storage
 
 extension Pantau {
@@ -28,12 +29,14 @@ extension Pantau {
         @Flag(help: "JSON output (the report: matches, findings, issues).") var json = false
         @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 4 when a finding with this code is present (repeatable).", valueName: "code"))
         var failOn: [String] = []
-        @Option(name: .customLong("missing-after"), help: ArgumentHelp("Days a declared device may go unseen before it is missing.", valueName: "days"))
-        var missingAfter: Int = ReconcileSettings().missingAfterDays
-        @Option(name: .customLong("unmanaged-macs"), help: ArgumentHelp("MACs behind one access port that suggest an unmanaged switch.", valueName: "n"))
-        var unmanagedMACs: Int = ReconcileSettings().unmanagedSwitchMACs
+        @Option(name: .customLong("missing-after"), help: ArgumentHelp("Days a declared device may go unseen before it is missing (default 7).", valueName: "days"))
+        var missingAfter: Int?
+        @Option(name: .customLong("unmanaged-macs"), help: ArgumentHelp("MACs behind one access port that suggest an unmanaged switch (default 4).", valueName: "n"))
+        var unmanagedMACs: Int?
         @Option(name: .customLong("sightings-days"), help: ArgumentHelp("Only packet sightings of the last N days count (default: all).", valueName: "days"))
         var sightingsDays: Int?
+        @Option(name: .customLong("config"), help: ArgumentHelp("Configuration file whose reconciliation: section sets the defaults of the three options above.", valueName: "file"))
+        var config: String?
         @OptionGroup var store: StoreOptions
         @Option(name: .customLong("now"), help: .hidden) var now: String?
 
@@ -41,14 +44,17 @@ extension Pantau {
             for code in failOn where FindingCatalog.doc(FindingCode(rawValue: code)) == nil {
                 throw ValidationError("--fail-on \(code): unknown finding code (\(FindingCatalog.all.map(\.code.rawValue).joined(separator: ", ")))")
             }
-            if missingAfter < 0 { throw ValidationError("--missing-after must be 0 or more days") }
-            if unmanagedMACs < 2 { throw ValidationError("--unmanaged-macs must be at least 2") }
+            if let missingAfter, missingAfter < 0 { throw ValidationError("--missing-after must be 0 or more days") }
+            if let unmanagedMACs, unmanagedMACs < 2 { throw ValidationError("--unmanaged-macs must be at least 2") }
+            if let sightingsDays, sightingsDays < 1 { throw ValidationError("--sightings-days must be at least 1") }
         }
 
         func run() throws {
+            let file = try config.map { try PantauConfig.load(path: $0).reconciliation } ?? ReconciliationSettings()
             let ops = FindingOperations(store: try store.open(.readWrite), clock: try commandClock(now),
-                                        settings: ReconcileSettings(missingAfterDays: missingAfter, unmanagedSwitchMACs: unmanagedMACs),
-                                        sightingWindowDays: sightingsDays)
+                                        settings: ReconcileSettings(missingAfterDays: missingAfter ?? file.missingAfterDays,
+                                                                    unmanagedSwitchMACs: unmanagedMACs ?? file.unmanagedSwitchMACs),
+                                        sightingWindowDays: sightingsDays ?? file.sightingsDays)
             let report = try ops.reconcile(pd: pd)
             if json {
                 print(try PantauJSON.text(report))
@@ -73,7 +79,16 @@ func renderReconcile(_ r: FindingOperations.Report) {
     print("reconciled: \(scope)\(r.skipped.isEmpty ? "" : "; skipped \(r.skipped.joined(separator: ", "))"); profile \(r.profile ?? "none"); \(r.matches.count) device(s) matched")
     print("findings: \(r.findings.count) present; \(r.opened) opened, \(r.reopened) reopened, \(r.resolved) resolved this run")
     for p in r.dutiesOpened { print("change-report duty opened for \(p)") }
-    for f in r.findings { printFinding(f) }
+    var byCode: [FindingCode: Int] = [:]
+    for f in r.findings { byCode[f.code, default: 0] += 1 }
+    if !byCode.isEmpty {
+        print("by code: " + byCode.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
+    // Most severe first, then by PD (findings with no PD last) and code.
+    let ordered = r.findings.sorted { a, b in
+        (b.severity, a.pd == nil ? 1 : 0, a.pd ?? "", a.code, a.key) < (a.severity, b.pd == nil ? 1 : 0, b.pd ?? "", b.code, b.key)
+    }
+    for f in ordered { printFinding(f) }
 }
 
 func printFinding(_ f: Finding, verbose: Bool = false) {

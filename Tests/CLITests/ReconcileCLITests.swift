@@ -163,6 +163,10 @@ import Testing
         #expect(status("missing-device") { subject($0)["device"] == "sw-gudang" } == ["open"], "sw-gudang is still declared and still absent")
         // The switches went unseen past 7 days before the collector polled again: missing, then resolved.
         #expect(status("missing-device") { subject($0)["device"] == "sw-core" } == ["resolved"])
+        // The configuration's reconciliation: section sets how long a device may go unseen.
+        try "targets: []\nreconciliation:\n  missing_after_days: 3650\n".write(toFile: dir + "/r.yaml", atomically: true, encoding: .utf8)
+        let patient = try json(try pantau(["reconcile", "--json", "--config", dir + "/r.yaml"], store: db, now: "2027-01-06").stdout)
+        #expect((patient["resolvedNow"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "missing-device" && subject($0)["device"] == "sw-gudang" })
         let log = try pantau(["findings", "show", "\(driftID)"], store: db, now: "2027-01-06").stdout
         #expect(log.contains("pantau opened") && log.contains("noc-ani acknowledged") && log.contains("pantau resolved"), "\(log)")
     }

@@ -14,7 +14,7 @@ import Testing
     static let readers: [[String]] = [
         ["inventory", "list"], ["inventory", "show", "sw1"], ["hosts"], ["talkers"], ["counters"], ["traffic"],
         ["diagram", "history", "--pd", "BAPPEDA"], ["diagram", "status"], ["diagram", "diff", "--pd", "BAPPEDA"],
-        ["registry", "list"], ["profile", "show"], ["token", "list"],
+        ["registry", "list"], ["profile", "show"], ["token", "list"], ["findings", "list"], ["findings", "show", "1"],
     ]
 
     /// A configuration polling one agent that is not there, storing into `store`.
@@ -35,7 +35,8 @@ import Testing
          ["sample", "--read", Lab.corpus + "/pcap/LLDP_and_CDP.pcap", "--store", store],
          ["registry", "load", Lab.repo + "/config/registry.example.yaml", "--store", store],
          ["profile", "activate", "manggarai", "--profiles", Lab.repo + "/config/profiles", "--store", store],
-         ["token", "create", "--diskominfo", "--label", "noc", "--store", store]]
+         ["token", "create", "--diskominfo", "--label", "noc", "--store", store],
+         ["reconcile", "--store", store], ["findings", "ack", "1", "--reason", "r", "--store", store]]
     }
 
     func sampleStore(_ path: String) throws {

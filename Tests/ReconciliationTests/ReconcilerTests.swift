@@ -213,6 +213,21 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
         #expect(codes(r2, .unmanagedSwitchSuspected).isEmpty)
     }
 
+    @Test func aNetworkMakersMACWithNoDeclaredDeviceIsUnregistered() throws {
+        func host(_ mac: String, vendor: String) -> HostSighting {
+            HostSighting(mac: MACAddress(mac)!, vlan: 30, capturePoint: "bappeda-span", vendor: vendor, pd: "BAPPEDA", firstSeen: days(-2), lastSeen: t0,
+                         framesSampled: 5, addresses: [AddressSighting(address: IPAddress("10.21.1.77")!, source: "arp", firstSeen: days(-2), lastSeen: t0)])
+        }
+        var diagram = bappedaDiagram()
+        diagram.devices.append(.init(id: "ap-lobby", role: .accessPoint, macs: ["74:83:c2:aa:01:20"]))
+        let r = try run([], diagrams: ["BAPPEDA": diagram], hosts: [host("00:09:7c:18:b8:60", vendor: "Cisco Systems, Inc"),
+                                                                  host("74:83:c2:aa:01:20", vendor: "Ubiquiti Inc"),
+                                                                  host("3c:a8:2a:f6:38:ac", vendor: "Hewlett Packard")])
+        let u = codes(r, .unregisteredDevice)
+        #expect(u.map(\.subject) == [FindingSubject(mac: "00:09:7c:18:b8:60", detail: "oui")], "the declared AP and an HP printer are not")
+        #expect(u.first?.evidence.first?.details["vendor"] == "Cisco Systems, Inc")
+    }
+
     @Test func diagramOverdueAndOutOfAuthorityFollowTheProfile() throws {
         let old = submission("BAPPEDA", bappedaDiagram(), at: days(-400))
         func result(_ id: String, registry reg: PDRegistry? = nil, diagrams: [String: Submission], polled: [PolledDevice] = []) throws -> ReconcileResult {

@@ -28,6 +28,23 @@ import YAMLSupport
         #expect(sampling.capturePoint == "core-span" && sampling.rate == 100 && sampling.reread == false)
         #expect(sampling.source == .files(["/var/spool/pantau/rotated/"]))
         #expect(sampling.pdMap == dir + "/pd-map.yaml")
+        #expect(cfg.reconciliation.missingAfterDays == 7 && cfg.reconciliation.unmanagedSwitchMACs == 4 && cfg.reconciliation.sightingsDays == 30)
+    }
+
+    @Test func reconciliationSectionIsChecked() throws {
+        let dir = try Lab.temporaryDirectory("cfg")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "reconciliation:\n  missing_after_days: -1\n  unmanaged_switch_macs: 1\n  colour: red\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: ConfigIssues.self) { try PantauConfig.load(path: dir + "/c.yaml", environment: [:]) }
+        do { _ = try PantauConfig.load(path: dir + "/c.yaml", environment: [:]) } catch {
+            let text = error.description
+            #expect(text.contains("c.yaml:2:23: reconciliation.missing_after_days: must be between 0 and 3650 days"), "\(text)")
+            #expect(text.contains("c.yaml:3:26: reconciliation.unmanaged_switch_macs: must be between 2 and 4096"), "\(text)")
+            #expect(text.contains("c.yaml:4:3: reconciliation.colour: unknown key"), "\(text)")
+        }
+        // Absent, the defaults.
+        try "targets: []\n".write(toFile: dir + "/d.yaml", atomically: true, encoding: .utf8)
+        #expect(try PantauConfig.load(path: dir + "/d.yaml", environment: [:]).reconciliation == ReconciliationSettings())
     }
 
     @Test func labConfigurationLoads() throws {

@@ -144,6 +144,37 @@ struct SubmissionServiceTests {
         #expect(try f.store.auditLog().contains { $0.action == "submit" && $0.outcome == "ok" && $0.detail.contains("3 warning(s)") })
     }
 
+    /// A submission is reconciled at once; a PD token reads its own findings only.
+    @Test func aPDReadsItsOwnFindingsAfterASubmission() async throws {
+        let f = try fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        try recordBappedaInventories(f.store)
+        try await app(f).test(.live) { live in
+            let client = try LoopbackClient(live)
+            let sub = try await client.execute(uri: "/api/v1/pds/BAPPEDA/diagrams?by=Maria", method: .post, headers: auth(f.bappeda),
+                                               body: try file("config/examples/bappeda-lan.yaml"))
+            #expect(sub.status == .created, "\(String(buffer: sub.body))")
+            let submitted = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: sub.body).utf8)) as? [String: Any])
+            let count = try #require(submitted["findings"] as? Int)
+            let own = try await client.execute(uri: "/api/v1/pds/BAPPEDA/findings", method: .get, headers: auth(f.bappeda))
+            #expect(own.status == .ok)
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: own.body).utf8)) as? [[String: Any]])
+            // The polled router and switch were last seen 58 days before the service's clock: missing, under P16(1).
+            #expect(list.count == count && count > 0)
+            #expect(list.allSatisfy { $0["pd"] as? String == "BAPPEDA" })
+            let missing = list.filter { $0["code"] as? String == "missing-device" }.compactMap { ($0["subject"] as? [String: Any])?["device"] as? String }
+            #expect(Set(missing).isSuperset(of: ["rtr-bappeda", "sw-core"]), "\(missing)")
+            #expect(list.contains { (($0["basis"] as? [String: Any])?["text"] as? String) == "Perbup Manggarai 52/2021 Pasal 16 ayat (1) (wajib)" })
+            // Another PD's token may not read them; Diskominfo may, audited.
+            let other = try await client.execute(uri: "/api/v1/pds/BAPPEDA/findings", method: .get, headers: auth(f.dinkes))
+            #expect(other.status == .forbidden)
+            let noc = try await client.execute(uri: "/api/v1/pds/BAPPEDA/findings?all=1", method: .get, headers: auth(f.diskominfo))
+            #expect(noc.status == .ok)
+        }
+        #expect(try f.store.auditLog().contains { $0.action == "findings" && $0.actor.contains("diskominfo") && $0.pd == "BAPPEDA" })
+        #expect(try f.store.auditLog().contains { $0.action == "findings" && $0.outcome == "refused" })
+    }
+
     @Test func crossPDAndBadTokensAreRefusedAndStoreNothing() async throws {
         let f = try fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
