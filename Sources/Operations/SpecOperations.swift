@@ -1,5 +1,6 @@
 import Foundation
 import Governance
+import Reconciliation
 import InventoryModel
 import Storage
 
@@ -72,6 +73,38 @@ public struct SpecOperations: Sendable {
         return Report(annex: info, assessments: out, summary: SpecAssessment.summary(out.map(\.assessment)),
                       contradictions: out.flatMap { $0.assessment.contradictions.map(\.description) })
     }
+
+    /// The assessment as findings, for the finding lifecycle (`FindingOperations.record` with
+    /// `specCodes`): `below-spec` for a device below any minimum, `spec-unknown` for one with a
+    /// requirement that cannot be assessed (with no annex loaded, every device). Each names the
+    /// annex, the requirements with both figures and where they came from, and whether the
+    /// device was acquired before the annex took effect.
+    public static func detections(_ report: Report) -> [Detection] {
+        var out: [Detection] = []
+        let annex = report.annex.map { "\($0.source) \($0.version), effective \($0.effective) (\($0.file))" } ?? "none loaded"
+        for x in report.assessments {
+            let s = x.assessment
+            var common: [String: String] = ["annex": annex, "from": x.from, "acquired": s.period.rawValue]
+            if let c = s.deviceClass { common["class"] = c.rawValue }
+            if let d = x.declared { common["declared"] = d }
+            for (verdict, code) in [(SpecAssessment.Verdict.below, FindingCode.belowSpec), (.cannotAssess, .specUnknown)] {
+                let hits = s.results.filter { $0.verdict == verdict }
+                guard !hits.isEmpty else { continue }
+                var details = common
+                for r in hits {
+                    details[r.requirement?.rawValue ?? "device"] = r.description + (r.annexLine.map { " [annex line \($0)]" } ?? "")
+                        + (r.figureFrom.map { " [from \($0)]" } ?? "")
+                }
+                let what = hits.map(\.description).joined(separator: "; ")
+                out.append(Detection(code: code, pd: x.pd, subject: FindingSubject(device: s.device),
+                                     message: "\(s.device): \(what)", evidence: [Evidence(source: "spec annex", details: details)]))
+            }
+        }
+        return out
+    }
+
+    /// The codes the spec assessment owns (and resolves when they clear).
+    public static let specCodes: Set<FindingCode> = [.belowSpec, .specUnknown]
 
     /// "udp:10.21.0.1:161" → "10.21.0.1"; "udp6:[fd00::1]:161" → "fd00::1".
     static func host(of agent: String) -> String? {

@@ -3,6 +3,7 @@ import Foundation
 import Governance
 import InventoryModel
 import Operations
+import Reconciliation
 import Settings
 import SNMPCore
 import Storage
@@ -51,6 +52,8 @@ extension Pantau {
             @Option(help: "Only this PD's devices.") var pd: String?
             @Option(name: .customLong("config"), help: ArgumentHelp("Collector configuration: a device polled with SNMPv3 meets an snmpv3 minimum.", valueName: "file")) var config: String?
             @Flag(help: "JSON output.") var json = false
+            @Flag(help: "Record the result as findings (below-spec, spec-unknown), which open, update and resolve like reconciliation's.")
+            var record = false
             @OptionGroup var store: StoreOptions
             func run() throws {
                 let a = try annex.map { try SpecAnnex.load(path: $0) }
@@ -59,7 +62,13 @@ extension Pantau {
                 for t in try config.map({ try PantauConfig.load(path: $0).targets }) ?? [] {
                     versions[t.name] = t.credentials.version == .v3 ? 3 : t.credentials.version == .v2c ? 2 : 1
                 }
-                let report = try SpecOperations(store: try store.open(.readOnly)).assess(annex: a, catalogue: c, pd: pd, snmpVersions: versions)
+                let opened = try store.open(record ? .readWrite : .readOnly)
+                let report = try SpecOperations(store: opened).assess(annex: a, catalogue: c, pd: pd, snmpVersions: versions)
+                if record {
+                    let open = try FindingOperations(store: opened, clock: try commandClock())
+                        .record(SpecOperations.detections(report), codes: SpecOperations.specCodes, pd: pd)
+                    if !json { print("findings: \(open.filter { $0.code == .belowSpec }.count) below-spec, \(open.filter { $0.code == .specUnknown }.count) spec-unknown open") }
+                }
                 if json {
                     print(try PantauJSON.text(report))
                     return

@@ -6,6 +6,7 @@ import InventoryStore
 import InventoryTesting
 import Operations
 import Probes
+import Reconciliation
 import SNMPCore
 import Storage
 import Testing
@@ -48,6 +49,42 @@ import Testing
         _ = try store.submit(NewSubmission(pd: "BAPPEDA", submitter: "t", submittedAt: Self.at, format: .yaml, fileName: "b.yaml",
                                            channel: "cli", content: Array(yaml.utf8), diagram: try #require(d)))
         return store
+    }
+
+    /// The assessment recorded as findings: below-spec and spec-unknown open with their figures,
+    /// stay the same findings when recorded again, and resolve when the condition clears.
+    @Test func theAssessmentBecomesFindingsThatResolveThemselves() async throws {
+        let store = try await store()
+        let ops = SpecOperations(store: store)
+        let annex = try SpecAnnex.load(path: Lab.repo + "/config/examples/annex.example.yaml")
+        let catalogue = try ModelCatalogue.load(path: Lab.repo + "/config/examples/catalogue.example.yaml")
+        var now = Self.at
+        func findings(_ annex: SpecAnnex?) throws -> [Finding] {
+            let clock = FixedClock(now)
+            return try FindingOperations(store: store, clock: clock)
+                .record(SpecOperations.detections(try ops.assess(annex: annex, catalogue: catalogue)), codes: SpecOperations.specCodes)
+        }
+        let first = try findings(annex)
+        let below = Dictionary(uniqueKeysWithValues: first.filter { $0.code == .belowSpec }.map { ($0.subject.device ?? "", $0) })
+        #expect(Set(below.keys) == ["ups-bappeda", "sw-core", "srv-stream"], "\(first.map(\.message))")
+        let ups = try #require(below["ups-bappeda"])
+        #expect(ups.pd == "BAPPEDA" && ups.message == "ups-bappeda: ups_va: below spec (1000 VA < 1500 VA)")
+        #expect(ups.evidence.first?.details["ups_va"]?.contains("annex line") == true)
+        #expect(ups.evidence.first?.details["annex"]?.contains("effective") == true)
+        // The router Bappeda declares but nobody polls: nothing to assess it with.
+        #expect(first.contains { $0.code == .specUnknown && $0.subject.device == "rtr" })
+        // Again: the same findings, first seen kept.
+        now = now.addingTimeInterval(3600)
+        let again = try findings(annex)
+        #expect(Set(again.map(\.id)) == Set(first.map(\.id)))
+        #expect(again.first { $0.id == ups.id }?.firstSeen == ups.firstSeen)
+        // Without an annex nothing is below spec any more (nothing can be assessed): the
+        // below-spec findings resolve and every device is spec-unknown.
+        now = now.addingTimeInterval(3600)
+        let none = try findings(nil)
+        #expect(none.allSatisfy { $0.code == .specUnknown } && none.count == 4, "\(none.map(\.message))")
+        let all = try FindingOperations(store: store, clock: FixedClock(now)).list(includeResolved: true, codes: [.belowSpec])
+        #expect(all.count == 3 && all.allSatisfy { !$0.isActive })
     }
 
     @Test func oneDeviceIsBelowSpecOneCannotBeAssessedAndNoneWithoutAnAnnex() async throws {
