@@ -128,6 +128,9 @@ public enum TrafficReports {
         public var kind: Kind
         public var pd: String
         public var message: String
+        /// The boundary router and uplink concerned, for `uplinkNotFound`.
+        public var router: String? = nil
+        public var uplink: String? = nil
     }
 
     public struct Report: Sendable, Encodable {
@@ -222,7 +225,8 @@ public enum TrafficReports {
             pds.append(PD(pd: record.code, approvedMbps: approved, uplinks: uplinks, statistics: st.map(Statistics.init), allocationUse: use))
             for u in uplinks where u.interface == nil {
                 flags.append(Flag(kind: .uplinkNotFound, pd: record.code,
-                                  message: "uplink \(u.uplink) of \(u.router) has no traffic series (is \(u.device) polled, and does an interface have that name, description or alias?)"))
+                                  message: "uplink \(u.uplink) of \(u.router) has no traffic series (is \(u.device) polled, and does an interface have that name, description or alias?)",
+                                  router: u.router, uplink: u.uplink))
             }
             if let s = st, let approved, let use, use > q.allocationShare * 100 {
                 flags.append(Flag(kind: .overAllocation, pd: record.code, message: String(

@@ -30,6 +30,10 @@ public struct FindingCode: RawRepresentable, Hashable, Comparable, Codable, Send
     /// Assessed by the spec-annex check (built apart); catalogued here so it slots in.
     public static let belowSpec: FindingCode = "below-spec"
     public static let specUnknown: FindingCode = "spec-unknown"
+    /// From the traffic series (`pantau traffic --record`), against the registry's allocations.
+    public static let bandwidthOverAllocation: FindingCode = "bandwidth-over-allocation"
+    public static let bandwidthUnapproved: FindingCode = "bandwidth-unapproved"
+    public static let uplinkUnmonitored: FindingCode = "uplink-unmonitored"
 }
 
 /// How much a finding matters to the NOC. A finding whose basis is a "dapat" provision is

@@ -12,6 +12,9 @@ public enum BasisSource: String, Sendable, Hashable, Codable {
     case mandiriTIK = "mandiri_tik"
     /// The WAN/LAN rule (`network`).
     case network
+    /// Bandwidth allocated with the Dinas's approval (`checks.bandwidth_approval`: Lebong
+    /// P24(4), R25).
+    case bandwidthApproval = "bandwidth_approval"
     /// No Perbup provision: the Dinas's own policy (R2).
     case dinasPolicy = "dinas_policy"
 }
@@ -112,6 +115,24 @@ public enum FindingCatalog {
             evidence: "The annex (or its absence) and the facts that are missing.",
             resolve: "Load the regency's annex, or supply the missing facts (the diagram's declared facts, the model catalogue).",
             basis: .dinasPolicy, emittedBy: "spec annex assessment"),
+        FindingDoc(
+            code: .bandwidthOverAllocation, label: "Melebihi alokasi bandwidth", severity: .warning,
+            meaning: "A PD's uplink traffic (the 95th percentile of its 5-minute samples, the larger of in and out) is above the configured share of the bandwidth the Dinas approved for it, over the period reported.",
+            evidence: "The period, the 95th percentile and the approved Mbit/s with its approval reference, the uplinks measured (boundary router and interface from the registry).",
+            resolve: "Ask the Dinas to approve a larger allocation (and record it in the registry), or find and reduce the traffic (pantau talkers --pd).",
+            basis: .bandwidthApproval, emittedBy: "pantau traffic --record"),
+        FindingDoc(
+            code: .bandwidthUnapproved, label: "Bandwidth tanpa persetujuan", severity: .warning,
+            meaning: "Traffic flows on a PD's uplink but the registry records no approved bandwidth for the PD.",
+            evidence: "The period and the traffic measured on the PD's uplinks.",
+            resolve: "Record the Dinas's approval (bandwidth.approved_mbps, reference and date) in the registry, or stop the traffic.",
+            basis: .bandwidthApproval, emittedBy: "pantau traffic --record"),
+        FindingDoc(
+            code: .uplinkUnmonitored, label: "Uplink tidak terpantau", severity: .info,
+            meaning: "A PD's uplink declared in the registry has no traffic series: the router is not polled, or its uplink names no interface the router has.",
+            evidence: "The boundary router, the target and uplink the registry names.",
+            resolve: "Add the router to the collector's targets, or correct target and uplink in the registry.",
+            basis: .dinasPolicy, emittedBy: "pantau traffic --record"),
     ]
 
     public static let byCode: [FindingCode: FindingDoc] = Dictionary(all.map { ($0.code, $0) }) { a, _ in a }
@@ -128,6 +149,9 @@ public enum FindingCatalog {
         case .changeReport: return profile.changeReport.enabled ? profile.changeReport.basis : .dinasPolicy
         case .mandiriTIK: return profile.mandiriTIK.enabled ? profile.mandiriTIK.basis : .dinasPolicy
         case .network: return profile.network.basis
+        case .bandwidthApproval:
+            guard let check = profile.otherChecks["bandwidth_approval"], check.enabled else { return .dinasPolicy }
+            return check.basis
         case .dinasPolicy: return .dinasPolicy
         }
     }

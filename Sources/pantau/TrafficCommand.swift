@@ -57,18 +57,22 @@ extension Pantau {
         @Flag(help: "Print JSON instead of tables.")
         var json = false
 
+        @Flag(help: "Record the flags as findings (bandwidth-over-allocation, bandwidth-unapproved, uplink-unmonitored).")
+        var record = false
+
         @Option(name: .customLong("now"), help: .hidden) var now: String?
 
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
             if pd != nil && interface != nil { throw ValidationError("give --pd or --interface, not both") }
+            if record && interface != nil { throw ValidationError("--record takes the PDs' view (all, or --pd PD), not --interface") }
             if let i = interface, !i.contains(":") { throw ValidationError("--interface \"\(i)\" is not DEVICE:INTERFACE") }
             guard allocationShare > 0 && allocationShare <= 1 else { throw ValidationError("--allocation-share must be more than 0 and at most 1") }
         }
 
         func run() async throws {
-            let s = try store.open(.readOnly)
+            let s = try store.open(record ? .readWrite : .readOnly)
             let profile = try s.activeProfile()
             let zone = profile?.timeZone ?? TimeZone(identifier: "UTC") ?? .gmt
             let note = profile == nil ? "no active profile: the period is read in UTC (pantau profile activate ID)" : nil
@@ -77,6 +81,11 @@ extension Pantau {
             }
             let report = try TrafficReports.report(.init(pd: pd, interface: interface, period: p, allocationShare: allocationShare),
                                                    zone: zone, note: note, store: s)
+            if record {
+                let open = try FindingOperations(store: s, clock: try commandClock(now))
+                    .record(TrafficReports.detections(report), codes: TrafficReports.findingCodes, pd: pd)
+                if !json { print("findings: \(open.count) bandwidth finding\(open.count == 1 ? "" : "s") open (pantau findings list)") }
+            }
             if json { print(try PantauJSON.text(report)); return }
             let local = DateFormatter()
             local.timeZone = zone

@@ -4,6 +4,7 @@ import InventoryModel
 import InventoryStore
 import InventoryTesting
 import Operations
+import Reconciliation
 import Settings
 import Storage
 import Testing
@@ -89,6 +90,33 @@ import Testing
         let r = try TrafficReports.report(.init(pd: "DINKES", period: day), zone: .gmt, note: nil, store: s)
         #expect(r.flags.map(\.kind) == [.noAllocation])
         #expect(r.pds.first?.statistics?.p95BPS == 5_000_000 && r.pds.first?.allocationUse == nil)
+    }
+
+    /// The flags as findings: under Lebong the allocation findings cite its Pasal 24 ayat (4);
+    /// an unmonitored uplink names its router; a finding resolves when its flag clears.
+    @Test func theFlagsBecomeFindingsThatResolveThemselves() throws {
+        let s = try store()
+        try s.activate(profile: try RegionalProfile.load(path: Lab.repo + "/config/profiles/lebong.yaml"), by: "test", at: Self.t0)
+        try TrafficRecorder(store: s, clock: clock).record(Self.polls(40) { UInt64($0 + 1) }, pollInterval: 300)
+        let day = try #require(ReportPeriod.parse("2026-11-02", now: clock.now(), zone: .gmt))
+        let ops = FindingOperations(store: s, clock: clock)
+        func record(share: Double) throws -> [Finding] {
+            let r = try TrafficReports.report(.init(period: day, allocationShare: share), zone: .gmt, note: nil, store: s)
+            return try ops.record(TrafficReports.detections(r), codes: TrafficReports.findingCodes)
+        }
+        let strict = try record(share: 0.7)
+        let over = try #require(strict.first { $0.code == .bandwidthOverAllocation })
+        #expect(over.pd == "BAPPEDA" && over.message.contains("76.0% of the approved 50.00 Mbit/s"), "\(over.message)")
+        #expect(over.basis.description.contains("Pasal 24 ayat (4)"), "\(over.basis)")
+        #expect(over.evidence.first?.details["p95_bps"] == "38000000")
+        let unmonitored = strict.filter { $0.code == .uplinkUnmonitored }
+        #expect(Set(unmonitored.map(\.pd)) == ["DINKES", "DISKOMINFO"] && unmonitored.allSatisfy { $0.subject.device != nil && $0.subject.port != nil })
+        // At the default share (80 %) 76 % is within the allocation: the finding resolves; the others stay.
+        let relaxed = try record(share: 0.8)
+        #expect(!relaxed.contains { $0.code == .bandwidthOverAllocation })
+        #expect(Set(relaxed.map(\.id)) == Set(unmonitored.map(\.id)))
+        let all = try ops.list(includeResolved: true, codes: [.bandwidthOverAllocation])
+        #expect(all.count == 1 && all.first?.isActive == false)
     }
 
     @Test func sFlowCounterSamplesFeedTheSameSeries() throws {
