@@ -2,7 +2,8 @@
 # Pantau's main job on the bundled lab: installs what is missing, builds pantau, starts the
 # lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
 # lab device into a SQLite store, replays the corpus packet captures through the sampler,
-# and prints what it found.
+# runs the collector daemon for 40 s while a PD router's uplink goes down and another reboots,
+# and prints what it found, uptime included.
 #
 #   scripts/demo.sh              run it; the lab is stopped afterwards
 #   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
@@ -39,10 +40,24 @@ echo "== pantau hosts --store $STORE   (what the replayed captures showed on the
 echo
 echo "== pantau talkers --by pd --store $STORE"
 "$PANTAU" talkers --by pd --store "$STORE" | awk "NR <= 20"
+echo
+echo "== pantau collect --config config/lab.yaml --store $STORE --duration 40   (the collector daemon, bounded)"
+echo "   meanwhile: rtr-dinkes's uplink goes down for 10 s, then rtr-bappeda reboots (scripts/lab.sh flap / reboot)"
+( sleep 12; scripts/lab.sh flap dinkes 10 >/dev/null 2>&1; sleep 3; scripts/lab.sh reboot bappeda >/dev/null 2>&1 ) &
+events=$!
+"$PANTAU" collect --config config/lab.yaml --store "$STORE" --duration 40 || true
+wait "$events" || true
+echo
+echo "== pantau uptime --config config/lab.yaml --store $STORE --period last-1h"
+"$PANTAU" uptime --config config/lab.yaml --store "$STORE" --period last-1h
+# Interface rates and 95th percentiles from the same daemon run (with the traffic time series):
+# echo; echo "== pantau traffic --store $STORE --period last-1h"; "$PANTAU" traffic --store "$STORE" --period last-1h
 if [ "$KEEP" = 1 ]; then
   echo
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"
   echo "  $PANTAU poll udp:127.0.0.1:11161 --community junos_rpm"
   echo "  $PANTAU inventory show vrp_5720 --store $STORE --history"
+  echo "  $PANTAU collect --config config/lab.yaml --store $STORE    (the daemon; Ctrl-C stops it)"
+  echo "  curl -s http://127.0.0.1:19464/metrics                     (while it runs)"
 fi
 exit $rc
