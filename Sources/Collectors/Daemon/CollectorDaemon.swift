@@ -87,7 +87,7 @@ public final class CollectorDaemon: Service, @unchecked Sendable {
 
     /// Where in its interval a target is polled: a fraction from its name (FNV-1a), so the
     /// same configuration spreads the same way on every start.
-    static func phase(_ name: String) -> Double {
+    public static func phase(_ name: String) -> Double {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Double(h % 10_000) / 10_000
