@@ -25,8 +25,16 @@ final class ControlledSNMPD: @unchecked Sendable {
         Double((try? String(contentsOfFile: "/proc/uptime", encoding: .utf8))?.split(separator: " ").first ?? "") ?? 0
     }
 
-    /// Starts snmpd; with `hostUptime` its host uptime reads that many seconds.
-    func start(hostUptime: Double? = nil) throws {
+    /// libfaketime (Debian's faketime package), for an agent whose own clock moves.
+    static let libfaketime = "/usr/lib/\(ProcessInfo.processInfo.environment["DEB_HOST_MULTIARCH"] ?? "x86_64-linux-gnu")/faketime/libfaketime.so.1"
+
+    /// The file libfaketime reads the agent's clock offset from at every call ("+N" seconds).
+    var clockOffsetFile: String { dir + "/faketime" }
+
+    /// Starts snmpd; with `hostUptime` its host uptime reads that many seconds; with
+    /// `movableClock` its own clock (sysUpTime, snmpEngineTime) runs libfaketime's offset in
+    /// `clockOffsetFile`, read afresh at every call.
+    func start(hostUptime: Double? = nil, movableClock: Bool = false) throws {
         var exe = "/usr/sbin/snmpd"
         var args = ["-f", "-Lo", "-C", "-c", Lab.repo + "/lab/snmpd.conf", "-p", "\(dir)/snmpd.pid", "--persistentDir=\(dir)",
                     "udp:127.0.0.1:\(port)"]
@@ -35,7 +43,12 @@ final class ControlledSNMPD: @unchecked Sendable {
             exe = "/usr/bin/unshare"
             args = ["--time", "--boottime", "\(offset)", "/usr/sbin/snmpd"] + args
         }
-        let p = try ManagedProcess(name: "snmpd", executable: exe, arguments: args, logPath: "\(dir)/snmpd.log")
+        var environment: [String: String] = [:]
+        if movableClock {
+            try "+0".write(toFile: clockOffsetFile, atomically: true, encoding: .utf8)
+            environment = ["LD_PRELOAD": Self.libfaketime, "FAKETIME_TIMESTAMP_FILE": clockOffsetFile, "FAKETIME_NO_CACHE": "1"]
+        }
+        let p = try ManagedProcess(name: "snmpd", executable: exe, arguments: args, environment: environment, logPath: "\(dir)/snmpd.log")
         process = p
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -247,6 +260,29 @@ struct UptimeScenarioTests {
         #expect(r.kind == "reboot")
         #expect(abs(r.time.timeIntervalSince(rebootedAt)) < 1.5, "reboot dated \(r.time), host started \(rebootedAt)")
         #expect(r.evidence.contains { $0.hasPrefix("hrSystemUptime went back from") }, "\(r.evidence)")
+    }
+
+    @Test("sysUpTime passing 2^32 ticks (497 days) while polled gives neither a reboot nor an agent restart")
+    func sysUpTimeWrap() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start(movableClock: true)
+        // The agent's clock moves on so that its sysUpTime is 4 s short of 2^32 ticks; then the daemon starts.
+        let r = try runProcess("/usr/bin/snmpget", ["-v2c", "-c", "pantau-lab", "-Oqvt", "127.0.0.1:\(agent.port)", "1.3.6.1.2.1.1.3.0"])
+        let upNow = try #require(Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))) / 100
+        try "+\(Int(4_294_967_296 / 100 - 4 - upNow))".write(toFile: agent.clockOffsetFile, atomically: true, encoding: .utf8)
+        let dir = try T.setUp([T.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        let polls = try await T.waitFor(dir) { ps in
+            zip(ps, ps.dropFirst()).contains { $0.sysUpTime! > $1.sysUpTime! } && ps.count >= 7
+        }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        #expect(zip(polls, polls.dropFirst()).contains { $0.sysUpTime! > 4_294_900_000 && $1.sysUpTime! < 1_000 }, "\(polls.map(\.sysUpTime))")
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.isEmpty, "\(report.restarts)")
+        #expect(report.devices.first.map { $0.reboots == 0 && $0.agentRestarts == 0 } == true)
     }
 
     @Test("a host uptime passing 2^32 ticks (497 days) while polled gives no reboot")
