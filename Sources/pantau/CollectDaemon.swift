@@ -33,8 +33,9 @@ extension Pantau.Collect {
         let metrics = CollectorMetrics()
         let file = config
         let operation = CollectContinuously(store: store, clock: clock, logger: logger)
-        // Counter polls go to the traffic time series once it is wired in here.
-        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: nil, metrics: metrics,
+        // Counter polls go to the traffic time series once it is wired in here; --counter-log writes them as they come.
+        let counterSink: (any CounterPollSink)? = try counterLog.map { try JSONLinesCounterPollSink(path: $0) }
+        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: counterSink, metrics: metrics,
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
             DaemonPlan(try PantauConfig.load(path: file))
         }
