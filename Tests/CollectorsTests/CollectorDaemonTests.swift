@@ -366,6 +366,15 @@ struct DaemonLifecycleTests {
         let log = p.log
         #expect(log.contains("configuration not reloaded") && log.contains(dir + "/pantau.yaml:2:"), Comment(rawValue: log))
         #expect(log.contains("no credential set named \"nowhere\""), Comment(rawValue: log))
+
+        // `second` changed: another hosting type and a 2 s interval, from its next poll on.
+        try T.config([T.target("second", agent.agent, extra: ", hosting: pd, interval: 2")])
+            .write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        let changed = try await T.waitFor(dir) { $0.filter { $0.device == "second" && $0.hosting == .pd }.count >= 2 }
+        let now = changed.filter { $0.device == "second" && $0.hosting == .pd }
+        #expect(now.count >= 2 && now.allSatisfy { $0.interval == 2 })
+        #expect(now.count < 2 || now[1].time.timeIntervalSince(now[0].time) > 1.5)
         p.signal(SIGTERM)
         #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
     }
