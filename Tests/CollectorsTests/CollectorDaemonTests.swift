@@ -284,6 +284,15 @@ struct UptimeScenarioTests {
         #expect(r.kind == "reboot")
         #expect(abs(r.time.timeIntervalSince(rebootedAt)) < 1.5, "reboot dated \(r.time), host started \(rebootedAt)")
         #expect(r.evidence.contains { $0.hasPrefix("hrSystemUptime went back from") }, "\(r.evidence)")
+        // The table says the same for an operator; a bad period or an unknown device is refused.
+        let table = try runProcess(TestEnv.pantauBinary, ["uptime", "--store", dir + "/pantau.sqlite", "--period", "last-1h"])
+        #expect(table.status == 0 && table.stdout.contains("REBOOT of lab at about") && table.stdout.contains("  - hrSystemUptime went back from"),
+                Comment(rawValue: table.stdout + table.stderr))
+        #expect(table.stdout.contains("note: no active regional profile"))
+        let bad = try runProcess(TestEnv.pantauBinary, ["uptime", "--store", dir + "/pantau.sqlite", "--period", "someday"])
+        #expect(bad.status != 0 && bad.stderr.contains("is not a period"), Comment(rawValue: bad.stderr))
+        let unknown = try runProcess(TestEnv.pantauBinary, ["uptime", "--store", dir + "/pantau.sqlite", "--device", "nope"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no status polls of device \"nope\""), Comment(rawValue: unknown.stderr))
     }
 
     @Test("sysUpTime passing 2^32 ticks (497 days) while polled gives neither a reboot nor an agent restart")
