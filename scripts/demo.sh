@@ -2,8 +2,9 @@
 # Pantau's main job on the bundled lab: installs what is missing, builds pantau, starts the
 # lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
 # lab device into a SQLite store, replays the corpus packet captures through the sampler,
-# prints what it found, and ends with the findings of reconciling a PD's diagram against it,
-# each with its citation.
+# runs the collector daemon for 40 s while a PD router's uplink goes down and another reboots,
+# prints what it found (uptime and traffic included), and ends with the findings of
+# reconciling a PD's diagram against it, each with its citation.
 #
 #   scripts/demo.sh              run it; the lab is stopped afterwards
 #   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
@@ -41,6 +42,19 @@ echo
 echo "== pantau talkers --by pd --store $STORE"
 "$PANTAU" talkers --by pd --store "$STORE" | awk "NR <= 20"
 echo
+echo "== pantau collect --config config/lab.yaml --store $STORE --duration 40   (the collector daemon, bounded)"
+echo "   meanwhile: rtr-dinkes's uplink goes down for 10 s, then rtr-bappeda reboots (scripts/lab.sh flap / reboot)"
+( sleep 12; scripts/lab.sh flap dinkes 10 >/dev/null 2>&1; sleep 3; scripts/lab.sh reboot bappeda >/dev/null 2>&1 ) &
+events=$!
+"$PANTAU" collect --config config/lab.yaml --store "$STORE" --duration 40 || true
+wait "$events" || true
+echo
+echo "== pantau uptime --config config/lab.yaml --store $STORE --period last-1h"
+"$PANTAU" uptime --config config/lab.yaml --store "$STORE" --period last-1h
+echo
+echo "== pantau traffic --store $STORE --period last-1h   (interface rates from the same daemon run)"
+"$PANTAU" traffic --store "$STORE" --period last-1h | cut -c1-160 | awk "NR <= 40"
+echo
 echo "== pantau reconcile --store $STORE   (Bappeda's example diagram against the lab, under Perbup Manggarai 52/2021)"
 "$PANTAU" profile activate manggarai --store "$STORE" >/dev/null
 "$PANTAU" registry load config/registry.example.yaml --store "$STORE" >/dev/null
@@ -51,5 +65,7 @@ if [ "$KEEP" = 1 ]; then
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"
   echo "  $PANTAU poll udp:127.0.0.1:11161 --community junos_rpm"
   echo "  $PANTAU inventory show vrp_5720 --store $STORE --history"
+  echo "  $PANTAU collect --config config/lab.yaml --store $STORE    (the daemon; Ctrl-C stops it)"
+  echo "  curl -s http://127.0.0.1:19464/metrics                     (while it runs)"
 fi
 exit $rc

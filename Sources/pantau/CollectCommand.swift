@@ -51,8 +51,12 @@ extension Pantau {
         @Option(help: ArgumentHelp("Without --once: stop by itself after this many seconds.", valueName: "seconds"))
         var duration: Double?
 
+        @Option(name: .customLong("counter-log"),
+                help: ArgumentHelp("Without --once: also walk each target's interface counters at every status poll and append each poll to this file as a JSON line, as answered.", valueName: "file"))
+        var counterLog: String?
+
         func validate() throws {
-            if once, duration != nil { throw ValidationError("--duration bounds the daemon; --once runs one poll of every target") }
+            if once, duration != nil || counterLog != nil { throw ValidationError("--duration and --counter-log are for the daemon (without --once)") }
             if let duration, duration <= 0 { throw ValidationError("--duration must be more than 0 seconds") }
         }
 

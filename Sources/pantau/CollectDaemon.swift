@@ -33,8 +33,10 @@ extension Pantau.Collect {
         let metrics = CollectorMetrics()
         let file = config
         let operation = CollectContinuously(store: store, clock: clock, logger: logger)
-        let traffic = TrafficCounterSink(recorder: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), metrics: metrics)
-        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: traffic, metrics: metrics,
+        // Counter polls go to the traffic time series and, with --counter-log, to a JSON-lines file too.
+        var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), metrics: metrics)]
+        if let path = counterLog { counterSinks.append(try JSONLinesCounterPollSink(path: path)) }
+        let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: CounterPollSinks(counterSinks), metrics: metrics,
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
             DaemonPlan(try PantauConfig.load(path: file))
         }

@@ -111,3 +111,44 @@ struct CounterPollSeamTests {
         #expect(polls.allSatisfy { $0.reachable && $0.sysUpTime != nil && ($0.duration ?? 1) < 0.5 })
     }
 }
+
+@Suite("The daemon's schedule: bounded, spread, late polls counted")
+struct DaemonScheduleTests {
+    @Test("never more than `concurrency` polls at once; when they cannot all start on time the late ones are counted and the queue shows")
+    func boundedConcurrency() async throws {
+        // Eight agents that never answer (0.3 s timeout) at 1 s with two slots: 2 / 0.3 s < 8 polls per second.
+        let targets = try (1...8).map { try CounterPollSeamTests.target("silent\($0)", agent: "udp:127.0.0.1:\(Lab.freeUDPPort())", community: "x") }
+            .map { t in var t = t; t.options.timeout = 0.3; t.options.retries = 0; return t }
+        let status = InMemoryStatusSink(), metrics = CollectorMetrics()
+        let daemon = CollectorDaemon(plan: DaemonPlan(targets: targets, settings: DaemonSettings(), concurrency: 2),
+                                     collector: try CounterPollSeamTests.collector(), statusSink: status, metrics: metrics,
+                                     logger: Logger(label: "test"), runFor: .milliseconds(3000))
+        try await daemon.run()
+        let polls = status.polls.all
+        #expect(polls.count >= 6 && polls.allSatisfy { !$0.reachable })
+        // Each poll ran over [time - duration, time]: at no instant were more than two running.
+        let spans = polls.map { ($0.time.addingTimeInterval(-($0.duration ?? 0)), $0.time) }
+        // At each start, the polls running then (a 10 ms slack for the clock reads around each poll).
+        let most = spans.map { s in spans.filter { $0.0 <= s.0 && $0.1 > s.0.addingTimeInterval(0.01) }.count }.max() ?? 0
+        #expect(most <= 2, "\(most) polls overlapped")
+        let text = metrics.exposition()
+        let late = text.split(separator: "\n").first { $0.hasPrefix("pantau_collector_late_polls_total ") }
+        #expect((late?.split(separator: " ").last).flatMap { Int($0) }.map { $0 > 0 } == true, Comment(rawValue: text))
+    }
+
+    @Test("targets' turns are spread over the interval, not started in one burst")
+    func spread() async throws {
+        let sim = try SharedLab.snmpsim.get()
+        let targets = try (1...8).map { try CounterPollSeamTests.target("dev\($0)", agent: sim.agent, community: "routeros", interval: 2) }
+        let status = InMemoryStatusSink()
+        let daemon = CollectorDaemon(plan: DaemonPlan(targets: targets, settings: DaemonSettings(), concurrency: 64),
+                                     collector: try CounterPollSeamTests.collector(), statusSink: status,
+                                     logger: Logger(label: "test"), runFor: .milliseconds(2000))
+        try await daemon.run()
+        let firsts = Dictionary(grouping: status.polls.all, by: \.device).compactMap { $0.value.map(\.time).min() }.sorted()
+        #expect(firsts.count == 8)
+        // Over a 2 s interval the eight first turns span most of it.
+        #expect((firsts.last!.timeIntervalSince(firsts.first!)) > 0.8, "\(firsts)")
+        #expect(Set(targets.map { CollectorDaemon.phase($0.name) }).count == 8)
+    }
+}

@@ -49,7 +49,9 @@ import YAMLSupport
 
     @Test func labConfigurationLoads() throws {
         let cfg = try PantauConfig.load(path: Lab.repo + "/config/lab.yaml")
-        #expect(cfg.targets.count == Lab.recordings.count + 1)
+        // Every recording, the lab's snmpd and the two PD routers in their namespaces.
+        #expect(cfg.targets.count == Lab.recordings.count + 3)
+        #expect(cfg.daemon.interval == 5 && cfg.targets.first { $0.name == "rtr-dinkes" }?.schedule.interval == 2)
         #expect(Set(cfg.targets.map(\.name)).isSuperset(of: Lab.recordings))
     }
 

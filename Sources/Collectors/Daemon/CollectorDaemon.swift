@@ -87,7 +87,7 @@ public final class CollectorDaemon: Service, @unchecked Sendable {
 
     /// Where in its interval a target is polled: a fraction from its name (FNV-1a), so the
     /// same configuration spreads the same way on every start.
-    static func phase(_ name: String) -> Double {
+    public static func phase(_ name: String) -> Double {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Double(h % 10_000) / 10_000
@@ -215,7 +215,11 @@ public final class CollectorDaemon: Service, @unchecked Sendable {
         for t in plan.targets {
             var fresh = Self.entry(t, plan.settings, from: now)
             if let e = entries[t.name] {
-                if e.target != t || e.interval != fresh.interval || e.inventoryInterval != fresh.inventoryInterval { changed += 1 }
+                if e.target != t || e.interval != fresh.interval || e.inventoryInterval != fresh.inventoryInterval {
+                    changed += 1
+                    // Its metrics are labelled with its PD and hosting: made afresh at its next poll.
+                    if e.target.pd != t.pd || e.target.schedule.hosting != t.schedule.hosting { metrics?.remove(device: t.name) }
+                }
                 // Keep its turns unless the new interval would put the next one further than that.
                 for (kind, at) in e.next {
                     let every = kind == .status ? fresh.interval : fresh.inventoryInterval
