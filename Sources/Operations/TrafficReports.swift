@@ -67,8 +67,11 @@ public enum TrafficReports {
         public var statistics: Statistics?
         /// The larger direction's 95th percentile as a percentage of the speed.
         public var p95Utilisation: Double?
+        /// The last rate interval that ended in the period (what /metrics shows as current),
+        /// before any 5-minute sample closes; nil when there is none.
+        public var latest: Latest? = nil
         enum CodingKeys: String, CodingKey {
-            case device, interface, ifIndex = "if_index", alias, speed = "speed_bps", pd, statistics, p95Utilisation = "p95_utilisation_pct"
+            case device, interface, ifIndex = "if_index", alias, speed = "speed_bps", pd, statistics, p95Utilisation = "p95_utilisation_pct", latest
         }
         /// Every key is present; what is unknown is null.
         public func encode(to encoder: any Encoder) throws {
@@ -76,7 +79,17 @@ public enum TrafficReports {
             try c.encode(device, forKey: .device); try c.encode(interface, forKey: .interface)
             try c.encode(ifIndex, forKey: .ifIndex); try c.encode(alias, forKey: .alias); try c.encode(speed, forKey: .speed)
             try c.encode(pd, forKey: .pd); try c.encode(statistics, forKey: .statistics); try c.encode(p95Utilisation, forKey: .p95Utilisation)
+            try c.encode(latest, forKey: .latest)
         }
+    }
+
+    /// One interval's rate: its end and bit/s in and out.
+    public struct Latest: Sendable, Hashable, Encodable {
+        public var end: Date
+        public var seconds: Double
+        public var inBPS: Double
+        public var outBPS: Double
+        enum CodingKeys: String, CodingKey { case end, seconds, inBPS = "in_bps", outBPS = "out_bps" }
     }
 
     /// One of a PD's declared uplinks and whether its series was found.
@@ -208,11 +221,17 @@ public enum TrafficReports {
         let samples = uplinkKeys.isEmpty ? [:] : try store.trafficSamples(Array(uplinkKeys), resolution: .fiveMinutes,
                                                                           from: q.period.start, to: q.period.end)
 
-        let interfaces = chosen.map { s -> Interface in
+        let interfaces = try chosen.map { s -> Interface in
             let st = stats[s.key]
+            // The last rate interval ending in the period, looked for in its last quarter hour
+            // (raw intervals are kept for days; the newest is what a short run has).
+            let recent = try store.trafficIntervals(s.key, from: max(q.period.start, q.period.end.addingTimeInterval(-900)), to: q.period.end)
+            let latest = recent.last { $0.kind == .rate && $0.end <= q.period.end }.flatMap { i in
+                i.inBitsPerSecond.map { Latest(end: i.end, seconds: i.seconds, inBPS: $0, outBPS: i.outBitsPerSecond ?? 0) }
+            }
             return Interface(device: s.key.device, interface: s.key.interface, ifIndex: s.ifIndex, alias: s.alias, speed: s.speed,
                              pd: uplinkOwner[s.key], statistics: st.map(Statistics.init),
-                             p95Utilisation: st.flatMap { s.speed > 0 ? Double($0.p95) / Double(s.speed) * 100 : nil })
+                             p95Utilisation: st.flatMap { s.speed > 0 ? Double($0.p95) / Double(s.speed) * 100 : nil }, latest: latest)
         }
 
         var pds: [PD] = [], flags: [Flag] = []

@@ -110,13 +110,18 @@ extension Pantau {
                 print("No traffic series\(interface.map { " for \($0.terminalSafe)" } ?? pd.map { " on the uplinks of \($0.terminalSafe)" } ?? ""). "
                       + "Run `pantau collect --config FILE` to poll interface counters.")
             } else {
-                var t = [["DEVICE", "INTERFACE", "PD", "SPEED", "SAMPLES", "COVER", "AVG IN", "AVG OUT", "PEAK IN", "PEAK OUT",
+                var t = [["DEVICE", "INTERFACE", "PD", "SPEED", "NOW IN", "NOW OUT", "SAMPLES", "COVER", "AVG IN", "AVG OUT", "PEAK IN", "PEAK OUT",
                           "P95 IN", "P95 OUT", "P95", "P95 UTIL", "ERRORS", "DISCARDS"]]
-                for i in report.interfaces {
+                // Interfaces that carried nothing in the period are counted, not listed (JSON lists them).
+                let quiet = report.interfaces.filter { i in
+                    i.pd == nil && (i.statistics.map { $0.peakBPS == 0 } ?? true) && (i.latest.map { $0.inBPS == 0 && $0.outBPS == 0 } ?? true)
+                }
+                let shown = quiet.count == report.interfaces.count ? report.interfaces : report.interfaces.filter { !quiet.contains($0) }
+                for i in shown {
                     let st = i.statistics
                     let cover = st.map { String(format: "%.1f%%", Double($0.coveredSeconds) / p.duration * 100) } ?? "-"
                     t.append([i.device.terminalSafe, i.interface.terminalSafe, i.pd ?? "-", i.speed > 0 ? bitRate(Double(i.speed)) : "-",
-                              st.map { String($0.samples) } ?? "0", cover,
+                              bitRate(i.latest?.inBPS), bitRate(i.latest?.outBPS), st.map { String($0.samples) } ?? "0", cover,
                               bitRate(st?.inbound.averageBPS), bitRate(st?.outbound.averageBPS),
                               bitRate(st.map { Double($0.inbound.peakBPS) }), bitRate(st.map { Double($0.outbound.peakBPS) }),
                               bitRate(st.map { Double($0.inbound.p95BPS) }), bitRate(st.map { Double($0.outbound.p95BPS) }),
@@ -124,6 +129,9 @@ extension Pantau {
                               st.map { "\($0.inErrors)/\($0.outErrors)" } ?? "-", st.map { "\($0.inDiscards)/\($0.outDiscards)" } ?? "-"])
                 }
                 printTable(t)
+                if shown.count < report.interfaces.count {
+                    print("\(report.interfaces.count - shown.count) interface\(report.interfaces.count - shown.count == 1 ? "" : "s") carried no traffic in the period (not listed; --json lists every one)")
+                }
             }
             for f in report.flags { print("\(f.kind.rawValue): \(f.pd): \(f.message.terminalSafe)") }
         }

@@ -40,5 +40,16 @@ struct DaemonTrafficTests {
         #expect(rates.allSatisfy { $0.seconds > 1.5 && $0.seconds < 5 && $0.inOctets != nil && $0.outOctets != nil }, "\(rates)")
         // Every poll's own datagrams pass through lo: once snmpd refreshes its counters, they grew.
         #expect(rates.contains { ($0.inOctets ?? 0) > 0 }, "\(rates)")
+
+        // Before any 5-minute sample closes, `pantau traffic` shows each interface's latest rate.
+        let r = try runProcess(TestEnv.pantauBinary, ["traffic", "--store", dir + "/pantau.sqlite", "--period", "last-1h", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let loRow = (json["interfaces"] as? [[String: Any]])?.first { $0["device"] as? String == "lab" && $0["interface"] as? String == "lo" }
+        let latest = try #require(loRow?["latest"] as? [String: Any], "\(r.stdout.prefix(2000))")
+        let last = try #require(rates.last)
+        #expect((latest["in_bps"] as? Double).map { abs($0 - (last.inBitsPerSecond ?? -1)) < 0.01 } == true, "\(latest) vs \(last)")
+        let table = try runProcess(TestEnv.pantauBinary, ["traffic", "--store", dir + "/pantau.sqlite", "--period", "last-1h"])
+        #expect(table.stdout.contains("NOW IN") && table.stdout.contains("lo "), "\(table.stdout)")
     }
 }
