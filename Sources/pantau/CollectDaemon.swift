@@ -1,11 +1,13 @@
 import Collectors
 import Foundation
 import Hummingbird
+import InventoryStore
 import InventoryModel
 import Logging
 import NetSNMP
 import Operations
 import Probes
+import Reconciliation
 import ServiceLifecycle
 import Settings
 import SNMPCore
@@ -40,7 +42,16 @@ extension Pantau.Collect {
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
             DaemonPlan(try PantauConfig.load(path: file))
         }
-        var extra: [any Service] = []
+        // Traffic retention and reconciliation after inventory polls: every inventory interval, at most hourly.
+        let findings = FindingOperations(store: store, clock: clock,
+                                         settings: ReconcileSettings(missingAfterDays: cfg.reconciliation.missingAfterDays,
+                                                                     unmanagedSwitchMACs: cfg.reconciliation.unmanagedSwitchMACs),
+                                         sightingWindowDays: cfg.reconciliation.sightingsDays)
+        var extra: [any Service] = [
+            Housekeeping(every: .seconds(min(3600, max(1, cfg.daemon.inventoryInterval))),
+                         traffic: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), findings: findings,
+                         hasRegistry: { try store.registry() != nil }, logger: logger),
+        ]
         if let (host, port) = cfg.daemon.metrics {
             extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))
         }

@@ -1,0 +1,54 @@
+import Foundation
+import InventoryModel
+import Logging
+import ServiceLifecycle
+
+/// The collector daemon's periodic chores, beside the polls: every `every` it drops traffic
+/// data past its retention and reconciles the PDs' diagrams against what the latest polls
+/// and sightings show (`FindingOperations.reconcile`, the call `pantau reconcile` makes), so
+/// findings open and resolve without anyone running a command. Reconciliation waits until a
+/// PD registry is loaded; each chore's failure is one log line, and the next turn tries again.
+public struct Housekeeping: Service {
+    let every: Duration
+    let traffic: TrafficRecorder
+    let findings: FindingOperations
+    let hasRegistry: @Sendable () throws -> Bool
+    let logger: Logger
+
+    public init(every: Duration, traffic: TrafficRecorder, findings: FindingOperations, hasRegistry: @escaping @Sendable () throws -> Bool,
+                logger: Logger) {
+        self.every = every
+        self.traffic = traffic
+        self.findings = findings
+        self.hasRegistry = hasRegistry
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: every)
+                turn()
+            }
+        }
+    }
+
+    /// One turn of the chores.
+    func turn() {
+        do {
+            let dropped = try traffic.prune()
+            if dropped > 0 { logger.debug("traffic retention applied", metadata: ["rows": "\(dropped)"]) }
+        } catch {
+            logger.error("traffic retention failed: \(error)")
+        }
+        do {
+            guard try hasRegistry() else { return }
+            let report = try findings.reconcile()
+            if report.opened + report.resolved > 0 {
+                logger.notice("reconciled: \(report.opened) finding(s) opened, \(report.resolved) resolved, \(report.findings.count) present")
+            }
+        } catch {
+            logger.error("reconciliation failed: \(error)")
+        }
+    }
+}
