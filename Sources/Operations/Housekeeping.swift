@@ -24,12 +24,17 @@ public struct Housekeeping: Service {
         self.logger = logger
     }
 
+    /// Turns until the service group shuts down; ending then is a clean end, not an error.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: every)
-                turn()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: every)
+                    turn()
+                }
             }
+        } catch is CancellationError {
+            return
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Governance
+import InventoryModel
 import Storage
 
 /// A use case refused its input: the message names the subject and the cause, for an
@@ -83,5 +84,17 @@ extension GovernanceStorage {
     func requiredProfile() throws -> RegionalProfile {
         guard let p = try activeProfile() else { throw OperationError(.unavailable, "no active profile; run pantau profile activate ID first") }
         return p
+    }
+
+    /// A report's `--period` (default `last-30d`) read in the active profile's time zone, or in
+    /// UTC with a note saying so when no profile is active; `.invalid` when it is not a period.
+    public func reportPeriod(_ text: String?, now: Date) throws -> (period: ReportPeriod, zone: TimeZone, note: String?) {
+        let profile = try activeProfile()
+        let zone = profile?.timeZone ?? .gmt
+        let written = text ?? "last-30d"
+        guard let period = ReportPeriod.parse(written, now: now, zone: zone) else {
+            throw OperationError(.invalid, "--period \"\(written)\" is not a period: \(ReportPeriod.syntax)")
+        }
+        return (period, zone, profile == nil ? "no active regional profile: the period is read in UTC (pantau profile activate ID sets the regency's zone)" : nil)
     }
 }

@@ -113,12 +113,7 @@ public struct UptimeReport: Sendable {
 
     public func run(_ r: Request) throws -> Result {
         let now = clock.now()
-        let profile = try store.activeProfile()
-        let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!  // UTC always exists
-        let text = r.period ?? "last-30d"
-        guard let period = ReportPeriod.parse(text, now: now, zone: zone) else {
-            throw OperationError(.invalid, "--period \"\(text)\" is not a period: \(ReportPeriod.syntax)")
-        }
+        let (period, zone, note) = try store.reportPeriod(r.period, now: now)
         let polls = try store.statusPolls(device: r.device, pd: r.pd, from: period.start, to: period.end)
         if polls.isEmpty, let device = r.device {
             throw OperationError(.notFound, "no status polls of device \"\(device)\" up to \(period.end); the collector daemon (pantau collect --config FILE) makes them")
@@ -151,8 +146,8 @@ public struct UptimeReport: Sendable {
                   downSeconds: g.downSeconds, targetPercent: target, meetsTarget: target.map { g.availability * 100 >= $0 })
         }
         return Result(
-            period: Period(label: period.label, start: period.start, end: period.end, timeZone: profile == nil ? "UTC" : zone.identifier),
-            note: profile == nil ? "no active regional profile: the period is read in UTC (pantau profile activate sets the regency's zone)" : nil,
+            period: Period(label: period.label, start: period.start, end: period.end, timeZone: note != nil ? "UTC" : zone.identifier),
+            note: note,
             downAfter: r.downAfter, devices: devices,
             pds: GroupAvailability.by(availabilities, \.pd).map { group($0, target: nil) },
             hosting: GroupAvailability.by(availabilities) { $0.hosting?.rawValue }.map { group($0, target: HostingType(rawValue: $0.group).flatMap { r.targets[$0] }) },

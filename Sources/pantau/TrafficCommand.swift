@@ -73,12 +73,11 @@ extension Pantau {
 
         func run() async throws {
             let s = try store.open(record ? .readWrite : .readOnly)
-            let profile = try s.activeProfile()
-            let zone = profile?.timeZone ?? TimeZone(identifier: "UTC") ?? .gmt
-            let note = profile == nil ? "no active profile: the period is read in UTC (pantau profile activate ID)" : nil
-            guard let p = ReportPeriod.parse(period, now: try commandClock(now).now(), zone: zone) else {
-                throw ValidationError("--period \"\(period)\" is not a period: \(ReportPeriod.syntax)")
+            let read: (period: ReportPeriod, zone: TimeZone, note: String?)
+            do { read = try s.reportPeriod(period, now: try commandClock(now).now()) } catch let e as OperationError where e.kind == .invalid {
+                throw ValidationError(e.message)  // a usage error, like the other options'
             }
+            let (p, zone, note) = read
             let report = try TrafficReports.report(.init(pd: pd, interface: interface, period: p, allocationShare: allocationShare),
                                                    zone: zone, note: note, store: s)
             if record {

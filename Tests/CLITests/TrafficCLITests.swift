@@ -69,7 +69,7 @@ import Testing
 
         let table = try pantau(["traffic", "--period", "2026-11-02", "--pd", "BAPPEDA", "--allocation-share", "0.75", "--store", store])
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.contains("Note: no active profile"))
+        #expect(table.stdout.contains("Note: no active regional profile"))
         #expect(table.stdout.contains("39.00 Mbit/s") && table.stdout.contains("78.0%"), "\(table.stdout)")
         #expect(table.stdout.contains("over-allocation: BAPPEDA: 95th percentile 39.00 Mbit/s is 78.0% of the approved 50.00 Mbit/s"))
     }
