@@ -66,11 +66,19 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
     }
 
     /// Where `vendor` came from: `family` (the probe family names it) or `enterprise-number`
-    /// (IANA's registry, for a device no family matched). Derived from `family`, never stored.
+    /// (IANA's registry, for a device no family matched or matched only by its agent
+    /// software). Derived from `family`, never stored.
     public var vendorSource: String? {
-        guard vendor != nil else { return nil }
-        return family == "generic" ? "enterprise-number" : "family"
+        guard vendor != nil, let family else { return nil }
+        return Self.agentFamilies.contains(family) ? "enterprise-number" : "family"
     }
+
+    /// Probe families that recognise the agent software or the operating system, not the
+    /// maker: `generic` and the Net-SNMP families. They name no vendor; a device they match
+    /// gets the organisation its sysObjectID's enterprise number is assigned to (a Check
+    /// Point or Ubiquiti appliance running Net-SNMP with its maker's sysObjectID), and none
+    /// when the sysObjectID is Net-SNMP's own.
+    public static let agentFamilies: Set<String> = ["generic", "net-snmp-linux", "net-snmp-unix"]
 
     /// Derived keys: written to JSON, ignored when read back.
     enum DerivedKeys: String, CodingKey { case vendorSource }

@@ -117,6 +117,10 @@ public enum Agreement {
         // Rule "version-word": a leading "v", "version", "build", "release" or "software" word
         // is a label, not part of the value ("Build 1.50.018" = "1.50.018", "V5.170" = "5.170").
         if stripLabel(x) == stripLabel(a), !stripLabel(x).isEmpty { return "version-word" }
+        // Rule "mac-form": two hardware addresses with the same six bytes, however the bytes
+        // are written ("b8:a4:4f:2:fe:1" without zero padding = "b8:a4:4f:02:fe:01"; Axis
+        // serial numbers are MAC addresses).
+        if let mx = macBytes(x), mx == macBytes(a) { return "mac-form" }
         // Rule "decoration": one value is the other with words around it (an image name before
         // a version, a bracketed build or licence suffix after it, "Rev. A1" after a model,
         // "Software 2.5.9.13, Bootldr …" around a version). Words are split at white space and
@@ -153,6 +157,14 @@ public enum Agreement {
 
     static func collapse(_ s: String) -> String {
         s.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Six bytes written as hex pairs (or single digits) separated by ":" or "-".
+    static func macBytes(_ s: String) -> [UInt8]? {
+        let parts = s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" })
+        guard parts.count == 6 else { return nil }
+        let bytes = parts.compactMap { p in p.count <= 2 ? UInt8(p, radix: 16) : nil }
+        return bytes.count == 6 ? bytes : nil
     }
 
     static func stripLabel(_ s: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import InventoryModel
 import SNMPCore
 import YAMLSupport
 
@@ -486,8 +487,8 @@ private final class CatalogLoader {
         if name == "generic" && (!family.sysObjectIDPrefixes.isEmpty || !family.sysDescrPatterns.isEmpty) {
             obj["match"]?.report("the generic family is the fallback and must not match anything itself")
         }
-        if name == "generic", let v = obj["vendor"] {
-            v.report("the generic family names no vendor: an unmatched device's vendor comes from the enterprise number in its sysObjectID")
+        if DeviceInventory.agentFamilies.contains(name), let v = obj["vendor"] {
+            v.report("the \(name) family names no vendor: the vendor of a device it matches comes from the enterprise number in its sysObjectID")
         }
         let includes = obj.required("include")?.stringList() ?? []
         family.modules = includes

@@ -126,9 +126,9 @@ struct Run {
         let family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
         inventory.family = family.name
         inventory.vendor = family.vendor
-        // No family: the maker is the organisation the sysObjectID's enterprise number was
-        // assigned to (the JSON says so: vendorSource).
-        if family.name == catalog.generic.name, let oid = inventory.sysObjectID.flatMap({ OID($0) }) {
+        // No family, or one that knows only the agent software: the maker is the organisation
+        // the sysObjectID's enterprise number was assigned to (the JSON says so: vendorSource).
+        if DeviceInventory.agentFamilies.contains(family.name), let oid = inventory.sysObjectID.flatMap({ OID($0) }) {
             inventory.vendor = catalog.enterprises.vendor(sysObjectID: oid)
         }
         var options = base.options

@@ -20,6 +20,7 @@ import Testing
         ("model", "SG350-10", "sg350-10", "case"),
         ("version", "Build 1.50.018", "1.50.018", "version-word"),
         ("version", "v4.0.3", "4.0.3", "version-word"),
+        ("serial", "b8:a4:4f:2:fe:1", "b8:a4:4f:02:fe:01", "mac-form"),
         ("model", "DES-3528 Rev. A2", "DES-3528", "decoration"),
         ("version", "Software 2.5.9.13, Bootldr 3.5.7.13, Firmware 3.5.7.13", "2.5.9.13", "decoration"),
         ("version", "12.2(31)SGA8", "cat4500-IPBASE-M 12.2(31)SGA8", "decoration"),
@@ -44,6 +45,7 @@ import Testing
         ("version", "2.6", "6.6.0-qno"),
         ("model", "SG350X-24P V04", "SG350X-48P-K9"),
         ("version", "6.1-15217", "3.10.77"),
+        ("serial", "b8:a4:4f:2:fe:1", "b8:a4:4f:02:fe:02"),  // another address
     ])
     func wrongStaysWrong(fact: String, expected: String, actual: String) {
         #expect(outcome(fact, expected, actual) == .wrong)

@@ -49,6 +49,25 @@ import Testing
         #expect(try json(routeros)["vendorSource"] as? String == "family")
     }
 
+    /// A Check Point appliance runs Net-SNMP under its maker's sysObjectID: the Net-SNMP family
+    /// knows only the agent, so the vendor comes from the enterprise number. A Linux host with
+    /// Net-SNMP's own sysObjectID gets none (8072 names the agent software, not a maker), and
+    /// an airOS radio (Frogfoot's number, 10002) gets Ubiquiti from its own family.
+    @Test func netSNMPFamilyTakesTheVendorFromTheMakersEnterpriseNumber() async throws {
+        let gaia = try await inventory("gaia_1450")
+        #expect(gaia.family == "net-snmp-linux")
+        #expect(gaia.vendor == "Check Point Software Technologies Ltd")
+        #expect(try json(gaia)["vendorSource"] as? String == "enterprise-number")
+        let host = try await inventory("linux_docker-v1")
+        #expect(host.family == "net-snmp-linux")
+        #expect(host.vendor == nil)
+        #expect(try json(host)["vendorSource"] is NSNull)
+        let airos = try await inventory("airos-af")
+        #expect(airos.family == "ubiquiti-linux")
+        #expect(airos.vendor == "Ubiquiti")
+        #expect(try json(airos)["vendorSource"] as? String == "family")
+    }
+
     /// "SiteBoss 360 2.12.540 STD" comes from the agent in literal quotes.
     @Test func quotesAroundSysDescrAreDropped() async throws {
         let inv = try await inventory("siteboss360_siteboss360")
