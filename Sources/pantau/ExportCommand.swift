@@ -79,9 +79,17 @@ extension Pantau {
                 let clock = try commandClock()
                 let settings = try config.map { try PantauConfig.load(path: $0).daemon } ?? DaemonSettings()
                 let reader = try store.open(.readOnly)
-                let result = try AuditExport(store: reader, clock: clock)
-                    .run(.init(period: period, pds: pd, downAfter: settings.downAfter))
-                let manifest = try AuditBundle.write(result, formats: formats, to: out, exportedAt: clock.now())
+                let result: AuditExport.Result, manifest: AuditBundle.Manifest
+                do {
+                    result = try AuditExport(store: reader, clock: clock).run(.init(period: period, pds: pd, downAfter: settings.downAfter))
+                    manifest = try AuditBundle.write(result, formats: formats, to: out, exportedAt: clock.now())
+                } catch let e as OperationError {
+                    // A refused export is in the audit log too.
+                    try? store.open(.readWrite).appendAudit(AuditEntry(
+                        at: clock.now(), actor: "cli:\(by)", action: "export-audit", pd: pd.isEmpty ? nil : pd.joined(separator: ","),
+                        outcome: e.kind == .notFound ? "refused" : "invalid", detail: "period \(period) to \(out): \(e.message)"))
+                    throw e
+                }
                 // The audit log is written apart: reading took one read-only snapshot.
                 let writer = try store.open(.readWrite)
                 try writer.appendAudit(AuditEntry(
