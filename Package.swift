@@ -15,7 +15,7 @@
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
-//   5 front ends    SubmissionService (HTTP for PD staff)
+//   5 front ends    SubmissionService (HTTP for PD staff), Exports (audit bundles)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -120,12 +120,15 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
 
+        // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
+        .target(name: "Exports", dependencies: ["Operations", "Governance"]),
+
         // MARK: Layer 6: composition root
         .executableTarget(
             name: "pantau",
             dependencies: [
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
-                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport",
+                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "OperationsTests",
             dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
-                           "SNMPCore", "Settings", "Storage", "Reconciliation"]
+                           "SNMPCore", "Settings", "Storage", "Reconciliation", "Exports"]
         ),
         .testTarget(
             name: "CLITests",
