@@ -22,5 +22,6 @@ extension Pantau {
         Uptime.self,
         Reconcile.self,
         Findings.self,
+        DashboardCmd.self,
     ]
 }
