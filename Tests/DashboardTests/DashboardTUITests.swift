@@ -56,8 +56,15 @@ import Testing
         try tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "30", "sh", "-c", script)
     }
 
+    /// Ends this test's tmux server. (tmux 3.3a's kill-server alone left the server running
+    /// here while the pane's shell slept; killing the session first ends both.)
     func stop() {
+        _ = try? run("/usr/bin/env", ["tmux", "-L", socket, "kill-session", "-t", "t"], timeout: 20)
         _ = try? run("/usr/bin/env", ["tmux", "-L", socket, "kill-server"], timeout: 20)
+        let stillThere = (try? run("/usr/bin/env", ["tmux", "-L", socket, "list-sessions"], timeout: 20).status) == 0
+        #expect(!stillThere, "tmux server \(socket) still running")
+        let tmpdir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(tmpdir)/tmux-\(getuid())/\(socket)")
         try? FileManager.default.removeItem(atPath: dir)
     }
 
