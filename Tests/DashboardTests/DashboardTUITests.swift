@@ -102,6 +102,17 @@ import Testing
         #expect(!(try screen()).contains("Devices ("), "the main screen is back")
     }
 
+    @Test("a store that cannot be read: said on screen, retried, q still quits")
+    func missingStore() throws {
+        defer { stop() }
+        try start(dir + "/none.sqlite")
+        let s = try waitFor("The store cannot be read:")
+        #expect(s.contains(dir + "/none.sqlite") && s.contains("q quit"))
+        try tmux("send-keys", "-t", "t", "q")
+        #expect(try waitForFile(dir + "/rc") == "exit=0\n")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/none.sqlite"), "nothing created")
+    }
+
     @Test("SIGTERM: the dashboard exits and the terminal is restored")
     func terminated() throws {
         defer { stop() }
