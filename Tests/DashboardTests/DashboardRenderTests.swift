@@ -127,6 +127,22 @@ import YAMLSupport
         #expect(DashboardRenderer.render(nil, layout: layout, state: state, width: 3, height: 1).lines.count == 1)
     }
 
+    @Test("Enter on the overview opens the PD: its devices and findings; Esc goes back")
+    func pdDetail() throws {
+        let layout = try Self.layout()
+        var st = ViewState(view: "overview")
+        _ = Navigation.handle(.down, state: &st, layout: layout, model: Self.model())
+        _ = Navigation.handle(.enter, state: &st, layout: layout, model: Self.model())
+        #expect(st.detail == .pd("DINKES"))
+        let lines = DashboardRenderer.render(Self.model(), layout: layout, state: st, width: 100, height: 30).lines
+        #expect(lines[0].contains("PD DINKES"))
+        #expect(lines.contains { $0.hasPrefix(" devices") && $0.contains("2: 1 up, 1 down, 0 without data") })
+        #expect(lines.contains { $0.hasPrefix("─ Devices of DINKES (2") } && lines.contains { $0.hasPrefix("─ Findings of DINKES (2") })
+        #expect(!lines.contains { $0.contains("ap-") }, "another PD's device")
+        _ = Navigation.handle(.escape, state: &st, layout: layout, model: Self.model())
+        #expect(st.detail == nil && st.view == "overview")
+    }
+
     @Test("wide graphemes take two cells and are clipped whole")
     func wideText() {
         var s = Screen(width: 5, height: 1)
