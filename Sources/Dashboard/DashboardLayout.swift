@@ -231,7 +231,8 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
     public var width: Int? {
         switch self {
         case .pd: 12
-        case .devices, .up, .down, .findings, .interfaces: 7
+        case .devices, .up, .down, .interfaces: 7
+        case .findings: 8
         case .unknown: 7
         case .availability: 11
         case .worst, .severity: 8
