@@ -19,6 +19,7 @@ import Testing
     /// One store for every frame (filled once per test process).
     nonisolated(unsafe) static var filled: Result<String, any Error>?
     static let lock = NSLock()
+    nonisolated(unsafe) static var filledDirectory: String?
 
     static func pantau(_ args: [String], store: String, now: String) throws -> (status: Int32, stdout: String, stderr: String) {
         try run(Lab.pantauBinary, args, environment: ["PANTAU_PROBES": Lab.repo + "/probes", "PANTAU_STORE": store, "PANTAU_NOW": now,
@@ -38,6 +39,9 @@ import Testing
     static func fill() throws -> String {
         let sim = try SharedLab.snmpsim.get()
         let dir = try Lab.temporaryDirectory("dashboard-golden")
+        // The store serves every test of the process; removed when the process ends.
+        filledDirectory = dir
+        atexit { if let d = DashboardGoldenTests.filledDirectory { try? FileManager.default.removeItem(atPath: d) } }
         let db = dir + "/p.sqlite"
         try """
             defaults: { timeout: 5, retries: 2 }
