@@ -78,6 +78,8 @@ public struct DeviceRow: Sendable, Equatable {
 }
 
 public struct FindingRow: Sendable, Equatable {
+    /// Its identity across runs (`Finding.key`).
+    public var key: String
     public var id: Int64?
     public var code: String
     public var pd: String?
@@ -90,8 +92,8 @@ public struct FindingRow: Sendable, Equatable {
     public var firstSeen: Date
     public var lastSeen: Date
 
-    public init(id: Int64?, code: String, pd: String?, severity: Severity, state: String, subject: String, device: String?, basis: String, message: String, firstSeen: Date, lastSeen: Date) {
-        self.id = id; self.code = code; self.pd = pd; self.severity = severity; self.state = state; self.subject = subject; self.device = device; self.basis = basis; self.message = message; self.firstSeen = firstSeen; self.lastSeen = lastSeen
+    public init(key: String, id: Int64?, code: String, pd: String?, severity: Severity, state: String, subject: String, device: String?, basis: String, message: String, firstSeen: Date, lastSeen: Date) {
+        self.key = key; self.id = id; self.code = code; self.pd = pd; self.severity = severity; self.state = state; self.subject = subject; self.device = device; self.basis = basis; self.message = message; self.firstSeen = firstSeen; self.lastSeen = lastSeen
     }
 }
 
@@ -150,7 +152,7 @@ public struct DashboardLoader: Sendable {
         let devices = rows.values.sorted { ($0.pd ?? "", $0.name) < ($1.pd ?? "", $1.name) }
 
         let findingRows = findings.map { f in
-            FindingRow(id: f.id, code: f.code.rawValue, pd: f.pd, severity: f.severity, state: f.status.rawValue, subject: f.subject.description,
+            FindingRow(key: f.key, id: f.id, code: f.code.rawValue, pd: f.pd, severity: f.severity, state: f.status.rawValue, subject: f.subject.description,
                        device: f.subject.device, basis: "\(f.basis)", message: f.message, firstSeen: f.firstSeen, lastSeen: f.lastSeen)
         }
 

@@ -8,6 +8,8 @@ public struct ViewState: Sendable, Equatable {
     public enum Detail: Sendable, Equatable {
         case device(String)
         case pd(String)
+        /// A finding by its key (`Finding.key`).
+        case finding(String)
     }
     public enum Input: Sendable, Equatable {
         case filter(String)
@@ -249,7 +251,7 @@ public enum DashboardRenderer {
                     .message: (f.message, .text(f.message)),
                     .firstSeen: (format(f.firstSeen, model.timeZone), .number(f.firstSeen.timeIntervalSince1970)),
                 ]
-                return (panel.columns.map { values[$0]?.0 ?? "" }, f.device.map(ViewState.Detail.device), f.severity, values.mapValues(\.1))
+                return (panel.columns.map { values[$0]?.0 ?? "" }, ViewState.Detail.finding(f.key), f.severity, values.mapValues(\.1))
             }
         case .findingsBySeverity, .dataAge: break
         }
@@ -312,6 +314,7 @@ public enum DashboardRenderer {
         switch d {
         case .device(let n): "device \(n)"
         case .pd(let p): "PD \(p)"
+        case .finding: "finding"
         }
     }
 
@@ -347,6 +350,20 @@ public enum DashboardRenderer {
             m.findings = model.findings.filter { $0.device == name }
             drawTable(panel, data: tableRows(panel, model: m, state: state, focused: false), into: &s, row: r, height: end - r,
                       selected: nil, filter: "", sort: nil, options: options, g: g)
+        case .finding(let key):
+            guard let f = model.findings.first(where: { $0.key == key }) else {
+                s.put(" the finding is no longer present (resolved)", row: r, col: 0)
+                return
+            }
+            rule("Finding\(f.id.map { " #\($0)" } ?? "")", into: &s, row: r, g: g); r += 1
+            field("code", f.code)
+            field("severity", f.severity.rawValue, style: CellStyle(bold: true, color: options.color ? severityColor(f.severity) : nil))
+            field("state", f.state); field("PD", f.pd); field("subject", f.subject)
+            field("first / last seen", "\(format(f.firstSeen, model.timeZone)) / \(format(f.lastSeen, model.timeZone))")
+            for (name, text) in [("message", f.message), ("basis", f.basis)] where r < end {
+                s.put(" " + pad(name, 20), row: r, col: 0, style: CellStyle(bold: true))
+                r += wrap(text, into: &s, row: r, col: 22, width: s.width - 23, maxRows: end - r, style: .plain)
+            }
         case .pd(let code):
             guard let p = model.pds.first(where: { $0.code == code }) else {
                 s.put(" PD \(code) is not in the store", row: r, col: 0)
@@ -376,7 +393,7 @@ public enum DashboardRenderer {
             "Keys",
             "  j / k, arrows    move the cursor",
             "  PgUp / PgDn      a page up or down;  g / G  first / last row",
-            "  Enter            open the device or PD under the cursor",
+            "  Enter            open the PD, device or finding under the cursor",
             "  Esc              back (close the detail, the help, the filter)",
             "  /                filter the table (Enter keeps it, Esc clears it)",
             "  :                jump to a view by name (Tab completes)",

@@ -20,9 +20,9 @@ import YAMLSupport
                       DeviceRow(pd: "DINKES", name: "sw-lantai2", vendor: "Zyxel", model: "GS1900-48", status: .down, statusSource: "status poll",
                                 availabilityToday: 95, lastPoll: t, error: "no response (timeout)"),
                       DeviceRow(pd: "BAPPEDA", name: "ap-\u{1B}[2Jevil\u{07}", vendor: "Ubiquiti", status: .up, lastPoll: t)],
-            findings: [FindingRow(id: 1, code: "rogue-dhcp", pd: "DINKES", severity: .error, state: "open", subject: "host 128.2.6.152", device: nil,
+            findings: [FindingRow(key: "rogue-dhcp|DINKES|x", id: 1, code: "rogue-dhcp", pd: "DINKES", severity: .error, state: "open", subject: "host 128.2.6.152", device: nil,
                                   basis: "Kebijakan Dinas", message: "a DHCP server nobody declared", firstSeen: t, lastSeen: t),
-                       FindingRow(id: 2, code: "missing-device", pd: "DINKES", severity: .warning, state: "open", subject: "device sw-gudang",
+                       FindingRow(key: "missing-device|DINKES|y", id: 2, code: "missing-device", pd: "DINKES", severity: .warning, state: "open", subject: "device sw-gudang",
                                   device: "sw-core", basis: "Perbup Manggarai 52/2021 Pasal 16 ayat (1)", message: "declared, not seen", firstSeen: t, lastSeen: t)],
             sources: [DataSource(name: "inventory polls", latest: t, madeBy: "pantau collect"),
                       DataSource(name: "status polls", latest: now.addingTimeInterval(-7200), madeBy: "the daemon"),
@@ -141,6 +141,19 @@ import YAMLSupport
         #expect(!lines.contains { $0.contains("ap-") }, "another PD's device")
         _ = Navigation.handle(.escape, state: &st, layout: layout, model: Self.model())
         #expect(st.detail == nil && st.view == "overview")
+    }
+
+    @Test("Enter on a finding shows it whole: message and basis wrapped, not cut")
+    func findingDetail() throws {
+        let layout = try Self.layout()
+        var st = ViewState(view: "findings")
+        _ = Navigation.handle(.down, state: &st, layout: layout, model: Self.model())
+        _ = Navigation.handle(.enter, state: &st, layout: layout, model: Self.model())
+        #expect(st.detail == .finding("missing-device|DINKES|y"))
+        let lines = DashboardRenderer.render(Self.model(), layout: layout, state: st, width: 100, height: 20).lines
+        #expect(lines[1].hasPrefix("─ Finding #2 "))
+        #expect(lines.contains(" basis                Perbup Manggarai 52/2021 Pasal 16 ayat (1)"))
+        #expect(lines.contains(" severity             warning"))
     }
 
     @Test("wide graphemes take two cells and are clipped whole")
