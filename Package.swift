@@ -15,7 +15,8 @@
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
-//   5 front ends    SubmissionService (HTTP for PD staff), Exports (audit bundles)
+//   5 front ends    SubmissionService (HTTP for PD staff), Exports (audit bundles),
+//                   Dashboard (the NOC's terminal console)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -122,13 +123,15 @@ let package = Package(
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
         .target(name: "Exports", dependencies: ["Operations", "Governance"]),
+        // The NOC's terminal console: model (from the use cases), pure render to a cell grid, terminal I/O.
+        .target(name: "Dashboard", dependencies: ["Operations", "Storage", "InventoryModel", "Reconciliation", "Governance", "YAMLSupport"]),
 
         // MARK: Layer 6: composition root
         .executableTarget(
             name: "pantau",
             dependencies: [
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
-                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports",
+                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,6 +189,11 @@ let package = Package(
             name: "OperationsTests",
             dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
                            "SNMPCore", "Settings", "Storage", "Reconciliation", "Exports"]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "InventoryModel", "InventoryStore", "InventoryTesting", "Reconciliation", "Governance", "Storage", "YAMLSupport"],
+            exclude: ["Goldens"]
         ),
         .testTarget(
             name: "CLITests",

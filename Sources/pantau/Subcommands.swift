@@ -23,5 +23,6 @@ extension Pantau {
         Reconcile.self,
         Findings.self,
         Export.self,
+        DashboardCmd.self,
     ]
 }

@@ -15,6 +15,7 @@ import Testing
         ["inventory", "list"], ["inventory", "show", "sw1"], ["hosts"], ["talkers"], ["counters"], ["traffic"],
         ["diagram", "history", "--pd", "BAPPEDA"], ["diagram", "status"], ["diagram", "diff", "--pd", "BAPPEDA"],
         ["registry", "list"], ["profile", "show"], ["token", "list"], ["findings", "list"], ["findings", "show", "1"],
+        ["dashboard", "--once", "--layouts", Lab.repo + "/dashboards"],
     ]
 
     /// A configuration polling one agent that is not there, storing into `store`.

@@ -1,0 +1,180 @@
+import Foundation
+import Governance
+import InventoryModel
+import Operations
+import Reconciliation
+import Storage
+
+/// What the dashboard shows, read from the store through the use cases every front end
+/// shares (`InventoryQueries`, `UptimeReport`, `FindingOperations`). Plain values: the
+/// renderer turns one into a frame without touching the store or the terminal.
+public struct DashboardModel: Sendable, Equatable {
+    public var now: Date
+    /// The zone times are shown in (the active profile's, else UTC).
+    public var timeZone: TimeZone
+    public var regency: String?
+    public var pds: [PDRow]
+    public var devices: [DeviceRow]
+    public var findings: [FindingRow]
+    public var sources: [DataSource]
+    /// What could not be read (shown on screen, never fatal).
+    public var problems: [String]
+
+    public init(now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!, regency: String? = nil, pds: [PDRow] = [], devices: [DeviceRow] = [],
+                findings: [FindingRow] = [], sources: [DataSource] = [], problems: [String] = []) {
+        self.now = now; self.timeZone = timeZone; self.regency = regency; self.pds = pds; self.devices = devices
+        self.findings = findings; self.sources = sources; self.problems = problems
+    }
+
+    public var severityCounts: [(Severity, Int)] {
+        Severity.allCases.reversed().map { s in (s, findings.filter { $0.severity == s }.count) }
+    }
+}
+
+public enum DeviceStatus: String, Sendable, Equatable {
+    case up, down
+    /// No status poll and no inventory poll says either.
+    case unknown = "?"
+}
+
+public struct PDRow: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var devices: Int
+    public var up: Int
+    public var down: Int
+    public var unknown: Int
+    /// Percent of today's monitored time its devices were up (nil: no status polls today).
+    public var availabilityToday: Double?
+    public var findings: Int
+    public var worst: Severity?
+
+    public init(code: String, name: String, devices: Int, up: Int, down: Int, unknown: Int, availabilityToday: Double?, findings: Int, worst: Severity?) {
+        self.code = code; self.name = name; self.devices = devices; self.up = up; self.down = down; self.unknown = unknown; self.availabilityToday = availabilityToday; self.findings = findings; self.worst = worst
+    }
+}
+
+public struct DeviceRow: Sendable, Equatable {
+    public var pd: String?
+    public var name: String
+    public var agent: String?
+    public var vendor: String?
+    public var model: String?
+    public var serial: String?
+    public var version: String?
+    public var sysName: String?
+    public var status: DeviceStatus
+    /// Where the status comes from: "status poll" (the daemon's uptime polls) or "inventory poll".
+    public var statusSource: String?
+    public var availabilityToday: Double?
+    public var lastPoll: Date?
+    public var interfaces: Int?
+    public var neighbours: Int?
+    public var error: String?
+
+    public init(pd: String? = nil, name: String, agent: String? = nil, vendor: String? = nil, model: String? = nil, serial: String? = nil, version: String? = nil, sysName: String? = nil, status: DeviceStatus, statusSource: String? = nil, availabilityToday: Double? = nil, lastPoll: Date? = nil, interfaces: Int? = nil, neighbours: Int? = nil, error: String? = nil) {
+        self.pd = pd; self.name = name; self.agent = agent; self.vendor = vendor; self.model = model; self.serial = serial; self.version = version; self.sysName = sysName; self.status = status; self.statusSource = statusSource; self.availabilityToday = availabilityToday; self.lastPoll = lastPoll; self.interfaces = interfaces; self.neighbours = neighbours; self.error = error
+    }
+}
+
+public struct FindingRow: Sendable, Equatable {
+    /// Its identity across runs (`Finding.key`).
+    public var key: String
+    public var id: Int64?
+    public var code: String
+    public var pd: String?
+    public var severity: Severity
+    public var state: String
+    public var subject: String
+    public var device: String?
+    public var basis: String
+    public var message: String
+    public var firstSeen: Date
+    public var lastSeen: Date
+
+    public init(key: String, id: Int64?, code: String, pd: String?, severity: Severity, state: String, subject: String, device: String?, basis: String, message: String, firstSeen: Date, lastSeen: Date) {
+        self.key = key; self.id = id; self.code = code; self.pd = pd; self.severity = severity; self.state = state; self.subject = subject; self.device = device; self.basis = basis; self.message = message; self.firstSeen = firstSeen; self.lastSeen = lastSeen
+    }
+}
+
+/// One collector's latest data, for the data-age panel.
+public struct DataSource: Sendable, Equatable {
+    public var name: String
+    public var latest: Date?
+    /// What makes this data, said when there is none.
+    public var madeBy: String
+
+    public init(name: String, latest: Date?, madeBy: String) {
+        self.name = name; self.latest = latest; self.madeBy = madeBy
+    }
+}
+
+/// Builds a `DashboardModel` from a store: one call per refresh.
+public struct DashboardLoader: Sendable {
+    public let store: any PantauStorage
+    public let clock: any WallClock
+
+    public init(store: any PantauStorage, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public func load() -> DashboardModel {
+        let now = clock.now()
+        var problems: [String] = []
+        func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
+            do { return try body() } catch { problems.append("\(what): \(error)"); return nil }
+        }
+        let profile = attempt("profile") { try store.activeProfile() } ?? nil
+        let registry = attempt("registry") { try store.registry() } ?? nil
+        let summaries = attempt("inventory") { try InventoryQueries(store: store).devices() } ?? []
+        let uptime = attempt("uptime") { try UptimeReport(store: store, clock: clock).run(.init(period: "today")) }
+        let findings = attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+
+        var rows: [String: DeviceRow] = [:]
+        for s in summaries {
+            rows[s.name] = DeviceRow(pd: s.pd, name: s.name, agent: s.agent, vendor: s.vendor, model: s.model, serial: s.serial, version: s.version,
+                                     sysName: s.sysName, status: s.lastPollOK ? .up : .down, statusSource: "inventory poll",
+                                     lastPoll: s.lastPollAt, interfaces: s.interfaces, neighbours: s.neighbors, error: s.lastError)
+        }
+        for d in uptime?.devices ?? [] {
+            var row = rows[d.device] ?? DeviceRow(pd: d.pd, name: d.device, status: .unknown)
+            row.pd = row.pd ?? d.pd
+            // The daemon's status poll decides when it is the newer word on the device.
+            if row.lastPoll == nil || d.lastPoll >= row.lastPoll! || row.statusSource == "inventory poll" {
+                row.status = d.upAtLastPoll ? .up : .down
+                row.statusSource = "status poll"
+                row.lastPoll = max(row.lastPoll ?? d.lastPoll, d.lastPoll)
+            }
+            row.availabilityToday = d.availabilityPercent
+            rows[d.device] = row
+        }
+        let devices = rows.values.sorted { ($0.pd ?? "", $0.name) < ($1.pd ?? "", $1.name) }
+
+        let findingRows = findings.map { f in
+            FindingRow(key: f.key, id: f.id, code: f.code.rawValue, pd: f.pd, severity: f.severity, state: f.status.rawValue, subject: f.subject.description,
+                       device: f.subject.device, basis: "\(f.basis)", message: f.message, firstSeen: f.firstSeen, lastSeen: f.lastSeen)
+        }
+
+        var pdCodes: [(String, String)] = registry?.pds.map { ($0.code, $0.name) } ?? []
+        for code in Set(devices.compactMap(\.pd) + findingRows.compactMap(\.pd)).sorted() where !pdCodes.contains(where: { $0.0 == code }) {
+            pdCodes.append((code, "(not in the registry)"))
+        }
+        let pdAvailability = Dictionary((uptime?.pds ?? []).map { ($0.group, $0.availabilityPercent) }) { a, _ in a }
+        let pds = pdCodes.map { code, name in
+            let mine = devices.filter { $0.pd == code }
+            let theirs = findingRows.filter { $0.pd == code }
+            return PDRow(code: code, name: name, devices: mine.count, up: mine.filter { $0.status == .up }.count,
+                         down: mine.filter { $0.status == .down }.count, unknown: mine.filter { $0.status == .unknown }.count,
+                         availabilityToday: pdAvailability[code], findings: theirs.count, worst: theirs.map(\.severity).max())
+        }
+        let sources = [
+            DataSource(name: "inventory polls", latest: summaries.map(\.lastPollAt).max(), madeBy: "pantau collect"),
+            DataSource(name: "status polls", latest: uptime?.devices.map(\.lastPoll).max(), madeBy: "the collector daemon (pantau collect --config FILE)"),
+            DataSource(name: "findings", latest: findings.map(\.lastSeen).max(), madeBy: "pantau reconcile"),
+        ]
+        let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
+        return DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
+                              sources: sources, problems: problems)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What a key asks of the loop after the state has changed.
+public enum KeyAction: Sendable, Equatable {
+    case redraw
+    case reload
+    case quit
+}
+
+/// k9s-style keys applied to the view state. Pure: the loop passes the current model so the
+/// cursor stays within the focused table and Enter knows what is under it.
+public enum Navigation {
+    public static func handle(_ key: Key, state: inout ViewState, layout: DashboardLayout, model: DashboardModel?, pageRows: Int = 10) -> KeyAction {
+        state.message = nil
+        // Typing a filter or a view name.
+        if let input = state.input {
+            switch (input, key) {
+            case (_, .interrupt): return .quit
+            case (.filter, .escape):
+                state.input = nil; state.filter = ""; state.selected = 0
+            case (.command, .escape): state.input = nil
+            case (.filter, .enter): state.input = nil
+            case (.command(let text), .enter):
+                state.input = nil
+                let name = text.trimmingCharacters(in: .whitespaces)
+                if let v = layout.views.first(where: { $0.name == name }) ?? uniquePrefix(name, layout) {
+                    open(view: v.name, state: &state)
+                } else if !name.isEmpty {
+                    state.message = "no view \"\(name)\"; views: \(layout.views.map(\.name).joined(separator: ", "))"
+                }
+            case (.command(let text), .tab):
+                if let v = uniquePrefix(text, layout) { state.input = .command(v.name) }
+            case (.filter(let text), .backspace):
+                state.filter = String(text.dropLast()); state.input = .filter(state.filter); state.selected = 0
+            case (.command(let text), .backspace): state.input = .command(String(text.dropLast()))
+            case (.filter(let text), .char(let c)):
+                state.filter = text + String(c); state.input = .filter(state.filter); state.selected = 0
+            case (.command(let text), .char(let c)): state.input = .command(text + String(c))
+            default: break
+            }
+            return .redraw
+        }
+        if state.help {
+            if key == .char("q") || key == .interrupt { return .quit }
+            state.help = false
+            return .redraw
+        }
+        let rows = focusedRows(state: state, layout: layout, model: model)
+        switch key {
+        case .char("q"), .interrupt: return .quit
+        case .char("?"): state.help = true
+        case .char("j"), .down: state.selected = min(max(0, rows.count - 1), state.selected + 1)
+        case .char("k"), .up: state.selected = max(0, state.selected - 1)
+        case .pageDown: state.selected = min(max(0, rows.count - 1), state.selected + pageRows)
+        case .pageUp: state.selected = max(0, state.selected - pageRows)
+        case .char("g"), .home: state.selected = 0
+        case .char("G"), .end: state.selected = max(0, rows.count - 1)
+        case .char("/"): if state.detail == nil { state.input = .filter(state.filter) }
+        case .char(":"): state.input = .command("")
+        case .char("r"): return .reload
+        case .char("s"), .char("S"):
+            guard state.detail == nil, let view = layout.view(named: state.view), let f = view.focus else { break }
+            let panel = view.panels[f]
+            let current = state.sort ?? panel.sort
+            if key == .char("S") {
+                state.sort = DashboardLayout.Sort(current?.column ?? panel.columns[0], descending: !(current?.descending ?? false))
+            } else {
+                let i = current.flatMap { c in panel.columns.firstIndex(of: c.column) }.map { $0 + 1 } ?? 0
+                state.sort = DashboardLayout.Sort(panel.columns[i % panel.columns.count])
+            }
+            state.selected = 0
+        case .enter, .right:
+            if state.detail == nil, state.selected < rows.count, let target = rows[state.selected] { state.detail = target }
+        case .escape, .left, .backspace:
+            if state.detail != nil { state.detail = nil } else if !state.filter.isEmpty { state.filter = ""; state.selected = 0 }
+        case .tab:
+            if let i = layout.views.firstIndex(where: { $0.name == state.view }) { open(view: layout.views[(i + 1) % layout.views.count].name, state: &state) }
+        default: break
+        }
+        return .redraw
+    }
+
+    static func open(view: String, state: inout ViewState) {
+        state.view = view; state.detail = nil; state.filter = ""; state.sort = nil; state.selected = 0
+    }
+
+    static func uniquePrefix(_ text: String, _ layout: DashboardLayout) -> DashboardLayout.View? {
+        let hits = layout.views.filter { $0.name.hasPrefix(text) }
+        return hits.count == 1 && !text.isEmpty ? hits[0] : nil
+    }
+
+    /// What each row of the focused table opens.
+    public static func focusedRows(state: ViewState, layout: DashboardLayout, model: DashboardModel?) -> [ViewState.Detail?] {
+        guard state.detail == nil, let model, let view = layout.view(named: state.view), let f = view.focus else { return [] }
+        return DashboardRenderer.tableRows(view.panels[f], model: model, state: state, focused: true).keys
+    }
+}
