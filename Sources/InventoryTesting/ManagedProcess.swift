@@ -124,3 +124,14 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
     let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     return (exit, out, err)
 }
+
+/// Runs the built `pantau` as an operator would on the lab: the repository's probes and
+/// profiles, and the store and clock given as `PANTAU_STORE` and `PANTAU_NOW`; `environment`
+/// adds to (or overrides) that.
+@discardableResult
+public func runPantau(_ arguments: [String], store: String, now: String, environment: [String: String] = [:],
+                      timeout: Double = 120) throws -> (status: Int32, stdout: String, stderr: String) {
+    let base = ["PANTAU_PROBES": Lab.repo + "/probes", "PANTAU_STORE": store, "PANTAU_NOW": now,
+                "PANTAU_PROFILES": Lab.repo + "/config/profiles"]
+    return try run(Lab.pantauBinary, arguments, environment: base.merging(environment) { $1 }, timeout: timeout)
+}

@@ -14,8 +14,7 @@ import Testing
     }
 
     func pantau(_ args: [String], store: String, now: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        try run(Lab.pantauBinary, args, environment: ["PANTAU_PROBES": Lab.repo + "/probes", "PANTAU_STORE": store, "PANTAU_NOW": now,
-                                                      "PANTAU_PROFILES": Lab.repo + "/config/profiles"], timeout: 120)
+        try runPantau(args, store: store, now: now)
     }
 
     func json(_ text: String) throws -> [String: Any] {

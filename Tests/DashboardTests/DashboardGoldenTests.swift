@@ -22,9 +22,7 @@ import Testing
     nonisolated(unsafe) static var filledDirectory: String?
 
     static func pantau(_ args: [String], store: String, now: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        try run(Lab.pantauBinary, args, environment: ["PANTAU_PROBES": Lab.repo + "/probes", "PANTAU_STORE": store, "PANTAU_NOW": now,
-                                                      "PANTAU_PROFILES": Lab.repo + "/config/profiles", "PANTAU_DASHBOARDS": Lab.repo + "/dashboards",
-                                                      "LANG": "C.UTF-8"], timeout: 120)
+        try runPantau(args, store: store, now: now, environment: ["PANTAU_DASHBOARDS": Lab.repo + "/dashboards", "LANG": "C.UTF-8"])
     }
 
     static func store() throws -> String {
