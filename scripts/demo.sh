@@ -3,8 +3,8 @@
 # lab (snmpsim serving real device recordings + a real snmpd with SNMPv3), collects every
 # lab device into a SQLite store, replays the corpus packet captures through the sampler,
 # runs the collector daemon for 40 s while a PD router's uplink goes down and another reboots,
-# prints what it found (uptime and traffic included), and ends with the findings of
-# reconciling a PD's diagram against it, each with its citation.
+# prints what it found (uptime and traffic included), the findings of reconciling a PD's
+# diagram against it, each with its citation, and ends with the NOC dashboard's overview.
 #
 #   scripts/demo.sh              run it; the lab is stopped afterwards
 #   scripts/demo.sh --keep-lab   leave the lab running to try `pantau poll` by hand
@@ -60,6 +60,9 @@ echo "== pantau reconcile --store $STORE   (Bappeda's example diagram against th
 "$PANTAU" registry load config/registry.example.yaml --store "$STORE" >/dev/null
 "$PANTAU" diagram submit --pd BAPPEDA config/examples/bappeda-lan.yaml --by demo --store "$STORE" >/dev/null
 "$PANTAU" reconcile --store "$STORE" | cut -c1-160 | awk "NR <= 40"
+echo
+echo "== pantau dashboard --once --view overview --store $STORE   (the NOC console's first screen; pantau dashboard on a terminal)"
+"$PANTAU" dashboard --once --view overview --store "$STORE" --width 120 --height 24
 if [ "$KEEP" = 1 ]; then
   echo
   echo "The lab is still running (scripts/lab.sh stop to end it). Try:"
