@@ -341,6 +341,7 @@ struct Context {
                 diffs.append(("serial", decl.device.serial ?? want, d.serial ?? got))
             }
             if let want = decl.device.model, let got = d.model, !Self.sameModel(want, got) { diffs.append(("model", want, got)) }
+            if let want = decl.device.firmware, let got = d.version, !Reconciler.sameFirmware(want, got) { diffs.append(("firmware", want, got)) }
             for (attr, want, got) in diffs {
                 out.append(Detection(code: .attributeDrift, pd: decl.pd, subject: FindingSubject(device: decl.id, detail: attr),
                                      message: "\(decl.id): the diagram declares \(attr) \(want), the device (\(d.name)) reports \(got)",
@@ -611,5 +612,35 @@ struct Context {
             }
         }
         return out
+    }
+}
+
+extension Reconciler {
+    /// A declared firmware agrees with a reported version when its numbers and words, in
+    /// order, begin the reported one's, ignoring case, a leading "v" and punctuation: "7.14"
+    /// matches "7.14.2 (stable)", "V200R019C10" matches "V200R019C10SPC800"; "7.1" does not
+    /// match "7.14.2", nor "7.14" "6.7.14". A declaration with nothing to compare never drifts.
+    public static func sameFirmware(_ declared: String, _ reported: String) -> Bool {
+        func parts(_ s: String) -> [String] {
+            var out: [String] = [], cur = "", digits = false
+            for ch in s.lowercased() {
+                if ch.isNumber || ch.isLetter {
+                    if !cur.isEmpty && ch.isNumber != digits { out.append(cur); cur = "" }
+                    cur.append(ch); digits = ch.isNumber
+                } else if !cur.isEmpty { out.append(cur); cur = "" }
+            }
+            if !cur.isEmpty { out.append(cur) }
+            if out.first == "v" { out.removeFirst() }
+            return out.map { p in p.allSatisfy(\.isNumber) ? String(Int(p.prefix(18)) ?? 0) : p }
+        }
+        let want = parts(declared), got = parts(reported)
+        guard !want.isEmpty, !got.isEmpty else { return true }
+        // The reported string may carry a prefix ("RouterOS 7.14.2", "Version 15.2(4)E"): the declared run may start
+        // anywhere but inside a number ("7.14" is not in "6.7.14").
+        guard want.count <= got.count else { return false }
+        func numeric(_ p: String) -> Bool { p.allSatisfy(\.isNumber) }
+        return (0...(got.count - want.count)).contains { i in
+            Array(got[i..<(i + want.count)]) == want && (i == 0 || !(numeric(got[i - 1]) && numeric(want[0])))
+        }
     }
 }

@@ -127,6 +127,33 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
 }
 
 @Suite struct FindingCodeTests {
+    @Test func firmwareDriftComparesTheDeclaredVersionWithTheReportedOne() throws {
+        // The router runs 7.15.3 but the diagram declares 7.14; the core switch's declared 15.2 matches "15.2(4)E8".
+        var rtr = inventory(sysName: "rtr-bappeda", serial: "HD40801A2B3", ip: "10.21.0.1", mac: "48:8f:5a:10:21:01", ports: ["ether1", "ether2"])
+        rtr.version = "RouterOS 7.15.3 (stable)"
+        var core = inventory(sysName: "sw-core", serial: "FOC2031X0AB", model: "WS-C2960X-24TS-L", ip: "10.21.0.2", mac: "00:1b:21:00:00:02")
+        core.version = "15.2(4)E8"
+        var diagram = bappedaDiagram()
+        diagram.devices[0].firmware = "7.14"
+        diagram.devices[1].firmware = "V15.2"
+        let r = try run([PolledDevice(name: "rtr", pd: "BAPPEDA", inventory: rtr), PolledDevice(name: "core", pd: "BAPPEDA", inventory: core)],
+                        diagrams: ["BAPPEDA": diagram])
+        let drift = codes(r, .attributeDrift)
+        #expect(drift.map(\.subject.detail) == ["firmware"])
+        #expect(drift.first?.message == "rtr-bappeda: the diagram declares firmware 7.14, the device (rtr) reports RouterOS 7.15.3 (stable)")
+        #expect(drift.first?.evidence.first?.details["declared"] == "7.14")
+    }
+
+    @Test(arguments: [
+        ("7.14", "7.14.2", true), ("7.14", "RouterOS 7.14.2 (stable)", true), ("v7.14.2", "7.14.2", true),
+        ("V200R019C10", "V200R019C10SPC800", true), ("15.2(4)E8", "Cisco IOS 15.2(4)E8, RELEASE SOFTWARE", true),
+        ("7.1", "7.14.2", false), ("7.14", "6.7.14", false), ("7.14.3", "7.14", false), ("2.0", "1.2.0", false),
+        ("-", "7.14", true),
+    ])
+    func firmwareComparison(declared: String, reported: String, same: Bool) {
+        #expect(Reconciler.sameFirmware(declared, reported) == same)
+    }
+
     @Test func unregisteredMissingDriftAndLinkMismatch() throws {
         // sw-core wired to the router on Gi1/0/23 (declared Gi1/0/24), serial differs (matched by its address);
         // sw-lt2 is not seen; an extra switch answers SNMP; LLDP shows a link the diagram lacks.
