@@ -95,19 +95,29 @@ public enum Reconciler {
         var declared: [DeclaredDevice] = []
         var diagrams: [String: Submission] = [:]
         for (pd, sub) in input.submissions.sorted(by: { $0.key < $1.key }) {
-            var ids: [String: Int] = [:], serials: [String: String] = [:]
+            // Where each declaration is: "dinkes.yaml:14:5" or "dinkes.drawio page \"Lantai 1\" cell \"r1\"".
+            func at(_ d: Diagram.Device) -> String {
+                let ref = d.source.description
+                return ref.isEmpty ? sub.fileName : d.source.line != nil ? "\(sub.fileName):\(ref)" : "\(sub.fileName) \(ref)"
+            }
+            var ids: [String: [Diagram.Device]] = [:], serials: [String: Diagram.Device] = [:]
             var problems: [String] = []
             for d in sub.diagram.devices {
-                ids[d.id, default: 0] += 1
+                ids[d.id, default: []].append(d)
                 if let s = DeclaredIndex.serialKey(d.serial) {
-                    if let other = serials[s], other != d.id { problems.append("serial \(s) is declared for both \"\(other)\" and \"\(d.id)\"") }
-                    serials[s] = d.id
+                    if let other = serials[s], other.id != d.id {
+                        problems.append("\(at(d)): serial \(s) is declared for both \"\(other.id)\" (\(at(other))) and \"\(d.id)\"")
+                    }
+                    serials[s] = d
                 }
             }
-            problems += ids.filter { $0.value > 1 }.keys.sorted().map { "device \"\($0)\" is declared \(ids[$0] ?? 2) times" }
+            problems += ids.filter { $0.value.count > 1 }.keys.sorted().map { id in
+                let all = ids[id] ?? []
+                return "\(at(all[1])): device \"\(id)\" is declared \(all.count) times (first at \(at(all[0])))"
+            }
             if !problems.isEmpty {
                 for p in problems {
-                    issues.append(ReconcileIssue(pd: pd, message: "diagram v\(sub.version) (\(sub.fileName)): \(p); \(pd) was not reconciled, the other PDs were"))
+                    issues.append(ReconcileIssue(pd: pd, message: "diagram v\(sub.version) of \(pd), \(p); \(pd) was not reconciled, the other PDs were"))
                 }
                 skipped.append(pd)
                 continue

@@ -301,8 +301,23 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
     }
 
     @Test func badInputStopsOnePDOnly() throws {
-        var twice = bappedaDiagram()
-        twice.devices.append(.init(id: "sw-core", role: .switch_))
+        // A stored diagram read from YAML that declares sw-core twice (lines 6 and 9) and one serial for two devices.
+        let text = """
+            format: pantau-diagram/1
+            pd: BAPPEDA
+            devices:
+              - id: rtr-bappeda
+                role: router
+              - id: sw-core
+                role: switch
+                serial: FOC2031X0AB
+              - id: sw-core
+                role: switch
+              - id: sw-lt2
+                role: switch
+                serial: foc2031x0ab
+            """
+        let twice = try #require(Diagram.parseYAML(text, file: "bappeda.yaml").0)
         var dinkes = Diagram(pd: "DINKES", devices: [.init(id: "sw-dinkes", role: .switch_, managementIP: "10.22.0.2", snmp: true)])
         dinkes.boundary = nil
         var reg = try registry()
@@ -311,7 +326,9 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
                                                     submissions: ["BAPPEDA": submission("BAPPEDA", twice), "DINKES": submission("DINKES", dinkes)],
                                                     polled: [], now: t0))
         #expect(r.skipped == ["BAPPEDA"] && r.compared == ["DINKES"])
-        #expect(r.issues.map(\.description).contains("BAPPEDA: diagram v1 (bappeda.yaml): device \"sw-core\" is declared 2 times; BAPPEDA was not reconciled, the other PDs were"))
+        let issues = r.issues.map(\.description)
+        #expect(issues.contains("BAPPEDA: diagram v1 of BAPPEDA, bappeda.yaml:9:5: device \"sw-core\" is declared 2 times (first at bappeda.yaml:6:5); BAPPEDA was not reconciled, the other PDs were"), "\(issues)")
+        #expect(issues.contains("BAPPEDA: diagram v1 of BAPPEDA, bappeda.yaml:11:5: serial FOC2031X0AB is declared for both \"sw-core\" (bappeda.yaml:6:5) and \"sw-lt2\"; BAPPEDA was not reconciled, the other PDs were"), "\(issues)")
         #expect(r.issues.map(\.description).contains { $0.hasPrefix("DISKOMINFO: registry subnet 10.20.0.0/20 overlaps 10.20.4.0/24 of PD BAPPEDA") })
         #expect(codes(r, .missingDevice).map(\.subject.device) == ["sw-dinkes"])
     }
