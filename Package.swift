@@ -118,7 +118,8 @@ let package = Package(
         .target(
             name: "Operations",
             dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle")]
         ),
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.

@@ -59,7 +59,7 @@ extension Pantau.Collect {
         }
         print("collecting \(cfg.targets.count) target\(cfg.targets.count == 1 ? "" : "s") every \(Int(cfg.daemon.interval)) s into \(path)"
               + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
-        try await operation.run(daemon, sampling: cfg.sampling, extra: extra)
+        try await operation.run(daemon, sampling: cfg.sampling, extra: extra) { try PantauConfig.load(path: file).sampling }
     }
 }
 

@@ -388,6 +388,49 @@ struct DaemonLifecycleTests {
         #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
     }
 
+    @Test("SIGHUP starts, changes and stops packet sampling with the rest of the configuration")
+    func sighupReloadsSampling() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try T.setUp([T.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { $0.count >= 2 }
+        func sampling(_ point: String, _ file: String) -> String {
+            T.config([T.target("lab", agent.agent)]) + "sampling:\n  capture_point: \(point)\n  read: [\(TestEnv.corpus)/pcap/\(file)]\n"
+        }
+        func points() throws -> Set<String> {
+            Set(try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly).hostSightings(pd: nil, vlan: nil, since: nil).map(\.capturePoint))
+        }
+        func waitForPoints(_ want: Set<String>) async throws -> Set<String> {
+            let deadline = Date().addingTimeInterval(15)
+            var got = try points()
+            while got != want && Date() < deadline { try await Task.sleep(for: .milliseconds(200)); got = try points() }
+            return got
+        }
+        #expect(try points().isEmpty)
+        // Added: the capture file is read into the store while the daemon goes on polling.
+        try sampling("span-a", "dhcp.pcap").write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        #expect(try await waitForPoints(["span-a"]) == ["span-a"], Comment(rawValue: p.log))
+        // The same section again: nothing restarts. Another capture point and file: the new one runs.
+        p.signal(SIGHUP)
+        try sampling("span-b", "icmp_dot1q.pcap").write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        #expect(try await waitForPoints(["span-a", "span-b"]) == ["span-a", "span-b"], Comment(rawValue: p.log))
+        // Removed: sampling stops; polling goes on.
+        try T.config([T.target("lab", agent.agent)]).write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        let before = try T.polls(dir).count
+        try await T.waitFor(dir) { $0.count >= before + 2 }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        let log = p.log
+        #expect(log.components(separatedBy: "sampling started").count - 1 == 2, Comment(rawValue: log))
+        #expect(log.contains("sampling reconfigured") && log.contains("sampling removed from the configuration"), Comment(rawValue: log))
+    }
+
     @Test("SIGKILL mid-run loses no committed poll: the store opens, every row read before the kill is there, and a restarted daemon goes on")
     func sigkillLosesNothing() async throws {
         let agent = try ControlledSNMPD()
