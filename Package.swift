@@ -11,7 +11,8 @@
 //                   Probes (declarative SNMP probes and the runner that applies them),
 //                   Reconciliation (→ InventoryModel, Governance: declared against observed, findings)
 //   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
-//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
+//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it),
+//                   PostgresStore (their postgres-nio/PostgreSQL implementation, the same results)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The collector daemon's /metrics (Prometheus text format).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL store (issue 21): imported only by PostgresStore.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Layer 0: C shims
@@ -84,6 +87,16 @@ let package = Package(
             name: "InventoryStore",
             dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+
+        // Their PostgreSQL implementation: the only target that imports PostgresNIO.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
 
         // MARK: Layer 4: behaviour
@@ -145,7 +158,7 @@ let package = Package(
         // MARK: Test support and tests
         .target(
             name: "InventoryTesting",
-            dependencies: ["SNMPCore", "InventoryStore", "InventoryModel"]
+            dependencies: ["SNMPCore", "InventoryStore", "PostgresStore", "Storage", "InventoryModel"]
         ),
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
@@ -159,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["InventoryStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
+            dependencies: ["InventoryStore", "PostgresStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
