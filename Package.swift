@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "pantau",
             dependencies: [
-                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "PostgresStore", "Storage", "Operations", "Collectors", "Settings",
                 "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
