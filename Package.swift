@@ -131,7 +131,8 @@ let package = Package(
         .target(
             name: "Operations",
             dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
