@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshark tcpdump pmacct
               tmux iproute2 tcpreplay ieee-data python3-venv
               faketime   # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
-              iputils-ping curl sqlite3)  # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
+              iputils-ping curl sqlite3  # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
+              postgresql)  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
 SCHEMATHESIS_VERSION=4.32.5   # fuzzes the HTTP service against its OpenAPI document (tests)

@@ -22,7 +22,7 @@ extension Pantau.Collect {
         logger.logLevel = .notice
         let cfg = try PantauConfig.load(path: config)
         let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
-        let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
+        let path = storePath ?? cfg.store ?? "var/pantau.sqlite"
         let store = try openStore(path, .readWrite)
         let clock = try commandClock()
         // The daemon logs each problem once; the collector's per-poll lines would repeat them every inventory poll.

@@ -48,7 +48,7 @@ extension Pantau {
             let env = ProcessInfo.processInfo.environment
             let ascii = Self.asciiOnly(env)
             let path = store.storePath
-            var opened: PantauStore?
+            var opened: (any PantauStorage)?
             let load = { () throws -> DashboardModel in
                 if opened == nil { opened = try openStore(path, .readOnly) }
                 return DashboardLoader(store: opened!, clock: clock).load()
