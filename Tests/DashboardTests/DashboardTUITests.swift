@@ -73,8 +73,8 @@ import Testing
         defer { stop() }
         let db = try DashboardGoldenTests.store()
         try start(db)
-        var s = try waitFor("Regency overview")
-        #expect(s.contains("DINKES") && s.contains("q quit"))
+        var s = try waitFor("DINKES")
+        #expect(s.contains("Regency overview") && s.contains("q quit"))
         try tmux("send-keys", "-t", "t", ":", "dev", "Tab", "Enter")
         s = try waitFor("Devices (7")
         try tmux("send-keys", "-t", "t", "/", "zynos", "Enter")
