@@ -135,8 +135,9 @@ public enum DashboardRenderer {
     /// the row the body starts at.
     static func loadErrorLine(_ state: ViewState, into s: inout Screen, row: Int, options: RenderOptions) -> Int {
         guard let e = state.loadError else { return row }
-        s.put(" ! refresh failed, showing the last data read: " + e, row: row, col: 0, style: CellStyle(bold: true, color: options.color ? .red : nil))
-        return row + 1
+        // At most two lines: the cause (a store path and SQLite's word) must be readable.
+        return row + wrap(" ! refresh failed, showing the last data read: " + e, into: &s, row: row, col: 0, width: s.width, maxRows: 2,
+                          style: CellStyle(bold: true, color: options.color ? .red : nil))
     }
 
     // MARK: Views

@@ -61,9 +61,11 @@ extension Pantau {
             let env = ProcessInfo.processInfo.environment
             let ascii = Self.asciiOnly(env)
             let path = store.storePath
-            let readOnlyStore = StoreBox()
+            // The store is opened for each load and closed after it: a store replaced, migrated
+            // by a newer Pantau or locked meanwhile is noticed (and said) at the next refresh,
+            // and the dashboard holds no lock on it between refreshes.
             let load: DashboardApp.Load = { request in
-                let store: PantauStore = try readOnlyStore.get { try openStore(path, .readOnly) }
+                let store = try openStore(path, .readOnly)
                 return DashboardLoader(store: store, clock: clock).load(request)
             }
             let interactive = !once && isatty(0) == 1 && isatty(1) == 1
@@ -84,29 +86,15 @@ extension Pantau {
             if refusal == nil, FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
                 refusal = "\(ProcessInfo.processInfo.environment["USER"] ?? "this user") cannot write \(path)"
             }
-            let writable = StoreBox()
             let by = self.by
             let perform: DashboardApp.Act = { request in
-                let store: PantauStore = try writable.get { try openStore(path, .readWrite) }
+                let store = try openStore(path, .readWrite)
                 let ops = FindingOperations(store: store, clock: clock)
                 return try DashboardActions.perform(request, operations: ops, by: by)
             }
             let act: DashboardApp.Act? = refusal == nil ? perform : nil
             let app = DashboardApp(layout: layout, options: RenderOptions(color: color, ascii: ascii), load: load, act: act, readOnly: refusal)
             app.run(view: view, detail: device.map { .device($0) } ?? pd.map { .pd($0) }, terminal: try Terminal())
-        }
-
-        /// A store opened once, on the dashboard's background queue (loads and actions run there, one at a time).
-        final class StoreBox: @unchecked Sendable {
-            private let lock = NSLock()
-            private var store: PantauStore?
-            func get(_ open: () throws -> PantauStore) throws -> PantauStore {
-                lock.lock(); defer { lock.unlock() }
-                if let store { return store }
-                let s = try open()
-                store = s
-                return s
-            }
         }
 
         func layoutFile() -> String {
