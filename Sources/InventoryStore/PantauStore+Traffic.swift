@@ -112,8 +112,17 @@ extension PantauStore {
         let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
         try writer.read { db in
             var names: [Int64: TrafficSeriesKey] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
-                names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+            if let keys, keys.count <= 1000 {
+                // A few series (a PD's uplinks, one device's interfaces): by the unique index,
+                // not a scan of every series of the regency.
+                let find = try db.cachedStatement(sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?")
+                for key in Set(keys) {
+                    if let id = try Int64.fetchOne(find, arguments: [key.device, key.interface]) { names[id] = key }
+                }
+            } else {
+                for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
+                    names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+                }
             }
             func each(_ key: TrafficSeriesKey, _ row: Row, column: Int) throws {
                 try row.withUnsafeData(atIndex: column) { data in
