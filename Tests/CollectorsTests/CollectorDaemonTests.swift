@@ -480,6 +480,47 @@ struct DaemonLifecycleTests {
         #expect(p.log.contains("recording status failed: resolved"), Comment(rawValue: p.log))
     }
 
+    @Test("recordings made to move (scripts/lab-vary.py, snmpsim's numeric variation) give steady rates and no restart")
+    func variedRecordingsMove() async throws {
+        let dir = try Lab.temporaryDirectory("pantau-varied")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let vary = try runProcess("/usr/bin/python3", [TestEnv.repo + "/scripts/lab-vary.py", TestEnv.corpus + "/snmp", dir + "/recordings", "routeros"])
+        #expect(vary.status == 0 && vary.stdout.contains("values made to move"), Comment(rawValue: vary.stdout + vary.stderr))
+        let varied = try String(contentsOfFile: dir + "/recordings/routeros.snmprec", encoding: .utf8)
+        // ether1 (ifIndex 1, up) moves at the rate the script chose; ifIndex 2 (down) stays as recorded.
+        let line = try #require(varied.split(separator: "\n").first { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|") })
+        #expect(line.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|70:numeric|initial=235098478,rate="))
+        let octetsPerSecond = try #require(Double(line.split(separator: "=").last ?? ""))
+        #expect(varied.contains("1.3.6.1.2.1.31.1.1.1.6.2|70|70946\n"))
+        let sim = try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros")
+        defer { sim.stop() }
+        try """
+            store: pantau.sqlite
+            probes: \(TestEnv.repo)/probes
+            credentials:
+              rec:
+                community: routeros
+            daemon:
+              interval: 1
+              metrics: off
+            targets:
+              - {name: routeros, agent: "\(sim.agent)", credentials: rec, options: {timeout: 1, retries: 1}}
+
+            """.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        let p = try T.daemon(dir, ["--duration", "5"])
+        #expect(p.waitForExit(seconds: 30) == 0, Comment(rawValue: p.log))
+        let store = try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly)
+        let ether1 = try #require(try store.trafficSeries(device: "routeros").first { $0.ifIndex == 1 })
+        let rates = try store.trafficIntervals(ether1.key, from: .distantPast, to: .distantFuture).filter { $0.kind == .rate }
+        #expect(rates.count >= 2, "\(rates)")
+        for r in rates {
+            // Within 20 %: the poll's time is taken when the answer arrives, the agent's value when it answers.
+            #expect(abs((r.inBitsPerSecond ?? 0) / (octetsPerSecond * 8) - 1) < 0.2, "\(r)")
+        }
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.isEmpty, "\(report.restarts)")
+    }
+
     @Test("SIGKILL mid-run loses no committed poll: the store opens, every row read before the kill is there, and a restarted daemon goes on")
     func sigkillLosesNothing() async throws {
         let agent = try ControlledSNMPD()
