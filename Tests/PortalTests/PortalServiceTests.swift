@@ -154,10 +154,10 @@ import Testing
         let d = CurlClient(s, name: "noc")
         let regency = try d.signIn(s.diskominfo)
         #expect(regency.status == 200 && regency.body.contains("Status diagram semua PD"), "\(regency.body)")
-        let dinkesRow = try #require(regency.body.range(of: "<td>DINKES</td>")), bappedaRow = try #require(regency.body.range(of: "<td>BAPPEDA</td>"))
+        let dinkesRow = try #require(regency.body.range(of: ">DINKES</td>")), bappedaRow = try #require(regency.body.range(of: ">BAPPEDA</td>"))
         #expect(bappedaRow.lowerBound < dinkesRow.lowerBound, "never submitted before current")
         let byPD = try d.get("/regency?sort=pd").body
-        #expect(byPD.range(of: "<td>BAPPEDA</td>")!.lowerBound < byPD.range(of: "<td>DINKES</td>")!.lowerBound)
+        #expect(byPD.range(of: ">BAPPEDA</td>")!.lowerBound < byPD.range(of: ">DINKES</td>")!.lowerBound)
         #expect(try d.get("/pd/DINKES/history").body.contains("Yosef"))
         #expect(try d.get("/pd/DINKES/versions/latest").status == 200)
         #expect(try d.get("/pd/DINKES/submit").status == 403)
