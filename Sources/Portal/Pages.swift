@@ -343,7 +343,7 @@ extension Portal {
         c["hasFindings"] = !list.isEmpty
         let day = dateFormatter(v)
         c["findings"] = list.map { f in
-            ["severity": f.severity.rawValue, "severityText": v.t("sev_\(f.severity.rawValue)"), "code": f.code.rawValue,
+            ["severity": f.severity.rawValue, "severityText": v.t(f.severity == .info ? "sev_info" : "issue_\(f.severity.rawValue)"), "code": f.code.rawValue,
              "message": f.message, "subject": f.subject.description, "status": v.t("status_\(f.status.rawValue)"),
              "firstSeen": when(v, f.firstSeen), "lastSeen": when(v, f.lastSeen), "basis": basisText(f.basis),
              "hasEvidence": !f.evidence.isEmpty,

@@ -30,13 +30,15 @@ final class SessionStore: @unchecked Sendable {
     private var sessions: [String: PortalSession] = [:]
     private var failures: [String: [ContinuousClock.Instant]] = [:]
     let lifetime: Duration
-    let anonymousLifetime: Duration = .seconds(3600)
+    /// A session before sign-in (it holds only the sign-in form's CSRF token and the language).
+    let anonymousLifetime: Duration
     let maxSessions: Int
     let attempts: Int
     let window: Duration
 
-    init(lifetime: Duration, maxSessions: Int = 20_000, attempts: Int, window: Duration) {
+    init(lifetime: Duration, anonymousLifetime: Duration = .seconds(3600), maxSessions: Int = 20_000, attempts: Int, window: Duration) {
         self.lifetime = lifetime
+        self.anonymousLifetime = anonymousLifetime
         self.maxSessions = maxSessions
         self.attempts = attempts
         self.window = window
@@ -83,8 +85,6 @@ final class SessionStore: @unchecked Sendable {
 
     func setPending(_ id: String, _ pending: PendingUpload?) { lock.withLock { sessions[id]?.pending = pending } }
 
-    /// Sessions signed in with a token that is no longer valid end with it: the caller is
-    /// checked again on each page by the token's id.
     func count() -> Int { lock.withLock { sessions.count } }
 
     /// Whether `address` may try to sign in now (fewer than `attempts` failures in `window`).
