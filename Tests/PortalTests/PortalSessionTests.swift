@@ -33,6 +33,18 @@ import Testing
         #expect(store.session(first.id) == nil && others.allSatisfy { store.session($0.id) != nil })
     }
 
+    @Test func checkedFilesWaitingInMemoryAreBounded() {
+        let store = SessionStore(lifetime: .seconds(60), maxPendingBytes: 1000, attempts: 5, window: .seconds(60))
+        let (a, b, c) = (store.create(caller: nil), store.create(caller: nil), store.create(caller: nil))
+        store.setPending(a.id, PendingUpload(id: "1", pd: "X", fileName: "a", bytes: Array(repeating: 1, count: 400)))
+        store.setPending(b.id, PendingUpload(id: "2", pd: "X", fileName: "b", bytes: Array(repeating: 1, count: 400)))
+        #expect(store.session(a.id)?.pending != nil && store.session(b.id)?.pending != nil)
+        // c's file does not fit: the longest-idle other session's file (a's, touched before b's) goes.
+        _ = store.session(b.id)
+        store.setPending(c.id, PendingUpload(id: "3", pd: "X", fileName: "c", bytes: Array(repeating: 1, count: 400)))
+        #expect(store.session(a.id)?.pending == nil && store.session(b.id)?.pending != nil && store.session(c.id)?.pending?.id == "3")
+    }
+
     @Test func constantTimeComparison() {
         #expect(constantTimeEqual("abc", "abc") && !constantTimeEqual("abc", "abd") && !constantTimeEqual("abc", "abcd"))
     }
