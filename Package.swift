@@ -11,7 +11,8 @@
 //                   Probes (declarative SNMP probes and the runner that applies them),
 //                   Reconciliation (→ InventoryModel, Governance: declared against observed, findings)
 //   3 storage       Storage (protocols by area: inventory, sightings, time series, governance,
-//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it)
+//                   access), InventoryStore (their GRDB/SQLite implementation; SQL never leaves it),
+//                   PostgresStore (their postgres-nio/PostgreSQL implementation, the same results)
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The collector daemon's /metrics (Prometheus text format).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL store (issue 21): imported only by PostgresStore.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // The PD portal's server-rendered pages (HTML-escaping templates).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -88,6 +91,16 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
 
+        // Their PostgreSQL implementation: the only target that imports PostgresNIO.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+
         // MARK: Layer 4: behaviour
         .target(
             name: "Collectors",
@@ -120,7 +133,9 @@ let package = Package(
         .target(
             name: "Operations",
             dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         // The PD portal: server-rendered pages beside the API on the same service (sign in, duty, submit, history, findings).
@@ -145,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "pantau",
             dependencies: [
-                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "Storage", "Operations", "Collectors", "Settings",
+                "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "PostgresStore", "Storage", "Operations", "Collectors", "Settings",
                 "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports", "Dashboard", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -156,11 +171,13 @@ let package = Package(
 
         // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
         .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+        // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
 
         // MARK: Test support and tests
         .target(
             name: "InventoryTesting",
-            dependencies: ["SNMPCore", "InventoryStore", "InventoryModel"]
+            dependencies: ["SNMPCore", "InventoryStore", "PostgresStore", "Storage", "InventoryModel"]
         ),
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
@@ -174,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryStoreTests",
-            dependencies: ["InventoryStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
+            dependencies: ["InventoryStore", "PostgresStore", "Storage", "InventoryModel", "Governance", "InventoryTesting",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(

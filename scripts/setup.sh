@@ -9,6 +9,7 @@ APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshar
               tmux iproute2 tcpreplay ieee-data python3-venv
               faketime   # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
               iputils-ping curl sqlite3   # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
+              postgresql                  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
               chromium chromium-driver)   # the PD portal's browser test (Selenium drives headless chromium)
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'

@@ -11,7 +11,7 @@ import YAMLSupport
 public struct PantauConfig: Sendable {
     /// Path of the file this came from; relative paths inside it resolve against its folder.
     public var file: String
-    /// SQLite store path.
+    /// The store: a SQLite file (`PATH` or `sqlite:PATH`, relative to the file) or a PostgreSQL URL (`postgres://USER@HOST:PORT/DB`).
     public var store: String?
     /// Probe directory.
     public var probes: String?
@@ -61,7 +61,7 @@ public struct PantauConfig: Sendable {
             return config
         }
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : (dir.isEmpty ? p : "\(dir)/\(p)") }
-        if let s = obj["store"]?.string() { config.store = resolve(s) }
+        if let s = obj["store"]?.string() { config.store = s.contains("://") ? s : s.hasPrefix("sqlite:") ? "sqlite:" + resolve(String(s.dropFirst(7))) : resolve(s) }
         if let p = obj["probes"]?.string() { config.probes = resolve(p) }
         if let c = obj["concurrency"] {
             if let n = c.int() {

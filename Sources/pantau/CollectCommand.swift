@@ -42,7 +42,7 @@ extension Pantau {
         @Option(help: ArgumentHelp("Configuration file (see config/pantau.example.yaml).", valueName: "file"))
         var config: String
 
-        @Option(name: .customLong("store"), help: ArgumentHelp("SQLite store (overrides the config's store:).", valueName: "path"))
+        @Option(name: .customLong("store"), help: ArgumentHelp("The store, a SQLite file or postgres:// URL (overrides the config's store:).", valueName: "store"))
         var storePath: String?
 
         @Flag(help: "No progress line, only the per-device lines.")
@@ -64,7 +64,7 @@ extension Pantau {
             if !once { return try await runDaemon() }
             let cfg = try PantauConfig.load(path: config)
             let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
-            let path = ((storePath ?? cfg.store ?? "var/pantau.sqlite") as NSString).standardizingPath
+            let path = storePath ?? cfg.store ?? "var/pantau.sqlite"
             let store = try openStore(path, .readWrite)
             let logger = Logger(label: "pantau.collect")
             let clock = try commandClock()

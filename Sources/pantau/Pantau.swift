@@ -24,26 +24,23 @@ struct Pantau: AsyncParsableCommand {
 
 /// Options shared by commands that read or write the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("store"), help: ArgumentHelp("SQLite store file.", valueName: "path"))
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The store: a SQLite file (PATH or sqlite:PATH) or PostgreSQL (postgres://USER@HOST:PORT/DB; password in PGPASSWORD or ~/.pgpass).",
+        valueName: "store"))
     var storePath: String = ProcessInfo.processInfo.environment["PANTAU_STORE"] ?? "var/pantau.sqlite"
 }
 
 extension StoreOptions {
     /// Opens the store: the one place a command does. Commands that only read pass
-    /// `.readOnly` (a missing store is an error naming the path, and nothing is created or
+    /// `.readOnly` (a missing store is an error naming it, and nothing is created or
     /// migrated); commands that write pass `.readWrite`. A store from a newer Pantau is refused
-    /// either way. The composition root picks the SQLite implementation here.
-    func open(_ access: StoreAccess) throws(StoreError) -> PantauStore {
+    /// either way. The composition root picks the backend in `openStore`.
+    func open(_ access: StoreAccess) throws(StoreError) -> any PantauStorage {
         try openStore(storePath, access)
     }
 
-    /// The store if its file exists (read-only), for a command that can do without one.
-    func openIfExists() throws(StoreError) -> PantauStore? {
-        FileManager.default.fileExists(atPath: storePath) ? try openStore(storePath, .readOnly) : nil
+    /// The store if it exists (read-only), for a command that can do without one.
+    func openIfExists() throws(StoreError) -> (any PantauStorage)? {
+        try StoreLocation(storePath).exists ? try openStore(storePath, .readOnly) : nil
     }
-}
-
-/// Opens the SQLite store at `path` (see `StoreOptions.open`).
-func openStore(_ path: String, _ access: StoreAccess) throws(StoreError) -> PantauStore {
-    try PantauStore(path: path, access: access)
 }

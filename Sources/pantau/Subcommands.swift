@@ -24,5 +24,6 @@ extension Pantau {
         Findings.self,
         Export.self,
         DashboardCmd.self,
+        Store.self,
     ]
 }

@@ -23,39 +23,41 @@ struct CaptureFileStoreTests {
                             firstPacket: first.map(Date.init(timeIntervalSince1970:)), lastPacket: last.map(Date.init(timeIntervalSince1970:)))
     }
 
-    @Test("progress is written with its sightings, in one transaction; the first write creates the entry")
-    func progressAndSightingsTogether() throws {
-        let dir = try Lab.temporaryDirectory("ledger")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try PantauStore(path: dir + "/p.sqlite")
-        #expect(try store.appliedMigrations().contains("v2-capture-files"))
+    @Test("progress is written with its sightings, in one transaction; the first write creates the entry", arguments: StoreBackend.allCases)
+    func progressAndSightingsTogether(backend: StoreBackend) throws {
+        let made = try backend.makeStore("ledger")
+        defer { made.remove() }
+        let store = try made.open()
+        if let sqlite = store as? PantauStore { #expect(try sqlite.appliedMigrations().contains("v2-capture-files")) }
         let small = CaptureFileFingerprint(sha256: String(repeating: "a", count: 64), length: 4096)
         let id = try #require(try store.record(sightings: try host(frames: 10, at: 1000),
                                                captureFile: progress(nil, packets: 10, fingerprint: small, first: 1000, last: 1005)))
-        let begun = try #require(try store.captureFiles().first)
+        let begun = try #require(try store.captureFiles(capturePoint: nil).first)
         #expect(begun.id == id && begun.packets == 10 && !begun.complete && begun.capturePoint == "span" && begun.fingerprint == small)
         #expect(try store.record(sightings: try host(frames: 5, at: 990),
                                  captureFile: progress(id, packets: 15, complete: true, fingerprint: small, first: 990, last: 995)) == id)
         let entry = try #require(try store.captureFiles(capturePoint: "span").first)
         #expect(entry.packets == 15 && entry.complete)
         #expect(entry.firstPacket == Date(timeIntervalSince1970: 990) && entry.lastPacket == Date(timeIntervalSince1970: 1005))
-        #expect(try store.hostSightings().first?.framesSampled == 15)
+        #expect(try store.hostSightings(pd: nil, vlan: nil, since: nil).first?.framesSampled == 15)
 
         // The ledger update fails (no such entry, or the entry is another capture point's):
         // the sightings are not stored either.
         for bad in [progress(id + 100, packets: 7, fingerprint: small), progress(id, capturePoint: "other", packets: 7, fingerprint: small)] {
             #expect(throws: StoreError.self) { try store.record(sightings: try host(frames: 7, at: 2000), captureFile: bad) }
         }
-        #expect(try store.hostSightings().first?.framesSampled == 15)
-        #expect(try PantauStore(path: dir + "/p.sqlite").captureFiles() == [entry])
+        #expect(try store.hostSightings(pd: nil, vlan: nil, since: nil).first?.framesSampled == 15)
+        #expect(try made.open().captureFiles(capturePoint: nil) == [entry])
         // Without progress, nothing about files is written.
         #expect(try store.record(sightings: try host(frames: 1, at: 3000), captureFile: nil) == nil)
-        #expect(try store.captureFiles() == [entry])
+        #expect(try store.captureFiles(capturePoint: nil) == [entry])
     }
 
-    @Test("lookup by fingerprint: longest match wins, per capture point; a restart replaces the count and span")
-    func lookupAndRestart() throws {
-        let store = try PantauStore()
+    @Test("lookup by fingerprint: longest match wins, per capture point; a restart replaces the count and span", arguments: StoreBackend.allCases)
+    func lookupAndRestart(backend: StoreBackend) throws {
+        let made = try backend.makeStore("ledger")
+        defer { made.remove() }
+        let store = try made.open()
         let short = CaptureFileFingerprint(sha256: String(repeating: "b", count: 64), length: 1000)
         let long = CaptureFileFingerprint(sha256: String(repeating: "c", count: 64), length: 65536)
         let a = try #require(try store.record(sightings: SightingBatch(), captureFile: progress(nil, packets: 3, fingerprint: short)))

@@ -31,32 +31,33 @@ struct GovernanceStoreTests {
 
     /// A stored submission cannot be changed or removed, even by someone who opens the
     /// database file with another SQLite client: the store's triggers refuse it.
-    @Test func submissionsAreImmutableInTheFileItself() throws {
-        let dir = try Lab.temporaryDirectory("gov-immutable")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = "\(dir)/pantau.sqlite"
+    @Test(arguments: StoreBackend.allCases)
+    func submissionsAreImmutableInTheFileItself(backend: StoreBackend) throws {
+        let made = try backend.makeStore("gov")
+        defer { made.remove() }
         let text = try String(contentsOfFile: Lab.repo + "/config/examples/bappeda-lan.yaml", encoding: .utf8)
         do {
-            let store = try PantauStore(path: path)
+            let store = try made.open()
             try store.saveRegistry(try Self.exampleRegistry(), source: "registry.example.yaml", at: at("2024-01-01T00:00:00Z"))
             try store.submit(new(try parse(text), text, "2024-01-10T02:00:00Z"))
         }
-        let sqlite3 = "/usr/bin/sqlite3"
-        try #require(FileManager.default.isExecutableFile(atPath: sqlite3), "sqlite3 is installed by scripts/setup.sh")
-        for statement in ["UPDATE gov_submission SET submitter = 'Mallory'", "UPDATE gov_submission SET content = x'00'",
+        try #require(backend != .sqlite || FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "sqlite3 is installed by scripts/setup.sh")
+        for statement in ["UPDATE gov_submission SET submitter = 'Mallory'",
+                          backend == .sqlite ? "UPDATE gov_submission SET content = x'00'" : "UPDATE gov_submission SET content = '\\x00'",
                           "DELETE FROM gov_submission"] {
-            let r = try run(sqlite3, [path, statement])
+            let r = try made.rawSQL(statement)
             #expect(r.status != 0 && r.stderr.contains("diagram submissions are immutable"), "\(statement): \(r)")
         }
-        let store = try PantauStore(path: path, access: .readOnly)
+        let store = try made.open(.readOnly)
         #expect(try store.submissions(pd: "BAPPEDA").map(\.submitter) == ["Maria"])
         #expect(try store.submissionContent(pd: "BAPPEDA", version: 1) == Array(text.utf8))
     }
 
-    @Test func threeVersionsHistoryDiffAndChangeReports() throws {
-        let dir = try Lab.temporaryDirectory("gov-store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try PantauStore(path: "\(dir)/pantau.sqlite")
+    @Test(arguments: StoreBackend.allCases)
+    func threeVersionsHistoryDiffAndChangeReports(backend: StoreBackend) throws {
+        let made = try backend.makeStore("gov")
+        defer { made.remove() }
+        let store = try made.open()
         try store.saveRegistry(try Self.exampleRegistry(), source: "registry.example.yaml", at: at("2024-01-01T00:00:00Z"))
         try store.activate(profile: try Self.profile("manggarai"), by: "test", at: at("2024-01-01T00:00:00Z"))
         let t1 = try String(contentsOfFile: Lab.repo + "/config/examples/bappeda-lan.yaml", encoding: .utf8)
@@ -76,9 +77,13 @@ struct GovernanceStoreTests {
         // Same content again: a new version, but no change report.
         let (s4, r4) = try store.submit(new(try parse(t3), t3, "2025-01-06T02:00:00Z"))
         #expect(s4.version == 4 && r4 == nil)
+        // The latest version's head (the portal's duty status), without its diagram, on every backend.
+        let head = SubmissionHead(pd: "BAPPEDA", version: 4, submittedAt: at("2025-01-06T02:00:00Z"), submitter: "Maria")
+        #expect(try store.latestSubmissionHeads(pd: nil) == ["BAPPEDA": head])
+        #expect(try store.latestSubmissionHeads(pd: "BAPPEDA") == ["BAPPEDA": head] && store.latestSubmissionHeads(pd: "DINKES").isEmpty)
 
         // Reopen the file: everything persisted.
-        let again = try PantauStore(path: "\(dir)/pantau.sqlite")
+        let again = try made.open()
         let history = try again.submissions(pd: "BAPPEDA")
         #expect(history.map(\.version) == [1, 2, 3, 4])
         #expect(history.map(\.submitter)[2] == "Diskominfo on behalf of Bappeda")
@@ -89,7 +94,7 @@ struct GovernanceStoreTests {
         // The change duty closed with the first submission after it was opened.
         let duties = try again.changeDuties(pd: "BAPPEDA", includeClosed: true)
         #expect(duties.count == 1 && duties[0].closedByVersion == 1)
-        #expect(try again.changeDuties(pd: "BAPPEDA").isEmpty)
+        #expect(try again.changeDuties(pd: "BAPPEDA", includeClosed: false).isEmpty)
         #expect(try again.activeProfile()?.id == "manggarai")
         #expect(try again.registry()?.pds.count == 5)
     }

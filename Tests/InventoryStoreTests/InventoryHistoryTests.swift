@@ -44,10 +44,11 @@ import Testing
         #expect(try again.appliedMigrations() == store.appliedMigrations())
     }
 
-    @Test func historyAcrossPollsWhereTheDeviceChanged() throws {
-        let dir = try Lab.temporaryDirectory("store")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try PantauStore(path: dir + "/p.sqlite")
+    @Test(arguments: StoreBackend.allCases)
+    func historyAcrossPollsWhereTheDeviceChanged(backend: StoreBackend) throws {
+        let made = try backend.makeStore("inventory")
+        defer { made.remove() }
+        let store = try made.open()
         let first = try store.record(outcome(inventory(at: 1000, serial: "AAA111", alias: "uplink",
                                                        neighbors: ["00:11:22:33:44:55"], macs: ["aa:bb:cc:00:00:01"])))
         #expect(first.isEmpty)  // the first poll is a baseline
@@ -78,8 +79,11 @@ import Testing
         #expect(try store.changes(device: "core-sw1").count == second.count)
     }
 
-    @Test func failedPollKeepsWhatWasKnown() throws {
-        let store = try PantauStore(inMemory: ())
+    @Test(arguments: StoreBackend.allCases)
+    func failedPollKeepsWhatWasKnown(backend: StoreBackend) throws {
+        let made = try backend.makeStore("inventory")
+        defer { made.remove() }
+        let store = try made.open()
         try store.record(outcome(inventory(at: 1000, serial: "AAA111", alias: "x", neighbors: [], macs: ["aa:bb:cc:00:00:01"])))
         let failed = PollOutcome(name: "core-sw1", agent: "udp:10.0.0.1:161", pd: "DISKOMINFO", startedAt: Date(timeIntervalSince1970: 2000),
                                  duration: 3, result: .failure(PollFailure("udp:10.0.0.1:161: GET 1.3.6.1.2.1.1.1.0: no response (timeout)")))
@@ -94,8 +98,11 @@ import Testing
         #expect(try store.changes(device: "core-sw1").map(\.kind) == ["unreachable", "reachable"])
     }
 
-    @Test func findsDevicesByNameAgentSysNameOrSerial() throws {
-        let store = try PantauStore(inMemory: ())
+    @Test(arguments: StoreBackend.allCases)
+    func findsDevicesByNameAgentSysNameOrSerial(backend: StoreBackend) throws {
+        let made = try backend.makeStore("inventory")
+        defer { made.remove() }
+        let store = try made.open()
         try store.record(outcome(inventory(at: 1000, serial: "AAA111", alias: "x", neighbors: [], macs: [])))
         for key in ["core-sw1", "udp:10.0.0.1:161", "AAA111"] {
             #expect(try store.device(key)?.summary.name == "core-sw1")

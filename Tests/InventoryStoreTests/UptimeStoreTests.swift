@@ -1,6 +1,7 @@
 import Foundation
 import InventoryModel
 import InventoryStore
+import InventoryTesting
 import Storage
 import Testing
 
@@ -8,9 +9,12 @@ import Testing
 struct UptimeStoreTests {
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
-    @Test("polls come back whole, by device and time; a period starts at each device's last answered poll before it")
-    func readBack() throws {
-        let store = try PantauStore(inMemory: ())
+    @Test("polls come back whole, by device and time; a period starts at each device's last answered poll before it",
+          arguments: StoreBackend.allCases)
+    func readBack(backend: StoreBackend) throws {
+        let made = try backend.makeStore("uptime")
+        defer { made.remove() }
+        let store = try made.open()
         let full = StatusPoll(device: "a", time: Self.t0, interval: 60, pd: "dinkes", hosting: .vps, reachable: true,
                               sysUpTime: UInt32.max, hrSystemUptime: 7, engineBoots: 3, engineTime: 99, duration: 0.25)
         try store.record(status: full)

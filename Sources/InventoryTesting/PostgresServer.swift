@@ -1,0 +1,137 @@
+import Foundation
+
+/// A real PostgreSQL server for tests: its own cluster in a temporary directory, listening on
+/// 127.0.0.1 on a free port, started once per test process (`shared()`) and stopped when the
+/// process exits. Each test takes a fresh database (`createDatabase`), so tests stay
+/// independent and the server starts once.
+///
+/// PostgreSQL refuses to run as root, so `initdb` and `pg_ctl` run as the `postgres` user
+/// (`runuser`), in a directory it owns. TCP logins need the password (`environment`);
+/// the Unix socket in the directory trusts local users (used to create databases).
+/// Durability is off (fsync, synchronous commit): tests, not production.
+public final class PostgresServer: @unchecked Sendable {
+    public let port: Int
+    public let directory: String
+    /// The superuser's password (user `postgres`), for TCP logins.
+    public let password: String
+    let bin: String
+
+    /// The PostgreSQL binaries (Debian's `postgresql` package: /usr/lib/postgresql/VERSION/bin), 15 when present.
+    public static var binaries: String? {
+        if let b = ProcessInfo.processInfo.environment["PANTAU_PG_BIN"], !b.isEmpty { return b }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        guard let v = versions.contains(15) ? 15 : versions.last else { return nil }
+        return "\(root)/\(v)/bin"
+    }
+
+    nonisolated(unsafe) private static var sharedServer: PostgresServer?
+    nonisolated(unsafe) private static var sharedError: (any Error)?
+    private static let lock = NSLock()
+
+    /// The test process's server, started on first use.
+    public static func shared() throws -> PostgresServer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = sharedServer { return s }
+        if let e = sharedError { throw e }
+        do {
+            let s = try PostgresServer()
+            sharedServer = s
+            atexit { PostgresServer.stopShared() }
+            return s
+        } catch {
+            sharedError = error
+            throw error
+        }
+    }
+
+    static func stopShared() {
+        lock.lock()
+        let s = sharedServer
+        sharedServer = nil
+        lock.unlock()
+        s?.stop()
+    }
+
+    /// Starts a new server (prefer `shared()`).
+    public init() throws {
+        guard let bin = Self.binaries, FileManager.default.fileExists(atPath: bin + "/initdb") else {
+            throw SpawnError(description: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/setup.sh installs it")
+        }
+        self.bin = bin
+        directory = try Lab.temporaryDirectory("pantau-pg")
+        password = "pw-" + UUID().uuidString.prefix(12)
+        try run("/bin/chown", ["postgres:postgres", directory], timeout: 10)
+        try run("/bin/chmod", ["0700", directory], timeout: 10)
+        let pwfile = directory + "/pw"
+        FileManager.default.createFile(atPath: pwfile, contents: Data(password.utf8))
+        try run("/bin/chown", ["postgres:postgres", pwfile], timeout: 10)
+        let initdb = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/initdb", "-D", directory + "/data", "-U", "postgres",
+                                                   "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
+                                                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], timeout: 120)
+        guard initdb.status == 0 else {
+            throw SpawnError(description: "initdb failed (\(initdb.status)): \(initdb.stderr.suffix(800))")
+        }
+        var lastError = ""
+        for _ in 0..<5 {
+            let p = Lab.freeTCPPort()
+            let opts = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+                + "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB"
+            let start = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
+                                                      directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"], timeout: 90)
+            if start.status == 0 {
+                port = p
+                return
+            }
+            lastError = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8))?.suffix(800).description ?? start.stderr
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        throw SpawnError(description: "PostgreSQL did not start: \(lastError)")
+    }
+
+    /// The environment a client needs to log in (the password).
+    public var environment: [String: String] { ["PGPASSWORD": password] }
+
+    /// The store URL of database `name` (no password in it).
+    public func url(_ name: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(name)" }
+
+    /// Runs SQL as the superuser over the Unix socket.
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+        let r = try run(bin + "/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", "postgres",
+                                        "-d", database, "-c", sql], timeout: 60)
+        guard r.status == 0 else { throw SpawnError(description: "psql failed: \(r.stderr)") }
+        return r.stdout
+    }
+
+    /// A new empty database; returns its store URL.
+    public func createDatabase(_ label: String = "t") throws -> String {
+        let name = "\(label)_\(UUID().uuidString.prefix(8).lowercased())"
+        try psql("CREATE DATABASE \(name)")
+        return url(name)
+    }
+
+    /// Stops the server now (immediate shutdown) and removes its directory.
+    public func stop() {
+        _ = try? run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-m", "immediate", "-w", "stop"],
+                     timeout: 60)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+extension Lab {
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    public static func freeTCPPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
