@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "PortalTests",
             dependencies: ["Portal", "SubmissionService", "Operations", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting",
-                           "Storage", "Reconciliation",
+                           "Storage", "Reconciliation", "Compression",
                            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(

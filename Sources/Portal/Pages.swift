@@ -46,7 +46,7 @@ extension Portal {
     // MARK: Home
 
     func home(_ v: Visit, _ caller: AccessOperations.Caller, pd: String) throws -> Response {
-        let report = try diagrams.status()
+        let report = try duty.status(pd: pd)
         guard let row = report.pds.first(where: { $0.pd == pd }) else { return errorPage(v, .notFound, v.t("not_found")) }
         var c = base(v, title: "\(row.pd) · \(row.name)", nav: .home, pd: pd)
         let words = dutyWords(v, row.duty)
@@ -56,11 +56,9 @@ extension Portal {
         c["due"] = row.duty.dueDate.map(\.description) ?? v.t("no_due")
         c["basis"] = basisText(row.duty.basis ?? (report.profile.diagramFreshness.enabled ? report.profile.diagramFreshness.basis : nil))
         if row.openChangeDuties > 0 { c["changeDuties"] = "\(row.openChangeDuties)" }
-        if let latest = row.latestVersion {
-            c["latest"] = latest
-            if let s = try? diagrams.show(pd: pd, version: latest).submission {
-                c["last"] = ["version": s.version, "at": when(v, s.submittedAt), "by": s.submitter] as [String: Any]
-            }
+        if let head = report.latest[pd] {
+            c["latest"] = head.version
+            c["last"] = ["version": head.version, "at": when(v, head.submittedAt), "by": head.submitter] as [String: Any]
         }
         c["canSubmit"] = caller.token.role.canSubmit(pd: pd)
         let open = try findings.list(pd: pd)
@@ -224,7 +222,7 @@ extension Portal {
         c["at"] = when(v, s.submittedAt)
         c["by"] = s.submitter
         c["sha256"] = s.sha256
-        let due = (try? diagrams.status().pds.first { $0.pd == pd })??.duty.dueDate
+        let due = (try? duty.status(pd: pd).pds.first { $0.pd == pd })??.duty.dueDate
         c["due"] = due.map(\.description) ?? v.t("no_due")
         if let present { c["findings"] = "\(present)" }
         if let report = submitted.report {
@@ -345,7 +343,7 @@ extension Portal {
         c["hasFindings"] = !list.isEmpty
         let day = dateFormatter(v)
         c["findings"] = list.map { f in
-            ["severity": f.severity.rawValue, "severityText": v.t("sev_\(f.severity.rawValue)"), "code": f.code.rawValue,
+            ["severity": f.severity.rawValue, "severityText": v.t(f.severity == .info ? "sev_info" : "issue_\(f.severity.rawValue)"), "code": f.code.rawValue,
              "message": f.message, "subject": f.subject.description, "status": v.t("status_\(f.status.rawValue)"),
              "firstSeen": when(v, f.firstSeen), "lastSeen": when(v, f.lastSeen), "basis": basisText(f.basis),
              "hasEvidence": !f.evidence.isEmpty,
@@ -366,8 +364,8 @@ extension Portal {
             access.audit(caller.actor, "portal-regency", nil, "refused", "portal: only Diskominfo reads every PD")
             return errorPage(v, .forbidden, v.t("forbidden"))
         }
-        let report: DiagramOperations.StatusReport
-        do { report = try diagrams.status() } catch { return failure(v, error) }
+        let report: DiagramStatusQueries.Report
+        do { report = try duty.status() } catch { return failure(v, error) }
         access.audit(caller.actor, "portal-regency", nil, "ok", "all PDs read by Diskominfo in the portal")
         let sort = req.uri.queryParameters.get("sort").map { String($0) } ?? "state"
         func rank(_ s: PDDiagramStatus) -> Int {

@@ -37,6 +37,7 @@ public struct PortalSettings: Sendable {
 /// `AccessOperations`, `FindingOperations`); this type adds only sessions, forms, words and HTML.
 public struct Portal: Sendable {
     let diagrams: DiagramOperations
+    let duty: DiagramStatusQueries
     let access: AccessOperations
     let findings: FindingOperations
     let settings: PortalSettings
@@ -47,6 +48,7 @@ public struct Portal: Sendable {
 
     public init(store: any PantauStorage, settings: PortalSettings, clock: any WallClock) throws {
         diagrams = DiagramOperations(store: store, clock: clock)
+        duty = DiagramStatusQueries(store: store, clock: clock)
         access = AccessOperations(store: store, clock: clock)
         findings = FindingOperations(store: store, clock: clock)
         self.settings = settings

@@ -30,13 +30,18 @@ final class SessionStore: @unchecked Sendable {
     private var sessions: [String: PortalSession] = [:]
     private var failures: [String: [ContinuousClock.Instant]] = [:]
     let lifetime: Duration
-    let anonymousLifetime: Duration = .seconds(3600)
+    /// A session before sign-in (it holds only the sign-in form's CSRF token and the language).
+    let anonymousLifetime: Duration
     let maxSessions: Int
+    let maxPendingBytes: Int
     let attempts: Int
     let window: Duration
 
-    init(lifetime: Duration, maxSessions: Int = 20_000, attempts: Int, window: Duration) {
+    init(lifetime: Duration, anonymousLifetime: Duration = .seconds(3600), maxSessions: Int = 20_000, maxPendingBytes: Int = 64 << 20,
+         attempts: Int, window: Duration) {
         self.lifetime = lifetime
+        self.maxPendingBytes = maxPendingBytes
+        self.anonymousLifetime = anonymousLifetime
         self.maxSessions = maxSessions
         self.attempts = attempts
         self.window = window
@@ -81,10 +86,22 @@ final class SessionStore: @unchecked Sendable {
 
     func remove(_ id: String) { lock.withLock { sessions[id] = nil } }
 
-    func setPending(_ id: String, _ pending: PendingUpload?) { lock.withLock { sessions[id]?.pending = pending } }
+    /// Holds `pending` for the session (nil: drops it). Checked files wait in memory, at most
+    /// `maxPendingBytes` together: past that the longest-idle sessions' files are dropped (their
+    /// owners are asked to upload again).
+    func setPending(_ id: String, _ pending: PendingUpload?) {
+        lock.withLock {
+            sessions[id]?.pending = pending
+            var total = sessions.values.reduce(0) { $0 + ($1.pending?.bytes.count ?? 0) }
+            guard total > maxPendingBytes else { return }
+            for s in sessions.values.filter({ $0.pending != nil && $0.id != id }).sorted(by: { $0.expires < $1.expires }) {
+                total -= s.pending?.bytes.count ?? 0
+                sessions[s.id]?.pending = nil
+                if total <= maxPendingBytes { break }
+            }
+        }
+    }
 
-    /// Sessions signed in with a token that is no longer valid end with it: the caller is
-    /// checked again on each page by the token's id.
     func count() -> Int { lock.withLock { sessions.count } }
 
     /// Whether `address` may try to sign in now (fewer than `attempts` failures in `window`).

@@ -216,6 +216,8 @@ class Portal:
         self.go(f"/pd/{pd}/versions/2")
         self.inspect("09-version", f"/pd/{pd}/versions/2")
         self.go(f"/pd/{pd}/findings")
+        body = self.text()
+        check("bandwidth-over-allocation" in body and "Bukti" in body and "p95_mbps=78" in body, "findings with their evidence: " + body[:400])
         self.inspect("10-findings", f"/pd/{pd}/findings")
         self.go(f"/pd/{pd}")
         check("Diagram masih berlaku" in self.text(), "home: the duty is met now")

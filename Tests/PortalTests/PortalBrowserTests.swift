@@ -1,5 +1,9 @@
 import Foundation
+import InventoryModel
+import InventoryStore
 import InventoryTesting
+import Operations
+import Reconciliation
 import Testing
 
 /// The portal in a real browser: Tests/PortalBrowser/portal_test.py drives Debian's chromium
@@ -24,6 +28,14 @@ import Testing
         let drawing = s.dir + "/lan-bappeda.drawio"
         try FileManager.default.copyItem(atPath: Lab.repo + "/Tests/GovernanceTests/Fixtures/drawio-templates/wireless_home_network.xml",
                                          toPath: drawing)
+        // A finding for the findings page, with its evidence, as the traffic check records it
+        // (a code reconciliation after each submission leaves alone).
+        let at = Date()
+        try FindingOperations(store: try PantauStore(path: s.store), clock: SystemClock()).record([
+            Detection(code: .bandwidthOverAllocation, pd: "BAPPEDA", subject: FindingSubject(device: "rtr-bappeda", port: "WAN Telkom"),
+                      message: "the uplink's 95th percentile was 78 Mbps, over the approved 50 Mbps",
+                      evidence: [Evidence(source: "snmp", firstSeen: at, lastSeen: at, details: ["p95_mbps": "78", "approved_mbps": "50"])]),
+        ], codes: [.bandwidthOverAllocation])
         let started = ContinuousClock.now
         let r = try run(Self.python, [Lab.repo + "/Tests/PortalBrowser/portal_test.py", "--base", s.base, "--pd", "BAPPEDA",
                                       "--pd-token", s.bappeda, "--other-pd", "DINKES", "--dinas-token", s.diskominfo,

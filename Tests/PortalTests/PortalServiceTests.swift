@@ -1,7 +1,11 @@
+import Compression
 import Foundation
 import Governance
+import InventoryModel
 import InventoryStore
 import InventoryTesting
+import Operations
+import Reconciliation
 import Storage
 import Testing
 
@@ -10,6 +14,17 @@ import Testing
 @Suite(.serialized) struct PortalServiceTests {
     static let stock = Lab.repo + "/Tests/GovernanceTests/Fixtures/drawio-templates/wireless_home_network.xml"
     static let yaml = Lab.repo + "/config/examples/bappeda-lan.yaml"
+
+    /// A draw.io file under 1 MB whose 64 compressed pages would inflate to 512 MiB.
+    static let bomb: [UInt8] = {
+        let page = "<mxGraphModel><root><mxCell id=\"0\"/><mxCell id=\"1\" parent=\"0\" value=\""
+            + String(repeating: "A", count: 8 * 1024 * 1024 - 200) + "\"/></root></mxGraphModel>"
+        let encoded = page.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? page
+        let b64 = Data((try? RawDeflate.deflate(Array(encoded.utf8))) ?? []).base64EncodedString()
+        var file = "<mxfile>"
+        for i in 1...64 { file += "<diagram id=\"p\(i)\" name=\"Page-\(i)\">\(b64)</diagram>" }
+        return Array((file + "</mxfile>").utf8)
+    }()
 
     func audit(_ s: PortalServer) throws -> [AuditEntry] { try PantauStore(path: s.store, access: .readOnly).auditLog() }
 
@@ -84,6 +99,32 @@ import Testing
         let homeAfter = try c.get("/pd/BAPPEDA")
         #expect(homeAfter.body.contains("Diagram masih berlaku") && homeAfter.body.contains("Versi 2"))
 
+        // Findings: the PD's own, read-only, with evidence and basis; another PD's never shown.
+        let at = Date()
+        let detections = [
+            Detection(code: .unregisteredDevice, pd: "BAPPEDA", subject: FindingSubject(device: "sw-<b>rogue</b>", address: "10.21.0.99"),
+                      message: "sw-<b>rogue</b> answers on the PD's LAN but is in no submitted diagram",
+                      evidence: [Evidence(source: "lldp", firstSeen: at, lastSeen: at, details: ["port": "Gi1/0/3", "seen_by": "sw-core"])]),
+            Detection(code: .unregisteredDevice, pd: "DINKES", subject: FindingSubject(device: "sw-dinkes-secret"),
+                      message: "sw-dinkes-secret is undeclared", evidence: [Evidence(source: "snmp", firstSeen: at, lastSeen: at)]),
+        ]
+        try FindingOperations(store: try PantauStore(path: s.store), clock: SystemClock()).record(detections, codes: [.unregisteredDevice])
+        let found = try c.get("/pd/BAPPEDA/findings")
+        #expect(found.status == 200 && found.body.contains("unregistered-device") && found.body.contains("sw-&lt;b&gt;rogue&lt;/b&gt;"))
+        #expect(found.body.contains("port=Gi1/0/3") && found.body.contains("Pasal") && !found.body.contains("sw-<b>"))
+        #expect(!found.body.contains("sw-dinkes-secret"))
+        let counted = try c.get("/pd/BAPPEDA")
+        #expect(counted.body.contains("<li class=\"sev sev-warning\"><span class=\"n\">1</span>") ||
+                counted.body.contains("<li class=\"sev sev-error\"><span class=\"n\">1</span>"), "\(counted.body)")
+
+        // A decompression bomb is refused as the API refuses it (413, the connection closed), and the portal still answers.
+        let bomb = s.dir + "/bomb.drawio"
+        try Data(Self.bomb).write(to: URL(fileURLWithPath: bomb))
+        let formCSRF = try #require(CurlClient.field("csrf", in: try c.get("/pd/BAPPEDA/submit").body))
+        let bombed = try c.upload("/pd/BAPPEDA/check", csrf: formCSRF, file: bomb, as: "bomb.drawio")
+        #expect(bombed.status == 413 && bombed.header("Connection") == ["close"] && bombed.body.contains("terlalu besar atau terlalu rumit"))
+        #expect(try c.get("/pd/BAPPEDA").status == 200)
+
         // English on request, kept by a cookie.
         let english = try c.get("/pd/BAPPEDA?lang=en")
         #expect(english.body.contains("<html lang=\"en\">") && english.body.contains("Sign out") && english.body.contains("The diagram is current"))
@@ -154,14 +195,22 @@ import Testing
         let d = CurlClient(s, name: "noc")
         let regency = try d.signIn(s.diskominfo)
         #expect(regency.status == 200 && regency.body.contains("Status diagram semua PD"), "\(regency.body)")
-        let dinkesRow = try #require(regency.body.range(of: "<td>DINKES</td>")), bappedaRow = try #require(regency.body.range(of: "<td>BAPPEDA</td>"))
+        let dinkesRow = try #require(regency.body.range(of: ">DINKES</td>")), bappedaRow = try #require(regency.body.range(of: ">BAPPEDA</td>"))
         #expect(bappedaRow.lowerBound < dinkesRow.lowerBound, "never submitted before current")
         let byPD = try d.get("/regency?sort=pd").body
-        #expect(byPD.range(of: "<td>BAPPEDA</td>")!.lowerBound < byPD.range(of: "<td>DINKES</td>")!.lowerBound)
+        #expect(byPD.range(of: ">BAPPEDA</td>")!.lowerBound < byPD.range(of: ">DINKES</td>")!.lowerBound)
         #expect(try d.get("/pd/DINKES/history").body.contains("Yosef"))
         #expect(try d.get("/pd/DINKES/versions/latest").status == 200)
         #expect(try d.get("/pd/DINKES/submit").status == 403)
         #expect(try d.get("/pd/NOSUCH").status == 404)
+
+        // Revoking a token ends its sessions at the next page.
+        let tokens = try PortalServer.pantau(["token", "list"], store: s.store).stdout
+        let nocLine = try #require(tokens.split(separator: "\n").first { $0.contains("NOC") })
+        let nocID = try #require(nocLine.split(whereSeparator: { !$0.isNumber }).first.map(String.init))
+        #expect(try PortalServer.pantau(["token", "revoke", nocID], store: s.store).status == 0)
+        let revoked = try d.get("/regency")
+        #expect(revoked.status == 303 && revoked.header("Location") == ["/"], "\(tokens)")
 
         // Failed sign-ins: refused and audited; past five from one address, refused unread.
         let x = CurlClient(s, name: "guess")
