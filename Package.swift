@@ -16,8 +16,8 @@
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
-//   5 front ends    SubmissionService (HTTP for PD staff), Portal (the PD portal's web pages),
-//                   Exports (audit bundles), Dashboard (the NOC's terminal console)
+//   5 front ends    SubmissionService (HTTP for PD staff; serves Exports bundles), Portal (the PD portal's web
+//                   pages), Exports (audit bundles), Dashboard (the NOC's terminal console)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "SubmissionService",
             dependencies: [
-                "Governance", "Storage", "Operations", "InventoryModel", "Reconciliation",
+                "Governance", "Storage", "Operations", "InventoryModel", "Reconciliation", "Exports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,7 +152,7 @@ let package = Package(
         ),
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
-        .target(name: "Exports", dependencies: ["Operations", "Governance"]),
+        .target(name: "Exports", dependencies: ["Operations", "Governance", "Storage", "InventoryModel", "Compression"]),
         // The NOC's terminal console: model (from the use cases), pure render to a cell grid, terminal I/O.
         .target(name: "Dashboard", dependencies: ["Operations", "Storage", "InventoryModel", "Reconciliation", "Governance", "YAMLSupport"]),
 
@@ -212,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "SubmissionServiceTests",
             dependencies: [
-                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Compression",
+                "SubmissionService", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Compression", "Exports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -220,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "OperationsTests",
             dependencies: ["Operations", "Collectors", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting", "Probes",
-                           "SNMPCore", "Settings", "Storage", "Reconciliation", "Exports"]
+                           "SNMPCore", "Settings", "Storage", "Reconciliation", "Exports", "Compression"]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Pantau needs on a fresh Debian 12 machine with Swift, idempotently:
-# Debian packages (Net-SNMP, libpcap, SQLite, snmpd, tshark, tcpdump, pmacct, faketime, ...) and a
+# Debian packages (Net-SNMP, libpcap, SQLite, snmpd, tshark, tcpdump, pmacct, faketime, chromium, ...) and a
 # Python virtual environment with a pinned snmpsim for the lab. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,8 @@ APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshar
               faketime   # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
               iputils-ping curl sqlite3   # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
               postgresql                  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
-              chromium chromium-driver)   # the PD portal's browser test (Selenium drives headless chromium)
+              chromium chromium-driver    # the PD portal's browser test (Selenium drives headless chromium); report.pdf of audit bundles
+              poppler-utils unzip)        # audit bundle tests check the PDF (pdfinfo, pdftotext) and unpack archives
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
 SCHEMATHESIS_VERSION=4.32.5   # fuzzes the HTTP service against its OpenAPI document (tests)

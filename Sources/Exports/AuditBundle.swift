@@ -14,7 +14,7 @@ public enum PantauVersion {
 /// temporary directory renamed at the end; `verify` checks one against its manifest.
 public enum AuditBundle {
     public enum Format: String, Sendable, CaseIterable, Codable {
-        case csv, json
+        case csv, json, html, pdf
     }
 
     public static let manifestName = "manifest.json"
@@ -33,9 +33,10 @@ public enum AuditBundle {
         return s
     }
 
-    /// A table: BOM, a header line "Indonesian / English" per column, then rows; CRLF line ends.
-    public static func csv(headers: [(id: String, en: String)], rows: [[String]]) -> [UInt8] {
-        var text = "\u{FEFF}" + headers.map { csvCell("\($0.id) / \($0.en)") }.joined(separator: ",") + "\r\n"
+    /// A table: BOM, the classification line when one is configured, a header line
+    /// "Indonesian / English" per column, then rows; CRLF line ends.
+    public static func csv(headers: [(id: String, en: String)], rows: [[String]], classification: String? = nil) -> [UInt8] {
+        var text = "\u{FEFF}" + (classification.map { csvCell("Klasifikasi / Classification: \($0)") + "\r\n" } ?? "") + headers.map { csvCell("\($0.id) / \($0.en)") }.joined(separator: ",") + "\r\n"
         for r in rows { text += r.map(csvCell).joined(separator: ",") + "\r\n" }
         return Array(text.utf8)
     }
@@ -53,6 +54,8 @@ public enum AuditBundle {
     /// The CSV tables of a result, by file name.
     public static func csvFiles(_ r: AuditExport.Result) -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
+        let label = r.scope.classification
+        func csv(headers: [(id: String, en: String)], rows: [[String]]) -> [UInt8] { Self.csv(headers: headers, rows: rows, classification: label) }
         files["pds.csv"] = csv(
             headers: [("Kode PD", "PD code"), ("Nama Perangkat Daerah", "PD name"), ("PD Mandiri TIK", "ICT-independent PD"),
                       ("Pengelola LAN", "LAN managed by"), ("Subnet", "Subnets"), ("VLAN", "VLANs"),
@@ -112,6 +115,28 @@ public enum AuditBundle {
                       ("Penyerahan dalam periode", "Submissions in period"), ("Dasar hukum (Pasal/ayat)", "Legal basis")],
             rows: r.diagrams.map { [$0.pd, $0.name, $0.state, int($0.latestVersion), time($0.submittedAt), $0.submitter ?? "", $0.dueDate ?? "",
                                     int($0.submissionsInPeriod), $0.basis ?? ""] })
+        files["spec_annex.csv"] = csv(
+            headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("Sumber", "From"), ("Perangkat di diagram", "Declared as"),
+                      ("Kelas", "Class"), ("Tanggal perolehan", "Acquired"), ("Perolehan terhadap Lampiran", "Acquired against the annex"),
+                      ("Hasil", "Verdict"), ("Rincian", "Details")],
+            rows: r.spec.map { [$0.device, $0.pd ?? "", $0.from, $0.declared ?? "", $0.deviceClass ?? "", $0.acquired ?? "", $0.acquiredPeriod,
+                                $0.verdict, $0.details.joined(separator: "; ")] })
+        files["spec_summary.csv"] = csv(
+            headers: [("Perolehan terhadap Lampiran", "Acquired against the annex"), ("Memenuhi", "Meets"), ("Di bawah spesifikasi", "Below spec"),
+                      ("Tidak dapat dinilai", "Cannot be assessed")],
+            rows: r.specSummary.map { [$0.acquiredPeriod, int($0.meets), int($0.below), int($0.cannotAssess)] })
+        files["assets.csv"] = csv(
+            headers: [("Kode PD", "PD code"), ("Daftar", "List"), ("Perangkat di diagram", "Declared device"), ("Peran", "Role"),
+                      ("Nomor register aset", "Asset register number"), ("Tanggal perolehan", "Acquired"), ("Sumber dana", "Funding source"),
+                      ("Nomor seri dideklarasikan", "Declared serial"), ("Terlihat sebagai", "Seen as"), ("Sumber pengamatan", "Seen by"),
+                      ("Nomor seri terlihat", "Observed serial"), ("Dicocokkan dengan", "Matched on"), ("Nilai yang cocok", "Matched value")],
+            rows: r.assets.map { [$0.pd, $0.state, $0.declared ?? "", $0.role ?? "", $0.registerNumber ?? "", $0.acquired ?? "", $0.fundingSource ?? "",
+                                  $0.declaredSerial ?? "", $0.observed ?? "", $0.sources.joined(separator: " "), $0.observedSerial ?? "",
+                                  $0.matchRule ?? "", $0.matchValue ?? ""] })
+        files["topology_links.csv"] = csv(
+            headers: [("Kode PD", "PD code"), ("Ujung A", "End A"), ("Port A", "Port A"), ("Ujung B", "End B"), ("Port B", "Port B"),
+                      ("Status", "State"), ("Protokol", "Protocol")],
+            rows: r.links.map { [$0.pd, $0.a, $0.aPort ?? "", $0.b, $0.bPort ?? "", $0.state, $0.protocolName ?? ""] })
         return files
     }
 
@@ -127,21 +152,34 @@ public enum AuditBundle {
         Array(try PantauJSON.encoder().encode(Document(format: bundleFormat, audit: r))) + [0x0A]
     }
 
-    /// The data files of a result in the formats asked for.
-    public static func files(_ r: AuditExport.Result, formats: Set<Format>) throws -> [String: [UInt8]] {
+    /// The files of a result in the formats asked for. `pdf` renders `report.html` (which it
+    /// then includes too) with `renderPDF`; without one it is refused.
+    public static func files(_ r: AuditExport.Result, formats: Set<Format>,
+                             renderPDF: (([UInt8]) throws -> [UInt8])? = nil) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
         if formats.contains(.csv) { files.merge(csvFiles(r)) { a, _ in a } }
         if formats.contains(.json) { files["audit.json"] = try json(r) }
+        if formats.contains(.html) || formats.contains(.pdf) { files[AuditReport.fileName] = Array(AuditReport.html(r).utf8) }
+        if formats.contains(.pdf) {
+            guard let renderPDF else { throw OperationError(.unavailable, "no PDF renderer: leave pdf out of the formats") }
+            files[pdfName] = try renderPDF(files[AuditReport.fileName]!)
+        }
         files["README.txt"] = Array(readme(r).utf8)
         return files
     }
 
+    public static let pdfName = "report.pdf"
+
     static func readme(_ r: AuditExport.Result) -> String {
-        var lines = ["Pantau audit bundle / Berkas audit Pantau",
-                     "Period / Periode: \(r.scope.period) [\(time(r.scope.from)) .. \(time(r.scope.to))) \(r.scope.timeZone)",
-                     "Scope / Cakupan: " + (r.scope.pds.isEmpty ? "regency-wide / seluruh kabupaten" + (r.scope.regency.map { " (\($0))" } ?? "") : r.scope.pds.joined(separator: ", ")),
-                     "Profile / Profil: \(r.scope.perbup ?? "none / tidak ada")",
-                     "Data: " + (r.empty ? "NONE in this period / TIDAK ADA data dalam periode ini" : "\(time(r.dataFrom)) .. \(time(r.dataTo))")]
+        let annexText: String = r.scope.annex.map { a in "\(a.source) \(a.version), effective \(a.effective) (\(a.file))" } ?? "none / tidak ada"
+        var lines: [String] = ["Pantau audit bundle / Berkas audit Pantau"]
+        if let c = r.scope.classification { lines.append("Klasifikasi / Classification: \(c)") }
+        let scopeText: String = r.scope.pds.isEmpty ? "regency-wide / seluruh kabupaten" + (r.scope.regency.map { " (\($0))" } ?? "") : r.scope.pds.joined(separator: ", ")
+        lines += ["Period / Periode: \(r.scope.period) [\(time(r.scope.from)) .. \(time(r.scope.to))) \(r.scope.timeZone)",
+                  "Scope / Cakupan: " + scopeText,
+                  "Profile / Profil: \(r.scope.perbup ?? "none / tidak ada")",
+                  "Spec annex / Lampiran spesifikasi: " + annexText,
+                  "Data: " + (r.empty ? "NONE in this period / TIDAK ADA data dalam periode ini" : "\(time(r.dataFrom)) .. \(time(r.dataTo))")]
         lines += r.notes.map { "Note: \($0)" }
         lines.append("Check it with: pantau export verify DIR (manifest.json lists every file's SHA-256)")
         return lines.joined(separator: "\n") + "\n"
@@ -170,6 +208,12 @@ public enum AuditBundle {
         public var dataFrom: Date?
         public var dataTo: Date?
         public var empty: Bool
+        /// The spec annex's version (and its source and effective date), when one was assessed.
+        public var annex: AuditExport.AnnexRef?
+        public var classification: String?
+        /// Files whose bytes differ between two exports of the same data: report.pdf (Chromium
+        /// writes the moment it rendered). Every other file is byte-identical; all are hashed.
+        public var notReproducible: [String]?
         public var files: [File]
     }
 
@@ -177,6 +221,8 @@ public enum AuditBundle {
         Manifest(format: bundleFormat, pantauVersion: PantauVersion.current, exportedAt: exportedAt, period: r.scope.period, from: r.scope.from,
                  to: r.scope.to, timeZone: r.scope.timeZone, pds: r.scope.pds, formats: formats.map(\.rawValue).sorted(),
                  profile: r.scope.profile, perbup: r.scope.perbup, dataFrom: r.dataFrom, dataTo: r.dataTo, empty: r.empty,
+                 annex: r.scope.annex, classification: r.scope.classification,
+                 notReproducible: files[pdfName] == nil ? nil : [pdfName],
                  files: files.keys.sorted().map { Manifest.File(path: $0, bytes: files[$0]!.count, sha256: sha256Hex(files[$0]!)) })
     }
 
@@ -186,7 +232,19 @@ public enum AuditBundle {
     /// beside it, renamed to `out` only once every file is written, so an interrupted export
     /// leaves no directory that looks like a bundle.
     @discardableResult
-    public static func write(_ r: AuditExport.Result, formats: Set<Format>, to out: String, exportedAt: Date) throws -> Manifest {
+    public static func write(_ r: AuditExport.Result, formats: Set<Format>, to out: String, exportedAt: Date,
+                             renderPDF: (([UInt8]) throws -> [UInt8])? = nil) throws -> Manifest {
+        try checkTarget(out)
+        let contents = try files(r, formats: formats, renderPDF: renderPDF)
+        let listed = manifest(r, files: contents, formats: formats, exportedAt: exportedAt)
+        try write(files: contents, manifest: listed, to: out)
+        return listed
+    }
+
+    public static func manifestBytes(_ m: Manifest) throws -> [UInt8] { Array(try PantauJSON.encoder().encode(m)) + [0x0A] }
+
+    /// Refuses an `out` that exists or whose parent is missing or not writable, before any work.
+    public static func checkTarget(_ out: String) throws {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: out).standardizedFileURL
         if fm.fileExists(atPath: target.path) {
@@ -200,20 +258,25 @@ public enum AuditBundle {
         guard fm.isWritableFile(atPath: parent.path) else {
             throw OperationError(.invalid, "cannot write \(out): \(parent.path) is not writable")
         }
-        let contents = try files(r, formats: formats)
-        let listed = manifest(r, files: contents, formats: formats, exportedAt: exportedAt)
+    }
+
+    /// Writes rendered files and their manifest as a bundle directory at `out` (see `write`).
+    public static func write(files contents: [String: [UInt8]], manifest listed: Manifest, to out: String) throws {
+        try checkTarget(out)
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: out).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
         let temp = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(at: temp)
         do {
             try fm.createDirectory(at: temp, withIntermediateDirectories: false)
             for (name, bytes) in contents { try Data(bytes).write(to: temp.appendingPathComponent(name)) }
-            try (try PantauJSON.encoder().encode(listed) + [0x0A]).write(to: temp.appendingPathComponent(manifestName))
+            try Data(try manifestBytes(listed)).write(to: temp.appendingPathComponent(manifestName))
             try fm.moveItem(at: temp, to: target)
         } catch {
             try? fm.removeItem(at: temp)
             throw OperationError(.invalid, "cannot write the bundle to \(out): \(error.localizedDescription)")
         }
-        return listed
     }
 
     /// What `verify` found: files whose content differs from the manifest, files it does not

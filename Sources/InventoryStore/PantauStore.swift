@@ -71,6 +71,13 @@ public final class PantauStore: PantauStorage {
         }
     }
 
+    /// A store over a connection this target opened itself (a read snapshot: PantauStore+Snapshot.swift).
+    init(connection: any DatabaseWriter, location: String, access: StoreAccess) {
+        writer = connection
+        self.location = location
+        self.access = access
+    }
+
     /// An in-memory store, for tests and dry runs.
     public init(inMemory: Void = ()) throws(StoreError) {
         location = ":memory:"

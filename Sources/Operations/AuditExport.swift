@@ -11,7 +11,7 @@ import Storage
 /// wall clock except `asOf` (the period's end, or now when the period has not ended), so the
 /// same data and period give the same bundle. `AuditBundle` turns it into files.
 public struct AuditExport: Sendable {
-    public typealias Store = InventoryStorage & GovernanceStorage & UptimeStorage & TrafficStorage & FindingStorage
+    public typealias Store = InventoryStorage & GovernanceStorage & UptimeStorage & TrafficStorage & FindingStorage & SightingStorage
     public let store: any Store
     public let clock: any WallClock
 
@@ -27,8 +27,28 @@ public struct AuditExport: Sendable {
         public var pds: [String]
         /// Unanswered polls in a row before an outage (the `daemon:` section's `down_after`).
         public var downAfter: Int
-        public init(period: String, pds: [String] = [], downAfter: Int = 2) {
+        /// The spec annex to assess against (`pantau annex assess`); nil: no device can be assessed.
+        public var annex: SpecAnnex?
+        public var catalogue: ModelCatalogue?
+        /// The SNMP version each device is polled with, by device name (3 proves SNMPv3).
+        public var snmpVersions: [String: Int]
+        /// The document classification label (the `exports:` section), on every file of the bundle.
+        public var classification: String?
+        public init(period: String, pds: [String] = [], downAfter: Int = 2, annex: SpecAnnex? = nil, catalogue: ModelCatalogue? = nil,
+                    snmpVersions: [String: Int] = [:]) {
             self.period = period; self.pds = pds; self.downAfter = downAfter
+            self.annex = annex; self.catalogue = catalogue; self.snmpVersions = snmpVersions
+            self.classification = nil
+        }
+    }
+
+    /// How far an export has got, for a progress bar: step `done` of `total`, about to do `label`.
+    public struct Progress: Sendable, Equatable {
+        public var done: Int
+        public var total: Int
+        public var label: String
+        public init(done: Int, total: Int, label: String) {
+            self.done = done; self.total = total; self.label = label
         }
     }
 
@@ -46,6 +66,10 @@ public struct AuditExport: Sendable {
         public var asOf: Date
         public var profile: String?
         public var perbup: String?
+        /// The spec annex assessed against (nil: none given, nothing assessed).
+        public var annex: AnnexRef?
+        /// The classification label, when configured.
+        public var classification: String?
     }
 
     public struct PDRow: Sendable, Codable, Equatable {
@@ -190,11 +214,25 @@ public struct AuditExport: Sendable {
         public var outages: [OutageRow]
         public var bandwidth: [BandwidthRow]
         public var diagrams: [DiagramRow]
+        public var spec: [SpecRow]
+        public var specSummary: [SpecSummaryRow]
+        public var assets: [AssetRow]
+        public var links: [LinkRow]
     }
 
     // MARK: Assembling
 
-    public func run(_ r: Request) throws -> Result {
+    /// The steps `run` reports to `progress`.
+    public static let steps = ["reading the registry", "availability", "inventory", "findings", "bandwidth", "diagram compliance",
+                               "spec annex", "assets and topology"]
+
+    public func run(_ r: Request, progress: (Progress) -> Void = { _ in }) throws -> Result {
+        var step = 0
+        func next() {
+            progress(Progress(done: step, total: Self.steps.count, label: Self.steps[min(step, Self.steps.count - 1)]))
+            step += 1
+        }
+        next()
         let now = clock.now()
         let profile = try store.activeProfile()
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!  // UTC always exists
@@ -222,6 +260,7 @@ public struct AuditExport: Sendable {
         }
 
         // Uptime first: it also tells each device's hosting type.
+        next()
         let uptime = try UptimeReport(store: store, clock: FixedClock(now))
             .run(.init(period: r.period, downAfter: r.downAfter))
         var hosting: [String: String] = [:]
@@ -244,6 +283,7 @@ public struct AuditExport: Sendable {
         }.sorted { ($0.start, $0.device) < ($1.start, $1.device) }
 
         // Inventory: devices seen by the period's end, with their latest inventory.
+        next()
         let inventories = Dictionary(try store.latestInventories().map { ($0.name, $0.inventory) }, uniquingKeysWith: { a, _ in a })
         let summaries = try store.devices().filter { inScope($0.pd) && ($0.firstSeen ?? $0.lastPollAt) < period.end }
             .sorted { $0.name < $1.name }
@@ -260,6 +300,7 @@ public struct AuditExport: Sendable {
         }
 
         // Findings present at some time in the period, with their history up to its end.
+        next()
         var findings: [FindingRow] = [], history: [FindingEvent] = []
         for f in try store.findings(pd: nil, includeResolved: true) where inScope(f.pd) {
             guard let id = f.id, f.firstSeen < period.end, (f.resolvedAt ?? .distantFuture) >= period.start else { continue }
@@ -276,6 +317,7 @@ public struct AuditExport: Sendable {
         history.sort { ($0.finding, $0.at, $0.action) < ($1.finding, $1.at, $1.action) }
 
         // Bandwidth per PD on the registry's uplinks.
+        next()
         var bandwidth: [BandwidthRow] = []
         if registry != nil {
             let traffic = try TrafficReports.report(.init(period: period), zone: zone, note: nil, store: store)
@@ -287,6 +329,7 @@ public struct AuditExport: Sendable {
         }
 
         // Diagram submission compliance at asOf, under the active profile.
+        next()
         var diagrams: [DiagramRow] = []
         if let profile, let registry {
             let today = LocalDate(asOf.addingTimeInterval(-1), in: zone)
@@ -301,6 +344,18 @@ public struct AuditExport: Sendable {
             }
         }
 
+        // The spec annex: every polled and declared device in scope.
+        next()
+        let specReport = try SpecOperations(store: store).assess(annex: r.annex, catalogue: r.catalogue, pd: nil, snmpVersions: r.snmpVersions)
+        let (spec, specSummary) = Self.specRows(specReport, inScope: inScope)
+        if r.annex == nil { notes.append("no spec annex given (--annex FILE): no device could be assessed against it") }
+
+        // Asset lists and declared against observed topology, from reconciliation's matching.
+        next()
+        var assets: [AssetRow] = [], links: [LinkRow] = []
+        if let registry { (assets, links) = try Self.topology(store: store, registry: registry, profile: profile, asOf: asOf, inScope: inScope) }
+        progress(Progress(done: Self.steps.count, total: Self.steps.count, label: "done"))
+
         var times: [Date] = outages.map { max($0.start, period.start) }
         times += uptime.devices.filter { inScope($0.pd) }.map(\.lastPoll)
         times += devices.compactMap(\.lastSeen).filter { $0 < period.end } + devices.compactMap(\.firstSeen).filter { period.contains($0) }
@@ -313,10 +368,13 @@ public struct AuditExport: Sendable {
         return Result(
             scope: Scope(regency: registry?.regency, period: period.label, from: period.start, to: period.end,
                          timeZone: TrafficReports.zoneName(zone), pds: wanted.sorted(), asOf: asOf, profile: profile?.id,
-                         perbup: profile?.perbupShortName),
+                         perbup: profile?.perbupShortName,
+                         annex: r.annex.map { AnnexRef(source: $0.source, version: $0.version, effective: $0.effective.description,
+                                                       file: URL(fileURLWithPath: $0.file).lastPathComponent) },
+                         classification: r.classification),
             empty: empty, notes: notes, dataFrom: times.min(), dataTo: times.max(),
             pds: pdRows, devices: devices, interfaces: interfaces, findings: findings, findingHistory: history,
             availability: availability, availabilityByPD: groups(availability) { $0.pd }, availabilityByHosting: groups(availability) { $0.hosting },
-            outages: outages, bandwidth: bandwidth, diagrams: diagrams)
+            outages: outages, bandwidth: bandwidth, diagrams: diagrams, spec: spec, specSummary: specSummary, assets: assets, links: links)
     }
 }

@@ -215,6 +215,20 @@ final class PGPool: @unchecked Sendable {
         slots = DispatchSemaphore(value: size)
     }
 
+    /// A pool of one connection to the same server and database (a read snapshot pins its
+    /// transaction to that connection: every read of the snapshot goes through it).
+    func single() -> PGPool { PGPool(location, configuration: configuration, size: 1) }
+
+    private init(_ location: PostgresLocation, configuration: PostgresConnection.Configuration, size: Int) {
+        self.location = location
+        self.configuration = configuration
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var l = Logger(label: "pantau.postgres")
+        l.logLevel = .critical
+        logger = l
+        slots = DispatchSemaphore(value: size)
+    }
+
     deinit { shutdown() }
 
     func shutdown() {

@@ -42,6 +42,11 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
         }
     }
 
+    /// A view over `pool` without opening checks (a read snapshot's pinned connection).
+    init(pool: PGPool, location: String, access: StoreAccess) {
+        self.pool = pool; self.location = location; self.access = access
+    }
+
     deinit { pool.shutdown() }
 
     /// The schema version this binary writes: its number of migrations.

@@ -30,6 +30,8 @@ public struct PantauConfig: Sendable {
     public var daemon = DaemonSettings()
     /// Reconciliation of PD diagrams against the network (the `reconciliation:` section).
     public var reconciliation = ReconciliationSettings()
+    /// Audit bundles: classification label, spec annex, the PDF renderer (the `exports:` section).
+    public var exports = ExportSettings()
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -47,7 +49,7 @@ public struct PantauConfig: Sendable {
     }
 
     static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon",
-                                       "reconciliation"]
+                                       "reconciliation", "exports"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -87,6 +89,7 @@ public struct PantauConfig: Sendable {
         if let t = obj["traffic"], let s = TrafficSettings.parse(t) { config.traffic = s }
         if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
         if let r = obj["reconciliation"], let settings = ReconciliationSettings.parse(r) { config.reconciliation = settings }
+        if let e = obj["exports"], let settings = ExportSettings.parse(e, resolve: resolve) { config.exports = settings }
         try sink.throwIfAny()
         return config
     }

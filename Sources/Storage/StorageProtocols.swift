@@ -83,7 +83,8 @@ public protocol AccessStorage: Sendable {
 public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStorage, GovernanceStorage, AccessStorage, TrafficStorage, UptimeStorage,
     FindingStorage,
     StoreMaintenance,
-    DiagramHeadStorage {
+    DiagramHeadStorage,
+    SnapshotReading {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Exports
 import Governance
 import Hummingbird
 import HummingbirdCore
@@ -25,6 +26,8 @@ public struct SubmissionServiceSettings: Sendable {
     public var idleTimeout: Double = 30
     /// Most connections open at once; more wait to be accepted.
     public var maxConnections: Int = 256
+    /// The browser that renders an audit bundle's report.pdf (`exports.chromium`); nil: no PDF served.
+    public var chromium: String?
     public init(host: String = "127.0.0.1", port: Int = 8780, uploadLimit: Int = DiagramFile.defaultSizeLimit) {
         self.host = host
         self.port = port
@@ -47,6 +50,7 @@ public struct SubmissionServiceSettings: Sendable {
 ///     GET  /api/v1/pds/{pd}/diff?from=V1&to=V2    what changed
 ///     GET  /api/v1/pds/{pd}/draft?format=drawio   draft of what Pantau observed (drawio, dot, yaml)
 ///     GET  /api/v1/pds/{pd}/findings?all=1        the PD's reconciliation findings (all=1: resolved too)
+///     GET  /api/v1/pds/{pd}/audit?period=P        the PD's audit bundle as a ZIP file (AuditRoute.swift)
 ///
 /// A stored submission is reconciled at once (`FindingOperations.reconcile(pd:)`): its
 /// response says how many findings the PD has then.
@@ -96,6 +100,7 @@ public enum SubmissionService {
         router.get("/api/v1/pds/:pd/diff") { req, ctx in api.diff(req, pd: ctx.parameters.get("pd") ?? "") }
         router.get("/api/v1/pds/:pd/draft") { req, ctx in api.draft(req, pd: ctx.parameters.get("pd") ?? "") }
         router.get("/api/v1/pds/:pd/findings") { req, ctx in api.findings(req, pd: ctx.parameters.get("pd") ?? "") }
+        AuditRoute(api: api, archive: AuditArchive(store: store, clock: clock), chromium: settings.chromium).register(router)
         return router
     }
 }

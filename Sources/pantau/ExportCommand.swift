@@ -6,6 +6,7 @@ import InventoryModel
 import Operations
 import Exports
 import Settings
+import SNMPCore
 import Storage
 
 extension Pantau {
@@ -22,21 +23,28 @@ extension Pantau {
                 commandName: "audit",
                 abstract: "Write the audit bundle of a period, regency-wide or for some PDs.",
                 discussion: """
-                    The bundle is a new directory (--out must not exist) holding: pds.csv, devices.csv, \
-                    interfaces.csv, findings.csv and finding_history.csv (with each finding's legal basis), \
-                    availability_devices.csv, availability_pds.csv, availability_hosting.csv, outages.csv, \
-                    bandwidth_pds.csv, diagram_compliance.csv, audit.json (schema: \
-                    docs/schemas/audit-bundle.schema.json), README.txt and manifest.json (every file's \
-                    SHA-256, the period, filters, versions, the data's time range). CSV is UTF-8 with a BOM \
-                    and Indonesian / English headers. The same data and period give byte-identical CSV \
-                    and JSON. With --pd the bundle holds nothing of other PDs. Every export is recorded \
-                    in the audit log.
+                    The bundle is a new directory (--out must not exist), a ZIP file (--archive), or both, \
+                    holding: pds.csv, devices.csv, interfaces.csv, findings.csv and finding_history.csv (with \
+                    each finding's legal basis), availability_devices.csv, availability_pds.csv, \
+                    availability_hosting.csv, outages.csv, bandwidth_pds.csv, diagram_compliance.csv, \
+                    spec_annex.csv and spec_summary.csv (the spec annex, --annex or exports.annex), \
+                    assets.csv and topology_links.csv (declared against observed), audit.json (schema: \
+                    docs/schemas/audit-bundle.schema.json), report.html (self-contained, charts as inline \
+                    SVG, prints cleanly), report.pdf (the same report by headless Chromium), README.txt and \
+                    manifest.json (every file's SHA-256, the period, filters, versions, the annex, the \
+                    data's time range). CSV is UTF-8 with a BOM and Indonesian / English headers; the \
+                    configuration's exports.classification label heads every file and page. The same data \
+                    and period give byte-identical files except report.pdf (Chromium dates it; the manifest \
+                    says so). With --pd the bundle holds nothing of other PDs. All reads are one snapshot \
+                    of the store, which the collector keeps writing. Every export is recorded in the audit \
+                    log. On a terminal a progress bar shows on stderr.
 
                     Periods are read in the active regional profile's time zone: \(ReportPeriod.syntax).
 
                     Examples:
                       pantau export audit --period 2026-11 --out audit-2026-11
                       pantau export audit --period 2026 --pd BAPPEDA --out bappeda-2026 --format csv
+                      pantau export audit --period 2026-11 --pd DINKES --archive dinkes-2026-11.zip --config pantau.yaml
                       pantau export verify audit-2026-11
                     """
             )
@@ -48,13 +56,22 @@ extension Pantau {
             var pd: [String] = []
 
             @Option(help: ArgumentHelp("The bundle's directory (must not exist).", valueName: "dir"))
-            var out: String
+            var out: String?
 
-            @Option(help: ArgumentHelp("Formats, comma-separated: csv, json (default both).", valueName: "list"))
-            var format: String = "csv,json"
+            @Option(help: ArgumentHelp("Also (or instead) write the bundle as one ZIP file (must not exist).", valueName: "file"))
+            var archive: String?
 
-            @Option(help: ArgumentHelp("The collector's configuration, for its down_after.", valueName: "file"))
+            @Option(help: ArgumentHelp("Formats, comma-separated: csv, json, html, pdf (default all; pdf needs chromium).", valueName: "list"))
+            var format: String = "csv,json,html,pdf"
+
+            @Option(help: ArgumentHelp("The configuration: daemon.down_after, the exports: section (classification, annex, chromium), SNMP versions.", valueName: "file"))
             var config: String?
+
+            @Option(help: ArgumentHelp("The spec annex to assess devices against (default: exports.annex).", valueName: "file"))
+            var annex: String?
+
+            @Option(help: ArgumentHelp("A model catalogue for the annex (default: exports.catalogue).", valueName: "file"))
+            var catalogue: String?
 
             @Option(help: "Who exports (recorded in the audit log).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
@@ -72,32 +89,58 @@ extension Pantau {
                 return set
             }
 
-            func validate() throws { _ = try formats() }
+            func validate() throws {
+                _ = try formats()
+                if out == nil && archive == nil { throw ValidationError("give --out DIR, --archive FILE, or both") }
+            }
 
             func run() async throws {
                 let formats = try formats()
                 let clock = try commandClock()
-                let settings = try config.map { try PantauConfig.load(path: $0).daemon } ?? DaemonSettings()
-                let reader = try store.open(.readOnly)
-                let result: AuditExport.Result, manifest: AuditBundle.Manifest
-                do {
-                    result = try AuditExport(store: reader, clock: clock).run(.init(period: period, pds: pd, downAfter: settings.downAfter))
-                    manifest = try AuditBundle.write(result, formats: formats, to: out, exportedAt: clock.now())
-                } catch let e as OperationError {
+                let loaded = try config.map { try PantauConfig.load(path: $0) }
+                let settings = loaded?.exports ?? ExportSettings()
+                let target = [out, archive].compactMap { $0 }.joined(separator: " and ")
+                func refused(_ e: OperationError) {
                     // A refused export is in the audit log too.
                     try? store.open(.readWrite).appendAudit(AuditEntry(
                         at: clock.now(), actor: "cli:\(by)", action: "export-audit", pd: pd.isEmpty ? nil : pd.joined(separator: ","),
-                        outcome: e.kind == .notFound ? "refused" : "invalid", detail: "period \(period) to \(out): \(e.message)"))
+                        outcome: e.kind == .notFound ? "refused" : "invalid", detail: "period \(period) to \(target): \(e.message)"))
+                }
+                let bundle: AuditArchive.Bundle
+                let progress = ProgressBar.forStandardError()
+                do {
+                    // Refused before any reading: an existing target, a missing browser.
+                    if let out { try AuditBundle.checkTarget(out) }
+                    if let archive, FileManager.default.fileExists(atPath: archive) {
+                        throw OperationError(.invalid, "\(archive) already exists; pick another --archive")
+                    }
+                    let pdf = ChromiumPDF(executable: settings.chromium)
+                    if formats.contains(.pdf) { _ = try pdf.resolved() }
+                    var request = AuditExport.Request(period: period, pds: pd, downAfter: loaded?.daemon.downAfter ?? DaemonSettings().downAfter)
+                    request.annex = try (annex ?? settings.annex).map { try SpecAnnex.load(path: $0) }
+                    request.catalogue = try (catalogue ?? settings.catalogue).map { try ModelCatalogue.load(path: $0) }
+                    request.classification = settings.classification
+                    for t in loaded?.targets ?? [] { request.snmpVersions[t.name] = t.credentials.version == .v3 ? 3 : t.credentials.version == .v2c ? 2 : 1 }
+                    let reader = try store.open(.readOnly)
+                    bundle = try AuditArchive(store: reader, clock: clock)
+                        .bundle(request, formats: formats, renderPDF: { try pdf.render(html: $0) }, progress: { progress?.show($0) })
+                    progress?.finish()
+                    if let out { try AuditBundle.write(files: bundle.files, manifest: bundle.manifest, to: out) }
+                    if let archive { try AuditArchive.write(try AuditArchive.zip(bundle), to: archive) }
+                } catch let e as OperationError {
+                    progress?.finish()
+                    refused(e)
                     throw e
                 }
+                let result = bundle.result, manifest = bundle.manifest
                 // The audit log is written apart: reading took one read-only snapshot.
                 let writer = try store.open(.readWrite)
                 try writer.appendAudit(AuditEntry(
                     at: clock.now(), actor: "cli:\(by)", action: "export-audit",
                     pd: result.scope.pds.isEmpty ? nil : result.scope.pds.joined(separator: ","), outcome: "ok",
-                    detail: "period \(result.scope.period) formats \(manifest.formats.joined(separator: ",")) to \(out); \(manifest.files.count) files"
+                    detail: "period \(result.scope.period) formats \(manifest.formats.joined(separator: ",")) to \(target); \(manifest.files.count) files"
                         + (result.empty ? "; no data in the period" : "")))
-                print("wrote \(out.terminalSafe): \(manifest.files.count) files and \(AuditBundle.manifestName)")
+                print("wrote \(target.terminalSafe): \(manifest.files.count) files and \(AuditBundle.manifestName)")
                 for f in manifest.files { print("  \(f.path)  \(f.bytes) bytes  sha256 \(f.sha256)") }
                 for n in result.notes { print("note: \(n.terminalSafe)") }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Settings
+import Exports
 import Foundation
 import Governance
 import Hummingbird
@@ -41,9 +42,12 @@ extension Pantau {
 
         func run() async throws {
             var settings = SubmissionServiceSettings()
-            if let config, let g = try PantauConfig.load(path: config).governance {
+            let loaded = try config.map { try PantauConfig.load(path: $0) }
+            if let g = loaded?.governance {
                 settings = SubmissionServiceSettings(host: g.httpBind, port: g.httpPort, uploadLimit: g.uploadLimitBytes)
             }
+            // Audit bundles carry report.pdf over HTTP when a configuration is given and its browser (exports.chromium) is installed.
+            if let e = loaded?.exports, (try? ChromiumPDF(executable: e.chromium).resolved()) != nil { settings.chromium = e.chromium }
             if let bind { settings.host = bind }
             if let port { settings.port = port }
             if let uploadLimit { settings.uploadLimit = uploadLimit }

@@ -33,6 +33,7 @@ import Testing
             targets:
               - { name: sw-dlink, agent: "\(sim.agent)", credentials: dlink, pd: DINKES }
               - { name: sw-procurve, agent: "\(sim.agent)", credentials: procurve, pd: BAPPEDA }
+            exports: { classification: "TERBATAS / RESTRICTED", annex: "\(Lab.repo)/config/examples/annex.example.yaml" }
             """.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
         try ReconcileCLITests.diagram().write(toFile: dir + "/dinkes.yaml", atomically: true, encoding: .utf8)
         #expect(try pantau(["profile", "activate", "manggarai"], store: db, now: "2026-10-01").status == 0)
@@ -43,36 +44,57 @@ import Testing
         #expect(try pantau(["reconcile"], store: db, now: "2026-11-10T03:00:00Z").status == 0)
 
         let out = dir + "/audit-dinkes"
-        let first = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--out", out], store: db, now: "2026-12-02")
+        let first = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--out", out, "--config", dir + "/c.yaml"],
+                               store: db, now: "2026-12-02")
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        #expect(first.stdout.contains("devices.csv") && first.stdout.contains("audit.json"))
+        #expect(first.stdout.contains("devices.csv") && first.stdout.contains("audit.json") && first.stdout.contains("report.pdf"))
+        // Not a terminal: no progress bar on stderr.
+        #expect(!first.stderr.contains("\r") && !first.stderr.contains("[#"), "\(first.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["README.txt", "audit.json", "availability_devices.csv", "availability_hosting.csv", "availability_pds.csv",
+        #expect(files == ["README.txt", "assets.csv", "audit.json", "availability_devices.csv", "availability_hosting.csv", "availability_pds.csv",
                           "bandwidth_pds.csv", "devices.csv", "diagram_compliance.csv", "finding_history.csv", "findings.csv",
-                          "interfaces.csv", "manifest.json", "outages.csv", "pds.csv"])
+                          "interfaces.csv", "manifest.json", "outages.csv", "pds.csv", "report.html", "report.pdf", "spec_annex.csv",
+                          "spec_summary.csv", "topology_links.csv"])
+        // The classification label on every file (the PDF's pages: AuditReportTests).
+        for f in files where f.hasSuffix(".csv") || f.hasSuffix(".json") || f.hasSuffix(".html") || f.hasSuffix(".txt") {
+            #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/" + f)), as: UTF8.self).contains("TERBATAS / RESTRICTED"), "\(f)")
+        }
         // Against the store: Dinkes's device, its findings with their citations, its diagram.
         let store = try PantauStore(path: db, access: .readOnly)
         let devices = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/devices.csv")), as: UTF8.self)
-        let lines = devices.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let lines = Array(devices.components(separatedBy: "\r\n").filter { !$0.isEmpty }.dropFirst())  // the classification line
         let names = try store.devices().map(\.name)
         let dlink = try #require(try store.device("sw-dlink")?.summary, "\(names) \(collected.stdout) \(collected.stderr)")
         #expect(lines.count == 2 && lines[1].hasPrefix("sw-dlink,DINKES,\(dlink.agent),"), "\(devices)")
         #expect(lines[1].contains(",\(try #require(dlink.serial)),") && !devices.contains("sw-procurve") && !devices.contains("BAPPEDA"))
         let findings = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/findings.csv")), as: UTF8.self)
         let stored = try store.findings(pd: "DINKES", includeResolved: true)
-        #expect(!stored.isEmpty && findings.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == stored.count + 1)
+        #expect(!stored.isEmpty && findings.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == stored.count + 2)
         for f in stored { #expect(findings.contains(f.basis.description), "\(f.code) without its basis") }
         let compliance = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/diagram_compliance.csv")), as: UTF8.self)
         #expect(compliance.contains("DINKES,Dinas Kesehatan,current,1,2026-11-03T12:00:00Z,Agustinus,"), "\(compliance)")
 
         // Verified; exported again, byte-identical data files.
         let verified = try run(Lab.pantauBinary, ["export", "verify", out])
-        #expect(verified.status == 0 && verified.stdout.contains("ok: 13 files"), "\(verified.stdout)\(verified.stderr)")
-        let again = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--out", dir + "/again"], store: db, now: "2026-12-05")
+        #expect(verified.status == 0 && verified.stdout.contains("ok: 19 files"), "\(verified.stdout)\(verified.stderr)")
+        // Again, as a directory and a ZIP file at once: byte-identical files but the PDF (Chromium dates it, the manifest says so).
+        let again = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--out", dir + "/again", "--archive", dir + "/dinkes.zip",
+                                "--config", dir + "/c.yaml"], store: db, now: "2026-12-05")
         #expect(again.status == 0, "\(again.stderr)")
-        for f in files where f != "manifest.json" {
+        for f in files where f != "manifest.json" && f != "report.pdf" {
             #expect(FileManager.default.contentsEqual(atPath: out + "/" + f, andPath: dir + "/again/" + f), "\(f) differs")
         }
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")), as: UTF8.self).contains("\"notReproducible\" : [\n    \"report.pdf\""))
+        let unzip = try run("/usr/bin/unzip", ["-q", dir + "/dinkes.zip", "-d", dir + "/unzipped"])
+        #expect(unzip.status == 0, "\(unzip.stderr)")
+        let unpacked = try run(Lab.pantauBinary, ["export", "verify", dir + "/unzipped/pantau-audit-DINKES-2026-11"])
+        #expect(unpacked.status == 0 && unpacked.stdout.contains("ok: 19 files"), "\(unpacked.stdout)\(unpacked.stderr)")
+        #expect(FileManager.default.contentsEqual(atPath: dir + "/again/report.pdf", andPath: dir + "/unzipped/pantau-audit-DINKES-2026-11/report.pdf"))
+        // On a terminal (script(1) gives it one) the progress bar shows on stderr; the bundle is the same.
+        let tty = try run("/usr/bin/script", ["-qec", "env -u CI TERM=xterm \(Lab.pantauBinary) export audit --period 2026-11 --pd DINKES --format csv --out \(dir)/tty",
+                                              "/dev/null"],
+                          environment: ["PANTAU_STORE": db, "PANTAU_NOW": "2026-12-05", "PANTAU_PROFILES": Lab.repo + "/config/profiles", "USER": "auditor"])
+        #expect(tty.status == 0 && tty.stdout.contains("[##############################] 8/8"), "\(tty.stdout)")
         // An existing --out is refused and left alone.
         let twice = try pantau(["export", "audit", "--period", "2026-11", "--out", out], store: db, now: "2026-12-05")
         #expect(twice.status != 0 && twice.stderr.contains("already exists"), "\(twice.stderr)")
@@ -91,8 +113,9 @@ import Testing
         #expect(tampered.stdout.contains("changed: devices.csv") && tampered.stdout.contains("added: extra.csv") && tampered.stdout.contains("missing: pds.csv"))
         // Every export is in the audit log.
         let log = try PantauStore(path: db, access: .readOnly).auditLog().filter { $0.action == "export-audit" }
-        #expect(log.map(\.outcome) == ["ok", "ok", "invalid", "refused", "ok"], "\(log)")
+        #expect(log.map(\.outcome) == ["ok", "ok", "ok", "invalid", "refused", "ok"], "\(log)")
         #expect(log[0].actor == "cli:auditor" && log[0].pd == "DINKES" && log[0].detail.contains("period 2026-11"))
-        #expect(log[2].detail.contains("already exists") && log[3].pd == "NOPE" && log[4].detail.contains("no data in the period"))
+        #expect(log[1].detail.contains("dinkes.zip") && log[1].detail.contains("formats csv,html,json,pdf"))
+        #expect(log[3].detail.contains("already exists") && log[4].pd == "NOPE" && log[5].detail.contains("no data in the period"))
     }
 }

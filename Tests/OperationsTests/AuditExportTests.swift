@@ -137,10 +137,10 @@ import Testing
 
     @Test func sameDataAndPeriodGiveByteIdenticalFiles() async throws {
         let store = try await Self.store()
-        let a = try AuditBundle.files(try export(store), formats: [.csv, .json])
+        let a = try AuditBundle.files(try export(store), formats: [.csv, .json, .html])
         let later = try AuditExport(store: store, clock: FixedClock(Self.now.addingTimeInterval(86_400 * 3))).run(.init(period: "2026-11"))
-        let b = try AuditBundle.files(later, formats: [.csv, .json])
-        #expect(a.keys.sorted() == b.keys.sorted() && a.count == 13)
+        let b = try AuditBundle.files(later, formats: [.csv, .json, .html])
+        #expect(a.keys.sorted() == b.keys.sorted() && a.count == 18 && a["report.html"] != nil)
         for k in a.keys.sorted() { #expect(a[k] == b[k], "\(k) differs") }
         // A BOM, bilingual headers.
         let devices = try #require(a["devices.csv"])
@@ -163,7 +163,7 @@ import Testing
         let store = try await Self.store()
         let r = try export(store, pds: ["dinkes"])
         #expect(r.scope.pds == ["DINKES"] && r.devices.map(\.device) == ["sw-dinkes"] && r.pds.map(\.pd) == ["DINKES"])
-        let text = try AuditBundle.files(r, formats: [.csv, .json]).values.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+        let text = try AuditBundle.files(r, formats: [.csv, .json, .html]).values.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         let registry = try #require(try store.registry())
         var foreign: [String] = []
         for p in registry.pds where p.code != "DINKES" { foreign += [p.code, p.name] + p.subnets.map(\.description) + p.boundaryRouters.map(\.name)
@@ -201,7 +201,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/bundle"
         let manifest = try AuditBundle.write(r, formats: [.csv, .json], to: out, exportedAt: Self.now)
-        #expect(manifest.files.count == 13 && manifest.period == "2026-11" && manifest.pantauVersion == PantauVersion.current)
+        #expect(manifest.files.count == 17 && manifest.period == "2026-11" && manifest.pantauVersion == PantauVersion.current)
         #expect(manifest.perbup == r.scope.perbup && manifest.dataFrom == r.dataFrom && manifest.formats == ["csv", "json"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["bundle"], "no temporary directory left")
         #expect(try AuditBundle.verify(out).ok)
@@ -228,7 +228,10 @@ import Testing
         let store = try await Self.store()
         let dir = try Lab.temporaryDirectory("audit-schema")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (name, result) in [("full", try export(store)), ("empty", try export(store, "2025-06")), ("dinkes", try export(store, pds: ["DINKES"]))] {
+        let annexed = try AuditExport(store: store, clock: FixedClock(Self.now)).run(
+            .init(period: "2026-11", annex: try SpecAnnex.load(path: Lab.repo + "/config/examples/annex.example.yaml")))
+        #expect(!annexed.spec.isEmpty && !annexed.assets.isEmpty)
+        for (name, result) in [("full", annexed), ("empty", try export(store, "2025-06")), ("dinkes", try export(store, pds: ["DINKES"]))] {
             try Data(try AuditBundle.json(result)).write(to: URL(fileURLWithPath: "\(dir)/\(name).json"))
         }
         // The venv CI installs (scripts/setup.sh) has jsonschema-rs, through schemathesis.

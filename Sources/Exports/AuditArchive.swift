@@ -1,0 +1,97 @@
+import Foundation
+import Governance
+import InventoryModel
+import Operations
+import Storage
+
+/// An audit bundle as one ZIP file, for handing over or downloading (`pantau export audit
+/// --archive FILE`, `GET /api/v1/pds/{pd}/audit` on `pantau serve`, the portal). ZIP, not tar:
+/// the auditors and PD staff who receive it open it with what Windows and macOS ship
+/// (Explorer, Finder), and Excel reads the CSV straight out of it (`ZipWriter`). Every file sits in one
+/// folder named for the scope and period, beside its `manifest.json`, so unpacked it is a
+/// bundle `pantau export verify` checks. Entries are deflated and dated at the period's end,
+/// so two archives of the same data differ only in the manifest's `exportedAt` (and report.pdf).
+public struct AuditArchive: Sendable {
+    public let store: any PantauStorage
+    public let clock: any WallClock
+
+    public init(store: any PantauStorage, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    public struct Made: Sendable {
+        /// "pantau-audit-DINKES-2026-11.zip"
+        public var fileName: String
+        public var bytes: [UInt8]
+        public var manifest: AuditBundle.Manifest
+        public var result: AuditExport.Result
+    }
+
+    /// A bundle's files in memory, with their manifest and the data they were made from.
+    public struct Bundle: Sendable {
+        public var result: AuditExport.Result
+        public var files: [String: [UInt8]]
+        public var manifest: AuditBundle.Manifest
+        /// "pantau-audit-DINKES-2026-11": the archive's folder, and the archive's name with ".zip".
+        public var folder: String
+    }
+
+    /// Reads the audit from one consistent snapshot of the store (`SnapshotReading`) and
+    /// renders the formats asked for. `renderPDF` is needed when `formats` holds `pdf`.
+    public func bundle(_ request: AuditExport.Request, formats: Set<AuditBundle.Format>,
+                       renderPDF: (([UInt8]) throws -> [UInt8])? = nil,
+                       progress: (AuditExport.Progress) -> Void = { _ in }) throws -> Bundle {
+        let clock = self.clock
+        let result = try store.readSnapshot { snapshot in
+            try AuditExport(store: snapshot, clock: clock).run(request, progress: progress)
+        }
+        if formats.contains(.pdf) { progress(AuditExport.Progress(done: AuditExport.steps.count, total: AuditExport.steps.count, label: "rendering report.pdf")) }
+        let files = try AuditBundle.files(result, formats: formats, renderPDF: renderPDF)
+        let manifest = AuditBundle.manifest(result, files: files, formats: formats, exportedAt: clock.now())
+        return Bundle(result: result, files: files, manifest: manifest, folder: Self.folderName(result.scope))
+    }
+
+    /// The bundle packed as one ZIP file.
+    public func make(_ request: AuditExport.Request, formats: Set<AuditBundle.Format>,
+                     renderPDF: (([UInt8]) throws -> [UInt8])? = nil,
+                     progress: (AuditExport.Progress) -> Void = { _ in }) throws -> Made {
+        let b = try bundle(request, formats: formats, renderPDF: renderPDF, progress: progress)
+        return Made(fileName: b.folder + ".zip", bytes: try Self.zip(b), manifest: b.manifest, result: b.result)
+    }
+
+    /// "pantau-audit-DINKES-2026-11", "pantau-audit-regency-2026"; only [A-Za-z0-9._-].
+    public static func folderName(_ scope: AuditExport.Scope) -> String {
+        let who = scope.pds.isEmpty ? "regency" : scope.pds.joined(separator: "+")
+        let raw = "pantau-audit-\(who)-\(scope.period)"
+        return String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) ? $0 : "_" })
+    }
+
+    public static func zip(_ b: Bundle) throws -> [UInt8] {
+        var all = b.files
+        let folder = b.folder, dated = b.result.scope.to
+        all[AuditBundle.manifestName] = try AuditBundle.manifestBytes(b.manifest)
+        do {
+            return try ZipWriter.archive(all.keys.sorted().map { ZipWriter.Entry(name: "\(folder)/\($0)", bytes: all[$0]!) }, modified: dated)
+        } catch {
+            throw OperationError(.invalid, "cannot pack the audit bundle: \(error)")
+        }
+    }
+}
+
+extension AuditArchive {
+    /// Writes an archive to `path` (which must not exist) through a temporary file renamed at the end.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: path).standardizedFileURL
+        if fm.fileExists(atPath: target.path) { throw OperationError(.invalid, "\(path) already exists; pick another --archive") }
+        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try Data(bytes).write(to: temp)
+            try fm.moveItem(at: temp, to: target)
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw OperationError(.invalid, "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
