@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "Portal",
             dependencies: [
-                "Operations", "Storage", "Governance", "Reconciliation", "InventoryModel",
+                "Operations", "Exports", "Storage", "Governance", "Reconciliation", "InventoryModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,6 @@
+import Exports
 import Foundation
+import InventoryModel
 import Governance
 import HTTPTypes
 import Hummingbird
@@ -65,7 +67,7 @@ extension Portal {
         c["severities"] = [Severity.error, .warning, .info].map { sev in
             ["key": sev.rawValue, "label": v.t("sev_\(sev.rawValue)"), "count": open.filter { $0.severity == sev }.count] as [String: Any]
         }
-        if let link = settings.bundleLink?(pd) { c["bundle"] = link }
+        if settings.offersAuditBundle { c["bundle"] = "/pd/\(pd)/audit.zip?period=\(Self.bundlePeriod)" }
         return page(v, "home", c)
     }
 
@@ -332,6 +334,46 @@ extension Portal {
                          body: .init(byteBuffer: ByteBuffer(string: DrawIO.export(d))))
         finish(&r, v)
         return r
+    }
+
+    // MARK: The audit bundle
+
+    /// The period the home page's link asks for.
+    static let bundlePeriod = "last-365d"
+
+    /// The PD's audit bundle as one ZIP (CSV, JSON and the HTML report, with the manifest),
+    /// made from one read snapshot on the upload queue, never on the threads answering pages.
+    func auditBundle(_ req: Request, pd: String) async -> Response {
+        let v = begin(req)
+        switch gate(v, pd: pd, action: "portal-audit") {
+        case .refused(let r): return r
+        case .ok(let v, let caller):
+            let period = req.uri.queryParameters.get("period").map { String($0) } ?? Self.bundlePeriod
+            guard !period.isEmpty, period.count <= 64 else {
+                return failure(v, OperationError(.invalid, "the period is not one of: \(ReportPeriod.syntax)"))
+            }
+            let archive = self.archive
+            let outcome = await parsing.run { () -> Result<AuditArchive.Made, any Error> in
+                Result { try archive.make(AuditExport.Request(period: period, pds: [pd]), formats: [.csv, .json, .html]) }
+            }
+            guard let outcome else {
+                var r = errorPage(v, .serviceUnavailable, v.t("busy"))
+                r.headers[.retryAfter] = "5"
+                return r
+            }
+            switch outcome {
+            case .failure(let error):
+                access.audit(caller.actor, "portal-audit", pd, "invalid", "period \(period): \((error as? OperationError)?.message ?? "\(error)")")
+                return failure(v, error)
+            case .success(let made):
+                access.audit(caller.actor, "portal-audit", pd, "ok", "audit bundle for \(made.result.scope.period) in the portal; \(made.manifest.files.count) files")
+                var r = Response(status: .ok, headers: [.contentType: "application/zip", .cacheControl: "no-store",
+                                                        .contentDisposition: "attachment; filename=\"\(made.fileName)\""],
+                                 body: .init(byteBuffer: ByteBuffer(bytes: made.bytes)))
+                finish(&r, v)
+                return r
+            }
+        }
     }
 
     // MARK: Findings

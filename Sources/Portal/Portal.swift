@@ -5,6 +5,7 @@ import Hummingbird
 import InventoryModel
 import Mustache
 import NIOCore
+import Exports
 import Operations
 import Storage
 
@@ -22,8 +23,9 @@ public struct PortalSettings: Sendable {
     /// The request header in which the server puts the client's address (never the client's
     /// own header of that name: the server overwrites it). Nil: every client counts as one.
     public var clientAddressHeader: HTTPField.Name?
-    /// Where a PD's audit bundle is downloaded (issue 20's route), or nil to show no link.
-    public var bundleLink: (@Sendable (String) -> String?)?
+    /// Whether the PD's home page offers its audit bundle (`/pd/PD/audit.zip`, the last 12
+    /// months, the same archive as `pantau export audit --archive` and the API's route).
+    public var offersAuditBundle: Bool = true
 
     public init(uploadLimit: Int = DiagramFile.defaultSizeLimit, secureCookies: Bool = false) {
         self.uploadLimit = uploadLimit
@@ -40,6 +42,7 @@ public struct Portal: Sendable {
     let duty: DiagramStatusQueries
     let access: AccessOperations
     let findings: FindingOperations
+    let archive: AuditArchive
     let settings: PortalSettings
     let sessions: SessionStore
     let library: MustacheLibrary
@@ -51,6 +54,7 @@ public struct Portal: Sendable {
         duty = DiagramStatusQueries(store: store, clock: clock)
         access = AccessOperations(store: store, clock: clock)
         findings = FindingOperations(store: store, clock: clock)
+        archive = AuditArchive(store: store, clock: clock)
         self.settings = settings
         sessions = SessionStore(lifetime: settings.sessionLifetime, attempts: settings.signInAttempts, window: settings.signInWindow)
         library = try PortalTemplateFiles.library()
@@ -77,6 +81,7 @@ public struct Portal: Sendable {
         router.get("/pd/:pd/diff") { req, ctx in pdPage(req, ctx, page: .diff) }
         router.get("/pd/:pd/findings") { req, ctx in pdPage(req, ctx, page: .findings) }
         router.get("/pd/:pd/draft.drawio") { req, ctx in pdPage(req, ctx, page: .draft) }
+        router.get("/pd/:pd/audit.zip") { req, ctx in await auditBundle(req, pd: ctx.parameters.get("pd") ?? "") }
         router.get("/pd/:pd/versions/:version") { req, ctx in pdPage(req, ctx, page: .version(ctx.parameters.get("version") ?? "")) }
         router.get("/pd/:pd/versions/:version/file") { req, ctx in pdPage(req, ctx, page: .file(ctx.parameters.get("version") ?? "")) }
     }

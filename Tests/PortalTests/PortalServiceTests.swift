@@ -98,6 +98,18 @@ import Testing
         #expect(try c.get("/pd/BAPPEDA/findings").status == 200)
         let homeAfter = try c.get("/pd/BAPPEDA")
         #expect(homeAfter.body.contains("Diagram masih berlaku") && homeAfter.body.contains("Versi 2"))
+        // The PD's audit bundle: the link on its home page, one ZIP, the download audit-logged.
+        #expect(homeAfter.body.contains("href=\"/pd/BAPPEDA/audit.zip?period=last-365d\""))
+        let zipPath = NSTemporaryDirectory() + "portal-bundle-\(UUID().uuidString).zip"
+        defer { unlink(zipPath) }
+        let bundle = try c.request("/pd/BAPPEDA/audit.zip?period=last-30d", ["-o", zipPath])
+        #expect(bundle.status == 200 && bundle.header("Content-Type").first == "application/zip", "\(bundle.status)")
+        #expect(bundle.header("Content-Disposition").first?.contains("pantau-audit-BAPPEDA") == true)
+        let listing = try run("/usr/bin/unzip", ["-l", zipPath]).stdout
+        #expect(listing.contains("manifest.json") && listing.contains("report.html") && listing.contains("findings.csv"), Comment(rawValue: listing))
+        let bad = try c.get("/pd/BAPPEDA/audit.zip?period=someday")
+        #expect(bad.status == 422 && bad.body.contains("someday"), "\(bad.status) \(bad.body.prefix(300))")
+        #expect(try audit(s).contains { $0.action == "portal-audit" && $0.pd == "BAPPEDA" && $0.outcome == "ok" })
 
         // Findings: the PD's own, read-only, with evidence and basis; another PD's never shown.
         let at = Date()
@@ -165,7 +177,7 @@ import Testing
 
         // PD A's session on PD B's pages: refused, and audited.
         for path in ["/pd/DINKES", "/pd/DINKES/submit", "/pd/DINKES/history", "/pd/DINKES/diff?from=1&to=1", "/pd/DINKES/findings",
-                     "/pd/DINKES/draft.drawio", "/pd/DINKES/versions/1", "/pd/DINKES/versions/1/file", "/regency", "/pd/NOSUCH"] {
+                     "/pd/DINKES/draft.drawio", "/pd/DINKES/audit.zip", "/pd/DINKES/versions/1", "/pd/DINKES/versions/1/file", "/regency", "/pd/NOSUCH"] {
             let r = try a.get(path)
             #expect(r.status == 403 && !r.body.contains("Yosef") && r.body.contains("tidak berhak"), "\(path): \(r.status)")
         }
