@@ -285,7 +285,9 @@ public enum DashboardRenderer {
         func trend(_ r: [Double?]) -> (String, SortKey) { (Sparkline.render(r, ascii: ascii), .number(r.last.flatMap { $0 } ?? -1)) }
         switch panel.kind {
         case .pds:
+            let diagrams = Dictionary(model.diagrams.map { ($0.pd, $0) }) { a, _ in a }
             items = model.pds.map { p in
+                let diagram = diagrams[p.code]
                 let values: [Column: (String, SortKey)] = [
                     .pd: (p.code, .text(p.code)), .name: (p.name, .text(p.name)), .devices: ("\(p.devices)", .number(Double(p.devices))),
                     .up: ("\(p.up)", .number(Double(p.up))), .down: ("\(p.down)", .number(Double(p.down))),
@@ -293,8 +295,10 @@ public enum DashboardRenderer {
                     .availability: (percent(p.availabilityToday), .number(p.availabilityToday ?? -1)),
                     .findings: ("\(p.findings)", .number(Double(p.findings))),
                     .worst: (p.worst?.rawValue ?? "-", .number(Double(p.worst.map { Severity.allCases.firstIndex(of: $0)! } ?? -1))),
+                    .diagram: (diagram?.state ?? "-", .text(diagram?.state ?? "")), .due: (diagram?.due ?? "-", .text(diagram?.due ?? "")),
                 ]
-                return item(values, key: .pd(p.code), severity: p.worst, levels: [.availability: t.availability(p.availabilityToday)])
+                return item(values, key: .pd(p.code), severity: p.worst,
+                            levels: [.availability: t.availability(p.availabilityToday), .diagram: diagram.map { $0.flagged ? .alert : .ok }])
             }
         case .devices:
             items = model.devices.map { d in
@@ -471,6 +475,18 @@ public enum DashboardRenderer {
             let ifHeight = min(2 + max(1, ifRows.rows.count), max(3, (end - r) - min(2 + max(1, findingRows.rows.count), (end - r) / 2)))
             drawTable(ifs, data: ifRows, into: &s, row: r, height: min(ifHeight, end - r), selected: nil, filter: "", sort: nil, options: options, g: g)
             r += min(ifHeight, end - r)
+            if let more = model.deviceDetail[name] {
+                // Up to 4 lines each, what is cut is counted.
+                func section(_ title: String, _ lines: [String]) {
+                    guard r < end - 1, !lines.isEmpty else { return }
+                    rule("\(title) (\(lines.count))", into: &s, row: r, g: g); r += 1
+                    for l in lines.prefix(lines.count > 4 ? 3 : 4) where r < end { s.put(" " + l, row: r, col: 0); r += 1 }
+                    if lines.count > 4, r < end { s.put(" \(g.down) \(lines.count - 3) more", row: r, col: 0, style: CellStyle(dim: true)); r += 1 }
+                }
+                section("Neighbours", more.neighbours.map { "\(pad($0.localPort, 18)) \(g.arrow) \($0.remote) \($0.remotePort)  (\($0.proto))" })
+                section("Hosts behind its ports", more.ports.map { "\(pad($0.port, 18)) \($0.macs) MAC\($0.macs == 1 ? "" : "s"): \($0.sample.joined(separator: ", "))\($0.macs > $0.sample.count ? ", …" : "")" })
+                section("Changes", more.changes.map { "\(format($0.at, model.timeZone))  \($0.text)" })
+            }
             drawTable(panel, data: findingRows, into: &s, row: r, height: end - r,
                       selected: nil, filter: "", sort: nil, options: options, g: g)
         case .finding(let key):
@@ -505,6 +521,16 @@ public enum DashboardRenderer {
                       style: CellStyle(bold: level == .alert, color: options.color ? level.map(levelColor) : nil))
             } else {
                 field("uplink traffic", "no uplink declared in the registry")
+            }
+            if let d = model.diagrams.first(where: { $0.pd == code }) {
+                let v = d.latestVersion.map { ", v\($0) of \(d.latest ?? "-")" } ?? ""
+                field("LAN diagram", "\(d.state)\(v)\(d.due.map { ", due \($0)" } ?? "")\(d.openChangeDuties > 0 ? ", \(d.openChangeDuties) change report(s) owed" : "")",
+                      style: CellStyle(bold: d.flagged, color: options.color && d.flagged ? .red : nil))
+            }
+            if let versions = model.submissions[code], !versions.isEmpty {
+                field("diagram history", versions.sorted { $0.version > $1.version }.prefix(4).map {
+                    "v\($0.version) \(format($0.at, model.timeZone)) by \($0.submitter) (\($0.channel))"
+                }.joined(separator: "; "))
             }
             let hostsSeen = model.hosts.filter { $0.pd == code }
             field("hosts seen", "\(hostsSeen.count)\(hostsSeen.map(\.lastSeen).max().map { ", latest \(format($0, model.timeZone))" } ?? "")")
@@ -670,7 +696,9 @@ struct Glyphs {
     let dot: String
     let down: String
     let refresh: String
+    let arrow: String
     init(ascii: Bool) {
+        arrow = ascii ? "->" : "→"
         refresh = ascii ? "*" : "↻"
         rule = ascii ? "-" : "─"
         dot = ascii ? "|" : "·"
