@@ -214,3 +214,13 @@ extension DashboardTrafficTests {
         #expect(p.contains { $0.hasPrefix(" diagram history      v2 2026-12-01 05:10 by Agustinus (portal); v1 2026-05-15") })
     }
 }
+
+extension DashboardTrafficTests {
+    @Test("table sort: numbers in names in number order, case ignored, shorter first")
+    func naturalOrder() {
+        let names = ["sw-10", "SW-9", "sw-2", "rtr-core", "sw-02a", "sw", "Sw-1", "ap-ü"]
+        let sorted = names.sorted(by: DashboardRenderer.naturalLess)
+        #expect(sorted == ["ap-ü", "rtr-core", "sw", "Sw-1", "sw-2", "sw-02a", "SW-9", "sw-10"])
+        #expect(!DashboardRenderer.naturalLess("a", "a") && DashboardRenderer.naturalLess("a", "ab"))
+    }
+}
