@@ -196,7 +196,7 @@ public enum PanelKind: String, Sendable, CaseIterable, Equatable {
 
     public var columns: [Column] {
         switch self {
-        case .pds: [.pd, .name, .devices, .up, .down, .unknown, .availability, .findings, .worst]
+        case .pds: [.pd, .name, .devices, .up, .down, .unknown, .availability, .findings, .worst, .diagram, .due]
         case .devices: [.pd, .name, .vendor, .model, .status, .availability, .lastPoll, .agent, .serial, .interfaces, .error]
         case .findings: [.id, .code, .pd, .severity, .state, .subject, .basis, .message, .firstSeen]
         case .traffic: [.pd, .name, .uplinks, .approved, .nowIn, .nowOut, .p95, .allocation, .trend]
@@ -243,6 +243,7 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
     case uplinks, approved, nowIn = "now_in", nowOut = "now_out", p95, allocation, trend, device, interface, speed, utilisation
     case mac, vlan, address, hostname, capturePoint = "capture_point", lastSeen = "last_seen", frames
     case talker, inBytes = "in_bytes", outBytes = "out_bytes", total, samples
+    case diagram, due
 
     /// Header text.
     public var header: String {
@@ -263,6 +264,8 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
         case .inBytes: "IN"
         case .outBytes: "OUT"
         case .uplinks: "UPLINKS"
+        case .diagram: "LAN DIAGRAM"
+        case .due: "DUE"
         default: rawValue.uppercased()
         }
     }
@@ -301,6 +304,8 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
         case .frames: 7
         case .inBytes, .outBytes, .total: 9
         case .samples: 7
+        case .diagram: 15
+        case .due: 10
         case .name, .subject, .basis, .message, .error, .hostname, .talker, .interface: nil
         }
     }

@@ -29,6 +29,11 @@ public struct DashboardModel: Sendable, Equatable {
     public var talkers: [TalkerRow]
     /// How long the load took (the refresh indicator shows it).
     public var loadSeconds: Double
+    /// Each PD's diagram duty (none without an active profile).
+    public var diagrams: [DiagramRow] = []
+    /// The open device's neighbours, learned hosts and changes; the open PD's diagram versions.
+    public var deviceDetail: [String: DeviceDetail] = [:]
+    public var submissions: [String: [SubmissionRow]] = [:]
 
     public init(now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!, regency: String? = nil, pds: [PDRow] = [], devices: [DeviceRow] = [],
                 findings: [FindingRow] = [], sources: [DataSource] = [], problems: [String] = [], traffic: [TrafficRow] = [], uplinks: [SeriesRow] = [],
@@ -244,6 +249,35 @@ public struct DashboardLoader: Sendable {
                 TalkerRow(key: $0.total.key, scope: $0.total.scope.rawValue, pd: $0.total.pd, inBytes: $0.total.inBytes, outBytes: $0.total.outBytes,
                           samples: $0.total.samples)
             }
+        }
+        if profile != nil {
+            let status = attempt("diagram status") { try DiagramOperations(store: store, clock: clock).status() }
+            model.diagrams = (status?.pds ?? []).map { d in
+                DiagramRow(pd: d.pd, state: d.duty.state.rawValue.replacingOccurrences(of: "_", with: " "), latestVersion: d.latestVersion,
+                           latest: d.duty.latest.map { "\($0)" }, due: d.duty.dueDate.map { "\($0)" }, flagged: d.duty.isFlagged || d.changeDutyOverdue,
+                           openChangeDuties: d.openChangeDuties)
+            }
+        }
+        if case .pd(let code) = request.detail {
+            model.submissions[code] = (attempt("diagram history of \(code)") { try DiagramOperations(store: store, clock: clock).history(pd: code) } ?? [])
+                .map { SubmissionRow(version: $0.version, at: $0.submittedAt, submitter: $0.submitter, channel: $0.channel, fileName: $0.fileName) }
+        }
+        if case .device(let name) = request.detail, let d = attempt("device \(name)", { try InventoryQueries(store: store).device(name, withHistory: true) }) {
+            var detail = DeviceDetail()
+            let names = Dictionary((d.inventory?.interfaces ?? []).map { ($0.ifIndex, $0.name ?? "ifIndex \($0.ifIndex)") }) { a, _ in a }
+            detail.neighbours = (d.inventory?.neighbors ?? []).map { n in
+                DeviceDetail.Neighbour(localPort: n.localPort ?? n.localIfIndex.flatMap { names[$0] } ?? "-",
+                                       remote: n.remoteSysName ?? n.remoteChassisId ?? "-", remotePort: n.remotePortDescr ?? n.remotePort ?? "-",
+                                       proto: n.protocol.rawValue)
+            }
+            let byPort = Dictionary(grouping: d.inventory?.forwarding ?? []) { $0.ifIndex.flatMap { names[$0] } ?? $0.bridgePort.map { "bridge port \($0)" } ?? "-" }
+            detail.ports = byPort.map { port, entries in
+                DeviceDetail.Port(port: port, macs: Set(entries.map(\.mac)).count, sample: Array(Set(entries.map(\.mac)).sorted().prefix(3)))
+            }.sorted { ($0.macs, $1.port) > ($1.macs, $0.port) }
+            detail.changes = d.changes.sorted { $0.at > $1.at }.map { c in
+                DeviceDetail.Change(at: c.at, text: "\(c.kind) \(c.subject)" + (c.oldValue != nil || c.newValue != nil ? ": \(c.oldValue ?? "-") → \(c.newValue ?? "-")" : ""))
+            }
+            model.deviceDetail[name] = detail
         }
         model.sources = sources
         model.problems = problems

@@ -285,7 +285,9 @@ public enum DashboardRenderer {
         func trend(_ r: [Double?]) -> (String, SortKey) { (Sparkline.render(r, ascii: ascii), .number(r.last.flatMap { $0 } ?? -1)) }
         switch panel.kind {
         case .pds:
+            let diagrams = Dictionary(model.diagrams.map { ($0.pd, $0) }) { a, _ in a }
             items = model.pds.map { p in
+                let diagram = diagrams[p.code]
                 let values: [Column: (String, SortKey)] = [
                     .pd: (p.code, .text(p.code)), .name: (p.name, .text(p.name)), .devices: ("\(p.devices)", .number(Double(p.devices))),
                     .up: ("\(p.up)", .number(Double(p.up))), .down: ("\(p.down)", .number(Double(p.down))),
@@ -293,8 +295,10 @@ public enum DashboardRenderer {
                     .availability: (percent(p.availabilityToday), .number(p.availabilityToday ?? -1)),
                     .findings: ("\(p.findings)", .number(Double(p.findings))),
                     .worst: (p.worst?.rawValue ?? "-", .number(Double(p.worst.map { Severity.allCases.firstIndex(of: $0)! } ?? -1))),
+                    .diagram: (diagram?.state ?? "-", .text(diagram?.state ?? "")), .due: (diagram?.due ?? "-", .text(diagram?.due ?? "")),
                 ]
-                return item(values, key: .pd(p.code), severity: p.worst, levels: [.availability: t.availability(p.availabilityToday)])
+                return item(values, key: .pd(p.code), severity: p.worst,
+                            levels: [.availability: t.availability(p.availabilityToday), .diagram: diagram.map { $0.flagged ? .alert : .ok }])
             }
         case .devices:
             items = model.devices.map { d in
@@ -392,11 +396,35 @@ public enum DashboardRenderer {
         static func < (a: SortKey, b: SortKey) -> Bool {
             switch (a, b) {
             case let (.number(x), .number(y)): x < y
-            case let (.text(x), .text(y)): x.localizedStandardCompare(y) == .orderedAscending
+            case let (.text(x), .text(y)): naturalLess(x, y)
             case (.number, .text): true
             case (.text, .number): false
             }
         }
+    }
+
+    /// "sw-9" before "sw-10", case ignored (ASCII), otherwise by bytes: the order a person
+    /// expects for device names, without a locale (a table of 5,000 devices sorts in a few ms).
+    public static func naturalLess(_ a: String, _ b: String) -> Bool {
+        var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+        var cx = x.next(), cy = y.next()
+        func fold(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 48 && $0 <= 57 } ?? false }
+        while let p = cx, let q = cy {
+            if isDigit(p) && isDigit(q) {
+                // Compare the two digit runs as numbers: leading zeros skipped, then length, then digits.
+                var dx: [UInt8] = [], dy: [UInt8] = []
+                while let c = cx, isDigit(c) { if !(dx.isEmpty && c == 48) { dx.append(c) }; cx = x.next() }
+                while let c = cy, isDigit(c) { if !(dy.isEmpty && c == 48) { dy.append(c) }; cy = y.next() }
+                if dx.count != dy.count { return dx.count < dy.count }
+                if dx != dy { return dx.lexicographicallyPrecedes(dy) }
+                continue
+            }
+            let (fp, fq) = (fold(p), fold(q))
+            if fp != fq { return fp < fq }
+            cx = x.next(); cy = y.next()
+        }
+        return cx == nil && cy != nil
     }
 
     /// Fixed columns at their width, the rest share what is left; columns that do not fit are dropped from the right.
@@ -471,6 +499,18 @@ public enum DashboardRenderer {
             let ifHeight = min(2 + max(1, ifRows.rows.count), max(3, (end - r) - min(2 + max(1, findingRows.rows.count), (end - r) / 2)))
             drawTable(ifs, data: ifRows, into: &s, row: r, height: min(ifHeight, end - r), selected: nil, filter: "", sort: nil, options: options, g: g)
             r += min(ifHeight, end - r)
+            if let more = model.deviceDetail[name] {
+                // Up to 4 lines each, what is cut is counted.
+                func section(_ title: String, _ lines: [String]) {
+                    guard r < end - 1, !lines.isEmpty else { return }
+                    rule("\(title) (\(lines.count))", into: &s, row: r, g: g); r += 1
+                    for l in lines.prefix(lines.count > 4 ? 3 : 4) where r < end { s.put(" " + l, row: r, col: 0); r += 1 }
+                    if lines.count > 4, r < end { s.put(" \(g.down) \(lines.count - 3) more", row: r, col: 0, style: CellStyle(dim: true)); r += 1 }
+                }
+                section("Neighbours", more.neighbours.map { "\(pad($0.localPort, 18)) \(g.arrow) \($0.remote) \($0.remotePort)  (\($0.proto))" })
+                section("Hosts behind its ports", more.ports.map { "\(pad($0.port, 18)) \($0.macs) MAC\($0.macs == 1 ? "" : "s"): \($0.sample.joined(separator: ", "))\($0.macs > $0.sample.count ? ", …" : "")" })
+                section("Changes", more.changes.map { "\(format($0.at, model.timeZone))  \($0.text)" })
+            }
             drawTable(panel, data: findingRows, into: &s, row: r, height: end - r,
                       selected: nil, filter: "", sort: nil, options: options, g: g)
         case .finding(let key):
@@ -505,6 +545,16 @@ public enum DashboardRenderer {
                       style: CellStyle(bold: level == .alert, color: options.color ? level.map(levelColor) : nil))
             } else {
                 field("uplink traffic", "no uplink declared in the registry")
+            }
+            if let d = model.diagrams.first(where: { $0.pd == code }) {
+                let v = d.latestVersion.map { ", v\($0) of \(d.latest ?? "-")" } ?? ""
+                field("LAN diagram", "\(d.state)\(v)\(d.due.map { ", due \($0)" } ?? "")\(d.openChangeDuties > 0 ? ", \(d.openChangeDuties) change report(s) owed" : "")",
+                      style: CellStyle(bold: d.flagged, color: options.color && d.flagged ? .red : nil))
+            }
+            if let versions = model.submissions[code], !versions.isEmpty {
+                field("diagram history", versions.sorted { $0.version > $1.version }.prefix(4).map {
+                    "v\($0.version) \(format($0.at, model.timeZone)) by \($0.submitter) (\($0.channel))"
+                }.joined(separator: "; "))
             }
             let hostsSeen = model.hosts.filter { $0.pd == code }
             field("hosts seen", "\(hostsSeen.count)\(hostsSeen.map(\.lastSeen).max().map { ", latest \(format($0, model.timeZone))" } ?? "")")
@@ -670,7 +720,9 @@ struct Glyphs {
     let dot: String
     let down: String
     let refresh: String
+    let arrow: String
     init(ascii: Bool) {
+        arrow = ascii ? "->" : "→"
         refresh = ascii ? "*" : "↻"
         rule = ascii ? "-" : "─"
         dot = ascii ? "|" : "·"

@@ -116,3 +116,61 @@ public enum Units {
         return i == 0 ? "\(n) B" : String(format: v < 10 ? "%.2f %@" : v < 100 ? "%.1f %@" : "%.0f %@", v, units[i])
     }
 }
+
+/// A PD's diagram duty under the active profile (`DiagramOperations.status`).
+public struct DiagramRow: Sendable, Equatable {
+    public var pd: String
+    /// current, overdue, never submitted, not required.
+    public var state: String
+    public var latestVersion: Int?
+    public var latest: String?
+    public var due: String?
+    public var flagged: Bool
+    public var openChangeDuties: Int
+
+    public init(pd: String, state: String, latestVersion: Int?, latest: String?, due: String?, flagged: Bool, openChangeDuties: Int) {
+        self.pd = pd; self.state = state; self.latestVersion = latestVersion; self.latest = latest; self.due = due; self.flagged = flagged
+        self.openChangeDuties = openChangeDuties
+    }
+}
+
+/// What the open device's detail shows beyond its summary: neighbours, the hosts its ports
+/// learned, its recorded changes (`InventoryQueries.device(_:withHistory:)`).
+public struct DeviceDetail: Sendable, Equatable {
+    public struct Neighbour: Sendable, Equatable {
+        public var localPort: String
+        public var remote: String
+        public var remotePort: String
+        public var proto: String
+        public init(localPort: String, remote: String, remotePort: String, proto: String) {
+            self.localPort = localPort; self.remote = remote; self.remotePort = remotePort; self.proto = proto
+        }
+    }
+    public struct Port: Sendable, Equatable {
+        public var port: String
+        public var macs: Int
+        public var sample: [String]
+        public init(port: String, macs: Int, sample: [String]) { self.port = port; self.macs = macs; self.sample = sample }
+    }
+    public struct Change: Sendable, Equatable {
+        public var at: Date
+        public var text: String
+        public init(at: Date, text: String) { self.at = at; self.text = text }
+    }
+    public var neighbours: [Neighbour] = []
+    public var ports: [Port] = []
+    public var changes: [Change] = []
+    public init() {}
+}
+
+/// One version of a PD's diagram.
+public struct SubmissionRow: Sendable, Equatable {
+    public var version: Int
+    public var at: Date
+    public var submitter: String
+    public var channel: String
+    public var fileName: String
+    public init(version: Int, at: Date, submitter: String, channel: String, fileName: String) {
+        self.version = version; self.at = at; self.submitter = submitter; self.channel = channel; self.fileName = fileName
+    }
+}

@@ -104,6 +104,12 @@ import Testing
             i += 1
         }
         try recordTraffic(db: db, dir: dir)
+        // PANTAU_KEEP_DASHBOARD_STORE=FILE: a copy of this store, to look at frames by hand.
+        if let keep = ProcessInfo.processInfo.environment["PANTAU_KEEP_DASHBOARD_STORE"], !keep.isEmpty {
+            let r = try run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; d=sqlite3.connect(sys.argv[2]); sqlite3.connect(sys.argv[1]).backup(d); d.close()",
+                                             db, keep], timeout: 60)
+            guard r.status == 0 else { throw LabError("copying the store to \(keep): \(r.stderr)") }
+        }
         return db
     }
 

@@ -90,7 +90,7 @@ import YAMLSupport
         #expect(lines.count == 24)
         #expect(lines[0].hasPrefix(" Pantau NOC · Manggarai · Regency overview") && lines[0].hasSuffix("2026-12-01 05:10 UTC"))
         #expect(lines.contains { $0.hasPrefix(" BAPPEDA      Bappeda") && $0.contains("100.00%") })
-        #expect(lines.contains { $0.hasPrefix(" DINKES ") && $0.contains("      2       1       1      97.50%        2 error") })
+        #expect(lines.contains { $0.hasPrefix(" DINKES ") && $0.contains("      2       1      97.50%        2 error") })
         #expect(lines.contains(" 2 present  error 1  warning 1  info 0"))
         #expect(lines.contains { $0.hasPrefix(" status polls     latest 2026-12-01 03:10  2h old  STALE (over 15 min)") })
         #expect(lines.contains(" findings         none yet: made by pantau reconcile"))

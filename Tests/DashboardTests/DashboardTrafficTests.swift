@@ -7,6 +7,8 @@ import YAMLSupport
 /// The traffic panels, thresholds, the acknowledge/suppress prompt and the read-only refusal:
 /// pure, without a store or a terminal.
 @Suite struct DashboardTrafficTests {
+    static let now = DashboardRenderTests.now
+
     static func model() -> DashboardModel {
         var m = DashboardRenderTests.model()
         m.traffic = [
@@ -176,5 +178,49 @@ import YAMLSupport
         #expect(LoadRequest.of(st, layout: layout).kinds.contains(.traffic))
         st.detail = .device("sw-core")
         #expect(LoadRequest.of(st, layout: layout).detail == .device("sw-core"))
+    }
+}
+
+extension DashboardTrafficTests {
+    @Test("diagram duty on the overview (an overdue one is an alert); a device's neighbours, learned hosts and changes; a PD's diagram history")
+    func detailsAndDiagrams() throws {
+        let layout = try DashboardRenderTests.layout()
+        var m = Self.model()
+        m.diagrams = [DiagramRow(pd: "DINKES", state: "overdue", latestVersion: 2, latest: "2025-06-01", due: "2026-06-01", flagged: true, openChangeDuties: 1),
+                      DiagramRow(pd: "BAPPEDA", state: "current", latestVersion: 1, latest: "2026-10-01", due: "2027-10-01", flagged: false, openChangeDuties: 0)]
+        let overview = DashboardRenderer.render(m, layout: layout, state: ViewState(view: "overview"), width: 100, height: 30, options: RenderOptions(color: true))
+        let row = try #require(overview.lines.firstIndex { $0.hasPrefix(" DINKES ") && $0.contains("overdue         2026-06-01") }, "\(overview.text)")
+        let col = overview.lines[row].distance(from: overview.lines[row].startIndex, to: overview.lines[row].range(of: "overdue")!.lowerBound)
+        #expect(overview[row, col].style.color == .red && overview[row, col].style.bold)
+        #expect(overview.lines.contains { $0.hasPrefix(" BAPPEDA ") && $0.contains("current         2027-10-01") })
+
+        var detail = DeviceDetail()
+        detail.neighbours = [.init(localPort: "ge-0/0/1", remote: "sw-lantai2", remotePort: "Gi0/48", proto: "lldp")]
+        detail.ports = [.init(port: "ge-0/0/5", macs: 12, sample: ["00:11:22:33:44:01", "00:11:22:33:44:02", "00:11:22:33:44:03"])]
+        detail.changes = (0..<6).map { .init(at: Self.now.addingTimeInterval(Double(-$0) * 3600), text: "interface-added ge-0/0/\($0)") }
+        m.deviceDetail["sw-core"] = detail
+        var st = ViewState(view: "devices")
+        st.detail = .device("sw-core")
+        let d = DashboardRenderer.render(m, layout: layout, state: st, width: 100, height: 50).lines
+        #expect(d.contains(" ge-0/0/1           → sw-lantai2 Gi0/48  (lldp)"))
+        #expect(d.contains(" ge-0/0/5           12 MACs: 00:11:22:33:44:01, 00:11:22:33:44:02, 00:11:22:33:44:03, …"))
+        #expect(d.contains { $0.hasPrefix("─ Changes (6) ") } && d.contains(" 2026-12-01 05:10  interface-added ge-0/0/0") && d.contains(" ▼ 3 more"))
+
+        m.submissions["DINKES"] = [SubmissionRow(version: 2, at: Self.now, submitter: "Agustinus", channel: "portal", fileName: "lan.yaml"),
+                                   SubmissionRow(version: 1, at: Self.now.addingTimeInterval(-86400 * 200), submitter: "Agustinus", channel: "cli", fileName: "lan.yaml")]
+        st.detail = .pd("DINKES")
+        let p = DashboardRenderer.render(m, layout: layout, state: st, width: 120, height: 40).lines
+        #expect(p.contains(" LAN diagram          overdue, v2 of 2025-06-01, due 2026-06-01, 1 change report(s) owed"))
+        #expect(p.contains { $0.hasPrefix(" diagram history      v2 2026-12-01 05:10 by Agustinus (portal); v1 2026-05-15") })
+    }
+}
+
+extension DashboardTrafficTests {
+    @Test("table sort: numbers in names in number order, case ignored, shorter first")
+    func naturalOrder() {
+        let names = ["sw-10", "SW-9", "sw-2", "rtr-core", "sw-02a", "sw", "Sw-1", "ap-ü"]
+        let sorted = names.sorted(by: DashboardRenderer.naturalLess)
+        #expect(sorted == ["ap-ü", "rtr-core", "sw", "Sw-1", "sw-2", "sw-02a", "SW-9", "sw-10"])
+        #expect(!DashboardRenderer.naturalLess("a", "a") && DashboardRenderer.naturalLess("a", "ab"))
     }
 }

@@ -7,7 +7,7 @@
 //
 //   swift build -c release --product dashboard-bench --product pantau
 //   .build/release/dashboard-bench build   [--devices 5000] [--dir /tmp/dashboard-bench]
-//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10]
+//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic]
 //
 // Invented data: PD codes PD01..PD60, devices named after their PD; the clock is fixed at
 // 2026-12-01T02:00:00Z (10:00 WITA under the Manggarai profile).
@@ -25,12 +25,14 @@ var perDevice = 20
 let pds = 60
 var dir = NSTemporaryDirectory() + "dashboard-bench"
 var refreshes = 10
+var views = ["overview", "devices", "traffic"]
 var args = CommandLine.arguments.dropFirst(2).makeIterator()
 while let a = args.next() {
     switch a {
     case "--devices": devices = Int(args.next() ?? "") ?? devices
     case "--dir": dir = args.next() ?? dir
     case "--refreshes": refreshes = Int(args.next() ?? "") ?? refreshes
+    case "--views": views = (args.next() ?? "").split(separator: ",").map(String.init)
     default: FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!); exit(64)
     }
 }
@@ -195,7 +197,7 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
                 first.devices.count, first.findings.count, first.traffic.count))
     if !first.problems.isEmpty { line("problems: \(first.problems)") }
 
-    for view in ["overview", "devices", "traffic"] {
+    for view in views {
         var state = ViewState(view: view)
         var loads: [Double] = [], renders: [Double] = [], cpus: [Double] = []
         var writer = DiffWriter(color: true)
