@@ -616,6 +616,7 @@ struct Run {
         var printer = PrinterStatus()
         if let p = sections["printer"]?.records[""] {
             printer.status = p["status"]?.text
+            printer.descr = p["descr"]?.text
             printer.lifetimeCount = p["lifetimeCount"]?.uint64
         }
         printer.supplies = records("printer.supplies").compactMap { r in

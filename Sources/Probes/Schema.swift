@@ -40,7 +40,7 @@ enum Schema {
         ],
         "ups.inputLines": upsLine,
         "ups.outputLines": upsLine,
-        "printer": ["status": .text, "lifetimeCount": .uint],
+        "printer": ["status": .text, "descr": .text, "lifetimeCount": .uint],
         "printer.supplies": [
             "index": .int, "descr": .text, "type": .text, "level": .int, "maxCapacity": .int,
         ],
