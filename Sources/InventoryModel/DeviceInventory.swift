@@ -340,6 +340,9 @@ public struct UPSStatus: Codable, Sendable, Equatable {
 public struct PrinterStatus: Codable, Sendable, Equatable {
     /// hrPrinterStatus: other, unknown, idle, printing, warmup.
     public var status: String?
+    /// hrDeviceDescr of the printer's own device entry: maker and model as the printer names
+    /// itself ("Canon LBP6670").
+    public var descr: String?
     /// prtMarkerLifeCount: pages (or other units) printed over the printer's life.
     public var lifetimeCount: UInt64?
     public var supplies: [Supply]

@@ -8,8 +8,8 @@ import SNMPCore
 /// authentication failure here is the device's failure and is thrown), pick the family, GET
 /// the family's other scalars and vendor OIDs, walk each table's columns in lockstep
 /// (`walkColumns`); evaluate — decode, join and convert rows into records; assemble — build
-/// the typed inventory and the family's facts. A table that fails becomes a warning and keeps
-/// the rows received before the failure.
+/// the typed inventory through the field table (`InventoryFields`) and the family's facts.
+/// A table that fails becomes a warning and keeps the rows received before the failure.
 public struct ProbeRunner: Sendable {
     public let catalog: ProbeCatalog
     /// "Now" for the inventory's `polledAt` (the composition root's clock).
@@ -454,195 +454,24 @@ struct Run {
 
     mutating func applySystem() {
         guard let s = sections["system"]?.records[""] else { return }
-        inventory.sysName = s["sysName"]?.text
-        inventory.sysDescr = s["sysDescr"]?.text.map(Self.unquoted)
-        inventory.sysObjectID = s["sysObjectID"]?.text.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }
-        inventory.sysContact = s["sysContact"]?.text
-        inventory.sysLocation = s["sysLocation"]?.text
-        inventory.sysUpTime = s["sysUpTime"]?.uint64.flatMap { UInt32(exactly: $0) }
-    }
-
-    /// Some agents send sysDescr wrapped in literal double quotes (`"SiteBoss 360 2.12.540 STD"`);
-    /// the quotes are the agent's configuration syntax, not part of the description.
-    static func unquoted(_ s: String) -> String {
-        guard s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\""), !s.dropFirst().dropLast().contains("\"") else { return s }
-        return String(s.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        for slot in InventoryFields.system { if let v = s[slot.name] { slot.assign(&inventory, v) } }
     }
 
     mutating func buildInterfaces() {
-        var out: [Interface] = []
-        for r in sections["interfaces"]?.ordered ?? [] {
-            guard let idx = r["ifIndex"]?.int64.flatMap({ Int(exactly: $0) }) else { continue }
-            var i = Interface(ifIndex: idx)
-            i.ifName = r["ifName"]?.text
-            i.ifDescr = r["ifDescr"]?.text
-            i.ifAlias = r["ifAlias"]?.text
-            i.ifType = r["ifType"]?.text
-            i.speed = r["speed"]?.uint64
-            i.mac = r["mac"]?.text
-            i.adminStatus = r["adminStatus"]?.text
-            i.operStatus = r["operStatus"]?.text
-            i.mtu = r["mtu"]?.int64.flatMap { Int(exactly: $0) }
-            i.lastChange = r["lastChange"]?.uint64.flatMap { UInt32(exactly: $0) }
-            out.append(i)
-        }
-        interfaces = out.sorted { $0.ifIndex < $1.ifIndex }
-        inventory.interfaces = interfaces
+        InventoryFields.interfaces.apply(&inventory, sections["interfaces"]?.ordered ?? [])
+        interfaces = inventory.interfaces
     }
 
+    /// Every section but system and interfaces (built before), through the field table.
     mutating func buildSections() {
-        func int(_ v: FieldValue?) -> Int? { v?.int64.flatMap { Int(exactly: $0) } }
-        func records(_ s: String) -> [[String: FieldValue]] { sections[s]?.ordered ?? [] }
-
-        inventory.components = records("components").compactMap { r in
-            guard let idx = int(r["index"]) else { return nil }
-            var c = Component(index: idx)
-            c.physicalClass = r["physicalClass"]?.text
-            c.descr = r["descr"]?.text
-            c.name = r["name"]?.text
-            c.containedIn = int(r["containedIn"])
-            c.hardwareRev = r["hardwareRev"]?.text
-            c.firmwareRev = r["firmwareRev"]?.text
-            c.softwareRev = r["softwareRev"]?.text
-            c.serial = r["serial"]?.text
-            c.manufacturer = r["manufacturer"]?.text
-            c.model = r["model"]?.text
-            if case .bool(let b)? = r["isFRU"] { c.isFRU = b }
-            return c
-        }.sorted { $0.index < $1.index }
-
-        inventory.ipAddresses = records("ipAddresses").compactMap { r in
-            guard let a = r["address"]?.text else { return nil }
-            return IPAddressEntry(address: a, prefixLength: int(r["prefixLength"]), ifIndex: int(r["ifIndex"]))
-        }.sorted { a, b in
-            let (ia, ib) = (IPAddress(a.address), IPAddress(b.address))
-            if let ia, let ib, ia != ib { return ia < ib }
-            return (a.address, a.ifIndex ?? -1) < (b.address, b.ifIndex ?? -1)
+        for section in InventoryFields.sections where section.name != "interfaces" {
+            section.apply(&inventory, sections[section.name]?.ordered ?? [])
         }
-
-        inventory.neighbors = records("neighbors").compactMap { r in
-            guard let p = r["protocol"]?.text.flatMap(Neighbor.DiscoveryProtocol.init(rawValue:)) else { return nil }
-            var n = Neighbor(protocol: p)
-            n.localIfIndex = int(r["localIfIndex"])
-            n.localPort = r["localPort"]?.text
-            n.remoteChassisId = r["remoteChassisId"]?.text
-            n.remoteChassisIdSubtype = r["remoteChassisIdSubtype"]?.text
-            n.remotePort = r["remotePort"]?.text
-            n.remotePortSubtype = r["remotePortSubtype"]?.text
-            n.remotePortDescr = r["remotePortDescr"]?.text
-            n.remoteSysName = r["remoteSysName"]?.text
-            n.remoteSysDescr = r["remoteSysDescr"]?.text
-            n.remotePlatform = r["remotePlatform"]?.text
-            n.remoteMgmtAddress = r["remoteMgmtAddress"]?.text
-            if case .list(let l)? = r["remoteCapabilities"] { n.remoteCapabilities = l }
-            return n
-        }
-        // Stable order: by local port, then protocol and remote identity (records arrive in index order).
-        inventory.neighbors = inventory.neighbors.enumerated().sorted { x, y in
-            let a = x.element, b = y.element
-            let ka = (a.localIfIndex ?? Int.max, a.protocol.rawValue, a.remoteChassisId ?? "", a.remotePort ?? "")
-            let kb = (b.localIfIndex ?? Int.max, b.protocol.rawValue, b.remoteChassisId ?? "", b.remotePort ?? "")
-            return ka != kb ? ka < kb : x.offset < y.offset
-        }.map(\.element)
-
-        inventory.forwarding = records("forwarding").compactMap { r in
-            guard let mac = r["mac"]?.text else { return nil }
-            return ForwardingEntry(mac: mac, vlan: int(r["vlan"]), ifIndex: int(r["ifIndex"]), bridgePort: int(r["bridgePort"]),
-                                   status: r["status"]?.text)
-        }.sorted { ($0.vlan ?? -1, $0.mac, $0.ifIndex ?? -1) < ($1.vlan ?? -1, $1.mac, $1.ifIndex ?? -1) }
-
-        inventory.arp = records("arp").compactMap { r in
-            guard let ip = r["ip"]?.text, let mac = r["mac"]?.text else { return nil }
-            return ARPEntry(ip: ip, mac: mac, ifIndex: int(r["ifIndex"]), type: r["type"]?.text)
-        }.sorted { a, b in
-            if (a.ifIndex ?? -1) != (b.ifIndex ?? -1) { return (a.ifIndex ?? -1) < (b.ifIndex ?? -1) }
-            if let ia = IPAddress(a.ip), let ib = IPAddress(b.ip), ia != ib { return ia < ib }
-            return (a.ip, a.mac) < (b.ip, b.mac)
-        }
-
-        // Host resources.
-        var res = HostResources()
-        let procs = records("resources.processors")
-        if !procs.isEmpty {
-            res.cpuCount = procs.count
-            res.cpuLoads = procs.compactMap { int($0["load"]) }
-        }
-        res.memoryBytes = sections["resources"]?.records[""]?["memoryBytes"]?.uint64
-        res.storage = records("resources.storage").compactMap { r in
-            guard let idx = int(r["index"]) else { return nil }
-            var s = HostResources.Storage(index: idx)
-            s.type = r["type"]?.text
-            s.descr = r["descr"]?.text
-            s.sizeBytes = r["sizeBytes"]?.uint64
-            s.usedBytes = r["usedBytes"]?.uint64
-            return s
-        }.sorted { $0.index < $1.index }
-        if res != HostResources() { inventory.resources = res }
-
-        // UPS.
-        var ups = UPSStatus()
-        if let u = sections["ups"]?.records[""] {
-            ups.manufacturer = u["manufacturer"]?.text
-            ups.model = u["model"]?.text
-            ups.upsSoftwareVersion = u["upsSoftwareVersion"]?.text
-            ups.agentSoftwareVersion = u["agentSoftwareVersion"]?.text
-            ups.batteryStatus = u["batteryStatus"]?.text
-            ups.secondsOnBattery = int(u["secondsOnBattery"])
-            ups.estimatedMinutesRemaining = int(u["estimatedMinutesRemaining"])
-            ups.estimatedChargePercent = int(u["estimatedChargePercent"])
-            ups.batteryVoltage = u["batteryVoltage"]?.double
-            ups.batteryTemperatureCelsius = int(u["batteryTemperatureCelsius"])
-            ups.outputSource = u["outputSource"]?.text
-            ups.ratedVA = int(u["ratedVA"])
-            ups.ratedWatts = int(u["ratedWatts"])
-        }
-        func lines(_ s: String) -> [UPSStatus.Line] {
-            records(s).compactMap { r in
-                guard let idx = int(r["index"]) else { return nil }
-                var l = UPSStatus.Line(index: idx)
-                l.voltage = int(r["voltage"])
-                l.frequencyHz = r["frequencyHz"]?.double
-                l.current = r["current"]?.double
-                l.power = int(r["power"])
-                l.loadPercent = int(r["loadPercent"])
-                return l
-            }.sorted { $0.index < $1.index }
-        }
-        ups.inputLines = lines("ups.inputLines")
-        ups.outputLines = lines("ups.outputLines")
-        if ups != UPSStatus() { inventory.ups = ups }
-
-        // Printer.
-        var printer = PrinterStatus()
-        if let p = sections["printer"]?.records[""] {
-            printer.status = p["status"]?.text
-            printer.lifetimeCount = p["lifetimeCount"]?.uint64
-        }
-        printer.supplies = records("printer.supplies").compactMap { r in
-            guard let idx = int(r["index"]) else { return nil }
-            var s = PrinterStatus.Supply(index: idx)
-            s.descr = r["descr"]?.text
-            s.type = r["type"]?.text
-            s.level = int(r["level"])
-            s.maxCapacity = int(r["maxCapacity"])
-            // RFC 3805: negative levels are "unknown"/"some remaining", not quantities.
-            if let l = s.level, let m = s.maxCapacity, l >= 0, m > 0 { s.percent = min(100, l * 100 / m) }
-            return s
-        }.sorted { $0.index < $1.index }
-        if printer != PrinterStatus() { inventory.printer = printer }
     }
 
     /// A fact for family inventory alternatives.
     func factValue(_ name: String) -> String? {
-        switch name {
-        case "sysName": return inventory.sysName
-        case "sysDescr": return inventory.sysDescr
-        case "sysObjectID": return inventory.sysObjectID
-        case "sysContact": return inventory.sysContact
-        case "sysLocation": return inventory.sysLocation
-        case "sysUpTime": return inventory.sysUpTime.map(String.init)
-        default: break
-        }
+        if let slot = InventoryFields.system.first(where: { $0.name == name }) { return slot.read(inventory) }
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
         let field = parts[1]
@@ -651,19 +480,9 @@ struct Run {
             // The first chassis row (lowest index) with a non-empty value for the field; stacks
             // list one chassis per member and the first is the stack's own.
             let chassis = inventory.components.filter { $0.physicalClass == "chassis" }
+            guard let slot = InventoryFields.component.first(where: { $0.name == field }) else { return nil }
             for c in chassis {
-                let v: String? = switch field {
-                case "descr": c.descr
-                case "name": c.name
-                case "hardwareRev": c.hardwareRev
-                case "firmwareRev": c.firmwareRev
-                case "softwareRev": c.softwareRev
-                case "serial": c.serial
-                case "manufacturer": c.manufacturer
-                case "model": c.model
-                default: nil
-                }
-                if let v, !v.isEmpty { return v }
+                if let v = slot.read(c), !v.isEmpty { return v }
             }
             return nil
         case "ups":

@@ -49,15 +49,15 @@ import Testing
         #expect(try json(routeros)["vendorSource"] as? String == "family")
     }
 
-    /// A Check Point appliance runs Net-SNMP under its maker's sysObjectID: the Net-SNMP family
+    /// An Infoblox appliance runs Net-SNMP under its maker's sysObjectID: the Net-SNMP family
     /// knows only the agent, so the vendor comes from the enterprise number. A Linux host with
     /// Net-SNMP's own sysObjectID gets none (8072 names the agent software, not a maker), and
     /// an airOS radio (Frogfoot's number, 10002) gets Ubiquiti from its own family.
     @Test func netSNMPFamilyTakesTheVendorFromTheMakersEnterpriseNumber() async throws {
-        let gaia = try await inventory("gaia_1450")
-        #expect(gaia.family == "net-snmp-linux")
-        #expect(gaia.vendor == "Check Point Software Technologies Ltd")
-        #expect(try json(gaia)["vendorSource"] as? String == "enterprise-number")
+        let nios = try await inventory("nios")
+        #expect(nios.family == "net-snmp-linux")
+        #expect(nios.vendor == "InfoBlox Inc.")
+        #expect(try json(nios)["vendorSource"] as? String == "enterprise-number")
         let host = try await inventory("linux_docker-v1")
         #expect(host.family == "net-snmp-linux")
         #expect(host.vendor == nil)
@@ -78,6 +78,10 @@ import Testing
         ("netvision-rfc", "socomec-netvision", "Socomec", "MODULYS GP 2.0", "PD04405001", "7.20"),
         ("zyxelusg_usgflex100", "zyxel-es", "Zyxel", "USG FLEX 100H", "S222L03100069", "1.31(ABXF.0)"),
         ("unifi_nanohd", "ubiquiti-unifi", "Ubiquiti", "UAP-nanoHD", nil, "5.43.36.12724"),
+        ("rutos-rutx_rut955", "teltonika", "Teltonika", nil, "1126284688", "RUT9_R_00.07.06.18"),
+        ("gaia_1100", "checkpoint", "Check Point", "CP 1100", nil, "R77.20"),
+        // An appliance on a stock distribution kernel: the kernel release is not its version.
+        ("primekey-sw", "primekey", "PrimeKey", nil, nil, "2.3.3"),
         ("linux_docker-v1", "net-snmp-linux", nil, nil, nil, "3.10.0-693.5.2.el7.x86_64"),
     ] as [(String, String, String?, String?, String?, String?)])
     func applianceOnNetSNMPIsRecognisedByItsMakersMIB(name: String, family: String, vendor: String?, model: String?,
