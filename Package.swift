@@ -155,6 +155,9 @@ let package = Package(
 
         // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
         .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+        // SQLite against PostgreSQL on the same traffic (not a test): `swift build -c release --product store-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "store-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage"],
+                          path: "bench/store-bench"),
 
         // MARK: Test support and tests
         .target(

@@ -37,6 +37,16 @@ extension PostgresStore {
                 let json = String(decoding: try encoder.encode(s), as: UTF8.self)
                 ids[s.key] = try c.fetchValue(upsert, [s.key.device, s.key.interface, s.ifIndex.map { Int64($0) }, Int64(clamping: s.speed), json])
             }
+            // The ids of the other series the batch names, in one query per 10,000 (not one per series).
+            let named = Set(batch.rates.map(\.key) + batch.runs.map(\.key)).subtracting(ids.keys).sorted { ($0.device, $0.interface) < ($1.device, $1.interface) }
+            for start in stride(from: 0, to: named.count, by: 10_000) {
+                let chunk = named[start..<min(start + 10_000, named.count)]
+                for r in try c.fetchAll("""
+                    SELECT id, device, interface FROM traffic_series WHERE (device, interface) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
+                    """, chunk.flatMap { [$0.device, $0.interface] as [any PGArgument] }) {
+                    ids[TrafficSeriesKey(device: r["device"], interface: r["interface"])] = r["id"]
+                }
+            }
             func id(_ key: TrafficSeriesKey) throws -> Int64 {
                 if let i = ids[key] { return i }
                 if let i: Int64 = try c.fetchValue("SELECT id FROM traffic_series WHERE device = ? AND interface = ?", [key.device, key.interface]) {
