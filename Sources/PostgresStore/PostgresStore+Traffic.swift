@@ -33,9 +33,28 @@ extension PostgresStore {
                 ON CONFLICT (device, interface) DO UPDATE SET if_index = excluded.if_index, speed = excluded.speed, state = excluded.state
                 RETURNING id
                 """
+            // States in multi-row upserts (a poll cycle of 10,000 interfaces is a few statements, not 10,000).
+            var latest: [TrafficSeriesKey: TrafficSeriesState] = [:]
+            var order: [TrafficSeriesKey] = []
             for s in batch.states {
-                let json = String(decoding: try encoder.encode(s), as: UTF8.self)
-                ids[s.key] = try c.fetchValue(upsert, [s.key.device, s.key.interface, s.ifIndex.map { Int64($0) }, Int64(clamping: s.speed), json])
+                if latest[s.key] == nil { order.append(s.key) }
+                latest[s.key] = s
+            }
+            for start in stride(from: 0, to: order.count, by: 10_000) {
+                let chunk = order[start..<min(start + 10_000, order.count)]
+                var values: [any PGArgument] = []
+                for k in chunk {
+                    let s = latest[k]!
+                    values += [k.device, k.interface, s.ifIndex.map { Int64($0) }, Int64(clamping: s.speed),
+                               String(decoding: try encoder.encode(s), as: UTF8.self)] as [any PGArgument]
+                }
+                for r in try c.fetchAll("""
+                    INSERT INTO traffic_series (device, interface, if_index, speed, state) VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT (device, interface) DO UPDATE SET if_index = excluded.if_index, speed = excluded.speed, state = excluded.state
+                    RETURNING id, device, interface
+                    """, values) {
+                    ids[TrafficSeriesKey(device: r["device"], interface: r["interface"])] = r["id"]
+                }
             }
             // The ids of the other series the batch names, in one query per 10,000 (not one per series).
             let named = Set(batch.rates.map(\.key) + batch.runs.map(\.key)).subtracting(ids.keys).sorted { ($0.device, $0.interface) < ($1.device, $1.interface) }
