@@ -178,4 +178,31 @@ import Testing
         let same = try pantau(["store", "copy", "--from", url, "--to", url], store: url)
         #expect(same.status != 0 && same.stderr.contains("the same store"), "\(same.stderr)")
     }
+
+    /// The collector writes the lab's devices straight into PostgreSQL: the same inventory,
+    /// history and item sightings as into SQLite, poll after poll.
+    @Test func collectingIntoPostgreSQLGivesTheSameInventoryAsSQLite() throws {
+        let dir = try Lab.temporaryDirectory("store-collect")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            defaults: { timeout: 5, retries: 2 }
+            credentials:
+              dlink: { version: v2c, community: dlink_dgs-1510-28 }
+              procurve: { version: v2c, community: procurve_e2910 }
+            targets:
+              - { name: sw-dlink, agent: "\(sim.agent)", credentials: dlink, pd: DINKES }
+              - { name: sw-procurve, agent: "\(sim.agent)", credentials: procurve, pd: DINKES }
+            """.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let db = dir + "/p.sqlite", url = try server.createDatabase("collect")
+        for store in [db, url] {
+            for now in ["2026-12-01T01:00:00Z", "2026-12-01T02:00:00Z"] {
+                let r = try pantau(["collect", "--once", "--config", dir + "/c.yaml", "--store", store, "--quiet"], store: store, now: now)
+                #expect(r.status == 0, "\(store): \(r.stderr)")
+            }
+        }
+        for args in [["inventory", "list"], ["inventory", "show", "sw-procurve", "--history"], ["inventory", "show", "sw-dlink", "--json"]] {
+            let a = try pantau(args, store: db), b = try pantau(args, store: url)
+            #expect(a.status == 0 && !a.stdout.isEmpty && a.stdout == b.stdout, "\(args):\n\(a.stdout.prefix(600))\n---\n\(b.stdout.prefix(600))\n\(b.stderr)")
+        }
+    }
 }
