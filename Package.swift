@@ -16,8 +16,8 @@
 //   2 settings      Settings (the application's configuration: types, loading, validation)
 //   4 behaviour     Collectors (polling, sampling)
 //   5 use cases     Operations (what every front end calls; Codable results)
-//   5 front ends    SubmissionService (HTTP for PD staff), Exports (audit bundles),
-//                   Dashboard (the NOC's terminal console)
+//   5 front ends    SubmissionService (HTTP for PD staff), Portal (the PD portal's web pages),
+//                   Exports (audit bundles), Dashboard (the NOC's terminal console)
 //   6 composition   pantau (the CLI; the one place that picks concrete adapters)
 //   test support    InventoryTesting (lab agents, temp stores, running the binary)
 import PackageDescription
@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The PostgreSQL store (issue 21): imported only by PostgresStore.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The PD portal's server-rendered pages (HTML-escaping templates).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: Layer 0: C shims
@@ -132,7 +134,21 @@ let package = Package(
             name: "Operations",
             dependencies: ["Storage", "InventoryModel", "Governance", "Reconciliation", "Settings", "Collectors", "SNMPCore",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                            .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
+        // The PD portal: server-rendered pages beside the API on the same service (sign in, duty, submit, history, findings).
+        .target(
+            name: "Portal",
+            dependencies: [
+                "Operations", "Storage", "Governance", "Reconciliation", "InventoryModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: PortalTemplates.names.map { .embedInCode("Templates/\($0)") }
         ),
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
@@ -145,7 +161,7 @@ let package = Package(
             name: "pantau",
             dependencies: [
                 "SNMPCore", "NetSNMP", "Probes", "InventoryModel", "InventoryStore", "PostgresStore", "Storage", "Operations", "Collectors", "Settings",
-                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports", "Dashboard",
+                "PacketCapture", "PacketDecoding", "Governance", "Reconciliation", "SubmissionService", "YAMLSupport", "Exports", "Dashboard", "Portal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,6 +174,8 @@ let package = Package(
         // SQLite against PostgreSQL on the same traffic (not a test): `swift build -c release --product store-bench`, see BENCHMARKS.md.
         .executableTarget(name: "store-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage"],
                           path: "bench/store-bench"),
+        // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
 
         // MARK: Test support and tests
         .target(
@@ -213,6 +231,12 @@ let package = Package(
             exclude: ["Goldens"]
         ),
         .testTarget(
+            name: "PortalTests",
+            dependencies: ["Portal", "SubmissionService", "Operations", "Governance", "InventoryModel", "InventoryStore", "InventoryTesting",
+                           "Storage", "Reconciliation", "Compression",
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .testTarget(
             name: "CLITests",
             dependencies: ["InventoryTesting", "InventoryModel", "InventoryStore", "Storage", "Governance", "Operations", "Reconciliation"]
         ),
@@ -225,4 +249,11 @@ for target in package.targets where [.regular, .test, .executable].contains(targ
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),
     ]
+}
+
+/// The portal's template files and stylesheet (Sources/Portal/Templates), compiled into the binary.
+enum PortalTemplates {
+    static let names = ["layout-head.mustache", "layout-foot.mustache", "signin.mustache", "home.mustache", "submit.mustache",
+                        "checked.mustache", "submitted.mustache", "history.mustache", "diff.mustache", "version.mustache",
+                        "findings.mustache", "regency.mustache", "error.mustache", "style.css"]
 }

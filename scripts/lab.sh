@@ -19,7 +19,8 @@
 #
 # Ports: snmpsim 127.0.0.1:${PANTAU_LAB_SIM_PORT:-11161} (community = recording name, e.g.
 # routeros), snmpd 127.0.0.1:${PANTAU_LAB_SNMPD_PORT:-11162} (community pantau-lab, v3 users in
-# lab/snmpd.conf). Recordings come from ${PANTAU_CORPUS:-../shared/corpus}/snmp.
+# lab/snmpd.conf). Recordings come from ${PANTAU_CORPUS:-../shared/corpus}/snmp, copied to .lab/recordings
+# with their clocks and interface octet counters moving (scripts/lab-vary.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB=.lab
@@ -40,7 +41,10 @@ start() {
   [ -d "$CORPUS/snmp" ] || { echo "lab: no recordings at $CORPUS/snmp (set PANTAU_CORPUS)" >&2; exit 2; }
   [ -x .venv/bin/snmpsim-command-responder ] || { echo "lab: snmpsim missing; run scripts/setup.sh" >&2; exit 2; }
   if ! alive snmpsim; then
-    SNMPSIM_ALLOW_ROOT=true nohup .venv/bin/snmpsim-command-responder --data-dir="$CORPUS/snmp" \
+    # The recordings, made to move: clocks tick and the octet counters of interfaces that are up
+    # grow at steady rates (snmpsim's numeric variation; scripts/lab-vary.py says how).
+    python3 scripts/lab-vary.py "$CORPUS/snmp" "$LAB/recordings" >/dev/null
+    SNMPSIM_ALLOW_ROOT=true nohup .venv/bin/snmpsim-command-responder --data-dir="$PWD/$LAB/recordings" \
       --cache-dir="$PWD/$LAB/snmpsim-cache" --agent-udpv4-endpoint="127.0.0.1:$SIM_PORT" \
       >"$LAB/snmpsim.log" 2>&1 </dev/null &
     echo $! > "$LAB/snmpsim.pid"

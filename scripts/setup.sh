@@ -8,11 +8,14 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshark tcpdump pmacct
               tmux iproute2 tcpreplay ieee-data python3-venv
               faketime   # faketime: runs pmacct's sFlow agent on a fast clock (20 s counter interval, fixed)
-              iputils-ping curl sqlite3  # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
-              postgresql)  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
+              iputils-ping curl sqlite3   # the lab's PD routers' traffic; the daemon tests read /metrics and check the store
+              postgresql                  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
+              chromium chromium-driver)   # the PD portal's browser test (Selenium drives headless chromium)
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
 SCHEMATHESIS_VERSION=4.32.5   # fuzzes the HTTP service against its OpenAPI document (tests)
+SELENIUM_VERSION=4.50.0       # drives chromium in the PD portal's browser test (Tests/PortalBrowser)
+AXE_SELENIUM_VERSION=2.1.6    # axe-core, run in that browser: the portal's accessibility check
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -38,5 +41,11 @@ fi
 if ! .venv/bin/pip show schemathesis 2>/dev/null | grep -q "^Version: ${SCHEMATHESIS_VERSION}$"; then
   echo "setup: installing schemathesis ${SCHEMATHESIS_VERSION} into .venv"
   .venv/bin/pip install -q --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
+fi
+# Selenium and axe-core for the PD portal's browser test, pinned, in the same venv.
+if ! .venv/bin/pip show selenium 2>/dev/null | grep -q "^Version: ${SELENIUM_VERSION}$" \
+   || ! .venv/bin/pip show axe-selenium-python 2>/dev/null | grep -q "^Version: ${AXE_SELENIUM_VERSION}$"; then
+  echo "setup: installing selenium ${SELENIUM_VERSION} and axe-selenium-python ${AXE_SELENIUM_VERSION} into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check "selenium==${SELENIUM_VERSION}" "axe-selenium-python==${AXE_SELENIUM_VERSION}"
 fi
 echo "setup: ok"

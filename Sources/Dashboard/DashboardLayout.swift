@@ -11,6 +11,8 @@ public struct DashboardLayout: Sendable, Equatable {
     public var refreshSeconds: Double
     /// Data older than this is marked stale (per source, in the data-age panel).
     public var staleAfterMinutes: Int
+    /// When a figure is shown as a warning or an alert (colour; bold without colour).
+    public var thresholds: Thresholds
     public var views: [View]
 
     public struct View: Sendable, Equatable {
@@ -45,14 +47,16 @@ public struct DashboardLayout: Sendable, Equatable {
         public var text: String { (descending ? "-" : "") + column.rawValue }
     }
 
-    public init(name: String, title: String? = nil, refreshSeconds: Double = 5, staleAfterMinutes: Int = 15, views: [View]) {
-        self.name = name; self.title = title; self.refreshSeconds = refreshSeconds; self.staleAfterMinutes = staleAfterMinutes; self.views = views
+    public init(name: String, title: String? = nil, refreshSeconds: Double = 5, staleAfterMinutes: Int = 15, thresholds: Thresholds = Thresholds(),
+                views: [View]) {
+        self.name = name; self.title = title; self.refreshSeconds = refreshSeconds; self.staleAfterMinutes = staleAfterMinutes
+        self.thresholds = thresholds; self.views = views
     }
 
     public func view(named name: String) -> View? { views.first { $0.name == name } }
 
     public static let format = "pantau-dashboard/1"
-    static let topKeys: Set<String> = ["format", "name", "title", "refresh_seconds", "stale_after_minutes", "views"]
+    static let topKeys: Set<String> = ["format", "name", "title", "refresh_seconds", "stale_after_minutes", "thresholds", "views"]
     static let viewKeys: Set<String> = ["name", "title", "panels"]
     static let panelKeys: Set<String> = ["kind", "title", "columns", "sort", "rows"]
 
@@ -89,6 +93,7 @@ public struct DashboardLayout: Sendable, Equatable {
         if let v = o["stale_after_minutes"], let n = v.int() {
             if n < 1 || n > 100_000 { v.report("stale_after_minutes must be between 1 and 100000") } else { layout.staleAfterMinutes = n }
         }
+        if let t = o["thresholds"] { layout.thresholds = Thresholds.parse(t) }
         guard let viewsValue = o.required("views"), let items = viewsValue.array() else { return layout }
         if items.isEmpty { viewsValue.report("needs at least one view") }
         var seen = Set<String>()
@@ -177,14 +182,27 @@ public enum PanelKind: String, Sendable, CaseIterable, Equatable {
     case devices
     /// One row per present finding.
     case findings
+    /// One row per PD with a declared uplink: its uplinks' traffic now, today's 95th
+    /// percentile against the approved bandwidth, and a sparkline of the last two hours.
+    case traffic
+    /// One row per declared uplink (a boundary router's interface): the same, per interface.
+    case uplinks
+    /// One row per host packet sampling saw.
+    case hosts
+    /// The top talkers (hosts by estimated bytes) of all sampled traffic, as `pantau talkers`.
+    case talkers
 
-    public var isTable: Bool { self == .pds || self == .devices || self == .findings }
+    public var isTable: Bool { ![.findingsBySeverity, .dataAge].contains(self) }
 
     public var columns: [Column] {
         switch self {
         case .pds: [.pd, .name, .devices, .up, .down, .unknown, .availability, .findings, .worst]
         case .devices: [.pd, .name, .vendor, .model, .status, .availability, .lastPoll, .agent, .serial, .interfaces, .error]
         case .findings: [.id, .code, .pd, .severity, .state, .subject, .basis, .message, .firstSeen]
+        case .traffic: [.pd, .name, .uplinks, .approved, .nowIn, .nowOut, .p95, .allocation, .trend]
+        case .uplinks: [.pd, .device, .interface, .speed, .nowIn, .nowOut, .p95, .utilisation, .trend]
+        case .hosts: [.mac, .vendor, .pd, .vlan, .address, .hostname, .capturePoint, .lastSeen, .frames]
+        case .talkers: [.talker, .pd, .inBytes, .outBytes, .total, .samples]
         case .findingsBySeverity, .dataAge: []
         }
     }
@@ -194,6 +212,10 @@ public enum PanelKind: String, Sendable, CaseIterable, Equatable {
         case .pds: [.pd, .name, .devices, .up, .down, .availability, .findings]
         case .devices: [.pd, .name, .vendor, .model, .status, .lastPoll]
         case .findings: [.code, .pd, .severity, .subject, .basis]
+        case .traffic: [.pd, .approved, .nowIn, .nowOut, .p95, .allocation, .trend]
+        case .uplinks: [.pd, .device, .interface, .nowIn, .nowOut, .p95, .utilisation, .trend]
+        case .hosts: [.mac, .vendor, .pd, .vlan, .address, .hostname, .lastSeen]
+        case .talkers: [.talker, .pd, .inBytes, .outBytes, .total]
         case .findingsBySeverity, .dataAge: []
         }
     }
@@ -205,6 +227,10 @@ public enum PanelKind: String, Sendable, CaseIterable, Equatable {
         case .dataAge: "Data age"
         case .devices: "Devices"
         case .findings: "Findings"
+        case .traffic: "Uplink traffic per PD"
+        case .uplinks: "Uplinks"
+        case .hosts: "Hosts seen by packet sampling"
+        case .talkers: "Top talkers (all sampled traffic)"
         }
     }
 }
@@ -214,6 +240,9 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
     case pd, name, devices, up, down, unknown, availability, findings, worst
     case vendor, model, status, lastPoll = "last_poll", agent, serial, interfaces, error
     case id, code, severity, state, subject, basis, message, firstSeen = "first_seen"
+    case uplinks, approved, nowIn = "now_in", nowOut = "now_out", p95, allocation, trend, device, interface, speed, utilisation
+    case mac, vlan, address, hostname, capturePoint = "capture_point", lastSeen = "last_seen", frames
+    case talker, inBytes = "in_bytes", outBytes = "out_bytes", total, samples
 
     /// Header text.
     public var header: String {
@@ -223,6 +252,17 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
         case .availability: "AVAIL TODAY"
         case .interfaces: "IFS"
         case .unknown: "NO DATA"
+        case .nowIn: "NOW IN"
+        case .nowOut: "NOW OUT"
+        case .p95: "P95 TODAY"
+        case .allocation: "% APPROVED"
+        case .utilisation: "% SPEED"
+        case .trend: "LAST 2 H (5 MIN)"
+        case .capturePoint: "CAPTURE POINT"
+        case .lastSeen: "LAST SEEN"
+        case .inBytes: "IN"
+        case .outBytes: "OUT"
+        case .uplinks: "UPLINKS"
         default: rawValue.uppercased()
         }
     }
@@ -245,10 +285,94 @@ public enum Column: String, Sendable, CaseIterable, Equatable {
         case .id: 5
         case .code: 26
         case .state: 12
-        case .name, .subject, .basis, .message, .error: nil
+        case .uplinks: 7
+        case .approved: 11
+        case .nowIn, .nowOut, .p95: 11
+        case .allocation: 10
+        case .utilisation: 8
+        case .trend: 24
+        case .device: 14
+        case .speed: 11
+        case .mac: 17
+        case .vlan: 4
+        case .address: 15
+        case .capturePoint: 14
+        case .lastSeen: 16
+        case .frames: 7
+        case .inBytes, .outBytes, .total: 9
+        case .samples: 7
+        case .name, .subject, .basis, .message, .error, .hostname, .talker, .interface: nil
         }
     }
 
     /// Numbers are right-aligned.
-    public var numeric: Bool { [.devices, .up, .down, .unknown, .availability, .findings, .interfaces, .id].contains(self) }
+    public var numeric: Bool {
+        [.devices, .up, .down, .unknown, .availability, .findings, .interfaces, .id, .uplinks, .approved, .nowIn, .nowOut, .p95, .allocation,
+         .utilisation, .speed, .vlan, .frames, .inBytes, .outBytes, .total, .samples].contains(self)
+    }
+}
+
+/// How a figure stands against the layout's thresholds.
+public enum Level: Sendable, Equatable {
+    case ok, warning, alert
+}
+
+/// When availability, a PD's use of its approved bandwidth and an interface's use of its
+/// speed are shown as a warning or an alert: `thresholds:` in a layout (dashboards/README.md).
+public struct Thresholds: Sendable, Equatable {
+    /// Availability (%) below which a PD or a device is a warning, an alert.
+    public var availabilityWarning: Double
+    public var availabilityAlert: Double
+    /// A PD's 95th percentile as % of its approved bandwidth above which it is a warning, an alert.
+    public var allocationWarning: Double
+    public var allocationAlert: Double
+    /// An interface's 95th percentile as % of its speed above which it is a warning, an alert.
+    public var utilisationWarning: Double
+    public var utilisationAlert: Double
+
+    public init(availabilityWarning: Double = 99.5, availabilityAlert: Double = 98, allocationWarning: Double = 80, allocationAlert: Double = 100,
+                utilisationWarning: Double = 70, utilisationAlert: Double = 90) {
+        self.availabilityWarning = availabilityWarning; self.availabilityAlert = availabilityAlert
+        self.allocationWarning = allocationWarning; self.allocationAlert = allocationAlert
+        self.utilisationWarning = utilisationWarning; self.utilisationAlert = utilisationAlert
+    }
+
+    public func availability(_ v: Double?) -> Level? {
+        guard let v else { return nil }
+        return v < availabilityAlert ? .alert : v < availabilityWarning ? .warning : .ok
+    }
+    public func allocation(_ v: Double?) -> Level? {
+        guard let v else { return nil }
+        return v > allocationAlert ? .alert : v > allocationWarning ? .warning : .ok
+    }
+    public func utilisation(_ v: Double?) -> Level? {
+        guard let v else { return nil }
+        return v > utilisationAlert ? .alert : v > utilisationWarning ? .warning : .ok
+    }
+
+    static let keys: Set<String> = ["availability", "allocation", "utilisation"]
+
+    static func parse(_ value: YAMLValue) -> Thresholds {
+        var t = Thresholds()
+        guard let o = value.object(allowing: keys) else { return t }
+        func pair(_ key: String, below: Bool, max: Double, _ warning: inout Double, _ alert: inout Double) {
+            let (w, a) = below ? ("warning_below", "alert_below") : ("warning_above", "alert_above")
+            guard let v = o[key], let p = v.object(allowing: [w, a]) else { return }
+            var newW = warning, newA = alert
+            for (k, slot) in [(w, 0), (a, 1)] {
+                guard let x = p[k], let d = x.double() else { continue }
+                if d < 0 || d > max { x.report("\(k) must be between 0 and \(Int(max))"); continue }
+                if slot == 0 { newW = d } else { newA = d }
+            }
+            if below ? newA > newW : newA < newW {
+                v.report("\(a) (\(newA)) must be \(below ? "at most" : "at least") \(w) (\(newW)): an alert is worse than a warning")
+                return
+            }
+            warning = newW; alert = newA
+        }
+        pair("availability", below: true, max: 100, &t.availabilityWarning, &t.availabilityAlert)
+        pair("allocation", below: false, max: 1000, &t.allocationWarning, &t.allocationAlert)
+        pair("utilisation", below: false, max: 100, &t.utilisationWarning, &t.utilisationAlert)
+        return t
+    }
 }

@@ -19,11 +19,24 @@ public struct DashboardModel: Sendable, Equatable {
     public var sources: [DataSource]
     /// What could not be read (shown on screen, never fatal).
     public var problems: [String]
+    /// Each PD's uplinks summed, and each uplink (`TrafficReports.recentPDs`), when the view shows traffic.
+    public var traffic: [TrafficRow]
+    public var uplinks: [SeriesRow]
+    /// The interfaces' traffic of the device whose detail is open (`TrafficReports.recentDevice`).
+    public var interfaces: [String: [SeriesRow]]
+    /// What packet sampling saw (`SightingReports`), when the view shows it.
+    public var hosts: [HostRow]
+    public var talkers: [TalkerRow]
+    /// How long the load took (the refresh indicator shows it).
+    public var loadSeconds: Double
 
     public init(now: Date, timeZone: TimeZone = TimeZone(identifier: "UTC")!, regency: String? = nil, pds: [PDRow] = [], devices: [DeviceRow] = [],
-                findings: [FindingRow] = [], sources: [DataSource] = [], problems: [String] = []) {
+                findings: [FindingRow] = [], sources: [DataSource] = [], problems: [String] = [], traffic: [TrafficRow] = [], uplinks: [SeriesRow] = [],
+                interfaces: [String: [SeriesRow]] = [:], hosts: [HostRow] = [], talkers: [TalkerRow] = [], loadSeconds: Double = 0) {
         self.now = now; self.timeZone = timeZone; self.regency = regency; self.pds = pds; self.devices = devices
         self.findings = findings; self.sources = sources; self.problems = problems
+        self.traffic = traffic; self.uplinks = uplinks; self.interfaces = interfaces; self.hosts = hosts; self.talkers = talkers
+        self.loadSeconds = loadSeconds
     }
 
     public var severityCounts: [(Severity, Int)] {
@@ -109,6 +122,26 @@ public struct DataSource: Sendable, Equatable {
     }
 }
 
+/// What one load reads beyond the fleet's summary: the panels the open view draws, and the
+/// device or PD whose detail is open. Traffic, hosts and talkers are read only when shown.
+public struct LoadRequest: Sendable, Equatable {
+    public var kinds: Set<PanelKind>
+    public var detail: ViewState.Detail?
+    public init(kinds: Set<PanelKind> = [], detail: ViewState.Detail? = nil) { self.kinds = kinds; self.detail = detail }
+
+    /// What `state` shows in `layout`.
+    public static func of(_ state: ViewState, layout: DashboardLayout) -> LoadRequest {
+        LoadRequest(kinds: Set(layout.view(named: state.view)?.panels.map(\.kind) ?? []), detail: state.detail)
+    }
+
+    var traffic: Bool {
+        !kinds.isDisjoint(with: [.traffic, .uplinks]) || { if case .pd = detail { return true } else { return false } }()
+    }
+    var hosts: Bool {
+        kinds.contains(.hosts) || { if case .pd = detail { return true } else { return false } }()
+    }
+}
+
 /// Builds a `DashboardModel` from a store: one call per refresh.
 public struct DashboardLoader: Sendable {
     public let store: any PantauStorage
@@ -119,7 +152,8 @@ public struct DashboardLoader: Sendable {
         self.clock = clock
     }
 
-    public func load() -> DashboardModel {
+    public func load(_ request: LoadRequest = LoadRequest()) -> DashboardModel {
+        let started = ContinuousClock.now
         let now = clock.now()
         var problems: [String] = []
         func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
@@ -168,13 +202,60 @@ public struct DashboardLoader: Sendable {
                          down: mine.filter { $0.status == .down }.count, unknown: mine.filter { $0.status == .unknown }.count,
                          availabilityToday: pdAvailability[code], findings: theirs.count, worst: theirs.map(\.severity).max())
         }
-        let sources = [
+        var sources = [
             DataSource(name: "inventory polls", latest: summaries.map(\.lastPollAt).max(), madeBy: "pantau collect"),
             DataSource(name: "status polls", latest: uptime?.devices.map(\.lastPoll).max(), madeBy: "the collector daemon (pantau collect --config FILE)"),
             DataSource(name: "findings", latest: findings.map(\.lastSeen).max(), madeBy: "pantau reconcile"),
         ]
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
-        return DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
-                              sources: sources, problems: problems)
+        var model = DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
+                                   sources: sources, problems: problems)
+        let today = attempt("period") { try store.reportPeriod("today", now: now).period }
+        if request.traffic, let today {
+            let names = Dictionary((registry?.pds ?? []).map { ($0.code, $0.name) }) { a, _ in a }
+            let recent = attempt("traffic") { try TrafficReports.recentPDs(period: today, now: now, store: store) } ?? []
+            model.traffic = recent.map { p in
+                TrafficRow(pd: p.pd, name: names[p.pd], approvedMbps: p.approvedMbps, inBPS: p.latestInBPS, outBPS: p.latestOutBPS,
+                           p95BPS: p.statistics?.p95BPS, allocationUse: p.allocationUse, uplinks: p.uplinks.count,
+                           uplinksFound: p.uplinks.filter { $0.interface != nil }.count, recent: p.recent)
+            }
+            model.uplinks = recent.flatMap { p in p.series.map { SeriesRow(pd: p.pd, $0) } }
+            let latest = recent.flatMap { $0.series.compactMap { $0.latest?.end } }.max()
+            sources.append(DataSource(name: "uplink traffic", latest: latest, madeBy: "the collector daemon's counter polls"))
+        }
+        if case .device(let name) = request.detail, let today {
+            model.interfaces[name] = attempt("traffic of \(name)") {
+                try TrafficReports.recentDevice(name, period: today, now: now, store: store).map { SeriesRow(pd: nil, $0) }
+            } ?? []
+        }
+        if request.hosts {
+            let pd: String? = { if case .pd(let code) = request.detail { return code } else { return nil } }()
+            let hosts = attempt("hosts") { try SightingReports.hosts(.init(pd: pd), store: store).hosts } ?? []
+            model.hosts = hosts.map { h in
+                let s = h.sighting
+                return HostRow(mac: s.mac.description, vendor: s.vendor, pd: s.pd, vlan: s.vlan, addresses: s.addresses.map(\.address.description),
+                               names: s.names.map(\.name), capturePoint: s.capturePoint, lastSeen: s.lastSeen, frames: s.framesSampled)
+            }
+            sources.append(DataSource(name: "packet sampling", latest: hosts.map(\.sighting.lastSeen).max(), madeBy: "pantau sample"))
+        }
+        if request.kinds.contains(.talkers) {
+            let talkers = attempt("talkers") { try SightingReports.talkers(.init(scope: .host, from: nil, limit: 200), store: store) } ?? []
+            model.talkers = talkers.map {
+                TalkerRow(key: $0.total.key, scope: $0.total.scope.rawValue, pd: $0.total.pd, inBytes: $0.total.inBytes, outBytes: $0.total.outBytes,
+                          samples: $0.total.samples)
+            }
+        }
+        model.sources = sources
+        model.problems = problems
+        let took = ContinuousClock.now - started
+        model.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        return model
+    }
+}
+
+extension SeriesRow {
+    init(pd: String?, _ s: TrafficReports.RecentSeries) {
+        self.init(pd: pd, device: s.device, interface: s.interface, alias: s.alias, speed: s.speed, inBPS: s.latest?.inBPS, outBPS: s.latest?.outBPS,
+                  p95BPS: s.statistics?.p95BPS, utilisation: s.p95Utilisation, recent: s.recent)
     }
 }

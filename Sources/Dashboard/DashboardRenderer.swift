@@ -14,6 +14,8 @@ public struct ViewState: Sendable, Equatable {
     public enum Input: Sendable, Equatable {
         case filter(String)
         case command(String)
+        /// Acknowledging or suppressing a finding: the reason (then, to suppress, the days).
+        case finding(FindingPrompt)
     }
     public var view: String
     /// Row of the focused table (after filter and sort).
@@ -24,10 +26,40 @@ public struct ViewState: Sendable, Equatable {
     public var detail: Detail?
     public var input: Input?
     public var help = false
-    /// A one-line notice in the footer (an unknown view, a reload error).
+    /// A one-line notice in the footer (an unknown view, what an action did).
     public var message: String?
+    /// A load is running in the background (the header says so).
+    public var refreshing = false
+    /// Seconds since the model on screen was loaded (the interactive loop sets it; nil: not shown).
+    public var dataAge: TimeInterval?
+    /// The last refresh failed: why. The last good frame stays on screen under this line.
+    public var loadError: String?
 
     public init(view: String) { self.view = view }
+}
+
+/// What is being typed to acknowledge or suppress a finding.
+public struct FindingPrompt: Sendable, Equatable {
+    public var request: FindingActionRequest
+    /// What the prompt says the finding is ("#12 unknown-endpoint aa:bb:…").
+    public var label: String
+    /// Typing the days of a suppression (after its reason).
+    public var askingDays = false
+    public var days = ""
+    public init(request: FindingActionRequest, label: String) { self.request = request; self.label = label }
+}
+
+/// Acknowledge or suppress one finding, as `pantau findings ack|suppress` does.
+public struct FindingActionRequest: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case acknowledge, suppress
+    }
+    public var kind: Kind
+    public var id: Int64
+    public var reason: String
+    /// Suppress for this many days (nil: until lifted).
+    public var days: Int?
+    public init(kind: Kind, id: Int64, reason: String = "", days: Int? = nil) { self.kind = kind; self.id = id; self.reason = reason; self.days = days }
 }
 
 /// How the terminal can draw.
@@ -44,6 +76,8 @@ public struct TableRows: Sendable, Equatable {
     /// What each row opens (a device name, a PD code; nil: nothing).
     public var keys: [ViewState.Detail?]
     public var severities: [Severity?]
+    /// How each row's figures stand against the layout's thresholds, by column.
+    public var levels: [[Column: Level]] = []
 }
 
 /// The pure render: a model, a layout and a state to a frame of a given size. No store, no
@@ -53,7 +87,7 @@ public enum DashboardRenderer {
     public static let minHeight = 12
 
     public static func render(_ model: DashboardModel?, error: String? = nil, layout: DashboardLayout, state: ViewState,
-                              width: Int, height: Int, options: RenderOptions = RenderOptions()) -> Screen {
+                              width: Int, height: Int, options: RenderOptions = RenderOptions(), readOnly: Bool = false) -> Screen {
         var s = Screen(width: width, height: height, ascii: options.ascii)
         let g = Glyphs(ascii: options.ascii)
         if width < minWidth || height < minHeight {
@@ -66,7 +100,12 @@ public enum DashboardRenderer {
         let view = layout.view(named: state.view) ?? layout.views.first
         // Header.
         let title = [layout.title ?? "Pantau", model?.regency, state.detail.map(detailTitle) ?? view?.title].compactMap { $0 }.joined(separator: " \(g.dot) ")
-        let clock = model.map { format($0.now, $0.timeZone) + " " + zoneLabel($0.timeZone) } ?? ""
+        var clock = model.map { format($0.now, $0.timeZone) + " " + zoneLabel($0.timeZone) } ?? ""
+        if state.refreshing {
+            clock = g.refresh + " refreshing  " + clock
+        } else if let age = state.dataAge, age >= max(30, layout.refreshSeconds * 3) {
+            clock = "data \(ageText(age)) old  " + clock
+        }
         s.put(" " + title, row: 0, col: 0, limit: width - clock.count - 2, style: CellStyle(bold: true, reverse: true))
         s.put(clock + " ", row: 0, col: width - clock.count - 1, style: CellStyle(bold: true, reverse: true))
         s.paint(row: 0, style: CellStyle(bold: true, reverse: true))
@@ -78,13 +117,27 @@ public enum DashboardRenderer {
             for l in lines { r += wrap(l, into: &s, row: r, col: 2, width: width - 4, maxRows: bodyTop + bodyHeight - r, style: CellStyle(color: options.color && l == error ? .red : nil)) }
         } else if state.help {
             drawHelp(into: &s, top: bodyTop, height: bodyHeight, layout: layout, g: g)
-        } else if let model, let detail = state.detail {
-            drawDetail(detail, model: model, into: &s, top: bodyTop, height: bodyHeight, layout: layout, state: state, options: options, g: g)
-        } else if let model, let view {
-            drawView(view, model: model, into: &s, top: bodyTop, height: bodyHeight, layout: layout, state: state, options: options, g: g)
+        } else if model == nil {
+            s.put("  Reading the store\(state.refreshing ? " " + g.refresh : "")", row: bodyTop + 1, col: 0)
+        } else if let model {
+            let top = loadErrorLine(state, into: &s, row: bodyTop, options: options)
+            if let detail = state.detail {
+                drawDetail(detail, model: model, into: &s, top: top, height: bodyHeight - (top - bodyTop), layout: layout, state: state, options: options, g: g)
+            } else if let view {
+                drawView(view, model: model, into: &s, top: top, height: bodyHeight - (top - bodyTop), layout: layout, state: state, options: options, g: g)
+            }
         }
-        drawFooter(into: &s, layout: layout, state: state, model: model)
+        drawFooter(into: &s, layout: layout, state: state, model: model, readOnly: readOnly)
         return s
+    }
+
+    /// The line saying the last refresh failed (the frame below is the last good one); returns
+    /// the row the body starts at.
+    static func loadErrorLine(_ state: ViewState, into s: inout Screen, row: Int, options: RenderOptions) -> Int {
+        guard let e = state.loadError else { return row }
+        // At most two lines: the cause (a store path and SQLite's word) must be readable.
+        return row + wrap(" ! refresh failed, showing the last data read: " + e, into: &s, row: row, col: 0, width: s.width, maxRows: 2,
+                          style: CellStyle(bold: true, color: options.color ? .red : nil))
     }
 
     // MARK: Views
@@ -109,7 +162,7 @@ public enum DashboardRenderer {
                 row = drawFixed(panel, model: model, into: &s, row: row, end: end, layout: layout, options: options, g: g)
                 continue
             }
-            let data = tableRows(panel, model: model, state: state, focused: i == focus)
+            let data = tableRows(panel, model: model, state: state, focused: i == focus, thresholds: layout.thresholds, ascii: options.ascii)
             let remainingTables = tables.drop { $0 != panel }.count
             var want = 2 + (data.rows.isEmpty ? 1 : data.rows.count)
             if let cap = panel.rows { want = min(want, 2 + cap) }
@@ -199,6 +252,13 @@ public enum DashboardRenderer {
                     if col == .status { style.color = data.rows[idx][k] == "up" ? .green : data.rows[idx][k] == "down" ? .red : nil }
                     if col == .down, data.rows[idx][k] != "0" { style.color = .red }
                 }
+                if idx < data.levels.count, let level = data.levels[idx][col] {
+                    switch level {
+                    case .ok: if options.color { style.color = .green }
+                    case .warning: if options.color { style.color = .yellow }
+                    case .alert: style.bold = true; if options.color { style.color = .red }
+                    }
+                }
                 s.put(align(data.rows[idx][k], w, right: col.numeric), row: r, col: c, limit: w, style: style)
                 c += w + 1
             }
@@ -213,8 +273,16 @@ public enum DashboardRenderer {
     // MARK: Tables
 
     /// The rows of a table panel after the filter and the sort (the state's for the focused table).
-    public static func tableRows(_ panel: DashboardLayout.Panel, model: DashboardModel, state: ViewState, focused: Bool) -> TableRows {
-        var items: [(cells: [String], key: ViewState.Detail?, severity: Severity?, sortKeys: [Column: SortKey])] = []
+    public static func tableRows(_ panel: DashboardLayout.Panel, model: DashboardModel, state: ViewState, focused: Bool,
+                                 thresholds: Thresholds = Thresholds(), ascii: Bool = false) -> TableRows {
+        typealias Item = (cells: [String], key: ViewState.Detail?, severity: Severity?, sortKeys: [Column: SortKey], levels: [Column: Level])
+        var items: [Item] = []
+        let t = thresholds
+        func item(_ values: [Column: (String, SortKey)], key: ViewState.Detail?, severity: Severity? = nil, levels: [Column: Level?] = [:]) -> Item {
+            (panel.columns.map { values[$0]?.0 ?? "" }, key, severity, values.mapValues(\.1), levels.compactMapValues { $0 })
+        }
+        func rate(_ v: Double?) -> (String, SortKey) { (Units.rate(v), .number(v ?? -1)) }
+        func trend(_ r: [Double?]) -> (String, SortKey) { (Sparkline.render(r, ascii: ascii), .number(r.last.flatMap { $0 } ?? -1)) }
         switch panel.kind {
         case .pds:
             items = model.pds.map { p in
@@ -226,7 +294,7 @@ public enum DashboardRenderer {
                     .findings: ("\(p.findings)", .number(Double(p.findings))),
                     .worst: (p.worst?.rawValue ?? "-", .number(Double(p.worst.map { Severity.allCases.firstIndex(of: $0)! } ?? -1))),
                 ]
-                return (panel.columns.map { values[$0]?.0 ?? "" }, .pd(p.code), p.worst, values.mapValues(\.1))
+                return item(values, key: .pd(p.code), severity: p.worst, levels: [.availability: t.availability(p.availabilityToday)])
             }
         case .devices:
             items = model.devices.map { d in
@@ -239,7 +307,7 @@ public enum DashboardRenderer {
                     .interfaces: (d.interfaces.map(String.init) ?? "-", .number(Double(d.interfaces ?? -1))),
                     .error: (d.error ?? "", .text(d.error ?? "")),
                 ]
-                return (panel.columns.map { values[$0]?.0 ?? "" }, .device(d.name), nil, values.mapValues(\.1))
+                return item(values, key: .device(d.name), levels: [.availability: t.availability(d.availabilityToday)])
             }
         case .findings:
             items = model.findings.map { f in
@@ -251,7 +319,53 @@ public enum DashboardRenderer {
                     .message: (f.message, .text(f.message)),
                     .firstSeen: (format(f.firstSeen, model.timeZone), .number(f.firstSeen.timeIntervalSince1970)),
                 ]
-                return (panel.columns.map { values[$0]?.0 ?? "" }, ViewState.Detail.finding(f.key), f.severity, values.mapValues(\.1))
+                return item(values, key: .finding(f.key), severity: f.severity)
+            }
+        case .traffic:
+            items = model.traffic.map { p in
+                let values: [Column: (String, SortKey)] = [
+                    .pd: (p.pd, .text(p.pd)), .name: (p.name ?? "-", .text(p.name ?? "")),
+                    .uplinks: (p.uplinksFound == p.uplinks ? "\(p.uplinks)" : "\(p.uplinksFound)/\(p.uplinks)", .number(Double(p.uplinks))),
+                    .approved: (p.approvedMbps.map { Units.rate($0 * 1_000_000) } ?? "none", .number(p.approvedMbps ?? -1)),
+                    .nowIn: rate(p.inBPS), .nowOut: rate(p.outBPS), .p95: rate(p.p95BPS.map(Double.init)),
+                    .allocation: (percent(p.allocationUse), .number(p.allocationUse ?? -1)), .trend: trend(p.recent),
+                ]
+                return item(values, key: .pd(p.pd), levels: [.allocation: t.allocation(p.allocationUse)])
+            }
+        case .uplinks:
+            items = model.uplinks.map { u in
+                let name = u.interface + (u.alias.map { $0.isEmpty || $0 == u.interface ? "" : " (\($0))" } ?? "")
+                let values: [Column: (String, SortKey)] = [
+                    .pd: (u.pd ?? "-", .text(u.pd ?? "")), .device: (u.device, .text(u.device)), .interface: (name, .text(u.interface)),
+                    .speed: (u.speed > 0 ? Units.rate(Double(u.speed)) : "-", .number(Double(u.speed))),
+                    .nowIn: rate(u.inBPS), .nowOut: rate(u.outBPS), .p95: rate(u.p95BPS.map(Double.init)),
+                    .utilisation: (percent(u.utilisation), .number(u.utilisation ?? -1)), .trend: trend(u.recent),
+                ]
+                return item(values, key: model.devices.contains { $0.name == u.device } ? .device(u.device) : nil,
+                            levels: [.utilisation: t.utilisation(u.utilisation)])
+            }
+        case .hosts:
+            items = model.hosts.map { h in
+                let values: [Column: (String, SortKey)] = [
+                    .mac: (h.mac, .text(h.mac)), .vendor: (h.vendor ?? "-", .text(h.vendor ?? "")), .pd: (h.pd ?? "-", .text(h.pd ?? "")),
+                    .vlan: (h.vlan.map(String.init) ?? "-", .number(Double(h.vlan ?? -1))),
+                    .address: (h.addresses.first.map { $0 + (h.addresses.count > 1 ? " +\(h.addresses.count - 1)" : "") } ?? "-", .text(h.addresses.first ?? "")),
+                    .hostname: (h.names.isEmpty ? "-" : h.names.joined(separator: ", "), .text(h.names.first ?? "")),
+                    .capturePoint: (h.capturePoint, .text(h.capturePoint)),
+                    .lastSeen: (format(h.lastSeen, model.timeZone), .number(h.lastSeen.timeIntervalSince1970)),
+                    .frames: ("\(h.frames)", .number(Double(h.frames))),
+                ]
+                return item(values, key: nil)
+            }
+        case .talkers:
+            items = model.talkers.map { r in
+                let values: [Column: (String, SortKey)] = [
+                    .talker: (r.key, .text(r.key)), .pd: (r.pd ?? "-", .text(r.pd ?? "")),
+                    .inBytes: (Units.bytes(r.inBytes), .number(Double(r.inBytes))), .outBytes: (Units.bytes(r.outBytes), .number(Double(r.outBytes))),
+                    .total: (Units.bytes(r.inBytes + r.outBytes), .number(Double(r.inBytes + r.outBytes))),
+                    .samples: ("\(r.samples)", .number(Double(r.samples))),
+                ]
+                return item(values, key: nil)
             }
         case .findingsBySeverity, .dataAge: break
         }
@@ -267,8 +381,10 @@ public enum DashboardRenderer {
                 return sort.descending ? y < x : x < y
             }.map(\.element)
         }
-        return TableRows(columns: panel.columns, rows: items.map(\.cells), keys: items.map(\.key), severities: items.map(\.severity))
+        return TableRows(columns: panel.columns, rows: items.map(\.cells), keys: items.map(\.key), severities: items.map(\.severity),
+                         levels: items.map(\.levels))
     }
+
 
     enum SortKey: Comparable, Equatable {
         case number(Double)
@@ -348,7 +464,14 @@ public enum DashboardRenderer {
             let panel = DashboardLayout.Panel(kind: .findings, title: "Findings about \(d.name)", columns: [.code, .severity, .state, .message])
             var m = model
             m.findings = model.findings.filter { $0.device == name }
-            drawTable(panel, data: tableRows(panel, model: m, state: state, focused: false), into: &s, row: r, height: end - r,
+            m.uplinks = model.interfaces[name] ?? []
+            let ifs = DashboardLayout.Panel(kind: .uplinks, title: "Interfaces with traffic", columns: [.interface, .speed, .nowIn, .nowOut, .p95, .utilisation, .trend])
+            let ifRows = tableRows(ifs, model: m, state: state, focused: false, thresholds: layout.thresholds, ascii: options.ascii)
+            let findingRows = tableRows(panel, model: m, state: state, focused: false)
+            let ifHeight = min(2 + max(1, ifRows.rows.count), max(3, (end - r) - min(2 + max(1, findingRows.rows.count), (end - r) / 2)))
+            drawTable(ifs, data: ifRows, into: &s, row: r, height: min(ifHeight, end - r), selected: nil, filter: "", sort: nil, options: options, g: g)
+            r += min(ifHeight, end - r)
+            drawTable(panel, data: findingRows, into: &s, row: r, height: end - r,
                       selected: nil, filter: "", sort: nil, options: options, g: g)
         case .finding(let key):
             guard let f = model.findings.first(where: { $0.key == key }) else {
@@ -374,11 +497,30 @@ public enum DashboardRenderer {
             field("devices", "\(p.devices): \(p.up) up, \(p.down) down, \(p.unknown) without data")
             field("availability today", percent(p.availabilityToday))
             field("open findings", "\(p.findings)\(p.worst.map { ", worst \($0.rawValue)" } ?? "")")
+            if let t = model.traffic.first(where: { $0.pd == code }) {
+                let level = layout.thresholds.allocation(t.allocationUse)
+                field("uplink traffic now", "\(Units.rate(t.inBPS)) in, \(Units.rate(t.outBPS)) out   \(Sparkline.render(t.recent, ascii: options.ascii))")
+                field("p95 today", "\(Units.rate(t.p95BPS.map(Double.init))) of \(t.approvedMbps.map { Units.rate($0 * 1_000_000) + " approved" } ?? "no approved bandwidth")"
+                      + (t.allocationUse.map { " (\(percent($0)))" } ?? ""),
+                      style: CellStyle(bold: level == .alert, color: options.color ? level.map(levelColor) : nil))
+            } else {
+                field("uplink traffic", "no uplink declared in the registry")
+            }
+            let hostsSeen = model.hosts.filter { $0.pd == code }
+            field("hosts seen", "\(hostsSeen.count)\(hostsSeen.map(\.lastSeen).max().map { ", latest \(format($0, model.timeZone))" } ?? "")")
             var m = model
             m.devices = model.devices.filter { $0.pd == code }
             m.findings = model.findings.filter { $0.pd == code }
             let devices = DashboardLayout.Panel(kind: .devices, title: "Devices of \(code)", columns: [.name, .vendor, .model, .status, .lastPoll])
             let findings = DashboardLayout.Panel(kind: .findings, title: "Findings of \(code)", columns: [.code, .severity, .subject])
+            m.uplinks = model.uplinks.filter { $0.pd == code }
+            if !m.uplinks.isEmpty {
+                let up = DashboardLayout.Panel(kind: .uplinks, title: "Uplinks of \(code)", columns: [.device, .interface, .nowIn, .nowOut, .p95, .utilisation, .trend])
+                let h = min(2 + m.uplinks.count, max(0, end - r))
+                drawTable(up, data: tableRows(up, model: m, state: state, focused: false, thresholds: layout.thresholds, ascii: options.ascii),
+                          into: &s, row: r, height: h, selected: nil, filter: "", sort: nil, options: options, g: g)
+                r += h
+            }
             let half = max(3, (end - r) / 2)
             drawTable(devices, data: tableRows(devices, model: m, state: state, focused: false), into: &s, row: r, height: min(half, end - r),
                       selected: nil, filter: "", sort: nil, options: options, g: g)
@@ -398,6 +540,8 @@ public enum DashboardRenderer {
             "  /                filter the table (Enter keeps it, Esc clears it)",
             "  :                jump to a view by name (Tab completes)",
             "  s / S            sort by the next column / reverse the sort",
+            "  a / x            acknowledge / suppress the finding under the cursor, with a reason",
+            "                   (recorded with your name, as pantau findings ack|suppress; not in --read-only)",
             "  r                reload now (it reloads every \(Int(layout.refreshSeconds)) s anyway)",
             "  ?                this help;  q  quit",
             "",
@@ -406,20 +550,39 @@ public enum DashboardRenderer {
         for (i, l) in lines.enumerated() where i < height { s.put(" " + l, row: top + i, col: 0, style: i == 0 ? CellStyle(bold: true) : .plain) }
     }
 
-    static func drawFooter(into s: inout Screen, layout: DashboardLayout, state: ViewState, model: DashboardModel?) {
+    static func drawFooter(into s: inout Screen, layout: DashboardLayout, state: ViewState, model: DashboardModel?, readOnly: Bool) {
         let r = s.height - 1
         let style = CellStyle(reverse: true)
         switch state.input {
+        case .finding(let p):
+            let text = p.askingDays
+                ? "suppress \(p.label) for how many days (Enter alone: until lifted): \(p.days)_"
+                : "\(p.request.kind.rawValue) \(p.label); reason: \(p.request.reason)_"
+            // The end of what is typed stays in sight on a narrow terminal.
+            let w = Screen.displayWidth(text)
+            s.put(w > s.width ? "…" + String(text.suffix(s.width - 2)) : text, row: r, col: 0, style: style)
+            if let m = state.message, s.height > 2 { s.put(" " + m + " ", row: r - 1, col: 0, style: CellStyle(bold: true, reverse: true)) }
         case .filter(let text): s.put("/" + text + "_", row: r, col: 0, style: style)
         case .command(let text):
             s.put(":" + text + "_", row: r, col: 0, style: style)
             let hint = "  views: " + layout.views.map(\.name).joined(separator: " ")
             s.put(hint, row: r, col: text.count + 2, style: style)
         case nil:
-            let keys = state.message ?? "q quit  j/k move  Enter open  Esc back  / filter  : view  s sort  ? help"
+            let onFindings: Bool = {
+                if case .finding = state.detail { return true }
+                return state.detail == nil && layout.view(named: state.view).flatMap { v in v.focus.map { v.panels[$0].kind == .findings } } == true
+            }()
+            let keys = state.message ?? (onFindings
+                ? (readOnly ? "q quit  j/k move  Enter open  Esc back  / filter  : view  s sort  ? help  (read-only)"
+                            : "q quit  j/k move  Enter open  a ack  x suppress  / filter  : view  ? help")
+                : "q quit  j/k move  Enter open  Esc back  / filter  : view  s sort  ? help")
             s.put(" " + keys, row: r, col: 0, style: style)
             let names = layout.views.map { $0.name == state.view && state.detail == nil ? "[\($0.name)]" : $0.name }.joined(separator: " ")
-            if s.width - keys.count - 3 > names.count { s.put(names + " ", row: r, col: s.width - names.count - 1, style: style) }
+            let open = state.detail == nil ? "[\(state.view)]" : ""
+            for text in [names, open] where s.width - keys.count - 3 > text.count {
+                s.put(text + " ", row: r, col: s.width - text.count - 1, style: style)
+                break
+            }
         }
         s.paint(row: r, style: style)
     }
@@ -457,6 +620,14 @@ public enum DashboardRenderer {
     static func percent(_ v: Double?) -> String {
         guard let v else { return "-" }
         return String(format: "%.2f%%", v)
+    }
+
+    static func levelColor(_ l: Level) -> TermColor {
+        switch l {
+        case .ok: .green
+        case .warning: .yellow
+        case .alert: .red
+        }
     }
 
     static func severityColor(_ s: Severity) -> TermColor {
@@ -498,7 +669,9 @@ struct Glyphs {
     let rule: String
     let dot: String
     let down: String
+    let refresh: String
     init(ascii: Bool) {
+        refresh = ascii ? "*" : "↻"
         rule = ascii ? "-" : "─"
         dot = ascii ? "|" : "·"
         down = ascii ? "v" : "▼"

@@ -5,13 +5,51 @@ public enum KeyAction: Sendable, Equatable {
     case redraw
     case reload
     case quit
+    /// Acknowledge or suppress a finding (the loop runs it off the UI thread).
+    case act(FindingActionRequest)
 }
 
 /// k9s-style keys applied to the view state. Pure: the loop passes the current model so the
 /// cursor stays within the focused table and Enter knows what is under it.
 public enum Navigation {
-    public static func handle(_ key: Key, state: inout ViewState, layout: DashboardLayout, model: DashboardModel?, pageRows: Int = 10) -> KeyAction {
+    /// `readOnly`: why acknowledging and suppressing are refused (nil: they are allowed).
+    public static func handle(_ key: Key, state: inout ViewState, layout: DashboardLayout, model: DashboardModel?, pageRows: Int = 10,
+                              readOnly: String? = nil) -> KeyAction {
         state.message = nil
+        if case .finding(var prompt) = state.input {
+            switch key {
+            case .interrupt: return .quit
+            case .escape: state.input = nil; state.message = "\(prompt.request.kind.rawValue) cancelled"
+            case .backspace:
+                if prompt.askingDays { prompt.days = String(prompt.days.dropLast()) } else { prompt.request.reason = String(prompt.request.reason.dropLast()) }
+                state.input = .finding(prompt)
+            case .char(let c):
+                if prompt.askingDays {
+                    if c.isASCII && c.isNumber && prompt.days.count < 5 { prompt.days.append(c) }
+                } else if prompt.request.reason.count < 500 {
+                    prompt.request.reason.append(c)
+                }
+                state.input = .finding(prompt)
+            case .enter:
+                if prompt.request.reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                    state.message = "a reason is required (Esc cancels)"
+                    return .redraw
+                }
+                if prompt.request.kind == .suppress && !prompt.askingDays {
+                    prompt.askingDays = true
+                    state.input = .finding(prompt)
+                    return .redraw
+                }
+                if prompt.askingDays, !prompt.days.isEmpty {
+                    guard let d = Int(prompt.days), d >= 1 else { state.message = "days: a whole number, at least 1 (Enter alone: until lifted)"; return .redraw }
+                    prompt.request.days = d
+                }
+                state.input = nil
+                return .act(prompt.request)
+            default: break
+            }
+            return .redraw
+        }
         // Typing a filter or a view name.
         if let input = state.input {
             switch (input, key) {
@@ -58,6 +96,16 @@ public enum Navigation {
         case .char("/"): if state.detail == nil { state.input = .filter(state.filter) }
         case .char(":"): state.input = .command("")
         case .char("r"): return .reload
+        case .char("a"), .char("x"):
+            let kind: FindingActionRequest.Kind = key == .char("a") ? .acknowledge : .suppress
+            let target: ViewState.Detail? = state.detail ?? (state.selected < rows.count ? rows[state.selected] : nil)
+            guard case .finding(let findingKey) = target, let f = model?.findings.first(where: { $0.key == findingKey }) else {
+                state.message = "\(kind == .acknowledge ? "a acknowledges" : "x suppresses") the finding under the cursor (in a findings view)"
+                break
+            }
+            if let readOnly { state.message = "read-only: \(readOnly)"; break }
+            guard let id = f.id else { state.message = "this finding has no number yet; reload (r)"; break }
+            state.input = .finding(FindingPrompt(request: FindingActionRequest(kind: kind, id: id), label: "#\(id) \(f.code) \(f.subject)"))
         case .char("s"), .char("S"):
             guard state.detail == nil, let view = layout.view(named: state.view), let f = view.focus else { break }
             let panel = view.panels[f]

@@ -71,6 +71,13 @@ public final class Terminal {
 
     deinit { restore() }
 
+    /// Wakes `wait` from another thread (a background load finished): byte 0 on the signal
+    /// pipe, read back as `.signal(0)`.
+    public static func wake() {
+        var b: UInt8 = 0
+        if signalPipeWrite >= 0 { _ = Glibc.write(signalPipeWrite, &b, 1) }
+    }
+
     /// Columns and rows (80×24 if the terminal does not say).
     public func size() -> (width: Int, height: Int) {
         var ws = winsize()

@@ -74,6 +74,9 @@ public struct Diagram: Sendable, Hashable, Codable {
         public var vendor: String?
         public var model: String?
         public var serial: String?
+        /// The firmware or software version the PD declares (`7.14.2`); compared with the
+        /// version the device reports (attribute-drift).
+        public var firmware: String?
         public var managementIP: String?
         public var macs: [String]
         public var location: String?
@@ -86,7 +89,7 @@ public struct Diagram: Sendable, Hashable, Codable {
         public var shape: String?
 
         public init(id: String, role: Role, name: String? = nil, vendor: String? = nil, model: String? = nil,
-                    serial: String? = nil, managementIP: String? = nil, macs: [String] = [], location: String? = nil,
+                    serial: String? = nil, firmware: String? = nil, managementIP: String? = nil, macs: [String] = [], location: String? = nil,
                     snmp: Bool? = nil, asset: Asset? = nil, source: SourceRef = SourceRef(), shape: String? = nil) {
             self.id = id
             self.role = role
@@ -94,6 +97,7 @@ public struct Diagram: Sendable, Hashable, Codable {
             self.vendor = vendor
             self.model = model
             self.serial = serial
+            self.firmware = firmware
             self.managementIP = managementIP
             self.macs = macs
             self.location = location

@@ -37,7 +37,7 @@ public struct DiagramDiff: Sendable, Hashable, Codable {
     public init(from old: Diagram, to new: Diagram) {
         func fields(_ d: Diagram.Device) -> [(String, String)] {
             [("role", d.role.rawValue), ("name", d.name ?? ""), ("vendor", d.vendor ?? ""), ("model", d.model ?? ""),
-             ("serial", d.serial ?? ""), ("management_ip", d.managementIP ?? ""), ("macs", d.macs.sorted().joined(separator: " ")),
+             ("serial", d.serial ?? ""), ("firmware", d.firmware ?? ""), ("management_ip", d.managementIP ?? ""), ("macs", d.macs.sorted().joined(separator: " ")),
              ("location", d.location ?? ""), ("snmp", d.snmp.map { "\($0)" } ?? ""),
              ("asset.acquired", d.asset?.acquired ?? ""), ("asset.source", d.asset?.source?.rawValue ?? ""),
              ("asset.register_number", d.asset?.registerNumber ?? "")]

@@ -14,6 +14,8 @@ public struct ObservedLAN: Sendable, Hashable, Codable {
         public var vendor: String?
         public var model: String?
         public var serial: String?
+        /// The software version the device reports.
+        public var firmware: String?
         public var managementIP: IPAddress?
         public var macs: [MACAddress]
         public var interfaces: [String]
@@ -23,8 +25,8 @@ public struct ObservedLAN: Sendable, Hashable, Codable {
         /// An assignment wins over the management address.
         public var pd: String?
         public init(id: String, name: String? = nil, role: Diagram.Role? = nil, vendor: String? = nil, model: String? = nil,
-                    serial: String? = nil, managementIP: IPAddress? = nil, macs: [MACAddress] = [], interfaces: [String] = [],
-                    snmp: Bool = true, pd: String? = nil) {
+                    serial: String? = nil, firmware: String? = nil, managementIP: IPAddress? = nil, macs: [MACAddress] = [],
+                    interfaces: [String] = [], snmp: Bool = true, pd: String? = nil) {
             self.pd = pd
             self.id = id
             self.name = name
@@ -32,6 +34,7 @@ public struct ObservedLAN: Sendable, Hashable, Codable {
             self.vendor = vendor
             self.model = model
             self.serial = serial
+            self.firmware = firmware
             self.managementIP = managementIP
             self.macs = macs
             self.interfaces = interfaces
@@ -122,7 +125,7 @@ public enum DiagramDraft {
                 if role != .firewall { role = .router }
                 if diagram.boundary == nil { diagram.boundary = Diagram.Boundary(router: id, upstream: "Jaringan Intra") }
             }
-            diagram.devices.append(Diagram.Device(id: id, role: role, vendor: d.vendor, model: d.model, serial: d.serial,
+            diagram.devices.append(Diagram.Device(id: id, role: role, vendor: d.vendor, model: d.model, serial: d.serial, firmware: d.firmware,
                                                   managementIP: d.managementIP?.description, macs: d.macs.map(\.description),
                                                   snmp: d.snmp))
         }

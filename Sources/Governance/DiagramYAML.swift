@@ -4,7 +4,7 @@ import YAMLSupport
 extension Diagram {
     static let topKeys: Set<String> = ["format", "pd", "site", "as_of", "boundary", "devices", "links", "vlans", "segments"]
     static let deviceKeys: Set<String> = [
-        "id", "role", "name", "vendor", "model", "serial", "management_ip", "macs", "location", "snmp", "asset",
+        "id", "role", "name", "vendor", "model", "serial", "firmware", "management_ip", "macs", "location", "snmp", "asset",
     ]
 
     /// Reads the YAML diagram format. Structural problems (syntax, unknown keys, wrong
@@ -40,7 +40,7 @@ extension Diagram {
             guard let x = item.object(allowing: deviceKeys) else { continue }
             guard let id = x.required("id")?.string(), let role = x.required("role")?.oneOf(Role.self) else { continue }
             var dev = Device(id: id, role: role, name: x["name"]?.string(), vendor: x["vendor"]?.string(),
-                             model: x["model"]?.string(), serial: x["serial"]?.string(),
+                             model: x["model"]?.string(), serial: x["serial"]?.string(), firmware: x["firmware"]?.string(),
                              managementIP: x["management_ip"]?.string(), macs: x["macs"]?.stringList() ?? [],
                              location: x["location"]?.string(), snmp: x["snmp"]?.bool(), source: ref(item))
             if let a = x["asset"]?.object(allowing: ["acquired", "source", "register_number"]) {
@@ -86,7 +86,7 @@ extension Diagram {
         out += devices.isEmpty ? "devices: []\n" : "devices:\n"
         for dev in devices {
             out += "  - id: \(q(dev.id))\n    role: \(dev.role.rawValue)\n"
-            for (k, v) in [("name", dev.name), ("vendor", dev.vendor), ("model", dev.model), ("serial", dev.serial),
+            for (k, v) in [("name", dev.name), ("vendor", dev.vendor), ("model", dev.model), ("serial", dev.serial), ("firmware", dev.firmware),
                            ("management_ip", dev.managementIP), ("location", dev.location)] {
                 if let v { out += "    \(k): \(q(v))\n" }
             }

@@ -4,7 +4,7 @@ import Foundation
 /// Reading and writing diagrams.net (draw.io) files.
 ///
 /// Conventions (config/diagrams/README.md): each device is a shape whose shape data
-/// ("Edit Data", Ctrl+M) has `role` plus optional `vendor`, `model`, `serial`, `ip`,
+/// ("Edit Data", Ctrl+M) has `role` plus optional `vendor`, `model`, `serial`, `firmware`, `ip`,
 /// `mac`, `location`, `snmp`, `acquired`, `asset_source`, `register_number`, `name`;
 /// the shape's label is the device id. The boundary router has `boundary=yes` (and
 /// `wan_port`, `upstream`, `wan_address`, `bandwidth_mbps`). Edges between devices are
@@ -167,7 +167,7 @@ public enum DrawIO {
         var segments: [Diagram.Segment] = []
         var links: [Diagram.Link] = []
         let allowedDeviceKeys: Set<String> = [
-            "role", "name", "vendor", "model", "serial", "ip", "mac", "location", "snmp", "acquired", "asset_source",
+            "role", "name", "vendor", "model", "serial", "firmware", "ip", "mac", "location", "snmp", "acquired", "asset_source",
             "register_number", "boundary", "wan_port", "upstream", "wan_address", "bandwidth_mbps", "device_id",
             "uplink", "uplink_port",
         ]
@@ -252,7 +252,7 @@ public enum DrawIO {
                     }
                     let macs = (c.data["mac"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == ";" }).map(String.init)
                     devices.append(Diagram.Device(id: id, role: role, name: c.data["name"], vendor: c.data["vendor"], model: c.data["model"],
-                                                  serial: c.data["serial"], managementIP: c.data["ip"], macs: macs,
+                                                  serial: c.data["serial"], firmware: c.data["firmware"], managementIP: c.data["ip"], macs: macs,
                                                   location: c.data["location"], snmp: snmp, asset: asset, source: src))
                     deviceOfCell[c.id] = id
                     if let up = c.data["uplink"], !up.isEmpty { uplinks.append((c, id, c.data["uplink_port"], up)) }
@@ -451,6 +451,7 @@ public enum DrawIO {
                 if let v = dev.vendor { attrs.append(("vendor", v)) }
                 if let v = dev.model { attrs.append(("model", v)) }
                 if let v = dev.serial { attrs.append(("serial", v)) }
+                if let v = dev.firmware { attrs.append(("firmware", v)) }
                 if let v = dev.managementIP { attrs.append(("ip", v)) }
                 if !dev.macs.isEmpty { attrs.append(("mac", dev.macs.joined(separator: ","))) }
                 if let v = dev.location { attrs.append(("location", v)) }

@@ -22,7 +22,7 @@ extension ObservedLAN {
             let id = inv.sysName.flatMap { $0.isEmpty || $0 == "<private>" ? nil : $0 } ?? name
             let byIndex = Dictionary(inv.interfaces.map { ($0.ifIndex, $0.ifName ?? $0.ifDescr ?? String($0.ifIndex)) }) { a, _ in a }
             devices.append(ObservedLAN.Device(
-                id: id, name: name, role: Self.role(of: inv), vendor: inv.vendor, model: inv.model, serial: inv.serial,
+                id: id, name: name, role: Self.role(of: inv), vendor: inv.vendor, model: inv.model, serial: inv.serial, firmware: inv.version,
                 managementIP: addresses.first(where: inPD) ?? mgmt,
                 macs: Array(Set(inv.interfaces.compactMap { $0.mac.flatMap { MACAddress($0) } }.filter { !$0.isZero })).sorted(),
                 interfaces: inv.interfaces.map { $0.ifName ?? $0.ifDescr ?? String($0.ifIndex) }, snmp: true, pd: devicePD))

@@ -128,6 +128,20 @@ extension DiagramFreshnessCheck {
     }
 }
 
+/// A PD's latest diagram version without the diagram: what its duty status needs.
+public struct SubmissionHead: Sendable, Hashable, Codable {
+    public var pd: String
+    public var version: Int
+    public var submittedAt: Date
+    public var submitter: String
+    public init(pd: String, version: Int, submittedAt: Date, submitter: String) {
+        self.pd = pd
+        self.version = version
+        self.submittedAt = submittedAt
+        self.submitter = submitter
+    }
+}
+
 /// One PD's line in `pantau diagram status`.
 public struct PDDiagramStatus: Sendable, Hashable, Codable {
     public var pd: String
@@ -143,6 +157,13 @@ extension RegionalProfile {
     /// Diagram status of every registered PD (and of PDs that submitted without being in
     /// the registry), sorted by PD code. Pure: all inputs are passed in, including now.
     public func diagramStatus(registry: PDRegistry?, latest: [String: Submission], duties: [ChangeDuty], now: Date) -> [PDDiagramStatus] {
+        diagramStatus(registry: registry, latestHeads: latest.mapValues { SubmissionHead(pd: $0.pd, version: $0.version, submittedAt: $0.submittedAt,
+                                                                                      submitter: $0.submitter) },
+                      duties: duties, now: now)
+    }
+
+    /// The same from each PD's latest version alone (number and time), without its diagram.
+    public func diagramStatus(registry: PDRegistry?, latestHeads latest: [String: SubmissionHead], duties: [ChangeDuty], now: Date) -> [PDDiagramStatus] {
         let today = LocalDate(now, in: timeZone)
         var names: [String: String] = [:]
         for pd in registry?.pds ?? [] { names[pd.code] = pd.name }

@@ -112,8 +112,17 @@ extension PantauStore {
         let blockFrom = TrafficBlockCodec.blockStart(resolution, lo)
         try writer.read { db in
             var names: [Int64: TrafficSeriesKey] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
-                names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+            if let keys, keys.count <= 1000 {
+                // A few series (a PD's uplinks, one device's interfaces): by the unique index,
+                // not a scan of every series of the regency.
+                let find = try db.cachedStatement(sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?")
+                for key in Set(keys) {
+                    if let id = try Int64.fetchOne(find, arguments: [key.device, key.interface]) { names[id] = key }
+                }
+            } else {
+                for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM traffic_series") {
+                    names[row["id"]] = TrafficSeriesKey(device: row["device"], interface: row["interface"])
+                }
             }
             func each(_ key: TrafficSeriesKey, _ row: Row, column: Int) throws {
                 try row.withUnsafeData(atIndex: column) { data in
@@ -186,20 +195,43 @@ extension PantauStore {
                 try Row.fetchAll(db, sql: """
                     SELECT r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
                     WHERE s.device = ? AND s.interface = ? AND r.end_time >= ? AND r.end_time < ? ORDER BY r.end_time
-                    """, arguments: [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map { r in
-                    func v(_ c: String) -> UInt64? { (r[c] as Int64?).map { UInt64(clamping: $0) } }
-                    var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
-                                            kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
-                                            inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
-                                            outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
-                                            reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
-                    i.wrapped = r["wrapped"]
-                    return i
-                }
+                    """, arguments: [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map(Self.counterInterval)
             }
         } catch {
             throw StoreError(path: location, action: "reading traffic intervals", underlying: error)
         }
+    }
+
+    public func latestTrafficRates(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: CounterInterval] {
+        let wanted = keys.map(Set.init)
+        do {
+            return try writer.read { db in
+                // SQLite takes the bare columns of an aggregate query from the row that gave MAX().
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT s.device, s.interface, r.*, MAX(r.end_time) AS newest FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
+                    WHERE r.kind = 'rate' AND r.end_time >= ? AND r.end_time < ? GROUP BY r.series_id
+                    """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970])
+                var out: [TrafficSeriesKey: CounterInterval] = [:]
+                for r in rows {
+                    let key = TrafficSeriesKey(device: r["device"], interface: r["interface"])
+                    if wanted?.contains(key) ?? true { out[key] = Self.counterInterval(r) }
+                }
+                return out
+            }
+        } catch {
+            throw StoreError(path: location, action: "reading the latest traffic rates", underlying: error)
+        }
+    }
+
+    static func counterInterval(_ r: Row) -> CounterInterval {
+        func v(_ c: String) -> UInt64? { (r[c] as Int64?).map { UInt64(clamping: $0) } }
+        var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
+                                kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
+                                inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
+                                outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
+                                reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
+        i.wrapped = r["wrapped"]
+        return i
     }
 
     @discardableResult

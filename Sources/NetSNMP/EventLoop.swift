@@ -204,7 +204,8 @@ final class SessionBox {
 
     struct Pending {
         var waiter: Waiter
-        var deadline: Date
+        /// Monotonic: a wall clock stepped back by NTP must not keep a request waiting.
+        var deadline: ContinuousClock.Instant
     }
 
     /// Who waits for a request: a caller, or the loop itself for an engine-ID discovery.
@@ -359,7 +360,7 @@ final class SessionBox {
             done(.failure(SNMPError(.send, agent: peer, action: Self.discovering, detail: lastError(handle))))
             return
         }
-        pending[reqid] = Pending(waiter: .discovery(done), deadline: Date().addingTimeInterval(requestLifetime))
+        pending[reqid] = Pending(waiter: .discovery(done), deadline: .now + .seconds(requestLifetime))
     }
 
     static let discovering = "discovering the SNMPv3 engine ID"
@@ -439,7 +440,7 @@ final class SessionBox {
             cont.resume(returning: .failure(SNMPError(.send, agent: peer, action: "", detail: text)))
             return
         }
-        pending[reqid] = Pending(waiter: .caller(cont), deadline: Date().addingTimeInterval(requestLifetime))
+        pending[reqid] = Pending(waiter: .caller(cont), deadline: .now + .seconds(requestLifetime))
     }
 
     func selectInfo(_ numfds: inout Int32, _ fdset: inout netsnmp_large_fd_set, _ tv: inout timeval, _ block: inout Int32) {
@@ -473,7 +474,7 @@ final class SessionBox {
     func checkTimeouts() {
         guard let handle, !pending.isEmpty else { return }
         snmp_sess_timeout(handle)
-        let now = Date()
+        let now = ContinuousClock.now
         for (reqid, p) in pending where p.deadline < now {
             pending[reqid] = nil
             p.waiter.fail(timeoutError())

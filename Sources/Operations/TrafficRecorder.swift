@@ -41,6 +41,9 @@ public struct TrafficRecorder: Sendable {
     public func record(_ polls: [CounterPoll], pollInterval: TimeInterval) throws(StoreError) -> [InterfaceRate] {
         guard !polls.isEmpty else { return [] }
         let gapOver = settings.policy.gapThreshold(median: pollInterval)
+        // A poll every second jitters by tens of milliseconds: only a reading closer than half
+        // the interval is a duplicate, so each poll of a 1 s schedule gives its own interval.
+        let minInterval = min(settings.policy.minInterval, pollInterval / 2)
         var written: [TrafficSeriesState] = [], rates: [InterfaceRate] = [], closed: [ClosedTrafficSample] = []
         var byDevice: [String: [CounterPoll]] = [:]
         for p in polls { byDevice[p.device, default: []].append(p) }
@@ -50,7 +53,7 @@ public struct TrafficRecorder: Sendable {
             var touched = Set<TrafficSeriesKey>()
             for p in list.enumerated().sorted(by: { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }).map(\.element) {
                 let step = TrafficTracker.advance(states.values.sorted { $0.key < $1.key }, with: p, gapOver: gapOver,
-                                                  minInterval: settings.policy.minInterval)
+                                                  minInterval: minInterval)
                 for s in step.states { states[s.key] = s; touched.insert(s.key) }
                 rates += step.rates
                 closed += step.closed

@@ -221,12 +221,13 @@ public enum TrafficReports {
         let samples = uplinkKeys.isEmpty ? [:] : try store.trafficSamples(Array(uplinkKeys), resolution: .fiveMinutes,
                                                                           from: q.period.start, to: q.period.end)
 
-        let interfaces = try chosen.map { s -> Interface in
+        // Each interface's last rate interval ending in the period, looked for in its last quarter
+        // hour (raw intervals are kept for days; the newest is what a short run has): one read.
+        let recent = try store.latestTrafficRates(q.interface == nil && q.pd == nil ? nil : chosen.map(\.key),
+                                                  from: max(q.period.start, q.period.end.addingTimeInterval(-900)), to: q.period.end)
+        let interfaces = chosen.map { s -> Interface in
             let st = stats[s.key]
-            // The last rate interval ending in the period, looked for in its last quarter hour
-            // (raw intervals are kept for days; the newest is what a short run has).
-            let recent = try store.trafficIntervals(s.key, from: max(q.period.start, q.period.end.addingTimeInterval(-900)), to: q.period.end)
-            let latest = recent.last { $0.kind == .rate && $0.end <= q.period.end }.flatMap { i in
+            let latest = recent[s.key].flatMap { i in
                 i.inBitsPerSecond.map { Latest(end: i.end, seconds: i.seconds, inBPS: $0, outBPS: i.outBitsPerSecond ?? 0) }
             }
             return Interface(device: s.key.device, interface: s.key.interface, ifIndex: s.ifIndex, alias: s.alias, speed: s.speed,

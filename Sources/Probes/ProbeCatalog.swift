@@ -50,23 +50,50 @@ public struct ProbeCatalog: Sendable {
         prefixIndex = index
     }
 
-    /// The family for a device: the longest matching sysObjectID prefix over all families;
-    /// if none, the first family (by file name) whose sysDescr pattern matches; else `generic`.
+    /// The family for a device from its identity: the longest matching sysObjectID prefix
+    /// over all families, unless that family knows only the agent software
+    /// (`DeviceInventory.agentFamilies`) and a maker's family's sysDescr pattern matches (a
+    /// UniFi access point or a Zyxel firewall answering with Net-SNMP's sysObjectID); if no
+    /// prefix matches, the first family (by file name) whose sysDescr pattern matches, makers'
+    /// families before agent families; else `generic`. A result that is an agent family may
+    /// still be refined by `family(answeringBelow:)`.
     public func family(sysObjectID: OID?, sysDescr: String?) -> ProbeFamily {
+        var byPrefix: ProbeFamily?
         if let sysObjectID {
             // Longest first: the sysObjectID itself, then each shorter prefix down to 1.3.6.1.4.1.N.
             var c = sysObjectID.components
             while c.count >= 7 {
-                if let f = prefixIndex[OID(c)] { return f }
+                if let f = prefixIndex[OID(c)] {
+                    byPrefix = f
+                    break
+                }
                 c.removeLast()
             }
         }
+        if let f = byPrefix, !DeviceInventory.agentFamilies.contains(f.name) { return f }
         if let sysDescr {
-            for f in families where f.sysDescrPatterns.contains(where: { $0.matches(sysDescr) }) {
-                return f
-            }
+            let matching = families.filter { $0.sysDescrPatterns.contains(where: { $0.matches(sysDescr) }) }
+            if let f = matching.first(where: { !DeviceInventory.agentFamilies.contains($0.name) }) { return f }
+            if let f = byPrefix { return f }
+            if let f = matching.first { return f }
         }
-        return generic
+        return byPrefix ?? generic
+    }
+
+    /// Families recognised by their maker's own MIB (`match.mib`), in file-name order.
+    public var mibFamilies: [ProbeFamily] { families.filter { !$0.mibSubtrees.isEmpty } }
+
+    /// Every `match.mib` subtree, in file-name order of the families, without repeats: the
+    /// runner asks the agent for the next object after each, in one request.
+    public var mibSubtrees: [OID] {
+        var seen = Set<OID>()
+        return mibFamilies.flatMap(\.mibSubtrees).filter { seen.insert($0).inserted }
+    }
+
+    /// The first family (by file name) with a `match.mib` subtree the agent answered below,
+    /// for a device whose identity matched only an agent family or nothing.
+    public func family(answeringBelow answered: Set<OID>) -> ProbeFamily? {
+        mibFamilies.first { f in f.mibSubtrees.contains(where: answered.contains) }
     }
 
     /// The tables a family reads, in walk order, without excluded ones.
@@ -455,7 +482,7 @@ private final class CatalogLoader {
         var family = ProbeFamily(name: name, vendor: obj["vendor"]?.string(), description: obj["description"]?.string(),
                                  sysObjectIDPrefixes: [], sysDescrPatterns: [], modules: [], inventory: [:],
                                  excludeTables: [], file: root.file)
-        if let m = obj["match"], let mo = m.object(allowing: ["sysObjectID", "sysDescr"]) {
+        if let m = obj["match"], let mo = m.object(allowing: ["sysObjectID", "sysDescr", "mib"]) {
             if let s = mo["sysObjectID"] {
                 for item in s.array() ?? [] {
                     guard let text = item.string() else { continue }
@@ -481,10 +508,29 @@ private final class CatalogLoader {
                     if let rx = ProbeRegex(text) { family.sysDescrPatterns.append(rx) } else { item.report("invalid regular expression \"\(text)\"") }
                 }
             }
+            if let d = mo["mib"] {
+                for item in d.array() ?? [] {
+                    guard let text = item.string() else { continue }
+                    guard let oid = OID(text) else {
+                        item.report("\"\(text)\" is not a numeric OID")
+                        continue
+                    }
+                    // The maker's own MIB: a standard MIB says nothing about who made the device.
+                    if oid.count < 7 || !oid.hasPrefix("1.3.6.1.4.1") {
+                        item.report("\(oid) is not below an enterprise (1.3.6.1.4.1.N)")
+                        continue
+                    }
+                    if DeviceInventory.agentFamilies.contains(name) {
+                        item.report("the \(name) family knows only the agent software and cannot be matched by a maker's MIB")
+                        continue
+                    }
+                    family.mibSubtrees.append(oid)
+                }
+            }
         } else if name != "generic" {
             obj.value.report("missing required key \"match\"")
         }
-        if name == "generic" && (!family.sysObjectIDPrefixes.isEmpty || !family.sysDescrPatterns.isEmpty) {
+        if name == "generic" && (!family.sysObjectIDPrefixes.isEmpty || !family.sysDescrPatterns.isEmpty || !family.mibSubtrees.isEmpty) {
             obj["match"]?.report("the generic family is the fallback and must not match anything itself")
         }
         if DeviceInventory.agentFamilies.contains(name), let v = obj["vendor"] {

@@ -206,6 +206,9 @@ public struct ProbeFamily: Sendable {
     public var description: String?
     public var sysObjectIDPrefixes: [OID]
     public var sysDescrPatterns: [ProbeRegex]
+    /// Subtrees of the maker's own MIB (`match.mib`): the family matches a device whose agent
+    /// answers below one of them, when neither sysObjectID nor sysDescr named a maker.
+    public var mibSubtrees: [OID] = []
     /// Modules in the order given, includes expanded, duplicates removed.
     public var modules: [String]
     /// Inventory facts: `model`, `serial`, `version` → ordered alternatives.

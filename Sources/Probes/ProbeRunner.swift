@@ -123,7 +123,13 @@ struct Run {
         applySystem()
 
         // 2. Family.
-        let family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
+        var family = catalog.family(sysObjectID: inventory.sysObjectID.flatMap { OID($0) }, sysDescr: inventory.sysDescr)
+        // Only the agent software is known (Net-SNMP's sysObjectID, a bare "Linux …" sysDescr)
+        // or nothing: a maker's own MIB, where the agent answers below it, names the family.
+        if DeviceInventory.agentFamilies.contains(family.name), !catalog.mibSubtrees.isEmpty {
+            let answered = await answeredSubtrees(client: base, catalog.mibSubtrees)
+            if let f = catalog.family(answeringBelow: answered) { family = f }
+        }
         inventory.family = family.name
         inventory.vendor = family.vendor
         // No family, or one that knows only the agent software: the maker is the organisation
@@ -239,6 +245,27 @@ struct Run {
                         throw error
                     }
                 }
+            }
+        }
+        return out
+    }
+
+    /// The subtrees the agent has an object below: one GETNEXT for all of them (20 a request).
+    /// SNMPv1 agents fail the whole request with noSuchName when one subtree is the last in
+    /// their MIB view; then each is asked alone. Any other failure (a timeout) leaves the
+    /// subtrees of that request unanswered: the device keeps the family its identity gave.
+    func answeredSubtrees(client: any SNMPClient, _ roots: [OID]) async -> Set<OID> {
+        var out = Set<OID>()
+        func note(_ vbs: [VarBind], _ asked: [OID]) {
+            for (root, vb) in zip(asked, vbs) where !vb.value.isException && vb.oid.isDescendant(of: root) { out.insert(root) }
+        }
+        for start in stride(from: 0, to: roots.count, by: 20) {
+            let chunk = Array(roots[start..<min(roots.count, start + 20)])
+            do {
+                note(try await client.getNext(chunk), chunk)
+            } catch {
+                guard case .errorStatus = error.code else { continue }
+                for root in chunk { if let vbs = try? await client.getNext([root]) { note(vbs, [root]) } }
             }
         }
         return out

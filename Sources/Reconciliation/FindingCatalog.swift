@@ -75,7 +75,7 @@ public enum FindingCatalog {
             basis: .diagramDuty, emittedBy: "reconcile"),
         FindingDoc(
             code: .attributeDrift, label: "Atribut berbeda dari diagram", severity: .warning,
-            meaning: "A device matched to the diagram reports another model or serial than the diagram declares (the diagram format has no firmware field, so firmware is not compared).",
+            meaning: "A device matched to the diagram reports another model, serial or firmware than the diagram declares (firmware: the declared version's numbers, in order, must appear in the reported version, so 7.14 matches 7.14.2 but not 7.1.5).",
             evidence: "The rule that matched (serial, MAC, management address or name), the declared value and the value the device reports by SNMP.",
             resolve: "Correct the diagram (a swapped device, a typo) or find out why the hardware changed.",
             basis: .diagramDuty, emittedBy: "reconcile"),

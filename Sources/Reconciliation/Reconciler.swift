@@ -95,19 +95,29 @@ public enum Reconciler {
         var declared: [DeclaredDevice] = []
         var diagrams: [String: Submission] = [:]
         for (pd, sub) in input.submissions.sorted(by: { $0.key < $1.key }) {
-            var ids: [String: Int] = [:], serials: [String: String] = [:]
+            // Where each declaration is: "dinkes.yaml:14:5" or "dinkes.drawio page \"Lantai 1\" cell \"r1\"".
+            func at(_ d: Diagram.Device) -> String {
+                let ref = d.source.description
+                return ref.isEmpty ? sub.fileName : d.source.line != nil ? "\(sub.fileName):\(ref)" : "\(sub.fileName) \(ref)"
+            }
+            var ids: [String: [Diagram.Device]] = [:], serials: [String: Diagram.Device] = [:]
             var problems: [String] = []
             for d in sub.diagram.devices {
-                ids[d.id, default: 0] += 1
+                ids[d.id, default: []].append(d)
                 if let s = DeclaredIndex.serialKey(d.serial) {
-                    if let other = serials[s], other != d.id { problems.append("serial \(s) is declared for both \"\(other)\" and \"\(d.id)\"") }
-                    serials[s] = d.id
+                    if let other = serials[s], other.id != d.id {
+                        problems.append("\(at(d)): serial \(s) is declared for both \"\(other.id)\" (\(at(other))) and \"\(d.id)\"")
+                    }
+                    serials[s] = d
                 }
             }
-            problems += ids.filter { $0.value > 1 }.keys.sorted().map { "device \"\($0)\" is declared \(ids[$0] ?? 2) times" }
+            problems += ids.filter { $0.value.count > 1 }.keys.sorted().map { id in
+                let all = ids[id] ?? []
+                return "\(at(all[1])): device \"\(id)\" is declared \(all.count) times (first at \(at(all[0])))"
+            }
             if !problems.isEmpty {
                 for p in problems {
-                    issues.append(ReconcileIssue(pd: pd, message: "diagram v\(sub.version) (\(sub.fileName)): \(p); \(pd) was not reconciled, the other PDs were"))
+                    issues.append(ReconcileIssue(pd: pd, message: "diagram v\(sub.version) of \(pd), \(p); \(pd) was not reconciled, the other PDs were"))
                 }
                 skipped.append(pd)
                 continue
@@ -341,6 +351,7 @@ struct Context {
                 diffs.append(("serial", decl.device.serial ?? want, d.serial ?? got))
             }
             if let want = decl.device.model, let got = d.model, !Self.sameModel(want, got) { diffs.append(("model", want, got)) }
+            if let want = decl.device.firmware, let got = d.version, !Reconciler.sameFirmware(want, got) { diffs.append(("firmware", want, got)) }
             for (attr, want, got) in diffs {
                 out.append(Detection(code: .attributeDrift, pd: decl.pd, subject: FindingSubject(device: decl.id, detail: attr),
                                      message: "\(decl.id): the diagram declares \(attr) \(want), the device (\(d.name)) reports \(got)",
@@ -611,5 +622,35 @@ struct Context {
             }
         }
         return out
+    }
+}
+
+extension Reconciler {
+    /// A declared firmware agrees with a reported version when its numbers and words, in
+    /// order, begin the reported one's, ignoring case, a leading "v" and punctuation: "7.14"
+    /// matches "7.14.2 (stable)", "V200R019C10" matches "V200R019C10SPC800"; "7.1" does not
+    /// match "7.14.2", nor "7.14" "6.7.14". A declaration with nothing to compare never drifts.
+    public static func sameFirmware(_ declared: String, _ reported: String) -> Bool {
+        func parts(_ s: String) -> [String] {
+            var out: [String] = [], cur = "", digits = false
+            for ch in s.lowercased() {
+                if ch.isNumber || ch.isLetter {
+                    if !cur.isEmpty && ch.isNumber != digits { out.append(cur); cur = "" }
+                    cur.append(ch); digits = ch.isNumber
+                } else if !cur.isEmpty { out.append(cur); cur = "" }
+            }
+            if !cur.isEmpty { out.append(cur) }
+            if out.first == "v" { out.removeFirst() }
+            return out.map { p in p.allSatisfy(\.isNumber) ? String(Int(p.prefix(18)) ?? 0) : p }
+        }
+        let want = parts(declared), got = parts(reported)
+        guard !want.isEmpty, !got.isEmpty else { return true }
+        // The reported string may carry a prefix ("RouterOS 7.14.2", "Version 15.2(4)E"): the declared run may start
+        // anywhere but inside a number ("7.14" is not in "6.7.14").
+        guard want.count <= got.count else { return false }
+        func numeric(_ p: String) -> Bool { p.allSatisfy(\.isNumber) }
+        return (0...(got.count - want.count)).contains { i in
+            Array(got[i..<(i + want.count)]) == want && (i == 0 || !(numeric(got[i - 1]) && numeric(want[0])))
+        }
     }
 }

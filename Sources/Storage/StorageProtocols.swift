@@ -82,7 +82,8 @@ public protocol AccessStorage: Sendable {
 /// The whole store: every area. A backend implements all of them over one database.
 public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStorage, GovernanceStorage, AccessStorage, TrafficStorage, UptimeStorage,
     FindingStorage,
-    StoreMaintenance {
+    StoreMaintenance,
+    DiagramHeadStorage {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }

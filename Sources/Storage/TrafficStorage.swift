@@ -63,8 +63,25 @@ public protocol TrafficStorage: Sendable {
     func trafficStatistics(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: TrafficStatistics]
     /// Raw intervals of one series ending in [from, to), oldest first.
     func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval]
+    /// The newest raw interval with rates (`kind == .rate`) ending in [from, to) of each series
+    /// (every series when nil), in one read: what "traffic now" shows for every interface.
+    func latestTrafficRates(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: CounterInterval]
     /// Deletes raw intervals and blocks wholly older than the retention allows at `now`.
     /// Returns the number of rows deleted.
     @discardableResult
     func pruneTraffic(retention: TrafficRetention, now: Date) throws(StoreError) -> Int
+}
+
+extension TrafficStorage {
+    /// One read per series: correct for any backend; a backend overrides it with one query.
+    public func latestTrafficRates(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: CounterInterval] {
+        var out: [TrafficSeriesKey: CounterInterval] = [:]
+        let all: [TrafficSeriesKey]
+        if let keys { all = keys } else { all = try trafficSeries(device: nil).map(\.key) }
+        for key in all {
+            let intervals = try trafficIntervals(key, from: from, to: to)
+            if let last = intervals.last(where: { $0.kind == .rate }) { out[key] = last }
+        }
+        return out
+    }
 }

@@ -19,6 +19,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// The request header that carries the connection's peer address to the routes.
+    static let peerAddress = HTTPField.Name("Pantau-Peer-Address")!
+
     let headerTimeout: TimeAmount
     let bodyTimeout: TimeAmount
     let idleTimeout: TimeAmount
@@ -49,7 +52,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: arm(context, after: bodyTimeout)
+        case .head(var head):
+            arm(context, after: bodyTimeout)
+            // The client's address for the routes (the portal's sign-in rate limit), set here
+            // so a client can never choose it: its own header of that name is replaced.
+            head.headerFields[ConnectionGuard.peerAddress] = context.channel.remoteAddress?.ipAddress ?? "unknown"
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
         case .end: deadline?.cancel()
         case .body: break
         }

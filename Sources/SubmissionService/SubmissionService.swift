@@ -2,6 +2,7 @@ import Foundation
 import Governance
 import Hummingbird
 import HummingbirdCore
+import HTTPTypes
 import NIOCore
 import InventoryModel
 import Operations
@@ -53,12 +54,18 @@ public struct SubmissionServiceSettings: Sendable {
 /// Tokens are looked up by SHA-256 and never logged. Submissions, refusals and reads of
 /// another PD's data are written to the audit log.
 public enum SubmissionService {
+    /// The header in which the server hands each route the client's address (set by the
+    /// connection guard; a client's own header of that name is replaced).
+    public static var peerAddressHeader: HTTPField.Name { ConnectionGuard.peerAddress }
+
     /// The service as an application. `onListening` is called with the bound port once the
     /// server listens (not before: a bad address fails without a misleading "listening" line).
     public static func makeApplication(store: any PantauStorage, settings: SubmissionServiceSettings, clock: any WallClock = SystemClock(),
                                        logger: Logger = Logger(label: "pantau.submissions"),
+                                       routes: (Router<BasicRequestContext>) -> Void = { _ in },
                                        onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(store: store, settings: settings, clock: clock)
+        routes(router)  // other front ends on the same service (the PD portal at /)
         return Application(router: router, server: server(settings),
                            configuration: .init(address: .hostname(settings.host, port: settings.port),
                                                 availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections)),

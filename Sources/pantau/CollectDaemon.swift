@@ -36,7 +36,9 @@ extension Pantau.Collect {
         let file = config
         let operation = CollectContinuously(store: store, clock: clock, logger: logger)
         // Counter polls go to the traffic time series and, with --counter-log, to a JSON-lines file too.
-        var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), metrics: metrics)]
+        // One recorder of the traffic series for the counter polls and for housekeeping's retention.
+        let traffic = TrafficRecorder(store: store, settings: cfg.traffic, clock: clock)
+        var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: traffic, metrics: metrics)]
         if let path = counterLog { counterSinks.append(try JSONLinesCounterPollSink(path: path)) }
         let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: CounterPollSinks(counterSinks), metrics: metrics,
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
@@ -49,7 +51,7 @@ extension Pantau.Collect {
                                          sightingWindowDays: cfg.reconciliation.sightingsDays)
         var extra: [any Service] = [
             Housekeeping(every: .seconds(min(3600, max(1, cfg.daemon.inventoryInterval))),
-                         traffic: TrafficRecorder(store: store, settings: cfg.traffic, clock: clock), findings: findings,
+                         traffic: traffic, findings: findings,
                          hasRegistry: { try store.registry() != nil }, logger: logger),
         ]
         if let (host, port) = cfg.daemon.metrics {
@@ -57,7 +59,7 @@ extension Pantau.Collect {
         }
         print("collecting \(cfg.targets.count) target\(cfg.targets.count == 1 ? "" : "s") every \(Int(cfg.daemon.interval)) s into \(path)"
               + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
-        try await operation.run(daemon, sampling: cfg.sampling, extra: extra)
+        try await operation.run(daemon, sampling: cfg.sampling, extra: extra) { try PantauConfig.load(path: file).sampling }
     }
 }
 

@@ -3,6 +3,7 @@ import Dashboard
 import Foundation
 import InventoryModel
 import InventoryStore
+import Operations
 import Storage
 import YAMLSupport
 
@@ -14,7 +15,14 @@ extension Pantau {
             discussion: """
                   pantau dashboard                                   # full screen; ? lists the keys, q quits
                   pantau dashboard --once --view devices --width 120 --height 40
+                  pantau dashboard --once --pd BAPPEDA               # a PD's detail (--device NAME: a device's)
                   pantau dashboard --layout wallscreen               # dashboards/wallscreen.yaml
+                  pantau dashboard --read-only                       # a wall screen or a guest: a and x refused
+
+                In a findings view, a acknowledges and x suppresses the finding under the cursor \
+                after asking for a reason (and, to suppress, for how many days): the same use case and \
+                record as pantau findings ack|suppress, with --by (default $USER) as who. They are \
+                refused with --read-only, and when this user cannot write the store file.
 
                 Layouts are YAML files in the dashboards directory ($PANTAU_DASHBOARDS, else ./dashboards, \
                 else the source tree's); the format is in dashboards/README.md. NO_COLOR turns colour off; \
@@ -24,7 +32,11 @@ extension Pantau {
         @Option(help: ArgumentHelp("Layout name (dashboards/NAME.yaml) or a layout file.", valueName: "name")) var layout = "default"
         @Option(help: ArgumentHelp("Directory of layouts.", valueName: "dir")) var layouts: String?
         @Flag(help: "Print one frame as plain text and exit.") var once = false
+        @Flag(help: "Refuse acknowledging and suppressing findings (a wall screen, a guest's session).") var readOnly = false
+        @Option(help: "Who acknowledges or suppresses (recorded in the finding's log).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "dashboard"
         @Option(help: ArgumentHelp("View to open (the layout's first by default).", valueName: "name")) var view: String?
+        @Option(help: ArgumentHelp("Open this device's detail.", valueName: "name")) var device: String?
+        @Option(help: ArgumentHelp("Open this PD's detail.", valueName: "code")) var pd: String?
         @Option(help: ArgumentHelp("With --once: columns (default: the terminal's, else 100).", valueName: "n")) var width: Int?
         @Option(help: ArgumentHelp("With --once: rows (default: the terminal's, else 30).", valueName: "n")) var height: Int?
         @OptionGroup var store: StoreOptions
@@ -33,6 +45,7 @@ extension Pantau {
         func validate() throws {
             if let width, width < 1 || width > 1000 { throw ValidationError("--width must be between 1 and 1000") }
             if let height, height < 1 || height > 1000 { throw ValidationError("--height must be between 1 and 1000") }
+            if device != nil && pd != nil { throw ValidationError("give --device or --pd, not both") }
         }
 
         func run() throws {
@@ -48,16 +61,19 @@ extension Pantau {
             let env = ProcessInfo.processInfo.environment
             let ascii = Self.asciiOnly(env)
             let path = store.storePath
-            var opened: (any PantauStorage)?
-            let load = { () throws -> DashboardModel in
-                if opened == nil { opened = try openStore(path, .readOnly) }
-                return DashboardLoader(store: opened!, clock: clock).load()
+            // The store is opened for each load and closed after it: a store replaced, migrated
+            // by a newer Pantau or locked meanwhile is noticed (and said) at the next refresh,
+            // and the dashboard holds no lock on it between refreshes.
+            let load: DashboardApp.Load = { request in
+                let store = try openStore(path, .readOnly)
+                return DashboardLoader(store: store, clock: clock).load(request)
             }
             let interactive = !once && isatty(0) == 1 && isatty(1) == 1
             if !interactive {
                 // One frame, the one the TUI would draw first; a store that cannot be read is an error here.
-                let model = try load()
-                let state = ViewState(view: view ?? layout.views[0].name)
+                var state = ViewState(view: view ?? layout.views[0].name)
+                state.detail = device.map { .device($0) } ?? pd.map { .pd($0) }
+                let model = try load(LoadRequest.of(state, layout: layout))
                 let size = Self.terminalSize()
                 let screen = DashboardRenderer.render(model, layout: layout, state: state, width: width ?? size?.0 ?? 100,
                                                       height: height ?? size?.1 ?? 30, options: RenderOptions(color: false, ascii: ascii))
@@ -65,8 +81,20 @@ extension Pantau {
                 return
             }
             let color = env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
-            let app = DashboardApp(layout: layout, options: RenderOptions(color: color, ascii: ascii), load: load)
-            app.run(view: view, terminal: try Terminal())
+            // Who may act: not with --read-only, and not a user who cannot write the store file.
+            var refusal: String? = readOnly ? "started with --read-only" : nil
+            if refusal == nil, FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+                refusal = "\(ProcessInfo.processInfo.environment["USER"] ?? "this user") cannot write \(path)"
+            }
+            let by = self.by
+            let perform: DashboardApp.Act = { request in
+                let store = try openStore(path, .readWrite)
+                let ops = FindingOperations(store: store, clock: clock)
+                return try DashboardActions.perform(request, operations: ops, by: by)
+            }
+            let act: DashboardApp.Act? = refusal == nil ? perform : nil
+            let app = DashboardApp(layout: layout, options: RenderOptions(color: color, ascii: ascii), load: load, act: act, readOnly: refusal)
+            app.run(view: view, detail: device.map { .device($0) } ?? pd.map { .pd($0) }, terminal: try Terminal())
         }
 
         func layoutFile() -> String {

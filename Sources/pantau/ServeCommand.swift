@@ -6,6 +6,7 @@ import Hummingbird
 import InventoryModel
 import InventoryStore
 import Operations
+import Portal
 import Storage
 import SubmissionService
 
@@ -15,8 +16,9 @@ extension Pantau {
             commandName: "serve",
             abstract: "Run the HTTP service where PD staff submit diagrams and check their status.",
             discussion: """
-                Binds 127.0.0.1:8780 by default. Every request needs a bearer token from \
-                pantau token create. Routes: GET /api/v1/status, POST /api/v1/pds/PD/validate, \
+                Binds 127.0.0.1:8780 by default. The PD portal (web pages) is at /: sign in with \
+                the token from pantau token create. Every API request needs that token as a \
+                bearer token. Routes: GET /api/v1/status, POST /api/v1/pds/PD/validate, \
                 POST /api/v1/pds/PD/diagrams?by=NAME, GET /api/v1/pds/PD/diagrams[/V], \
                 GET /api/v1/pds/PD/diff?from=V1&to=V2, GET /api/v1/pds/PD/draft?format=drawio.
 
@@ -28,6 +30,8 @@ extension Pantau {
         @Option(help: "Address to bind.") var bind: String?
         @Option(help: "TCP port.") var port: Int?
         @Option(name: .customLong("upload-limit"), help: "Largest upload in bytes.") var uploadLimit: Int?
+        @Flag(name: .customLong("secure-cookies"), help: "Mark the portal's cookies Secure (it is reached over HTTPS through a TLS proxy).")
+        var secureCookies = false
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -48,8 +52,11 @@ extension Pantau {
             _ = try RegistryOperations(store: s, clock: clock).activeProfile()  // the service answers under it
             let limit = settings.uploadLimit
             let host = settings.host
-            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: clock) { port in
-                FileHandle.standardOutput.write(Data("pantau: submission service on http://\(host):\(port) (upload limit \(limit) bytes)\n".utf8))
+            var portalSettings = PortalSettings(uploadLimit: limit, secureCookies: secureCookies)
+            portalSettings.clientAddressHeader = SubmissionService.peerAddressHeader
+            let portal = try Portal(store: s, settings: portalSettings, clock: clock)
+            let app = SubmissionService.makeApplication(store: s, settings: settings, clock: clock, routes: portal.mount) { port in
+                FileHandle.standardOutput.write(Data("pantau: submission service on http://\(host):\(port) (upload limit \(limit) bytes); PD portal at http://\(host):\(port)/\n".utf8))
             }
             try await app.runService()
         }

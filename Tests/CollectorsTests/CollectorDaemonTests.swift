@@ -388,6 +388,139 @@ struct DaemonLifecycleTests {
         #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
     }
 
+    @Test("SIGHUP starts, changes and stops packet sampling with the rest of the configuration")
+    func sighupReloadsSampling() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try T.setUp([T.target("lab", agent.agent)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        try await T.waitFor(dir) { $0.count >= 2 }
+        func sampling(_ point: String, _ file: String) -> String {
+            T.config([T.target("lab", agent.agent)]) + "sampling:\n  capture_point: \(point)\n  read: [\(TestEnv.corpus)/pcap/\(file)]\n"
+        }
+        func points() throws -> Set<String> {
+            Set(try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly).hostSightings(pd: nil, vlan: nil, since: nil).map(\.capturePoint))
+        }
+        func waitForPoints(_ want: Set<String>) async throws -> Set<String> {
+            let deadline = Date().addingTimeInterval(15)
+            var got = try points()
+            while got != want && Date() < deadline { try await Task.sleep(for: .milliseconds(200)); got = try points() }
+            return got
+        }
+        #expect(try points().isEmpty)
+        // Added: the capture file is read into the store while the daemon goes on polling.
+        try sampling("span-a", "dhcp.pcap").write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        #expect(try await waitForPoints(["span-a"]) == ["span-a"], Comment(rawValue: p.log))
+        // The same section again: nothing restarts. Another capture point and file: the new one runs.
+        p.signal(SIGHUP)
+        try sampling("span-b", "icmp_dot1q.pcap").write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        #expect(try await waitForPoints(["span-a", "span-b"]) == ["span-a", "span-b"], Comment(rawValue: p.log))
+        // Removed: sampling stops; polling goes on.
+        try T.config([T.target("lab", agent.agent)]).write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        p.signal(SIGHUP)
+        let before = try T.polls(dir).count
+        try await T.waitFor(dir) { $0.count >= before + 2 }
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        let log = p.log
+        #expect(log.components(separatedBy: "sampling started").count - 1 == 2, Comment(rawValue: log))
+        #expect(log.contains("sampling reconfigured") && log.contains("sampling removed from the configuration"), Comment(rawValue: log))
+    }
+
+    @Test("a full disk: the daemon says so once, keeps polling, loses nothing committed, and records again once there is room")
+    func fullDisk() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try Lab.temporaryDirectory("pantau-full-disk")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A real file system that fills up: a 6 MiB tmpfs for the store (the test runs as root, like the lab).
+        let disk = dir + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mount = try runProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", disk])
+        try #require(mount.status == 0, "cannot mount a tmpfs (needs root): \(mount.stderr)")
+        defer { _ = try? runProcess("/bin/umount", ["-l", disk]) }
+        try T.config([T.target("a", agent.agent), T.target("b", agent.agent)]).replacingOccurrences(of: "store: pantau.sqlite", with: "store: disk/pantau.sqlite")
+            .write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        func polls() -> [StatusPoll] {
+            (try? PantauStore(path: disk + "/pantau.sqlite", access: .readOnly).statusPolls(device: nil, pd: nil, from: nil, to: nil)) ?? []
+        }
+        func wait(_ seconds: Double = 15, _ condition: ([StatusPoll]) -> Bool) async throws -> [StatusPoll] {
+            let deadline = Date().addingTimeInterval(seconds)
+            var last = polls()
+            while !condition(last) && Date() < deadline { try await Task.sleep(for: .milliseconds(200)); last = polls() }
+            return last
+        }
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        let early = try await wait { $0.count >= 4 }
+        #expect(early.count >= 4, Comment(rawValue: p.log))
+        // Fill the disk to the last byte.
+        let filler = disk + "/filler"
+        _ = try runProcess("/bin/dd", ["if=/dev/zero", "of=" + filler, "bs=64k"])
+        try await Task.sleep(for: .seconds(4))
+        let during = polls()
+        #expect(kill(p.pid, 0) == 0, "the daemon is still running")
+        let full = p.log.components(separatedBy: "\n").filter { $0.contains("full") }
+        #expect(!full.isEmpty, Comment(rawValue: p.log))
+        #expect(full.count <= 4, "one line per device and area, not one per poll: \(full)")
+        // Room again: recording resumes without a restart.
+        try FileManager.default.removeItem(atPath: filler)
+        let after = try await wait { $0.count >= during.count + 4 }
+        #expect(after.count >= during.count + 4, Comment(rawValue: p.log))
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+        let kept = Set(early.map { "\($0.device) \($0.time.timeIntervalSince1970)" })
+        #expect(kept.isSubset(of: Set(polls().map { "\($0.device) \($0.time.timeIntervalSince1970)" })))
+        let check = try runProcess("/usr/bin/sqlite3", [disk + "/pantau.sqlite", "PRAGMA integrity_check"])
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", Comment(rawValue: check.stdout + check.stderr))
+        #expect(p.log.contains("recording status failed: resolved"), Comment(rawValue: p.log))
+    }
+
+    @Test("recordings made to move (scripts/lab-vary.py, snmpsim's numeric variation) give steady rates and no restart")
+    func variedRecordingsMove() async throws {
+        let dir = try Lab.temporaryDirectory("pantau-varied")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let vary = try runProcess("/usr/bin/python3", [TestEnv.repo + "/scripts/lab-vary.py", TestEnv.corpus + "/snmp", dir + "/recordings", "routeros"])
+        #expect(vary.status == 0 && vary.stdout.contains("values made to move"), Comment(rawValue: vary.stdout + vary.stderr))
+        let varied = try String(contentsOfFile: dir + "/recordings/routeros.snmprec", encoding: .utf8)
+        // ether1 (ifIndex 1, up) moves at the rate the script chose; ifIndex 2 (down) stays as recorded.
+        let line = try #require(varied.split(separator: "\n").first { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|") })
+        #expect(line.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|70:numeric|initial=235098478,rate="))
+        let octetsPerSecond = try #require(Double(line.split(separator: "=").last ?? ""))
+        #expect(varied.contains("1.3.6.1.2.1.31.1.1.1.6.2|70|70946\n"))
+        let sim = try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros")
+        defer { sim.stop() }
+        try """
+            store: pantau.sqlite
+            probes: \(TestEnv.repo)/probes
+            credentials:
+              rec:
+                community: routeros
+            daemon:
+              interval: 1
+              metrics: off
+            targets:
+              - {name: routeros, agent: "\(sim.agent)", credentials: rec, options: {timeout: 1, retries: 1}}
+
+            """.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        let p = try T.daemon(dir, ["--duration", "5"])
+        #expect(p.waitForExit(seconds: 30) == 0, Comment(rawValue: p.log))
+        let store = try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly)
+        let ether1 = try #require(try store.trafficSeries(device: "routeros").first { $0.ifIndex == 1 })
+        let rates = try store.trafficIntervals(ether1.key, from: .distantPast, to: .distantFuture).filter { $0.kind == .rate }
+        #expect(rates.count >= 2, "\(rates)")
+        for r in rates {
+            // Within 20 %: the poll's time is taken when the answer arrives, the agent's value when it answers.
+            #expect(abs((r.inBitsPerSecond ?? 0) / (octetsPerSecond * 8) - 1) < 0.2, "\(r)")
+        }
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.isEmpty, "\(report.restarts)")
+    }
+
     @Test("SIGKILL mid-run loses no committed poll: the store opens, every row read before the kill is there, and a restarted daemon goes on")
     func sigkillLosesNothing() async throws {
         let agent = try ControlledSNMPD()

@@ -21,8 +21,8 @@ import Testing
     static let lock = NSLock()
     nonisolated(unsafe) static var filledDirectory: String?
 
-    static func pantau(_ args: [String], store: String, now: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        try runPantau(args, store: store, now: now, environment: ["PANTAU_DASHBOARDS": Lab.repo + "/dashboards", "LANG": "C.UTF-8"])
+    static func pantau(_ args: [String], store: String, now: String, lang: String = "C.UTF-8") throws -> (status: Int32, stdout: String, stderr: String) {
+        try runPantau(args, store: store, now: now, environment: ["PANTAU_DASHBOARDS": Lab.repo + "/dashboards", "LANG": lang, "LC_ALL": lang])
     }
 
     static func store() throws -> String {
@@ -103,7 +103,49 @@ import Testing
             t = t.addingTimeInterval(300)
             i += 1
         }
+        try recordTraffic(db: db, dir: dir)
         return db
+    }
+
+    /// Two hours of counter polls a minute apart (01:10 to 03:10 UTC), recorded through the
+    /// collector's use case (`pantau traffic-record`): the registry's uplinks of DISKOMINFO
+    /// (ge-0/0/0, about a quarter of its 200 Mbit/s) and BAPPEDA ("WAN Telkom" by its alias,
+    /// near its 50 Mbit/s) and DINKES (ether1, no approved bandwidth), and two interfaces of
+    /// rtr-core, one of which was not polled for 20 minutes (a gap, not a zero).
+    static func recordTraffic(db: String, dir: String) throws {
+        struct Series { let device: String; let ifIndex: Int; let name: String; let alias: String?; let speed: UInt64; let base: Double; let swing: Double }
+        let series = [
+            Series(device: "rtr-diskominfo", ifIndex: 1, name: "ge-0/0/0", alias: nil, speed: 1_000_000_000, base: 45e6, swing: 15e6),
+            Series(device: "bappeda-gw", ifIndex: 3, name: "ge-0/0/2", alias: "WAN Telkom", speed: 100_000_000, base: 41e6, swing: 6e6),
+            Series(device: "rtr-dinkes", ifIndex: 1, name: "ether1", alias: nil, speed: 100_000_000, base: 8e6, swing: 4e6),
+            Series(device: "rtr-core", ifIndex: 1, name: "ether1", alias: "uplink Telkom", speed: 1_000_000_000, base: 700e6, swing: 120e6),
+            Series(device: "rtr-core", ifIndex: 2, name: "ether2", alias: nil, speed: 100_000_000, base: 2e6, swing: 1.5e6),
+        ]
+        var octets = Array(repeating: (in: UInt64(1_000_000), out: UInt64(500_000)), count: series.count)
+        var lines: [String] = []
+        let start = 1_796_087_400  // 01:10 UTC
+        for minute in 0...120 {
+            let t = start + minute * 60
+            for device in ["rtr-diskominfo", "bappeda-gw", "rtr-dinkes", "rtr-core"] {
+                var interfaces: [String] = []
+                for (i, s) in series.enumerated() where s.device == device {
+                    // ether2 of rtr-core was not polled from 02:00 to 02:20.
+                    if s.name == "ether2" && s.device == "rtr-core" && (50...70).contains(minute) { continue }
+                    let rate = s.base + s.swing * sin(Double(minute) / 9 + Double(i))
+                    if minute > 0 {
+                        octets[i].in += UInt64(rate / 8 * 60)
+                        octets[i].out += UInt64(rate * 0.3 / 8 * 60)
+                    }
+                    let alias = s.alias.map { ", \"alias\": \"\($0)\"" } ?? ""
+                    interfaces.append("{\"ifIndex\": \(s.ifIndex), \"name\": \"\(s.name)\"\(alias), \"speed\": \(s.speed), \"operUp\": true, \"hcInOctets\": \(octets[i].in), \"hcOutOctets\": \(octets[i].out)}")
+                }
+                if interfaces.isEmpty { continue }
+                lines.append("{\"device\": \"\(device)\", \"time\": \(t), \"sysUpTime\": \(100_000 + minute * 6000), \"interfaces\": [\(interfaces.joined(separator: ", "))]}")
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/polls.jsonl", atomically: true, encoding: .utf8)
+        let r = try pantau(["traffic-record", "--polls", dir + "/polls.jsonl", "--poll-interval", "60"], store: db, now: now)
+        guard r.status == 0 else { throw LabError("pantau traffic-record: \(r.stdout)\(r.stderr)") }
     }
 
     static let frames: [(name: String, args: [String])] = [
@@ -112,13 +154,22 @@ import Testing
         ("devices-100x30", ["--view", "devices", "--width", "100", "--height", "30"]),
         ("findings-120x30", ["--view", "findings", "--width", "120", "--height", "30"]),
         ("wallscreen-120x40", ["--layout", "wallscreen", "--width", "120", "--height", "40"]),
+        ("traffic-120x30", ["--view", "traffic", "--width", "120", "--height", "30"]),
+        ("traffic-80x24-ascii", ["--view", "traffic", "--width", "80", "--height", "24", "--ascii"]),
+        ("hosts-120x30", ["--view", "hosts", "--width", "120", "--height", "30"]),
+        ("talkers-100x30", ["--view", "talkers", "--width", "100", "--height", "30"]),
+        ("pd-bappeda-100x40", ["--pd", "BAPPEDA", "--width", "100", "--height", "40"]),
+        ("device-rtr-core-100x40", ["--device", "rtr-core", "--width", "100", "--height", "40"]),
     ]
 
     @Test("each view's frame from the lab's store matches its golden", arguments: frames.map(\.name))
     func frame(_ name: String) throws {
         let db = try Self.store()
-        let args = Self.frames.first { $0.name == name }!.args
-        let r = try Self.pantau(["dashboard", "--once", "--store", db] + args, store: db, now: Self.now)
+        var args = Self.frames.first { $0.name == name }!.args
+        // "--ascii" here stands for a terminal without UTF-8 (LANG=C): the ASCII fallback.
+        let ascii = args.contains("--ascii")
+        args.removeAll { $0 == "--ascii" }
+        let r = try Self.pantau(["dashboard", "--once", "--store", db] + args, store: db, now: Self.now, lang: ascii ? "C" : "C.UTF-8")
         #expect(r.status == 0, "\(r.stderr)")
         let path = Self.goldens + "/\(name).txt"
         // snmpsim listens on a free port, named in a failed poll's error: the one thing that varies.

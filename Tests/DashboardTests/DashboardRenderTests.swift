@@ -47,7 +47,7 @@ import YAMLSupport
             #expect(!l.views.isEmpty, "\(f)")
         }
         let d = try Self.layout()
-        #expect(d.views.map(\.name) == ["overview", "devices", "findings"])
+        #expect(d.views.map(\.name) == ["overview", "devices", "findings", "traffic", "hosts", "talkers"])
         #expect(d.views[2].panels[0].sort == DashboardLayout.Sort(.severity, descending: true))
     }
 
@@ -95,7 +95,8 @@ import YAMLSupport
         #expect(lines.contains { $0.hasPrefix(" status polls     latest 2026-12-01 03:10  2h old  STALE (over 15 min)") })
         #expect(lines.contains(" findings         none yet: made by pantau reconcile"))
         #expect(lines[23].hasPrefix(" q quit  j/k move"))
-        #expect(lines[5] == "─ Open findings " + String(repeating: "─", count: 64), "the table takes the rows it needs")
+        #expect(lines[5].hasPrefix("─ Uplink traffic per PD (0, by pd) ─") && lines[7] == " (none)", "the table takes the rows it needs")
+        #expect(lines[8] == "─ Open findings " + String(repeating: "─", count: 64))
         #expect(lines.allSatisfy { $0.count <= 80 })
     }
 
@@ -115,7 +116,9 @@ import YAMLSupport
         #expect(names == ["ap-", "sw-core", "sw-lantai2"])
         #expect(s[3, 5].style.reverse && !s[4, 5].style.reverse)
         let wide = DashboardRenderer.render(Self.model(), layout: layout, state: state, width: 120, height: 20)
-        #expect(wide.lines[19].hasSuffix("overview [devices] findings"))
+        #expect(wide.lines[19].hasSuffix("[devices]"), "too narrow for every view's name: the open one")
+        let wall = DashboardRenderer.render(Self.model(), layout: layout, state: state, width: 130, height: 20)
+        #expect(wall.lines[19].hasSuffix("overview [devices] findings traffic hosts talkers"))
         state.filter = "zyxel"
         s = DashboardRenderer.render(Self.model(), layout: layout, state: state, width: 100, height: 20)
         #expect(s.lines[1].contains("Devices (1 matching /zyxel, by name)"))

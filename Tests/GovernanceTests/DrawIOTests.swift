@@ -150,7 +150,7 @@ struct DrawIOTests {
         return ObservedLAN(
             devices: [
                 .init(id: "10.21.0.1", name: "rtr-bappeda", role: .router, vendor: "MikroTik", model: "RB4011iGS+", serial: "HD40801A2B3",
-                      managementIP: ip("10.21.0.1"), macs: [mac("48:8f:5a:10:21:01")], interfaces: ["ether1", "ether2"]),
+                      firmware: "7.14.2", managementIP: ip("10.21.0.1"), macs: [mac("48:8f:5a:10:21:01")], interfaces: ["ether1", "ether2"]),
                 .init(id: "10.21.0.2", name: "sw-core", role: .switch_, vendor: "Cisco", model: "WS-C2960X-24TS-L",
                       managementIP: ip("10.21.0.2"), interfaces: ["Gi1/0/1", "Gi1/0/24"]),
                 .init(id: "10.21.0.3", name: "sw lt3", role: .switch_, managementIP: ip("10.21.0.3")),
@@ -173,6 +173,7 @@ struct DrawIOTests {
         let draft = DiagramDraft.make(pd: "BAPPEDA", registry: reg, observed: observed(), asOf: date("2025-06-01"))
         #expect(draft.devices.map(\.id) == ["rtr-bappeda", "sw-core", "sw-lt3"])  // BPKAD's switch is not Bappeda's
         #expect(draft.boundary?.router == "rtr-bappeda")
+        #expect(draft.devices.first?.firmware == "7.14.2", "the draft carries the version the router reports")
         #expect(draft.boundary?.bandwidthMbps == 50)
         #expect(draft.links.map(\.key) == ["rtr-bappeda:ether2 <-> sw-core:Gi1/0/24", "sw-core:Gi1/0/1 <-> sw-lt3:24"])
         #expect(draft.vlans.map(\.id) == [30, 31])
@@ -186,6 +187,10 @@ struct DrawIOTests {
             #expect(issues.isEmpty, "\(issues)")
             #expect(back?.withoutSources == draft.withoutSources)
         }
+        let (_, fromYAML, yamlIssues) = DiagramFile.check(Array(draft.yamlText().utf8), fileName: "draft.yaml", registry: reg, expectedPD: "BAPPEDA")
+        #expect(yamlIssues.isEmpty, "\(yamlIssues)")
+        #expect(fromYAML?.withoutSources == draft.withoutSources)
+        #expect(draft.yamlText().contains("    firmware: \"7.14.2\"\n") || draft.yamlText().contains("    firmware: 7.14.2\n"))
         let dot = DOTExport.render(draft)
         #expect(dot.hasPrefix("graph \"LAN BAPPEDA\" {"))
         #expect(dot.contains("\"rtr-bappeda\" -- \"sw-core\" [taillabel=\"ether2\", headlabel=\"Gi1/0/24\"];"))

@@ -77,6 +77,10 @@ struct GovernanceStoreTests {
         // Same content again: a new version, but no change report.
         let (s4, r4) = try store.submit(new(try parse(t3), t3, "2025-01-06T02:00:00Z"))
         #expect(s4.version == 4 && r4 == nil)
+        // The latest version's head (the portal's duty status), without its diagram, on every backend.
+        let head = SubmissionHead(pd: "BAPPEDA", version: 4, submittedAt: at("2025-01-06T02:00:00Z"), submitter: "Maria")
+        #expect(try store.latestSubmissionHeads(pd: nil) == ["BAPPEDA": head])
+        #expect(try store.latestSubmissionHeads(pd: "BAPPEDA") == ["BAPPEDA": head] && store.latestSubmissionHeads(pd: "DINKES").isEmpty)
 
         // Reopen the file: everything persisted.
         let again = try made.open()

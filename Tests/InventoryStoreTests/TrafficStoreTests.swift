@@ -50,6 +50,48 @@ struct TrafficStoreTests {
         #expect(try store.trafficSamples(nil, resolution: .hour, from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 2e9)).isEmpty)
     }
 
+    @Test("the latest rate of every series comes from one read and agrees with reading each series' intervals",
+          arguments: StoreBackend.allCases)
+    func latestRatesOfEverySeries(backend: StoreBackend) throws {
+        let made = try backend.makeStore("traffic-latest")
+        defer { made.remove() }
+        let store = try made.open()
+        let other = TrafficSeriesKey(device: "rtr-dinkes", interface: "ether1"), idle = TrafficSeriesKey(device: "sw-1", interface: "1")
+        func at(_ k: TrafficSeriesKey, _ end: Double, _ kind: CounterInterval.Kind, _ octets: UInt64) -> InterfaceRate {
+            InterfaceRate(key: k, ifIndex: 1, interval: CounterInterval(
+                start: Date(timeIntervalSince1970: end - 60), end: Date(timeIntervalSince1970: end), kind: kind, ifSpeed: 1_000_000,
+                inOctets: kind == .rate ? octets : nil, outOctets: kind == .rate ? octets / 2 : nil, reason: kind == .rate ? nil : .agentRestarted))
+        }
+        try store.record(traffic: TrafficBatch(rates: [
+            at(key, 1_000, .rate, 100), at(key, 1_060, .rate, 200), at(key, 1_120, .reset, 0),   // newest is a reset: the rate before it counts
+            at(other, 1_000, .rate, 7), at(other, 1_300, .rate, 9),                             // the newest ends after `to`
+            at(idle, 1_060, .reset, 0),                                                         // no rate at all
+        ]))
+        let from = Date(timeIntervalSince1970: 900), to = Date(timeIntervalSince1970: 1_200)
+        let latest = try store.latestTrafficRates(nil, from: from, to: to)
+        #expect(latest.mapValues(\.inOctets) == [key: 200, other: 7])
+        #expect(latest[key]?.end == Date(timeIntervalSince1970: 1_060))
+        #expect(try store.latestTrafficRates([other], from: from, to: to).keys.sorted { $0.device < $1.device } == [other])
+        // The protocol's per-series reading (what a backend without its own query does) agrees.
+        struct PerSeries: TrafficStorage {
+            let base: any PantauStorage
+            func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState] { try base.trafficStates(device: device) }
+            func trafficSeries(device: String?) throws(StoreError) -> [TrafficSeriesState] { try base.trafficSeries(device: device) }
+            func record(traffic: TrafficBatch) throws(StoreError) { try base.record(traffic: traffic) }
+            func trafficSamples(_ keys: [TrafficSeriesKey]?, resolution: TrafficResolution, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: [TrafficSample]] {
+                try base.trafficSamples(keys, resolution: resolution, from: from, to: to)
+            }
+            func trafficStatistics(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: TrafficStatistics] {
+                try base.trafficStatistics(keys, from: from, to: to)
+            }
+            func trafficIntervals(_ key: TrafficSeriesKey, from: Date, to: Date) throws(StoreError) -> [CounterInterval] {
+                try base.trafficIntervals(key, from: from, to: to)
+            }
+            func pruneTraffic(retention: TrafficRetention, now: Date) throws(StoreError) -> Int { try base.pruneTraffic(retention: retention, now: now) }
+        }
+        #expect(try PerSeries(base: store).latestTrafficRates(nil, from: from, to: to) == latest)
+    }
+
     @Test("samples merge into their day's block across batches; a later sample with the same start replaces the earlier",
           arguments: StoreBackend.allCases)
     func samplesMergeIntoBlocks(backend: StoreBackend) throws {

@@ -52,6 +52,26 @@ import Testing
         #expect(try s.trafficIntervals(rates[0].key, from: .distantPast, to: .distantFuture).count == 2)
     }
 
+    @Test func pollsEverySecondWithJitterEachGiveAnInterval() throws {
+        let s = try store()
+        let recorder = TrafficRecorder(store: s, clock: clock)
+        // A 1 s schedule whose polls land 0.9 to 1.1 s apart: each is its own interval at 8 Mbit/s.
+        var octets: UInt64 = 0, t = Self.t0
+        var rates: [InterfaceRate] = []
+        for k in 0..<10 {
+            let dt = k == 0 ? 0 : (k % 2 == 0 ? 0.9 : 1.1)
+            t = t.addingTimeInterval(dt); octets += UInt64(dt * 1_000_000)
+            rates += try recorder.record(CounterPoll(device: "bappeda-gw", time: t, sysUpTime: UInt32(1_000 + k * 100), interfaces: [
+                InterfaceCounterSnapshot(ifIndex: 2, name: "ge-0/0/0", speed: 100_000_000, hcInOctets: octets, hcOutOctets: 0)]), pollInterval: 1)
+        }
+        #expect(rates.count == 9)
+        #expect(rates.allSatisfy { $0.interval.kind == .rate && abs(($0.interval.inBitsPerSecond ?? 0) - 8_000_000) < 1 }, "\(rates.map(\.interval))")
+        // A reading delivered twice (0.2 s apart on a 1 s schedule) is still a duplicate.
+        t = t.addingTimeInterval(0.2)
+        #expect(try recorder.record(CounterPoll(device: "bappeda-gw", time: t, sysUpTime: 2_000, interfaces: [
+            InterfaceCounterSnapshot(ifIndex: 2, name: "ge-0/0/0", speed: 100_000_000, hcInOctets: octets, hcOutOctets: 0)]), pollInterval: 1).isEmpty)
+    }
+
     @Test func aPDsUplinkP95AgainstItsAllocationMatchesAHandComputation() throws {
         let s = try store()
         // 40 buckets at 1...40 Mbit/s in; nearest-rank p95 of 40 values = the 38th = 38 Mbit/s.

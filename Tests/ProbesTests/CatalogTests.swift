@@ -57,7 +57,9 @@ import YAMLSupport
         try expectIssue(two, "one", "family", "duplicate family \"one\"")
         try expectIssue(two, "1.3.6.1.4.1.9", "match.sysObjectID[0]", "already matched by family \"one\"")
         try expectIssue("\(dir)/families/generic.yaml", "Nobody", "vendor", "the generic family names no vendor")
-        #expect(issues.count == 9, "\(ConfigIssues(issues))")
+        // A standard MIB names no maker.
+        try expectIssue(two, "1.3.6.1.2.1.33", "match.mib[0]", "is not below an enterprise")
+        #expect(issues.count == 10, "\(ConfigIssues(issues))")
         // Printed form, one per line, as `pantau probes lint` shows it.
         #expect(ConfigIssues(issues).description.split(separator: "\n").allSatisfy { $0.hasPrefix(dir) })
         #expect(lint(directory: dir).count == issues.count)
@@ -86,6 +88,26 @@ import YAMLSupport
     func familyMatching(oid: String, descr: String?, family: String) throws {
         let cat = try catalog()
         #expect(cat.family(sysObjectID: OID(oid), sysDescr: descr).name == family)
+    }
+
+    /// A maker's family's sysDescr pattern wins over a prefix of a family that knows only the
+    /// agent software (Net-SNMP's number), never over a maker's own prefix.
+    @Test(arguments: [
+        ("1.3.6.1.4.1.8072.3.2.10", "UAP-nanoHD 5.43.36.12724", "ubiquiti-unifi"),
+        ("1.3.6.1.4.1.8072.3.2.10", "Linux nas 3.10.77 #8451 SMP x86_64", "net-snmp-linux"),
+        ("1.3.6.1.4.1.9.1.1208", "Windows-like text", "cisco-ios"),
+    ] as [(String, String, String)])
+    func makersSysDescrRefinesAnAgentFamily(oid: String, descr: String, family: String) throws {
+        #expect(try catalog().family(sysObjectID: OID(oid), sysDescr: descr).name == family)
+    }
+
+    /// `match.mib`: the first family (by file name) with a subtree the agent answered below.
+    @Test func makersMIBNamesTheFamily() throws {
+        let cat = try catalog()
+        #expect(cat.mibSubtrees.contains(OID(stringLiteral: "1.3.6.1.4.1.6574.1")))
+        #expect(cat.family(answeringBelow: [OID(stringLiteral: "1.3.6.1.4.1.6574.1")])?.name == "synology")
+        #expect(cat.family(answeringBelow: [OID(stringLiteral: "1.3.6.1.4.1.41112")])?.name == "ubiquiti-linux")
+        #expect(cat.family(answeringBelow: []) == nil)
     }
 
     @Test func genericWhenNothingIsKnown() throws {

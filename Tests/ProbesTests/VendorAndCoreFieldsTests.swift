@@ -68,6 +68,29 @@ import Testing
         #expect(try json(airos)["vendorSource"] as? String == "family")
     }
 
+    /// Appliances answering with Net-SNMP's sysObjectID and a plain Linux sysDescr are
+    /// recognised by their maker's own MIB (Synology, Ubiquiti airFiber LTU, Socomec Net
+    /// Vision, Zyxel USG FLEX) or by their own sysDescr (UniFi access points), never by the
+    /// kernel release; a Linux host without such a MIB stays net-snmp-linux with no vendor.
+    @Test(arguments: [
+        ("dsm", "synology", "Synology", "RS2212RP+", "3005AWL999111", "6.1-15217"),
+        ("airos-af-ltu_1.4.0", "ubiquiti-linux", "Ubiquiti", "airFiber 5XHD", nil, "v1.4.0"),
+        ("netvision-rfc", "socomec-netvision", "Socomec", "MODULYS GP 2.0", "PD04405001", "7.20"),
+        ("zyxelusg_usgflex100", "zyxel-es", "Zyxel", "USG FLEX 100H", "S222L03100069", "1.31(ABXF.0)"),
+        ("unifi_nanohd", "ubiquiti-unifi", "Ubiquiti", "UAP-nanoHD", nil, "5.43.36.12724"),
+        ("linux_docker-v1", "net-snmp-linux", nil, nil, nil, "3.10.0-693.5.2.el7.x86_64"),
+    ] as [(String, String, String?, String?, String?, String?)])
+    func applianceOnNetSNMPIsRecognisedByItsMakersMIB(name: String, family: String, vendor: String?, model: String?,
+                                                      serial: String?, version: String?) async throws {
+        let inv = try await inventory(name)
+        #expect(inv.family == family)
+        #expect(inv.vendor == vendor)
+        #expect(inv.model == model)
+        #expect(inv.serial == serial)
+        #expect(inv.version == version)
+        if vendor != nil { #expect(try json(inv)["vendorSource"] as? String == "family") }
+    }
+
     /// "SiteBoss 360 2.12.540 STD" comes from the agent in literal quotes.
     @Test func quotesAroundSysDescrAreDropped() async throws {
         let inv = try await inventory("siteboss360_siteboss360")

@@ -127,6 +127,33 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
 }
 
 @Suite struct FindingCodeTests {
+    @Test func firmwareDriftComparesTheDeclaredVersionWithTheReportedOne() throws {
+        // The router runs 7.15.3 but the diagram declares 7.14; the core switch's declared 15.2 matches "15.2(4)E8".
+        var rtr = inventory(sysName: "rtr-bappeda", serial: "HD40801A2B3", ip: "10.21.0.1", mac: "48:8f:5a:10:21:01", ports: ["ether1", "ether2"])
+        rtr.version = "RouterOS 7.15.3 (stable)"
+        var core = inventory(sysName: "sw-core", serial: "FOC2031X0AB", model: "WS-C2960X-24TS-L", ip: "10.21.0.2", mac: "00:1b:21:00:00:02")
+        core.version = "15.2(4)E8"
+        var diagram = bappedaDiagram()
+        diagram.devices[0].firmware = "7.14"
+        diagram.devices[1].firmware = "V15.2"
+        let r = try run([PolledDevice(name: "rtr", pd: "BAPPEDA", inventory: rtr), PolledDevice(name: "core", pd: "BAPPEDA", inventory: core)],
+                        diagrams: ["BAPPEDA": diagram])
+        let drift = codes(r, .attributeDrift)
+        #expect(drift.map(\.subject.detail) == ["firmware"])
+        #expect(drift.first?.message == "rtr-bappeda: the diagram declares firmware 7.14, the device (rtr) reports RouterOS 7.15.3 (stable)")
+        #expect(drift.first?.evidence.first?.details["declared"] == "7.14")
+    }
+
+    @Test(arguments: [
+        ("7.14", "7.14.2", true), ("7.14", "RouterOS 7.14.2 (stable)", true), ("v7.14.2", "7.14.2", true),
+        ("V200R019C10", "V200R019C10SPC800", true), ("15.2(4)E8", "Cisco IOS 15.2(4)E8, RELEASE SOFTWARE", true),
+        ("7.1", "7.14.2", false), ("7.14", "6.7.14", false), ("7.14.3", "7.14", false), ("2.0", "1.2.0", false),
+        ("-", "7.14", true),
+    ])
+    func firmwareComparison(declared: String, reported: String, same: Bool) {
+        #expect(Reconciler.sameFirmware(declared, reported) == same)
+    }
+
     @Test func unregisteredMissingDriftAndLinkMismatch() throws {
         // sw-core wired to the router on Gi1/0/23 (declared Gi1/0/24), serial differs (matched by its address);
         // sw-lt2 is not seen; an extra switch answers SNMP; LLDP shows a link the diagram lacks.
@@ -274,8 +301,23 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
     }
 
     @Test func badInputStopsOnePDOnly() throws {
-        var twice = bappedaDiagram()
-        twice.devices.append(.init(id: "sw-core", role: .switch_))
+        // A stored diagram read from YAML that declares sw-core twice (lines 6 and 9) and one serial for two devices.
+        let text = """
+            format: pantau-diagram/1
+            pd: BAPPEDA
+            devices:
+              - id: rtr-bappeda
+                role: router
+              - id: sw-core
+                role: switch
+                serial: FOC2031X0AB
+              - id: sw-core
+                role: switch
+              - id: sw-lt2
+                role: switch
+                serial: foc2031x0ab
+            """
+        let twice = try #require(Diagram.parseYAML(text, file: "bappeda.yaml").0)
         var dinkes = Diagram(pd: "DINKES", devices: [.init(id: "sw-dinkes", role: .switch_, managementIP: "10.22.0.2", snmp: true)])
         dinkes.boundary = nil
         var reg = try registry()
@@ -284,7 +326,9 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
                                                     submissions: ["BAPPEDA": submission("BAPPEDA", twice), "DINKES": submission("DINKES", dinkes)],
                                                     polled: [], now: t0))
         #expect(r.skipped == ["BAPPEDA"] && r.compared == ["DINKES"])
-        #expect(r.issues.map(\.description).contains("BAPPEDA: diagram v1 (bappeda.yaml): device \"sw-core\" is declared 2 times; BAPPEDA was not reconciled, the other PDs were"))
+        let issues = r.issues.map(\.description)
+        #expect(issues.contains("BAPPEDA: diagram v1 of BAPPEDA, bappeda.yaml:9:5: device \"sw-core\" is declared 2 times (first at bappeda.yaml:6:5); BAPPEDA was not reconciled, the other PDs were"), "\(issues)")
+        #expect(issues.contains("BAPPEDA: diagram v1 of BAPPEDA, bappeda.yaml:11:5: serial FOC2031X0AB is declared for both \"sw-core\" (bappeda.yaml:6:5) and \"sw-lt2\"; BAPPEDA was not reconciled, the other PDs were"), "\(issues)")
         #expect(r.issues.map(\.description).contains { $0.hasPrefix("DISKOMINFO: registry subnet 10.20.0.0/20 overlaps 10.20.4.0/24 of PD BAPPEDA") })
         #expect(codes(r, .missingDevice).map(\.subject.device) == ["sw-dinkes"])
     }
