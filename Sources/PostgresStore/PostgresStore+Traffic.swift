@@ -229,17 +229,35 @@ extension PostgresStore {
             try c.fetchAll("""
                 SELECT r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
                 WHERE s.device = ? AND s.interface = ? AND r.end_time >= ? AND r.end_time < ? ORDER BY r.end_time
-                """, [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map { r in
-                func v(_ col: String) -> UInt64? { (r[col] as Int64?).map { UInt64(clamping: $0) } }
-                var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
-                                        kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
-                                        inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
-                                        outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
-                                        reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
-                i.wrapped = r["wrapped"]
-                return i
-            }
+                """, [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map(Self.counterInterval)
         }
+    }
+
+    /// The newest rate interval of each series in one query (`DISTINCT ON` the series, newest first).
+    public func latestTrafficRates(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: CounterInterval] {
+        let wanted = keys.map(Set.init)
+        return try read("reading the latest traffic rates") { c in
+            var out: [TrafficSeriesKey: CounterInterval] = [:]
+            for r in try c.fetchAll("""
+                SELECT DISTINCT ON (r.series_id) s.device, s.interface, r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
+                WHERE r.kind = 'rate' AND r.end_time >= ? AND r.end_time < ? ORDER BY r.series_id, r.end_time DESC
+                """, [from.timeIntervalSince1970, to.timeIntervalSince1970]) {
+                let key = TrafficSeriesKey(device: r["device"], interface: r["interface"])
+                if wanted?.contains(key) ?? true { out[key] = Self.counterInterval(r) }
+            }
+            return out
+        }
+    }
+
+    static func counterInterval(_ r: PGRow) -> CounterInterval {
+        func v(_ col: String) -> UInt64? { (r[col] as Int64?).map { UInt64(clamping: $0) } }
+        var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
+                                kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
+                                inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
+                                outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
+                                reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
+        i.wrapped = r["wrapped"]
+        return i
     }
 
     /// Deletes what the retention no longer keeps (the same rows as the SQLite store):
