@@ -171,6 +171,9 @@ let package = Package(
 
         // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
         .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+        // SQLite against PostgreSQL on the same traffic (not a test): `swift build -c release --product store-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "store-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage"],
+                          path: "bench/store-bench"),
         // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
         .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
 

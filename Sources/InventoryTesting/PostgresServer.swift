@@ -8,7 +8,7 @@ import Foundation
 /// PostgreSQL refuses to run as root, so `initdb` and `pg_ctl` run as the `postgres` user
 /// (`runuser`), in a directory it owns. TCP logins need the password (`environment`);
 /// the Unix socket in the directory trusts local users (used to create databases).
-/// Durability is off (fsync, synchronous commit): tests, not production.
+/// Durability is off (fsync, synchronous commit) unless `durable`: tests, not production.
 public final class PostgresServer: @unchecked Sendable {
     public let port: Int
     public let directory: String
@@ -54,8 +54,9 @@ public final class PostgresServer: @unchecked Sendable {
         s?.stop()
     }
 
-    /// Starts a new server (prefer `shared()`).
-    public init() throws {
+    /// Starts a new server (prefer `shared()`). `durable` keeps fsync on (for measuring; commits
+    /// are still not waited for, like the SQLite store's WAL with synchronous=NORMAL).
+    public init(durable: Bool = false, sharedBuffers: String = "64MB") throws {
         guard let bin = Self.binaries, FileManager.default.fileExists(atPath: bin + "/initdb") else {
             throw SpawnError(description: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/setup.sh installs it")
         }
@@ -76,8 +77,8 @@ public final class PostgresServer: @unchecked Sendable {
         var lastError = ""
         for _ in 0..<5 {
             let p = Lab.freeTCPPort()
-            let opts = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                + "-c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB"
+            let opts = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c synchronous_commit=off "
+                + (durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=200 -c shared_buffers=\(sharedBuffers)"
             let start = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
                                                       directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"], timeout: 90)
             if start.status == 0 {

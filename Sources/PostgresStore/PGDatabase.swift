@@ -202,8 +202,12 @@ final class PGPool: @unchecked Sendable {
     private var nextID = 0
     private var closed = false
 
-    init(_ location: PostgresLocation, password: String?, size: Int = 4) {
+    /// Sessions refuse writes at the server too (a read-only store).
+    let readOnly: Bool
+
+    init(_ location: PostgresLocation, password: String?, readOnly: Bool = false, size: Int = 4) {
         self.location = location
+        self.readOnly = readOnly
         var c = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                  password: password, database: location.database, tls: .disable)
         c.options.connectTimeout = .seconds(10)
@@ -255,6 +259,12 @@ final class PGPool: @unchecked Sendable {
         let conn: PostgresConnection
         if let reused { conn = reused } else {
             conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            if readOnly {
+                do { try PGConnection(conn, logger: logger).executeRaw("SET default_transaction_read_only = on") } catch {
+                    try? conn.close().wait()
+                    throw error
+                }
+            }
         }
         let wrapped = PGConnection(conn, logger: logger)
         do {
@@ -379,6 +389,15 @@ struct PGConnection {
 }
 
 extension StoreError {
+    /// The gist of a connection failure's description (NIO's are long and nested).
+    static func cause(_ text: String) -> String {
+        let known = [("Connection refused", "connection refused: is the server running, and on that port?"),
+                     ("timed out", "timed out"), ("Timeout", "timed out"), ("No route to host", "no route to host"),
+                     ("Network is unreachable", "network unreachable"), ("resolve", "the host name does not resolve"),
+                     ("NXDOMAIN", "the host name does not resolve")]
+        return known.first { text.contains($0.0) }?.1 ?? text
+    }
+
     /// Wraps a PostgreSQL or connection error: the server's SQLSTATE and message, or the
     /// connection failure's cause; never the query or its arguments.
     init(postgres location: String, action: String, underlying: any Error, kind: Kind = .operation) {
@@ -396,7 +415,7 @@ extension StoreError {
             } else {
                 switch e.code {
                 case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-                    message = "cannot reach the PostgreSQL server (\(e.underlying.map { "\($0)" } ?? "\(e.code)"))"
+                    message = "cannot reach the PostgreSQL server (\(Self.cause(e.underlying.map { "\($0)" } ?? "\(e.code)")))"
                 case .authMechanismRequiresPassword:
                     message = "the server asks for a password; set PGPASSWORD or a password file (PGPASSFILE or ~/.pgpass)"
                     kind = .unusable
@@ -405,7 +424,7 @@ extension StoreError {
                 }
             }
         } else if underlying is ChannelError || underlying is IOError || "\(type(of: underlying))".contains("Connect") {
-            message = "cannot reach the PostgreSQL server (\(underlying))"
+            message = "cannot reach the PostgreSQL server (\(Self.cause("\(underlying)")))"
             kind = .unusable
         } else {
             message = "\(underlying)"

@@ -33,9 +33,38 @@ extension PostgresStore {
                 ON CONFLICT (device, interface) DO UPDATE SET if_index = excluded.if_index, speed = excluded.speed, state = excluded.state
                 RETURNING id
                 """
+            // States in multi-row upserts (a poll cycle of 10,000 interfaces is a few statements, not 10,000).
+            var latest: [TrafficSeriesKey: TrafficSeriesState] = [:]
+            var order: [TrafficSeriesKey] = []
             for s in batch.states {
-                let json = String(decoding: try encoder.encode(s), as: UTF8.self)
-                ids[s.key] = try c.fetchValue(upsert, [s.key.device, s.key.interface, s.ifIndex.map { Int64($0) }, Int64(clamping: s.speed), json])
+                if latest[s.key] == nil { order.append(s.key) }
+                latest[s.key] = s
+            }
+            for start in stride(from: 0, to: order.count, by: 10_000) {
+                let chunk = order[start..<min(start + 10_000, order.count)]
+                var values: [any PGArgument] = []
+                for k in chunk {
+                    let s = latest[k]!
+                    values += [k.device, k.interface, s.ifIndex.map { Int64($0) }, Int64(clamping: s.speed),
+                               String(decoding: try encoder.encode(s), as: UTF8.self)] as [any PGArgument]
+                }
+                for r in try c.fetchAll("""
+                    INSERT INTO traffic_series (device, interface, if_index, speed, state) VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT (device, interface) DO UPDATE SET if_index = excluded.if_index, speed = excluded.speed, state = excluded.state
+                    RETURNING id, device, interface
+                    """, values) {
+                    ids[TrafficSeriesKey(device: r["device"], interface: r["interface"])] = r["id"]
+                }
+            }
+            // The ids of the other series the batch names, in one query per 10,000 (not one per series).
+            let named = Set(batch.rates.map(\.key) + batch.runs.map(\.key)).subtracting(ids.keys).sorted { ($0.device, $0.interface) < ($1.device, $1.interface) }
+            for start in stride(from: 0, to: named.count, by: 10_000) {
+                let chunk = named[start..<min(start + 10_000, named.count)]
+                for r in try c.fetchAll("""
+                    SELECT id, device, interface FROM traffic_series WHERE (device, interface) IN (VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")))
+                    """, chunk.flatMap { [$0.device, $0.interface] as [any PGArgument] }) {
+                    ids[TrafficSeriesKey(device: r["device"], interface: r["interface"])] = r["id"]
+                }
             }
             func id(_ key: TrafficSeriesKey) throws -> Int64 {
                 if let i = ids[key] { return i }
@@ -200,17 +229,35 @@ extension PostgresStore {
             try c.fetchAll("""
                 SELECT r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
                 WHERE s.device = ? AND s.interface = ? AND r.end_time >= ? AND r.end_time < ? ORDER BY r.end_time
-                """, [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map { r in
-                func v(_ col: String) -> UInt64? { (r[col] as Int64?).map { UInt64(clamping: $0) } }
-                var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
-                                        kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
-                                        inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
-                                        outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
-                                        reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
-                i.wrapped = r["wrapped"]
-                return i
-            }
+                """, [key.device, key.interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map(Self.counterInterval)
         }
+    }
+
+    /// The newest rate interval of each series in one query (`DISTINCT ON` the series, newest first).
+    public func latestTrafficRates(_ keys: [TrafficSeriesKey]?, from: Date, to: Date) throws(StoreError) -> [TrafficSeriesKey: CounterInterval] {
+        let wanted = keys.map(Set.init)
+        return try read("reading the latest traffic rates") { c in
+            var out: [TrafficSeriesKey: CounterInterval] = [:]
+            for r in try c.fetchAll("""
+                SELECT DISTINCT ON (r.series_id) s.device, s.interface, r.* FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
+                WHERE r.kind = 'rate' AND r.end_time >= ? AND r.end_time < ? ORDER BY r.series_id, r.end_time DESC
+                """, [from.timeIntervalSince1970, to.timeIntervalSince1970]) {
+                let key = TrafficSeriesKey(device: r["device"], interface: r["interface"])
+                if wanted?.contains(key) ?? true { out[key] = Self.counterInterval(r) }
+            }
+            return out
+        }
+    }
+
+    static func counterInterval(_ r: PGRow) -> CounterInterval {
+        func v(_ col: String) -> UInt64? { (r[col] as Int64?).map { UInt64(clamping: $0) } }
+        var i = CounterInterval(start: Date(timeIntervalSince1970: r["start_time"]), end: Date(timeIntervalSince1970: r["end_time"]),
+                                kind: CounterInterval.Kind(rawValue: r["kind"]) ?? .reset, ifSpeed: UInt64(clamping: r["speed"] as Int64),
+                                inOctets: v("in_octets"), outOctets: v("out_octets"), inErrors: v("in_errors"),
+                                outErrors: v("out_errors"), inDiscards: v("in_discards"), outDiscards: v("out_discards"),
+                                reason: (r["reason"] as String?).flatMap(CounterInterval.Reason.init(rawValue:)))
+        i.wrapped = r["wrapped"]
+        return i
     }
 
     /// Deletes what the retention no longer keeps (the same rows as the SQLite store):

@@ -30,7 +30,7 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
         let where_ = try PostgresLocation(url: url)
         location = where_.description
         self.access = access
-        pool = PGPool(where_, password: where_.password(environment: environment))
+        pool = PGPool(where_, password: where_.password(environment: environment), readOnly: access == .readOnly)
         do {
             try pool.withConnection { c in
                 try Self.checkSchema(c, location: location, access: access)

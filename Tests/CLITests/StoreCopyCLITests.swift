@@ -118,7 +118,7 @@ import Testing
         for args in [["inventory", "list"], ["inventory", "show", "sw-dlink"], ["findings", "list"], ["findings", "show", "1"],
                      ["traffic", "--period", "2026-11-02", "--json"], ["traffic", "--period", "2026-11-02", "--pd", "BAPPEDA"],
                      ["uptime", "--device", "sw-dlink", "--period", "2026-11-02", "--json"], ["token", "list"], ["diagram", "history", "--pd", "DINKES"], ["diagram", "status"],
-                     ["hosts"]] {
+                     ["hosts"], ["dashboard", "--once", "--width", "120", "--height", "40"]] {
             let fromSQLite = try pantau(args, store: db), fromPostgres = try pantau(args, store: url)
             #expect(fromSQLite.status == 0 && fromPostgres.status == 0, "\(args): \(fromSQLite.stderr) \(fromPostgres.stderr)")
             #expect(fromSQLite.stdout == fromPostgres.stdout, "\(args) differs:\n\(fromSQLite.stdout)\n---\n\(fromPostgres.stdout)")
@@ -127,6 +127,19 @@ import Testing
         let traffic = try pantau(["traffic", "--period", "2026-11-02", "--pd", "BAPPEDA"], store: url)
         // 40 five-minute samples of 1...40 Mbit/s: nearest rank ⌈0.95·40⌉ = 38th = 38 Mbit/s, of 50 approved.
         #expect(traffic.stdout.contains("38.00 Mbit/s  76.0%"), "\(traffic.stdout)")
+
+        // The audit bundle of November from each store holds the same files (the bundle names no store).
+        for (store, out) in [(db, dir + "/export-sqlite"), (url, dir + "/export-postgres")] {
+            let e = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--out", out], store: store, now: "2026-12-02")
+            #expect(e.status == 0, "\(store): \(e.stderr)")
+        }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir + "/export-sqlite").sorted()
+        let otherFiles = try FileManager.default.subpathsOfDirectory(atPath: dir + "/export-postgres").sorted()
+        #expect(!files.isEmpty && files == otherFiles)
+        for f in files {
+            #expect(FileManager.default.contents(atPath: dir + "/export-sqlite/" + f) == FileManager.default.contents(atPath: dir + "/export-postgres/" + f),
+                    "\(f) differs")
+        }
 
         // Status: backend, location without a password, schema, the same counts.
         let status = try pantau(["store", "status"], store: url)
@@ -164,5 +177,32 @@ import Testing
         #expect(wrong.status == 1 && wrong.stderr.contains("password authentication failed") && !wrong.stderr.contains("wrong-password"), "\(wrong.stderr)")
         let same = try pantau(["store", "copy", "--from", url, "--to", url], store: url)
         #expect(same.status != 0 && same.stderr.contains("the same store"), "\(same.stderr)")
+    }
+
+    /// The collector writes the lab's devices straight into PostgreSQL: the same inventory,
+    /// history and item sightings as into SQLite, poll after poll.
+    @Test func collectingIntoPostgreSQLGivesTheSameInventoryAsSQLite() throws {
+        let dir = try Lab.temporaryDirectory("store-collect")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            defaults: { timeout: 5, retries: 2 }
+            credentials:
+              dlink: { version: v2c, community: dlink_dgs-1510-28 }
+              procurve: { version: v2c, community: procurve_e2910 }
+            targets:
+              - { name: sw-dlink, agent: "\(sim.agent)", credentials: dlink, pd: DINKES }
+              - { name: sw-procurve, agent: "\(sim.agent)", credentials: procurve, pd: DINKES }
+            """.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let db = dir + "/p.sqlite", url = try server.createDatabase("collect")
+        for store in [db, url] {
+            for now in ["2026-12-01T01:00:00Z", "2026-12-01T02:00:00Z"] {
+                let r = try pantau(["collect", "--once", "--config", dir + "/c.yaml", "--store", store, "--quiet"], store: store, now: now)
+                #expect(r.status == 0, "\(store): \(r.stderr)")
+            }
+        }
+        for args in [["inventory", "list"], ["inventory", "show", "sw-procurve", "--history"], ["inventory", "show", "sw-dlink", "--json"]] {
+            let a = try pantau(args, store: db), b = try pantau(args, store: url)
+            #expect(a.status == 0 && !a.stdout.isEmpty && a.stdout == b.stdout, "\(args):\n\(a.stdout.prefix(600))\n---\n\(b.stdout.prefix(600))\n\(b.stderr)")
+        }
     }
 }

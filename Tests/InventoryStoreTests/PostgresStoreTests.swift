@@ -1,4 +1,5 @@
 import Foundation
+import Governance
 import InventoryModel
 import InventoryTesting
 import PostgresStore
@@ -107,5 +108,42 @@ import Testing
                                    kind: .gap, ifSpeed: 0, reason: .gap)
         try store.record(traffic: TrafficBatch(rates: [InterfaceRate(key: key, ifIndex: nil, interval: back)]))
         #expect(try store.trafficIntervals(key, from: .distantPast, to: .distantFuture).count == 3)
+    }
+
+    /// Two collectors (two stores, two threads) writing one database at once, each its own
+    /// devices' status polls and traffic, both the same PD registry's audit log: every row
+    /// arrives once, and a third reader sees them all.
+    @Test func twoWritersAtOnceLoseNothingAndDoubleNothing() throws {
+        let server = try PostgresServer.shared()
+        let url = try server.createDatabase("writers")
+        let stores = [try PostgresStore(url: url, environment: server.environment), try PostgresStore(url: url, environment: server.environment)]
+        let t0: Int64 = 1_793_577_600
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { w in
+            let store = stores[w]
+            do {
+                for i in 0..<50 {
+                    let time = Date(timeIntervalSince1970: TimeInterval(t0 + Int64(i) * 60))
+                    try store.record(status: StatusPoll(device: "c\(w)-sw", time: time, interval: 60, pd: "DINKES", reachable: true))
+                    let key = TrafficSeriesKey(device: "c\(w)-rtr", interface: "ge-0/0/0")
+                    try store.record(traffic: TrafficBatch(states: [TrafficSeriesState(key: key)],
+                                                           samples: [ClosedTrafficSample(key: key, resolution: .fiveMinutes,
+                                                                                         sample: TrafficSample(start: t0 + Int64(i) * 300, covered: 300,
+                                                                                                               inBPS: Int64(i), outBPS: 1))]))
+                    try store.appendAudit(AuditEntry(at: time, actor: "collector-\(w)", action: "poll", pd: nil, outcome: "ok", detail: "\(i)"))
+                }
+            } catch {
+                failures.lock(); errors.append("\(error)"); failures.unlock()
+            }
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        let reader = try PostgresStore(url: url, access: .readOnly, environment: server.environment)
+        let polls = try reader.statusPolls(device: nil, pd: nil, from: nil, to: nil)
+        #expect(polls.count == 100 && Set(polls.map(\.device)) == ["c0-sw", "c1-sw"])
+        let samples = try reader.trafficSamples(nil, resolution: .fiveMinutes, from: .distantPast, to: .distantFuture)
+        #expect(samples.count == 2 && samples.values.allSatisfy { $0.map(\.inBPS) == (0..<50).map(Int64.init) })
+        let audit = try reader.auditLog()
+        #expect(audit.count == 100 && Set(audit.map { "\($0.actor) \($0.detail)" }).count == 100)
     }
 }
