@@ -225,6 +225,7 @@ final class PGPool: @unchecked Sendable {
 
     private init(_ location: PostgresLocation, configuration: PostgresConnection.Configuration, size: Int) {
         self.location = location
+        self.readOnly = true
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var l = Logger(label: "pantau.postgres")
