@@ -178,8 +178,12 @@ public enum TrafficBlockCodec {
                     block.columns[c].append(contentsOf: repeatElement(v, count: run))
                 }
             case 3:
+                // Copied into this column's own buffer, not shared: a shared buffer would be
+                // copied again when the next block is decoded into it.
                 let same = try r.count(limit: c - 1)
-                block.columns[c] = block.columns[same]
+                let source = block.columns[same]
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: source)
             case let m:
                 throw DecodingError(message: "unknown column mode \(m)")
             }
@@ -209,7 +213,27 @@ public enum TrafficBlockCodec {
             return bytes[offset]
         }
 
+        /// A varint; with 8 bytes left, read as one word without a branch per byte (the 7-bit
+        /// groups of a varint of up to 8 bytes gathered by three shifts and masks).
         @inline(__always) mutating func unsigned() throws(DecodingError) -> UInt64 {
+            if bytes.count &- offset >= 8, let base = bytes.baseAddress {
+                let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let stops = ~w & 0x8080_8080_8080_8080
+                if stops != 0 {
+                    let bits = stops.trailingZeroBitCount &+ 1          // 8 × the varint's length
+                    offset &+= bits >> 3
+                    var x = (bits == 64 ? w : w & ((1 << UInt64(bits)) &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+                    x = ((x & 0x7f00_7f00_7f00_7f00) >> 1) | (x & 0x007f_007f_007f_007f)
+                    x = ((x & 0x3fff_0000_3fff_0000) >> 2) | (x & 0x0000_3fff_0000_3fff)
+                    x = ((x & 0x0fff_ffff_0000_0000) >> 4) | (x & 0x0000_0000_0fff_ffff)
+                    return x
+                }
+            }
+            return try unsignedByBytes()
+        }
+
+        /// A varint read byte by byte (the last bytes of a block, and varints over 8 bytes).
+        mutating func unsignedByBytes() throws(DecodingError) -> UInt64 {
             var v: UInt64 = 0, shift: UInt64 = 0
             while true {
                 guard offset < bytes.count else { throw DecodingError(message: "truncated") }

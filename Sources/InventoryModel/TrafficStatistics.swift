@@ -49,6 +49,13 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
 
         public init() {}
 
+        /// Empties the accumulator but keeps its buffers (reading many interfaces allocates once).
+        public mutating func reset() {
+            covered = 0; inBits = 0; outBits = 0; ie = 0; oe = 0; id = 0; od = 0
+            ins.removeAll(keepingCapacity: true); outs.removeAll(keepingCapacity: true)
+            peakIn = .min; peakOut = .min
+        }
+
         public mutating func add(_ x: TrafficSample) {
             covered += x.covered
             inBits += Double(x.inBPS) * Double(x.covered); outBits += Double(x.outBPS) * Double(x.covered)
@@ -65,14 +72,21 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
             while lo < hi && times[lo] < from { lo += 1 }
             while hi > lo && times[hi - 1] >= to { hi -= 1 }
             guard lo < hi else { return }
-            ins.append(contentsOf: c[1][lo..<hi]); outs.append(contentsOf: c[2][lo..<hi])
+            let c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7], c8 = c[8]
+            guard c0.count >= hi, c1.count >= hi, c2.count >= hi, c3.count >= hi, c4.count >= hi, c5.count >= hi,
+                  c6.count >= hi, c7.count >= hi, c8.count >= hi else { return }
+            ins.append(contentsOf: c1[lo..<hi]); outs.append(contentsOf: c2[lo..<hi])
+            // In locals (the same sums in the same order as one sample at a time).
+            var cv: Int64 = 0, ib = inBits, ob = outBits, pi = peakIn, po = peakOut, e0: Int64 = 0, e1: Int64 = 0, d0: Int64 = 0, d1: Int64 = 0
             for k in lo..<hi {
-                let cov = c[0][k]
-                covered += cov
-                inBits += Double(c[1][k]) * Double(cov); outBits += Double(c[2][k]) * Double(cov)
-                peakIn = max(peakIn, c[3][k]); peakOut = max(peakOut, c[4][k])
-                ie &+= c[5][k]; oe &+= c[6][k]; id &+= c[7][k]; od &+= c[8][k]
+                let cov = c0[k]
+                cv &+= cov
+                ib += Double(c1[k]) * Double(cov); ob += Double(c2[k]) * Double(cov)
+                pi = max(pi, c3[k]); po = max(po, c4[k])
+                e0 &+= c5[k]; e1 &+= c6[k]; d0 &+= c7[k]; d1 &+= c8[k]
             }
+            covered += cv; inBits = ib; outBits = ob; peakIn = pi; peakOut = po
+            ie &+= e0; oe &+= e1; id &+= d0; od &+= d1
         }
 
         /// The statistics; nil when no sample was added. Reorders what was gathered.
@@ -98,19 +112,21 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
         guard !values.isEmpty else { return 0 }
         let rank = (values.count * 95 + 99) / 100       // ⌈0.95·n⌉ in integers
         let k = max(rank, 1) - 1
-        // Selection, not a full sort: quickselect on the k-th smallest.
-        var lo = 0, hi = values.count - 1
-        while lo < hi {
-            let pivot = values[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while values[i] < pivot { i += 1 }
-                while values[j] > pivot { j -= 1 }
-                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+        // Selection, not a full sort: quickselect on the k-th smallest, in place.
+        return values.withUnsafeMutableBufferPointer { v in
+            var lo = 0, hi = v.count - 1
+            while lo < hi {
+                let pivot = v[(lo + hi) / 2]
+                var i = lo, j = hi
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while v[j] > pivot { j -= 1 }
+                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+                }
+                if k <= j { hi = j } else if k >= i { lo = i } else { break }
             }
-            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+            return v[k]
         }
-        return values[k]
     }
 
     /// Adds the samples of several interfaces that share buckets (a PD's uplinks): one

@@ -102,6 +102,7 @@ public final class PantauStore: PantauStorage {
         registerUptimeMigrations(&m)
         registerFindingMigrations(&m)
         registerTrafficPruneMigrations(&m)
+        registerTrafficBlockIndexMigrations(&m)
         return m
     }
 
