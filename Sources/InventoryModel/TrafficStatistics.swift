@@ -89,6 +89,20 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
             ie &+= e0; oe &+= e1; id &+= d0; od &+= d1
         }
 
+        /// Adds coverage and rates of samples `range` (the rest of a block is added by the
+        /// caller), in the same order as one sample at a time.
+        mutating func add(covered c0: [Int64], in c1: [Int64], out c2: [Int64], _ range: Range<Int>) {
+            guard c0.count >= range.upperBound, c1.count >= range.upperBound, c2.count >= range.upperBound else { return }
+            ins.append(contentsOf: c1[range]); outs.append(contentsOf: c2[range])
+            var cv: Int64 = 0, ib = inBits, ob = outBits
+            for k in range {
+                let cov = c0[k]
+                cv &+= cov
+                ib += Double(c1[k]) * Double(cov); ob += Double(c2[k]) * Double(cov)
+            }
+            covered &+= cv; inBits = ib; outBits = ob
+        }
+
         /// The statistics; nil when no sample was added. Reorders what was gathered.
         public mutating func statistics() -> TrafficStatistics? {
             guard !ins.isEmpty else { return nil }
@@ -112,21 +126,48 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
         guard !values.isEmpty else { return 0 }
         let rank = (values.count * 95 + 99) / 100       // ⌈0.95·n⌉ in integers
         let k = max(rank, 1) - 1
-        // Selection, not a full sort: quickselect on the k-th smallest, in place.
-        return values.withUnsafeMutableBufferPointer { v in
-            var lo = 0, hi = v.count - 1
-            while lo < hi {
-                let pivot = v[(lo + hi) / 2]
-                var i = lo, j = hi
-                while i <= j {
-                    while v[i] < pivot { i += 1 }
-                    while v[j] > pivot { j -= 1 }
-                    if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
-                }
-                if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        return values.withUnsafeMutableBufferPointer { select($0, k) }
+    }
+
+    /// The `k`-th smallest of `v` (from 0). With many values, first brackets it between two
+    /// values of a sorted sample and selects among the few values between them (one pass
+    /// over all, mostly predictable comparisons); when the bracket misses, or with few values,
+    /// quickselect over all. Exact either way. Reorders `v`.
+    static func select(_ v: UnsafeMutableBufferPointer<Int64>, _ k: Int) -> Int64 {
+        let n = v.count
+        if n >= 1_024 {
+            let s = 128
+            var sample = (0..<s).map { v[$0 * n / s] }
+            sample.sort()
+            let at = k * s / n
+            let a = sample[max(at - 8, 0)], b = sample[min(at + 8, s - 1)]
+            var below = 0
+            var middle: [Int64] = []
+            middle.reserveCapacity(n / 4)
+            for x in v {
+                if x < a { below += 1 } else if x <= b { middle.append(x) }
             }
-            return v[k]
+            if k >= below && k - below < middle.count {
+                return middle.withUnsafeMutableBufferPointer { quickselect($0, k - below) }
+            }
         }
+        return quickselect(v, k)
+    }
+
+    /// Quickselect of the `k`-th smallest (from 0), in place.
+    static func quickselect(_ v: UnsafeMutableBufferPointer<Int64>, _ k: Int) -> Int64 {
+        var lo = 0, hi = v.count - 1
+        while lo < hi {
+            let pivot = v[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        return v[k]
     }
 
     /// Adds the samples of several interfaces that share buckets (a PD's uplinks): one

@@ -83,12 +83,12 @@ extension PantauStore {
             UPDATE traffic_block SET count = ?, last = ?, data = ? WHERE series_id = ? AND resolution = ? AND start = ?
             """)
         func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
-            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? Array(new) : TrafficBlockCodec.merge([], Array(new))
+            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? new : TrafficBlockCodec.merge([], Array(new))[...]
             try insert.execute(arguments: [series, r.rawValue, start, ordered.count, ordered.last?.start ?? start,
                                            Data(TrafficBlockCodec.encode(ordered))])
             guard db.changesCount == 0 else { return }
             let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
-            let merged = TrafficBlockCodec.merge(old, ordered)
+            let merged = TrafficBlockCodec.merge(old, Array(ordered))
             try update.execute(arguments: [merged.count, merged.last?.start ?? start, Data(TrafficBlockCodec.encode(merged)),
                                            series, r.rawValue, start])
         }
@@ -183,8 +183,7 @@ extension PantauStore {
             func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
             try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
                 if key != current { finish(); current = key; acc.reset() }
-                try TrafficBlockCodec.decode(raw, into: &block)
-                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
+                try TrafficBlockCodec.accumulate(raw, into: &acc, from: lo, to: hi, scratch: &block)
             }
             finish()
         } catch {

@@ -185,8 +185,7 @@ extension PostgresStore {
             func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
             try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
                 if key != current { finish(); current = key; acc.reset() }
-                try raw.withUnsafeBytes { try TrafficBlockCodec.decode($0, into: &block) }
-                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
+                try raw.withUnsafeBytes { try TrafficBlockCodec.accumulate($0, into: &acc, from: lo, to: hi, scratch: &block) }
             }
             finish()
         } catch {
