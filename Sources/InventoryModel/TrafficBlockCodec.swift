@@ -173,18 +173,21 @@ public enum TrafficBlockCodec {
         guard v == version else { throw DecodingError(message: "unknown version \(v)") }
         let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
-        block.times.removeAll(keepingCapacity: true)
-        block.times.reserveCapacity(count)
+        var times: [Int64] = []
+        swap(&times, &block.times)
+        times.removeAll(keepingCapacity: true)
+        times.reserveCapacity(count)
         if count > 0 {
             var t = try r.signed()
-            block.times.append(t)
-            while block.times.count < count {
+            times.append(t)
+            while times.count < count {
                 let d = try r.signed()
-                let run = try r.count(limit: count - block.times.count)
+                let run = try r.count(limit: count - times.count)
                 guard run > 0 else { throw DecodingError(message: "empty run") }
-                for _ in 0 ..< run { t = t &+ d; block.times.append(t) }
+                for _ in 0 ..< run { t = t &+ d; times.append(t) }
             }
         }
+        swap(&times, &block.times)
         if block.columns.count > ncol { block.columns.removeLast(block.columns.count - ncol) }
         block.kinds.removeAll(keepingCapacity: true)
         block.kinds.append(contentsOf: repeatElement(.values, count: ncol))
@@ -249,8 +252,7 @@ public enum TrafficBlockCodec {
         while lo < hi && block.times[lo] < from { lo += 1 }
         while hi > lo && block.times[hi - 1] >= to { hi -= 1 }
         guard lo < hi else { return }
-        // Coverage and the two rates are needed sample by sample: filled in when stored once.
-        for c in 0 ..< 3 {
+        func fill(_ c: Int) {
             switch block.kinds[c] {
             case .values: break
             case .constant(let v):
@@ -262,7 +264,15 @@ public enum TrafficBlockCodec {
                 block.columns[c].append(contentsOf: source)
             }
         }
-        acc.add(covered: block.columns[0], in: block.columns[1], out: block.columns[2], lo ..< hi)
+        // The two rates are needed sample by sample: filled in when stored once. Coverage too,
+        // unless constant (as it nearly always is).
+        if case .constant(let cov) = block.kinds[0] {
+            for c in 1 ..< 3 { fill(c) }
+            acc.add(covered: cov, in: block.columns[1], out: block.columns[2], lo ..< hi)
+        } else {
+            for c in 0 ..< 3 { fill(c) }
+            acc.add(covered: block.columns[0], in: block.columns[1], out: block.columns[2], lo ..< hi)
+        }
         func fold(_ c: Int, _ initial: Int64, _ constant: (Int64, Int) -> Int64, _ op: (Int64, Int64) -> Int64) -> Int64 {
             switch block.kinds[c] {
             case .constant(let v): return op(initial, constant(v, hi - lo))

@@ -103,6 +103,16 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
             covered &+= cv; inBits = ib; outBits = ob
         }
 
+        /// As `add(covered:in:out:_:)`, every sample covering `cov` seconds.
+        mutating func add(covered cov: Int64, in c1: [Int64], out c2: [Int64], _ range: Range<Int>) {
+            guard c1.count >= range.upperBound, c2.count >= range.upperBound else { return }
+            ins.append(contentsOf: c1[range]); outs.append(contentsOf: c2[range])
+            var ib = inBits, ob = outBits
+            let dc = Double(cov)
+            for k in range { ib += Double(c1[k]) * dc; ob += Double(c2[k]) * dc }
+            covered &+= cov &* Int64(range.count); inBits = ib; outBits = ob
+        }
+
         /// The statistics; nil when no sample was added. Reorders what was gathered.
         public mutating func statistics() -> TrafficStatistics? {
             guard !ins.isEmpty else { return nil }
