@@ -26,56 +26,77 @@ public enum TrafficBlockCodec {
     /// Encodes `times` (strictly ascending) and `columns` (each as long as `times`).
     public static func encode(times: [Int64], columns: [[Int64]]) -> [UInt8] {
         precondition(columns.allSatisfy { $0.count == times.count }, "every column has one value per time")
-        enum Plan { case same(Int), constant(Int64), delta, runs }
+        return encode(count: times.count, times: times, columns: columns)
+    }
+
+    /// How a column is written.
+    enum Plan { case same(Int), constant(Int64), delta, runs }
+
+    /// Encodes `count` samples: their times and columns, each read where it lies (arrays, or
+    /// the fields of traffic samples without copying them out).
+    static func encode<C: ColumnValues>(count n: Int, times: C, columns: [C]) -> [UInt8] {
+        func equal(_ a: C, _ b: C) -> Bool {
+            for k in 0 ..< n where a[k] != b[k] { return false }
+            return true
+        }
         // First the size of each part (choosing each column's smallest form), then one write.
-        var size = 1 + unsignedSize(UInt64(times.count)) + unsignedSize(UInt64(columns.count))
-        if let first = times.first {
-            size += signedSize(first)
-            forEachRun(of: times, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)) }
+        var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count))
+        if n > 0 {
+            size += signedSize(times[0])
+            forEachRun(of: times, count: n, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)) }
         }
         var plans: [Plan] = []
         plans.reserveCapacity(columns.count)
-        for (c, col) in columns.enumerated() {
-            if let same = columns[..<c].firstIndex(of: col) {
+        for c in columns.indices {
+            let col = columns[c]
+            if let same = (0 ..< c).first(where: { equal(columns[$0], col) }) {
                 plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)); continue
             }
-            let first = col.first ?? 0
-            if col.allSatisfy({ $0 == first }) { plans.append(.constant(first)); size += 1 + signedSize(first); continue }
-            var deltaSize = signedSize(first)
-            for k in 1 ..< col.count { deltaSize &+= signedSize(col[k] &- col[k - 1]) }
+            let first = n > 0 ? col[0] : 0
+            var constant = true
+            for k in 0 ..< n where col[k] != first { constant = false; break }
+            if constant { plans.append(.constant(first)); size += 1 + signedSize(first); continue }
+            // Deltas' size and the number of repeats in one pass (n ≥ 2 here).
+            var deltaSize = signedSize(first), repeats = 0, previous = first
+            for k in 1 ..< n {
+                let v = col[k]
+                deltaSize &+= signedSize(v &- previous)
+                if v == previous { repeats &+= 1 }
+                previous = v
+            }
             // Runs only pay when values repeat: give up as soon as they cost more than deltas.
-            var repeats = 0
-            for k in 1 ..< col.count where col[k] == col[k - 1] { repeats += 1 }
-            var runsSize = 0, k = repeats * 4 < col.count ? col.count : 0   // too few repeats: runs cannot win
-            if k == col.count { runsSize = deltaSize }
-            while k < col.count && runsSize < deltaSize {
+            var runsSize = 0, k = repeats * 4 < n ? n : 0   // too few repeats: runs cannot win
+            if k == n { runsSize = deltaSize }
+            while k < n && runsSize < deltaSize {
                 var run = 1
-                while k + run < col.count && col[k + run] == col[k] { run += 1 }
+                while k + run < n && col[k + run] == col[k] { run += 1 }
                 runsSize += signedSize(col[k]) + unsignedSize(UInt64(run))
                 k += run
             }
-            if k == col.count && runsSize < deltaSize { plans.append(.runs); size += 1 + runsSize } else { plans.append(.delta); size += 1 + deltaSize }
+            if k == n && runsSize < deltaSize { plans.append(.runs); size += 1 + runsSize } else { plans.append(.delta); size += 1 + deltaSize }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
             var w = Writer(buffer: buffer)
             w.byte(version)
-            w.unsigned(UInt64(times.count))
+            w.unsigned(UInt64(n))
             w.unsigned(UInt64(columns.count))
-            if let first = times.first {
-                w.signed(first)
-                forEachRun(of: times, deltas: true) { d, run in w.signed(d); w.unsigned(UInt64(run)) }
+            if n > 0 {
+                w.signed(times[0])
+                forEachRun(of: times, count: n, deltas: true) { d, run in w.signed(d); w.unsigned(UInt64(run)) }
             }
-            for (c, col) in columns.enumerated() {
+            for c in columns.indices {
+                let col = columns[c]
                 switch plans[c] {
                 case .same(let other): w.byte(3); w.unsigned(UInt64(other))
                 case .constant(let v): w.byte(0); w.signed(v)
                 case .runs:
                     w.byte(2)
-                    forEachRun(of: col, deltas: false) { v, run in w.signed(v); w.unsigned(UInt64(run)) }
+                    forEachRun(of: col, count: n, deltas: false) { v, run in w.signed(v); w.unsigned(UInt64(run)) }
                 case .delta:
                     w.byte(1)
-                    w.signed(col[0])
-                    for k in 1 ..< col.count { w.signed(col[k] &- col[k - 1]) }
+                    var previous = col[0]
+                    w.signed(previous)
+                    for k in 1 ..< n { let v = col[k]; w.signed(v &- previous); previous = v }
                 }
             }
             precondition(w.offset == size, "planned \(size) bytes, wrote \(w.offset)")
@@ -85,12 +106,12 @@ public enum TrafficBlockCodec {
 
     /// Calls `body` with each run of equal values (or, with `deltas`, of equal differences
     /// between successive values, from the second value on) and its length.
-    @inline(__always) static func forEachRun(of values: [Int64], deltas: Bool, _ body: (Int64, Int) -> Void) {
+    @inline(__always) static func forEachRun<C: ColumnValues>(of values: C, count: Int, deltas: Bool, _ body: (Int64, Int) -> Void) {
         var k = deltas ? 1 : 0
-        while k < values.count {
+        while k < count {
             let v = deltas ? values[k] &- values[k - 1] : values[k]
             var run = 1
-            while k + run < values.count && (deltas ? values[k + run] &- values[k + run - 1] : values[k + run]) == v { run += 1 }
+            while k + run < count && (deltas ? values[k + run] &- values[k + run - 1] : values[k + run]) == v { run += 1 }
             body(v, run)
             k += run
         }
@@ -130,44 +151,67 @@ public enum TrafficBlockCodec {
     public struct DecodedBlock: Sendable {
         public var times: [Int64] = []
         public var columns: [[Int64]] = []
+        /// How each column was stored, when decoded lazily (else every one is `.values`).
+        var kinds: [Kind] = []
         public init() {}
     }
 
+    /// A column decoded lazily: its values in `columns`, one value repeated (not filled in), or
+    /// the same as an earlier column that holds values (not copied).
+    enum Kind: Sendable, Equatable { case values, constant(Int64), same(Int) }
+
     /// Decodes `raw` (a stored block, read in place) into `block`, replacing what it held.
     public static func decode(_ raw: UnsafeRawBufferPointer, into block: inout DecodedBlock) throws(DecodingError) {
+        try decode(raw, into: &block, lazily: false)
+    }
+
+    /// As `decode(_:into:)`; `lazily`, constant and repeated columns are only noted in
+    /// `block.kinds`, their arrays left as they were.
+    static func decode(_ raw: UnsafeRawBufferPointer, into block: inout DecodedBlock, lazily: Bool) throws(DecodingError) {
         var r = Reader(bytes: raw)
         let v = try r.byte()
         guard v == version else { throw DecodingError(message: "unknown version \(v)") }
         let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
-        block.times.removeAll(keepingCapacity: true)
-        block.times.reserveCapacity(count)
+        var times: [Int64] = []
+        swap(&times, &block.times)
+        times.removeAll(keepingCapacity: true)
+        times.reserveCapacity(count)
         if count > 0 {
             var t = try r.signed()
-            block.times.append(t)
-            while block.times.count < count {
+            times.append(t)
+            while times.count < count {
                 let d = try r.signed()
-                let run = try r.count(limit: count - block.times.count)
+                let run = try r.count(limit: count - times.count)
                 guard run > 0 else { throw DecodingError(message: "empty run") }
-                for _ in 0 ..< run { t = t &+ d; block.times.append(t) }
+                for _ in 0 ..< run { t = t &+ d; times.append(t) }
             }
         }
+        swap(&times, &block.times)
         if block.columns.count > ncol { block.columns.removeLast(block.columns.count - ncol) }
+        block.kinds.removeAll(keepingCapacity: true)
+        block.kinds.append(contentsOf: repeatElement(.values, count: ncol))
         for c in 0 ..< ncol {
             if c == block.columns.count { block.columns.append([]) }
             switch try r.byte() {
             case 0:
                 let v = try r.signed()
+                if lazily { block.kinds[c] = .constant(v); continue }
                 block.columns[c].removeAll(keepingCapacity: true)
                 block.columns[c].append(contentsOf: repeatElement(v, count: count))
             case 1:
-                block.columns[c].removeAll(keepingCapacity: true)
-                block.columns[c].reserveCapacity(count)
+                // Into a local array (taken out of the block and put back): appends to it are
+                // not checked through the block at every value.
+                var column: [Int64] = []
+                swap(&column, &block.columns[c])
+                column.removeAll(keepingCapacity: true)
+                column.reserveCapacity(count)
                 if count > 0 {
                     var v = try r.signed()
-                    block.columns[c].append(v)
-                    for _ in 1 ..< count { v = v &+ (try r.signed()); block.columns[c].append(v) }
+                    column.append(v)
+                    for _ in 1 ..< count { v = v &+ (try r.signed()); column.append(v) }
                 }
+                swap(&column, &block.columns[c])
             case 2:
                 block.columns[c].removeAll(keepingCapacity: true)
                 block.columns[c].reserveCapacity(count)
@@ -178,13 +222,70 @@ public enum TrafficBlockCodec {
                     block.columns[c].append(contentsOf: repeatElement(v, count: run))
                 }
             case 3:
+                // Copied into this column's own buffer, not shared: a shared buffer would be
+                // copied again when the next block is decoded into it.
                 let same = try r.count(limit: c - 1)
-                block.columns[c] = block.columns[same]
+                if lazily {
+                    block.kinds[c] = block.kinds[same] == .values ? .same(same) : block.kinds[same]
+                    continue
+                }
+                let source = block.columns[same]
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: source)
             case let m:
                 throw DecodingError(message: "unknown column mode \(m)")
             }
         }
         guard r.offset == raw.count else { throw DecodingError(message: "\(raw.count - r.offset) trailing bytes") }
+    }
+
+    /// Adds the samples of a stored traffic block (read in place) that start in [from, to) to
+    /// `acc`: the fast path of a period's statistics for many interfaces. Constant columns
+    /// (coverage, errors, discards) and peaks that repeat the averages are summed or compared
+    /// where they lie, not filled in; `scratch` keeps its buffers from one block to the next.
+    public static func accumulate(_ raw: UnsafeRawBufferPointer, into acc: inout TrafficStatistics.Accumulator,
+                                  from: Int64, to: Int64, scratch block: inout DecodedBlock) throws(DecodingError) {
+        try decode(raw, into: &block, lazily: true)
+        guard block.columns.count == 9 else { throw DecodingError(message: "\(block.columns.count) columns where a traffic block has 9") }
+        let n = block.times.count
+        var lo = 0, hi = n
+        while lo < hi && block.times[lo] < from { lo += 1 }
+        while hi > lo && block.times[hi - 1] >= to { hi -= 1 }
+        guard lo < hi else { return }
+        func fill(_ c: Int) {
+            switch block.kinds[c] {
+            case .values: break
+            case .constant(let v):
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: repeatElement(v, count: n))
+            case .same(let s):
+                let source = block.columns[s]
+                block.columns[c].removeAll(keepingCapacity: true)
+                block.columns[c].append(contentsOf: source)
+            }
+        }
+        // The two rates are needed sample by sample: filled in when stored once. Coverage too,
+        // unless constant (as it nearly always is).
+        if case .constant(let cov) = block.kinds[0] {
+            for c in 1 ..< 3 { fill(c) }
+            acc.add(covered: cov, in: block.columns[1], out: block.columns[2], lo ..< hi)
+        } else {
+            for c in 0 ..< 3 { fill(c) }
+            acc.add(covered: block.columns[0], in: block.columns[1], out: block.columns[2], lo ..< hi)
+        }
+        func fold(_ c: Int, _ initial: Int64, _ constant: (Int64, Int) -> Int64, _ op: (Int64, Int64) -> Int64) -> Int64 {
+            switch block.kinds[c] {
+            case .constant(let v): return op(initial, constant(v, hi - lo))
+            case .values: return block.columns[c][lo ..< hi].reduce(initial, op)
+            case .same(let s): return block.columns[s][lo ..< hi].reduce(initial, op)
+            }
+        }
+        acc.peakIn = fold(3, acc.peakIn, { v, _ in v }, max)
+        acc.peakOut = fold(4, acc.peakOut, { v, _ in v }, max)
+        acc.ie = fold(5, acc.ie, { v, k in v &* Int64(k) }, &+)
+        acc.oe = fold(6, acc.oe, { v, k in v &* Int64(k) }, &+)
+        acc.id = fold(7, acc.id, { v, k in v &* Int64(k) }, &+)
+        acc.od = fold(8, acc.od, { v, k in v &* Int64(k) }, &+)
     }
 
     // MARK: - Varints
@@ -209,7 +310,27 @@ public enum TrafficBlockCodec {
             return bytes[offset]
         }
 
+        /// A varint; with 8 bytes left, read as one word without a branch per byte (the 7-bit
+        /// groups of a varint of up to 8 bytes gathered by three shifts and masks).
         @inline(__always) mutating func unsigned() throws(DecodingError) -> UInt64 {
+            if bytes.count &- offset >= 8, let base = bytes.baseAddress {
+                let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let stops = ~w & 0x8080_8080_8080_8080
+                if stops != 0 {
+                    let bits = stops.trailingZeroBitCount &+ 1          // 8 × the varint's length
+                    offset &+= bits >> 3
+                    var x = (bits == 64 ? w : w & ((1 << UInt64(bits)) &- 1)) & 0x7f7f_7f7f_7f7f_7f7f
+                    x = ((x & 0x7f00_7f00_7f00_7f00) >> 1) | (x & 0x007f_007f_007f_007f)
+                    x = ((x & 0x3fff_0000_3fff_0000) >> 2) | (x & 0x0000_3fff_0000_3fff)
+                    x = ((x & 0x0fff_ffff_0000_0000) >> 4) | (x & 0x0000_0000_0fff_ffff)
+                    return x
+                }
+            }
+            return try unsignedByBytes()
+        }
+
+        /// A varint read byte by byte (the last bytes of a block, and varints over 8 bytes).
+        mutating func unsignedByBytes() throws(DecodingError) -> UInt64 {
             var v: UInt64 = 0, shift: UInt64 = 0
             while true {
                 guard offset < bytes.count else { throw DecodingError(message: "truncated") }
@@ -235,16 +356,40 @@ public enum TrafficBlockCodec {
     }
 }
 
-extension TrafficBlockCodec {
-    /// The columns of a traffic sample, in block order.
-    static func columns(_ samples: [TrafficSample]) -> [[Int64]] {
-        [samples.map(\.covered), samples.map(\.inBPS), samples.map(\.outBPS), samples.map(\.peakInBPS), samples.map(\.peakOutBPS),
-         samples.map(\.inErrors), samples.map(\.outErrors), samples.map(\.inDiscards), samples.map(\.outDiscards)]
+/// Integers the encoder reads by index: an array, or one field of every traffic sample.
+protocol ColumnValues {
+    subscript(_ k: Int) -> Int64 { get }
+}
+
+extension Array: ColumnValues where Element == Int64 {}
+
+/// One field (at a byte offset) of each of a buffer of traffic samples, read in place.
+struct SampleField: ColumnValues {
+    let samples: UnsafeRawPointer
+    let offset: Int
+    @inline(__always) subscript(_ k: Int) -> Int64 {
+        samples.load(fromByteOffset: k &* MemoryLayout<TrafficSample>.stride &+ offset, as: Int64.self)
     }
+}
+
+extension TrafficBlockCodec {
+    /// The fields of a traffic sample, in block order: the time, then the columns.
+    static let sampleOffsets: [Int] = [
+        \TrafficSample.start, \.covered, \.inBPS, \.outBPS, \.peakInBPS, \.peakOutBPS, \.inErrors, \.outErrors, \.inDiscards, \.outDiscards,
+    ].map { MemoryLayout<TrafficSample>.offset(of: $0)! }
 
     /// Encodes samples sorted by start, one per start.
-    public static func encode(_ samples: [TrafficSample]) -> [UInt8] {
-        encode(times: samples.map(\.start), columns: columns(samples))
+    public static func encode(_ samples: [TrafficSample]) -> [UInt8] { encode(samples[...]) }
+
+    /// Encodes part of an array of samples sorted by start, one per start, reading their
+    /// fields in place.
+    public static func encode(_ samples: ArraySlice<TrafficSample>) -> [UInt8] {
+        samples.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return encode(count: 0, times: [Int64](), columns: Array(repeating: [], count: 9)) }
+            let raw = UnsafeRawPointer(base)
+            let fields = sampleOffsets.map { SampleField(samples: raw, offset: $0) }
+            return encode(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()))
+        }
     }
 
     /// Decodes a block of traffic samples.

@@ -49,6 +49,13 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
 
         public init() {}
 
+        /// Empties the accumulator but keeps its buffers (reading many interfaces allocates once).
+        public mutating func reset() {
+            covered = 0; inBits = 0; outBits = 0; ie = 0; oe = 0; id = 0; od = 0
+            ins.removeAll(keepingCapacity: true); outs.removeAll(keepingCapacity: true)
+            peakIn = .min; peakOut = .min
+        }
+
         public mutating func add(_ x: TrafficSample) {
             covered += x.covered
             inBits += Double(x.inBPS) * Double(x.covered); outBits += Double(x.outBPS) * Double(x.covered)
@@ -65,14 +72,45 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
             while lo < hi && times[lo] < from { lo += 1 }
             while hi > lo && times[hi - 1] >= to { hi -= 1 }
             guard lo < hi else { return }
-            ins.append(contentsOf: c[1][lo..<hi]); outs.append(contentsOf: c[2][lo..<hi])
+            let c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7], c8 = c[8]
+            guard c0.count >= hi, c1.count >= hi, c2.count >= hi, c3.count >= hi, c4.count >= hi, c5.count >= hi,
+                  c6.count >= hi, c7.count >= hi, c8.count >= hi else { return }
+            ins.append(contentsOf: c1[lo..<hi]); outs.append(contentsOf: c2[lo..<hi])
+            // In locals (the same sums in the same order as one sample at a time).
+            var cv: Int64 = 0, ib = inBits, ob = outBits, pi = peakIn, po = peakOut, e0: Int64 = 0, e1: Int64 = 0, d0: Int64 = 0, d1: Int64 = 0
             for k in lo..<hi {
-                let cov = c[0][k]
-                covered += cov
-                inBits += Double(c[1][k]) * Double(cov); outBits += Double(c[2][k]) * Double(cov)
-                peakIn = max(peakIn, c[3][k]); peakOut = max(peakOut, c[4][k])
-                ie &+= c[5][k]; oe &+= c[6][k]; id &+= c[7][k]; od &+= c[8][k]
+                let cov = c0[k]
+                cv &+= cov
+                ib += Double(c1[k]) * Double(cov); ob += Double(c2[k]) * Double(cov)
+                pi = max(pi, c3[k]); po = max(po, c4[k])
+                e0 &+= c5[k]; e1 &+= c6[k]; d0 &+= c7[k]; d1 &+= c8[k]
             }
+            covered += cv; inBits = ib; outBits = ob; peakIn = pi; peakOut = po
+            ie &+= e0; oe &+= e1; id &+= d0; od &+= d1
+        }
+
+        /// Adds coverage and rates of samples `range` (the rest of a block is added by the
+        /// caller), in the same order as one sample at a time.
+        mutating func add(covered c0: [Int64], in c1: [Int64], out c2: [Int64], _ range: Range<Int>) {
+            guard c0.count >= range.upperBound, c1.count >= range.upperBound, c2.count >= range.upperBound else { return }
+            ins.append(contentsOf: c1[range]); outs.append(contentsOf: c2[range])
+            var cv: Int64 = 0, ib = inBits, ob = outBits
+            for k in range {
+                let cov = c0[k]
+                cv &+= cov
+                ib += Double(c1[k]) * Double(cov); ob += Double(c2[k]) * Double(cov)
+            }
+            covered &+= cv; inBits = ib; outBits = ob
+        }
+
+        /// As `add(covered:in:out:_:)`, every sample covering `cov` seconds.
+        mutating func add(covered cov: Int64, in c1: [Int64], out c2: [Int64], _ range: Range<Int>) {
+            guard c1.count >= range.upperBound, c2.count >= range.upperBound else { return }
+            ins.append(contentsOf: c1[range]); outs.append(contentsOf: c2[range])
+            var ib = inBits, ob = outBits
+            let dc = Double(cov)
+            for k in range { ib += Double(c1[k]) * dc; ob += Double(c2[k]) * dc }
+            covered &+= cov &* Int64(range.count); inBits = ib; outBits = ob
         }
 
         /// The statistics; nil when no sample was added. Reorders what was gathered.
@@ -98,19 +136,48 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
         guard !values.isEmpty else { return 0 }
         let rank = (values.count * 95 + 99) / 100       // ⌈0.95·n⌉ in integers
         let k = max(rank, 1) - 1
-        // Selection, not a full sort: quickselect on the k-th smallest.
-        var lo = 0, hi = values.count - 1
+        return values.withUnsafeMutableBufferPointer { select($0, k) }
+    }
+
+    /// The `k`-th smallest of `v` (from 0). With many values, first brackets it between two
+    /// values of a sorted sample and selects among the few values between them (one pass
+    /// over all, mostly predictable comparisons); when the bracket misses, or with few values,
+    /// quickselect over all. Exact either way. Reorders `v`.
+    static func select(_ v: UnsafeMutableBufferPointer<Int64>, _ k: Int) -> Int64 {
+        let n = v.count
+        if n >= 1_024 {
+            let s = 128
+            var sample = (0..<s).map { v[$0 * n / s] }
+            sample.sort()
+            let at = k * s / n
+            let a = sample[max(at - 8, 0)], b = sample[min(at + 8, s - 1)]
+            var below = 0
+            var middle: [Int64] = []
+            middle.reserveCapacity(n / 4)
+            for x in v {
+                if x < a { below += 1 } else if x <= b { middle.append(x) }
+            }
+            if k >= below && k - below < middle.count {
+                return middle.withUnsafeMutableBufferPointer { quickselect($0, k - below) }
+            }
+        }
+        return quickselect(v, k)
+    }
+
+    /// Quickselect of the `k`-th smallest (from 0), in place.
+    static func quickselect(_ v: UnsafeMutableBufferPointer<Int64>, _ k: Int) -> Int64 {
+        var lo = 0, hi = v.count - 1
         while lo < hi {
-            let pivot = values[(lo + hi) / 2]
+            let pivot = v[(lo + hi) / 2]
             var i = lo, j = hi
             while i <= j {
-                while values[i] < pivot { i += 1 }
-                while values[j] > pivot { j -= 1 }
-                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
             }
             if k <= j { hi = j } else if k >= i { lo = i } else { break }
         }
-        return values[k]
+        return v[k]
     }
 
     /// Adds the samples of several interfaces that share buckets (a PD's uplinks): one

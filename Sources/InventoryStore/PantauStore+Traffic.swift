@@ -83,12 +83,12 @@ extension PantauStore {
             UPDATE traffic_block SET count = ?, last = ?, data = ? WHERE series_id = ? AND resolution = ? AND start = ?
             """)
         func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
-            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? Array(new) : TrafficBlockCodec.merge([], Array(new))
+            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? new : TrafficBlockCodec.merge([], Array(new))[...]
             try insert.execute(arguments: [series, r.rawValue, start, ordered.count, ordered.last?.start ?? start,
                                            Data(TrafficBlockCodec.encode(ordered))])
             guard db.changesCount == 0 else { return }
             let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
-            let merged = TrafficBlockCodec.merge(old, ordered)
+            let merged = TrafficBlockCodec.merge(old, Array(ordered))
             try update.execute(arguments: [merged.count, merged.last?.start ?? start, Data(TrafficBlockCodec.encode(merged)),
                                            series, r.rawValue, start])
         }
@@ -140,8 +140,12 @@ extension PantauStore {
                     while let r = try rows.next() { try each(key, r, column: 0) }
                 }
             } else {
+                // Series by series through the primary key (the CROSS JOIN fixes that order), so
+                // the rows come out in order: by the time index they would have to be sorted,
+                // blobs and all, in a temporary b-tree (most of the CPU of reading a month).
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT series_id, data FROM traffic_block WHERE resolution = ? AND start >= ? AND start < ? ORDER BY series_id, start
+                    SELECT b.series_id, b.data FROM traffic_series s CROSS JOIN traffic_block b
+                    WHERE b.series_id = s.id AND b.resolution = ? AND b.start >= ? AND b.start < ? ORDER BY s.id, b.start
                     """, arguments: [resolution.rawValue, blockFrom, hi])
                 while let r = try rows.next() {
                     if let key = names[r[0]] { try each(key, r, column: 1) }
@@ -178,9 +182,8 @@ extension PantauStore {
             var block = TrafficBlockCodec.DecodedBlock()
             func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
             try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
-                if key != current { finish(); current = key; acc = TrafficStatistics.Accumulator() }
-                try TrafficBlockCodec.decode(raw, into: &block)
-                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
+                if key != current { finish(); current = key; acc.reset() }
+                try TrafficBlockCodec.accumulate(raw, into: &acc, from: lo, to: hi, scratch: &block)
             }
             finish()
         } catch {
@@ -245,7 +248,10 @@ extension PantauStore {
                     // A block goes when its whole window is older than the retention.
                     let window = TrafficBlockCodec.samplesPerBlock(r) * r.seconds
                     let cutoff = Int64(t) - Int64(retention.days(r)) * 86_400 - window
-                    try db.execute(sql: "DELETE FROM traffic_block WHERE resolution = ? AND start < ?", arguments: [r.rawValue, cutoff])
+                    // Series by series through the primary key (there is no index by time).
+                    try db.execute(sql: """
+                        DELETE FROM traffic_block WHERE series_id IN (SELECT id FROM traffic_series) AND resolution = ? AND start < ?
+                        """, arguments: [r.rawValue, cutoff])
                     n += db.changesCount
                 }
                 return n

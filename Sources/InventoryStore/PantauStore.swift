@@ -109,6 +109,7 @@ public final class PantauStore: PantauStorage {
         registerUptimeMigrations(&m)
         registerFindingMigrations(&m)
         registerTrafficPruneMigrations(&m)
+        registerTrafficBlockIndexMigrations(&m)
         return m
     }
 

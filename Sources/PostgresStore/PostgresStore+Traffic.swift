@@ -213,9 +213,8 @@ extension PostgresStore {
             var block = TrafficBlockCodec.DecodedBlock()
             func finish() { if let k = current, let s = acc.statistics() { out[k] = s } }
             try forEachBlock(keys, resolution: .fiveMinutes, lo: lo, hi: hi) { key, raw in
-                if key != current { finish(); current = key; acc = TrafficStatistics.Accumulator() }
-                try raw.withUnsafeBytes { try TrafficBlockCodec.decode($0, into: &block) }
-                acc.add(times: block.times, columns: block.columns, from: lo, to: hi)
+                if key != current { finish(); current = key; acc.reset() }
+                try raw.withUnsafeBytes { try TrafficBlockCodec.accumulate($0, into: &acc, from: lo, to: hi, scratch: &block) }
             }
             finish()
         } catch {

@@ -57,6 +57,101 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(back.columns == columns)
     }
 
+    /// Varints of every length (1 to 10 bytes), each one at every distance from the block's
+    /// end: the word-at-a-time reading (8 bytes left) and the byte-at-a-time one (the last
+    /// bytes) give the same values.
+    @Test func varintsOfEveryLengthDecodeAtEveryPosition() throws {
+        var values: [Int64] = [0, -1, 1, .max, .min]
+        for bits in 1..<63 { values += [1 << bits, -(1 << bits), (1 << bits) - 1, -(1 << bits) + 1] }
+        for n in 1...values.count {
+            let column = Array(values.prefix(n))
+            let times = (0..<Int64(n)).map { $0 * 300 }
+            let back = try TrafficBlockCodec.decode(TrafficBlockCodec.encode(times: times, columns: [column, column.reversed()]))
+            #expect(back.columns == [column, column.reversed()])
+        }
+    }
+
+    /// The stored format does not change under a faster decoder: bytes written by the first
+    /// version of the codec (pinned here) still decode to the same samples.
+    @Test func blocksWrittenByTheFirstVersionStillDecode() throws {
+        let samples = [TrafficSample(start: 1_800_000_000, covered: 300, inBPS: 1_000_000, outBPS: 250),
+                       TrafficSample(start: 1_800_000_300, covered: 300, inBPS: 999_000, outBPS: 250),
+                       TrafficSample(start: 1_800_000_900, covered: 120, inBPS: 5, outBPS: 260)]
+        let stored: [UInt8] = [1, 3, 9, 128, 200, 206, 180, 13, 216, 4, 1, 176, 9, 1, 1, 216, 4, 0, 231, 2, 1, 128, 137, 122,
+                               207, 15, 165, 249, 121, 1, 244, 3, 0, 20, 3, 1, 3, 2, 0, 0, 3, 5, 3, 5, 3, 5]
+        #expect(try TrafficBlockCodec.decodeSamples(stored) == samples)
+        #expect(TrafficBlockCodec.encode(samples) == stored)
+    }
+
+    /// Random traffic samples: rates noisy or repeating, coverage and errors mostly constant,
+    /// peaks equal to the averages or not.
+    static func randomSamples(_ rng: inout SeededGenerator) -> [TrafficSample] {
+        let n = Int.random(in: 0...300, using: &rng)
+        let peaks = Bool.random(using: &rng), errors = Bool.random(using: &rng), steady = Bool.random(using: &rng)
+        var t = Int64.random(in: 0...2_000_000_000, using: &rng)
+        return (0..<n).map { _ in
+            t += Bool.random(using: &rng) ? 300 : 600
+            let v = steady ? 1_000 : Int64.random(in: 0...400_000_000, using: &rng)
+            return TrafficSample(start: t, covered: Int.random(in: 0..<10, using: &rng) == 0 ? 120 : 300, inBPS: v,
+                                 outBPS: Int64.random(in: 0...v, using: &rng),
+                                 peakInBPS: peaks ? v + Int64.random(in: 0...9, using: &rng) : nil,
+                                 inErrors: errors ? Int64.random(in: 0...2, using: &rng) : 0, outDiscards: errors ? 1 : 0)
+        }
+    }
+
+    @Test(arguments: 0..<100)
+    func samplesEncodedInPlaceGiveTheColumnsEncoding(seed: Int) throws {
+        var rng = SeededGenerator(state: UInt64(seed) + 5_000)
+        let samples = Self.randomSamples(&rng)
+        let columns: [[Int64]] = [samples.map(\.covered), samples.map(\.inBPS), samples.map(\.outBPS), samples.map(\.peakInBPS),
+                                  samples.map(\.peakOutBPS), samples.map(\.inErrors), samples.map(\.outErrors),
+                                  samples.map(\.inDiscards), samples.map(\.outDiscards)]
+        let bytes = TrafficBlockCodec.encode(samples)
+        #expect(bytes == TrafficBlockCodec.encode(times: samples.map(\.start), columns: columns))
+        #expect(try TrafficBlockCodec.decodeSamples(bytes) == samples)
+        let cut = samples.count / 3
+        #expect(TrafficBlockCodec.encode(samples[cut...]) == TrafficBlockCodec.encode(Array(samples[cut...])))
+    }
+
+    /// The statistics fast path (blocks read where they lie, constant columns not filled in)
+    /// gives what the samples one at a time give, over blocks in a row and any period.
+    @Test(arguments: 0..<60)
+    func accumulatingBlocksGivesTheStatisticsOfTheirSamples(seed: Int) throws {
+        var rng = SeededGenerator(state: UInt64(seed) + 9_000)
+        let blocks = (0..<Int.random(in: 1...4, using: &rng)).map { _ in Self.randomSamples(&rng) }
+        let times = blocks.flatMap { $0.map(\.start) }
+        let from = (times.randomElement(using: &rng) ?? 0) - Int64.random(in: 0...1, using: &rng)
+        let to = from + Int64.random(in: 0...50_000, using: &rng)
+        var fast = TrafficStatistics.Accumulator(), scratch = TrafficBlockCodec.DecodedBlock()
+        fast.add(TrafficSample(start: 0, covered: 1, inBPS: 5, outBPS: 5))
+        fast.reset()
+        for b in blocks {
+            try TrafficBlockCodec.encode(b).withUnsafeBytes { raw in
+                try TrafficBlockCodec.accumulate(raw, into: &fast, from: from, to: to, scratch: &scratch)
+            }
+        }
+        let expected = TrafficStatistics(fiveMinute: blocks.flatMap { $0.filter { $0.start >= from && $0.start < to } })
+        #expect(fast.statistics() == expected)
+    }
+
+    @Test func accumulatingRefusesABlockThatIsNotTraffic() throws {
+        var acc = TrafficStatistics.Accumulator(), scratch = TrafficBlockCodec.DecodedBlock()
+        let two = TrafficBlockCodec.encode(times: [0, 300], columns: [[1, 2], [3, 4]])
+        let wrong = #expect(throws: TrafficBlockCodec.DecodingError.self) {
+            try two.withUnsafeBytes { try TrafficBlockCodec.accumulate($0, into: &acc, from: 0, to: 600, scratch: &scratch) }
+        }
+        #expect(wrong?.description == "traffic block: 2 columns where a traffic block has 9")
+        let good = TrafficBlockCodec.encode((0..<50).map { TrafficSample(start: Int64($0) * 300, covered: 300, inBPS: Int64($0) << 40, outBPS: 1) })
+        #expect(throws: TrafficBlockCodec.DecodingError.self) {
+            try Array(good.dropLast(3)).withUnsafeBytes { try TrafficBlockCodec.accumulate($0, into: &acc, from: 0, to: 600, scratch: &scratch) }
+        }
+        let unknown = #expect(throws: TrafficBlockCodec.DecodingError.self) {
+            try ([2] + good.dropFirst()).withUnsafeBytes { try TrafficBlockCodec.accumulate($0, into: &acc, from: 0, to: 600, scratch: &scratch) }
+        }
+        #expect(unknown?.message == "unknown version 2")
+        #expect(acc.statistics() == nil)
+    }
+
     @Test func malformedBytesThrowAndNeverTrap() throws {
         var rng = SeededGenerator(state: 99)
         let good = TrafficBlockCodec.encode((0..<50).map { TrafficSample(start: Int64($0) * 300, covered: 300, inBPS: Int64($0), outBPS: 1) })
@@ -88,6 +183,43 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(TrafficStatistics.percentile95(&m) == 8208)
         var one: [Int64] = [7]
         #expect(TrafficStatistics.percentile95(&one) == 7)
+    }
+
+    @Test func aResetAccumulatorGivesWhatAFreshOneGives() {
+        let a = (0..<Int64(500)).map { (k: Int64) -> TrafficSample in
+            TrafficSample(start: k * 300, covered: 300, inBPS: k * 7 % 311, outBPS: k % 13)
+        }
+        let b = (0..<Int64(40)).map { (k: Int64) -> TrafficSample in
+            TrafficSample(start: k * 300, covered: 200, inBPS: 40 - k, outBPS: 3, inErrors: 1)
+        }
+        var reused = TrafficStatistics.Accumulator()
+        for x in a { reused.add(x) }
+        _ = reused.statistics()
+        reused.reset()
+        for x in b { reused.add(x) }
+        #expect(reused.statistics() == TrafficStatistics(fiveMinute: b))
+    }
+
+    /// Months of samples (the sampled bracket first, quickselect when it misses): shuffled,
+    /// ascending, descending, a daily curve, mostly zero, all equal, a few distinct values.
+    @Test(arguments: 0..<7)
+    func percentile95OfManyValuesAgreesWithSorting(shape: Int) {
+        var rng = SeededGenerator(state: UInt64(shape) + 77)
+        for n in [1_024, 1_025, 4_000, 8_640, 8_928] {
+            var v: [Int64] = (0..<n).map { k in
+                switch shape {
+                case 0: Int64.random(in: 0...1_000_000_000, using: &rng)
+                case 1: Int64(k)
+                case 2: Int64(n - k)
+                case 3: Int64(1_000 * (2 + sin(Double(k) / 288 * 2 * .pi))) + Int64.random(in: 0...50, using: &rng)
+                case 4: Int.random(in: 0..<10, using: &rng) == 0 ? Int64.random(in: 1...9, using: &rng) : 0
+                case 5: 42
+                default: Int64.random(in: 0...3, using: &rng)
+                }
+            }
+            let sorted = v.sorted()
+            #expect(TrafficStatistics.percentile95(&v) == sorted[(n * 95 + 99) / 100 - 1], "n=\(n)")
+        }
     }
 
     @Test(arguments: 0..<100)

@@ -175,4 +175,32 @@ struct TrafficStoreTests {
         let indexes = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
         #expect(indexes.contains("traffic_raw_time"))
     }
+
+    @Test("a store from before v7-traffic-blocks-by-series loses its index by time and keeps its blocks, read and pruned by series")
+    func upgradeDropsTheBlockTimeIndex() throws {
+        let dir = try Lab.temporaryDirectory("traffic-upgrade7")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/t.sqlite"
+        do {
+            let store = try PantauStore(path: path)
+            try store.record(traffic: TrafficBatch(samples: [five(0, 42), five(1, 7)]))
+        }
+        // Back to the schema before: the index by time, the migration not applied.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "CREATE INDEX traffic_block_time ON traffic_block(resolution, start)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7-traffic-blocks-by-series'")
+            try db.execute(sql: "PRAGMA user_version = \(PantauStore.schemaVersion - 1)")
+        }
+        try queue.close()
+        let store = try PantauStore(path: path)
+        #expect(try store.appliedMigrations().contains("v7-traffic-blocks-by-series"))
+        let indexes = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'") }
+        #expect(!indexes.contains("traffic_block_time"))
+        let all = try store.trafficStatistics(nil, from: .distantPast, to: .distantFuture)
+        #expect(all[key]?.samples == 2)
+        #expect(all[key]?.inbound.peak == 42)
+        #expect(try store.pruneTraffic(retention: TrafficRetention(fiveMinuteDays: 1), now: Date().addingTimeInterval(10 * 365 * 86_400)) >= 1)
+        #expect(try store.trafficStatistics(nil, from: .distantPast, to: .distantFuture).isEmpty)
+    }
 }
