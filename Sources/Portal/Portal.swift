@@ -47,7 +47,7 @@ public struct Portal: Sendable {
     let sessions: SessionStore
     let library: MustacheLibrary
     let css: String
-    let parsing = UploadQueue(capacity: 4)
+    let parsing = BoundedWorkQueue(label: "pantau.portal-parsing", capacity: 4)
 
     public init(store: any PantauStorage, settings: PortalSettings, clock: any WallClock) throws {
         diagrams = DiagramOperations(store: store, clock: clock)
@@ -383,30 +383,6 @@ public struct Portal: Sendable {
                 case .file(let n): return try file(v, pd: pd, n)
                 }
             } catch { return failure(v, error) }
-        }
-    }
-}
-
-/// Where uploaded diagrams are read: on a queue of their own (never on the threads that answer
-/// other pages), at most `capacity` at once; past that an upload is turned away at once.
-final class UploadQueue: @unchecked Sendable {
-    let capacity: Int
-    private let queue = DispatchQueue(label: "pantau.portal-parsing")
-    private let lock = NSLock()
-    private var admitted = 0
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
-        let entered = lock.withLock { () -> Bool in
-            guard admitted < capacity else { return false }
-            admitted += 1
-            return true
-        }
-        guard entered else { return nil }
-        defer { lock.withLock { admitted -= 1 } }
-        return await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
-            queue.async { cont.resume(returning: work()) }
         }
     }
 }

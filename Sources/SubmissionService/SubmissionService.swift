@@ -142,7 +142,7 @@ struct API: Sendable {
     let access: AccessOperations
     let findings: FindingOperations
     let settings: SubmissionServiceSettings
-    let parsing = ParsingQueue(capacity: 4)
+    let parsing = BoundedWorkQueue(label: "pantau.diagram-parsing", capacity: 4)
 
     enum Gate { case ok(AccessOperations.Caller), denied(Response) }
 
@@ -361,33 +361,6 @@ struct API: Sendable {
                 return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(pd.lowercased())-draft.\(format)\""],
                                 body: .init(byteBuffer: ByteBuffer(string: text)))
             } catch { return failure(error) }
-        }
-    }
-}
-
-/// Where uploaded diagrams are read: one at a time on a thread of its own (never on the
-/// threads that answer other requests), with at most `capacity` uploads running or waiting.
-/// Past that an upload is turned away at once rather than queued without end.
-final class ParsingQueue: @unchecked Sendable {
-    let capacity: Int
-    private let queue = DispatchQueue(label: "pantau.diagram-parsing")
-    private let lock = NSLock()
-    private var admitted = 0
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// Runs `work` on the queue and returns its result, or nil at once when `capacity`
-    /// uploads are already admitted.
-    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T? {
-        let entered = lock.withLock { () -> Bool in
-            guard admitted < capacity else { return false }
-            admitted += 1
-            return true
-        }
-        guard entered else { return nil }
-        defer { lock.withLock { admitted -= 1 } }
-        return await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
-            queue.async { cont.resume(returning: work()) }
         }
     }
 }

@@ -58,19 +58,8 @@ import Testing
               - { name: fw-bpkad, agent: "\(sim.agent)", credentials: fortigate, pd: BPKAD }
               - { name: sw-lost, agent: "\(sim.agent)", credentials: wrong, pd: BPKAD, options: { timeout: 1, retries: 0 } }
             """.write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
-        try "DINKES:\n  subnets: [192.168.0.0/24, 128.2.6.0/24]\n".write(toFile: dir + "/pd-map.yaml", atomically: true, encoding: .utf8)
-        try """
-            format: pantau-diagram/1
-            pd: DINKES
-            site: kantor
-            boundary: {router: rtr-dinkes, wan_port: ether1, upstream: Jaringan Intra}
-            devices:
-              - {id: rtr-dinkes, role: router, vendor: MikroTik, snmp: false}
-              - {id: sw-core, role: switch, vendor: D-Link, model: DGS-1510-28, serial: RZC52H3000029, snmp: true}
-              - {id: sw-gudang, role: switch, vendor: TP-Link, model: TL-SG3428, management_ip: 10.22.8.5, snmp: true}
-            vlans:
-              - {id: 40, name: staf, subnet: 10.22.1.0/24, gateway: 10.22.1.1}
-            """.write(toFile: dir + "/dinkes.yaml", atomically: true, encoding: .utf8)
+        try LabFixtures.dinkesPDMap.write(toFile: dir + "/pd-map.yaml", atomically: true, encoding: .utf8)
+        try LabFixtures.dinkesDiagram.write(toFile: dir + "/dinkes.yaml", atomically: true, encoding: .utf8)
 
         func ok(_ args: [String], now: String) throws {
             let r = try pantau(args, store: db, now: now)
