@@ -141,6 +141,9 @@ let package = Package(
 
         // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
         .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+        // The audit export benchmark's store (not a test): `swift build -c release --product audit-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "audit-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage", "Governance", "Operations", "Reconciliation"],
+                          path: "bench/audit-bench"),
 
         // MARK: Test support and tests
         .target(
