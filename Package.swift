@@ -176,6 +176,9 @@ let package = Package(
                           path: "bench/store-bench"),
         // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
         .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
+        // The audit export benchmark's store (not a test): `swift build -c release --product audit-bench`, see BENCHMARKS.md.
+        .executableTarget(name: "audit-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage", "Governance", "Operations", "Reconciliation"],
+                          path: "bench/audit-bench"),
 
         // MARK: Test support and tests
         .target(

@@ -5,7 +5,7 @@ import Operations
 /// beside it (regulations.md R60). Self-contained: inline CSS, charts drawn here as inline SVG,
 /// no script, font, image or link to load (a Content-Security-Policy of `default-src 'none'`
 /// says so to the browser). Pure and deterministic: the same result gives the same bytes.
-/// The classification label heads and foots every printed page. Long lists that belong in a
+/// The classification label heads the screen and heads and foots every printed page. Long lists that belong in a
 /// spreadsheet (every interface, every finding event) are counted here and named by file.
 public enum AuditReport {
     public static let fileName = "report.html"
@@ -17,9 +17,9 @@ public enum AuditReport {
         h.raw("<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n")
         h.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
         h.raw("<title>"); h.text("Laporan Audit Infrastruktur TIK / ICT Infrastructure Audit: \(scopeName(r)) \(s.period)"); h.raw("</title>\n")
-        h.raw("<style>\n\(css)</style>\n</head>\n<body>\n")
+        h.raw("<style>\n\(css)\(pageCSS(label))</style>\n</head>\n<body>\n")
         if let label {
-            h.raw("<div class=\"cls cls-top\">"); h.text(label); h.raw("</div>\n<div class=\"cls cls-bottom\">"); h.text(label); h.raw("</div>\n")
+            h.raw("<div class=\"cls\">"); h.text(label); h.raw("</div>\n")
         }
         h.raw("<main>\n<header>\n<h1>Laporan Audit Infrastruktur TIK<br><span class=\"en\">ICT Infrastructure Audit Report</span></h1>\n")
         h.raw("<table class=\"facts\">\n")
@@ -239,6 +239,32 @@ public enum AuditReport {
         return svg + "</svg><figcaption><span class=\"k avg\"></span> rata-rata / average <span class=\"k p95\"></span> persentil ke-95 / 95th percentile <span class=\"k peak\"></span> puncak / peak</figcaption></figure>\n"
     }
 
+    /// The printed page: A4, the classification label in the top and bottom margins of every
+    /// page (CSS page-margin boxes) and the page number.
+    static func pageCSS(_ label: String?) -> String {
+        let mark = label.map { "content: \(cssString($0)); color: #b00020; font: bold 9pt \"DejaVu Sans\", sans-serif; letter-spacing: 1px;" } ?? ""
+        return """
+            @page {
+              size: A4; margin: 18mm 12mm 16mm 12mm;
+              @top-center { \(mark) }
+              @bottom-center { \(mark) }
+              @bottom-right { content: counter(page) " / " counter(pages); font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+            }
+
+            """
+    }
+
+    /// A CSS string literal: quotes, backslashes, `<` (so no `</style>`) and controls as escapes.
+    static func cssString(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            if c == "\"" || c == "\\" || c == "<" || c == ">" || c == "&" || c.value < 0x20 || c.value == 0x7F {
+                out += "\\" + String(c.value, radix: 16) + " "
+            } else { out.unicodeScalars.append(c) }
+        }
+        return out + "\""
+    }
+
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
     static func escape(_ s: String) -> String {
@@ -260,7 +286,6 @@ public enum AuditReport {
     }
 
     static let css = """
-        @page { size: A4; margin: 18mm 12mm 16mm 12mm; }
         body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0; }
         main { max-width: 1100px; margin: 0 auto; padding: 28px 16px; }
         h1 { font-size: 18pt; margin: 0 0 10px; }
@@ -291,11 +316,9 @@ public enum AuditReport {
         svg .ref { stroke: #c62828; stroke-width: 2; stroke-dasharray: 4 3; }
         .k { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 10px; }
         footer { margin-top: 24px; font-size: 9pt; color: #333; }
-        .cls { position: fixed; left: 0; right: 0; text-align: center; font-weight: bold; color: #b00020; font-size: 9pt; letter-spacing: 1px; background: #fff; }
-        .cls-top { top: 0; }
-        .cls-bottom { bottom: 0; }
-        @media screen { .cls { position: sticky; padding: 3px; border-bottom: 1px solid #b00020; } .cls-bottom { display: none; } }
-        @media print { main { padding: 0; max-width: none; } .cls-top { top: -12mm; } .cls-bottom { bottom: -10mm; } }
+        .cls { position: sticky; top: 0; text-align: center; font-weight: bold; color: #b00020; font-size: 9pt; letter-spacing: 1px;
+               background: #fff; padding: 3px; border-bottom: 1px solid #b00020; }
+        @media print { main { padding: 0; max-width: none; } .cls { display: none; } }
 
         """
 }

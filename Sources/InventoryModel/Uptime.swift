@@ -184,6 +184,9 @@ public enum Uptime {
         let sys = continuity(ticks: a.sysUpTime, b.sysUpTime, elapsed: elapsed)
         let host = continuity(ticks: a.hrSystemUptime, b.hrSystemUptime, elapsed: elapsed)
         let engine = engineContinuity(a, b)
+        let agentRestarted = engine == .unknown ? sys == .restarted : engine == .restarted
+        // Nothing restarted (nearly every pair of polls): return before writing any evidence.
+        if host != .restarted && !agentRestarted { return nil }
         var evidence: [String] = []
         func ticks(_ name: String, _ x: UInt32?, _ y: UInt32?, _ c: Continuity) {
             guard let x, let y else { return }
@@ -200,7 +203,6 @@ public enum Uptime {
         if let ba = a.engineBoots, let bb = b.engineBoots {
             evidence.append(bb == ba ? "snmpEngineBoots stayed \(ba)" : "snmpEngineBoots went from \(ba) to \(bb)")
         }
-        let agentRestarted = engine == .unknown ? sys == .restarted : engine == .restarted
         func event(_ kind: RestartKind, uptime: UInt32?) -> RestartEvent {
             let at = uptime.map { b.time.addingTimeInterval(-Double($0) / 100) } ?? b.time
             return RestartEvent(device: b.device, pd: b.pd, kind: kind, time: max(at, a.time), after: a.time, before: b.time,

@@ -261,8 +261,26 @@ public struct AuditExport: Sendable {
 
         // Uptime first: it also tells each device's hosting type.
         next()
-        let uptime = try UptimeReport(store: store, clock: FixedClock(now))
-            .run(.init(period: r.period, downAfter: r.downAfter))
+        // A PD at a time (the devices of no PD one by one), so a regency's year of status polls
+        // is never in memory at once.
+        let uptimeReport = UptimeReport(store: store, clock: FixedClock(now))
+        var uptimeDevices: [UptimeReport.Device] = [], uptimeOutages: [UptimeReport.OutageRow] = []
+        var counted = Set<String>()
+        func addUptime(_ request: UptimeReport.Request) throws {
+            do {
+                let u = try uptimeReport.run(request)
+                uptimeDevices += u.devices.filter { counted.insert($0.device).inserted }
+                uptimeOutages += u.outages
+            } catch let e as OperationError where e.kind == .notFound {}
+        }
+        let allDevices = try store.devices()
+        let pollPDs = wanted.isEmpty ? Set((registry?.pds.map(\.code) ?? []) + allDevices.compactMap(\.pd)) : wanted
+        for code in pollPDs.sorted() { try addUptime(.init(pd: code, period: r.period, downAfter: r.downAfter)) }
+        if wanted.isEmpty {
+            for d in allDevices where d.pd == nil && !counted.contains(d.name) { try addUptime(.init(device: d.name, period: r.period, downAfter: r.downAfter)) }
+        }
+        uptimeDevices.sort { $0.device < $1.device }
+        let uptime = (devices: uptimeDevices, outages: uptimeOutages)
         var hosting: [String: String] = [:]
         for d in uptime.devices { if let h = d.hosting { hosting[d.device] = h.rawValue } }
         let availability = uptime.devices.filter { inScope($0.pd) }.map {
@@ -285,7 +303,7 @@ public struct AuditExport: Sendable {
         // Inventory: devices seen by the period's end, with their latest inventory.
         next()
         let inventories = Dictionary(try store.latestInventories().map { ($0.name, $0.inventory) }, uniquingKeysWith: { a, _ in a })
-        let summaries = try store.devices().filter { inScope($0.pd) && ($0.firstSeen ?? $0.lastPollAt) < period.end }
+        let summaries = allDevices.filter { inScope($0.pd) && ($0.firstSeen ?? $0.lastPollAt) < period.end }
             .sorted { $0.name < $1.name }
         var devices: [DeviceRow] = [], interfaces: [InterfaceRow] = []
         for s in summaries {

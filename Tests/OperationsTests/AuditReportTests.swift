@@ -61,6 +61,13 @@ import Testing
             #expect(html.contains(heading), "no \(heading)")
         }
         #expect(AuditReport.html(r) == html, "rendering is deterministic")
+        // Text from devices and the configuration is escaped, in the page and in its CSS.
+        var hostile = r
+        hostile.scope.classification = "X\"}</style><script>alert(1)</script>"
+        hostile.devices[0].location = "<img src=x onerror=alert(1)>\u{1B}[2J"
+        let escaped = AuditReport.html(hostile)
+        #expect(!escaped.contains("<script") && !escaped.contains("</style><") && !escaped.contains("<img") && !escaped.contains("\u{1B}"))
+        #expect(escaped.contains("&lt;img src=x onerror=alert(1)&gt;&#27;[2J"))
 
         let dir = try Lab.temporaryDirectory("audit-report")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -121,6 +128,12 @@ import Testing
         }
         let pageTexts = text.stdout.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         #expect(pageTexts.count == pages && pageTexts.allSatisfy { $0.contains("TERBATAS") }, "the label is not on every page")
+        if let keep = ProcessInfo.processInfo.environment["PANTAU_REPORT_SHOTS"] {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: keep + "/report-regency.pdf")
+            try FileManager.default.copyItem(atPath: out + "/report.pdf", toPath: keep + "/report-regency.pdf")
+            _ = try run("/usr/bin/pdftoppm", ["-png", "-r", "60", out + "/report.pdf", keep + "/report-regency-pdf-page"])
+        }
         // The whole bundle verifies; an edited report does not.
         #expect(try AuditBundle.verify(out).ok)
         try (String(contentsOfFile: out + "/report.html", encoding: .utf8).replacingOccurrences(of: "DINKES", with: "DINKE5"))
