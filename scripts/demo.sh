@@ -53,7 +53,12 @@ echo "== pantau uptime --config config/lab.yaml --store $STORE --period last-1h"
 "$PANTAU" uptime --config config/lab.yaml --store "$STORE" --period last-1h
 echo
 echo "== pantau traffic --store $STORE --period last-1h   (interface rates from the same daemon run)"
-"$PANTAU" traffic --store "$STORE" --period last-1h | cut -c1-160 | awk "NR <= 40"
+# The PD routers' uplinks (real traffic through the namespaces) and the first of the recorded devices' interfaces.
+"$PANTAU" traffic --store "$STORE" --period last-1h | cut -c1-160 | awk -v store="$STORE" '
+  NR <= 4 || /^rtr-/ { print; next }
+  { if (shown < 12) { print; shown++ } else more++ }
+  END { if (more) printf "... and %d more interfaces (pantau traffic --store %s --period last-1h)\n", more, store }'
+
 echo
 echo "== pantau reconcile --store $STORE   (Bappeda's example diagram against the lab, under Perbup Manggarai 52/2021)"
 "$PANTAU" profile activate manggarai --store "$STORE" >/dev/null
