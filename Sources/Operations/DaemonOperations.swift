@@ -102,15 +102,13 @@ public final class ReloadingSampling: Service, @unchecked Sendable {
                     }
                 }
                 start(current)
-                for await event in events {
+                // Until shutdown (or the signal stream ends); then the running pipeline is stopped below.
+                events: for await event in events {
                     switch event {
                     case .ended:
                         continue
                     case .shutdown:
-                        running?.cancel()
-                        await running?.value
-                        group.cancelAll()
-                        return
+                        break events
                     case .hangup:
                         let next: SamplingSettings?
                         do { next = try reload() } catch { continue }   // the daemon logs the bad file once

@@ -445,18 +445,11 @@ struct DaemonLifecycleTests {
         defer { _ = try? runProcess("/bin/umount", ["-l", disk]) }
         try T.config([T.target("a", agent.agent), T.target("b", agent.agent)]).replacingOccurrences(of: "store: pantau.sqlite", with: "store: disk/pantau.sqlite")
             .write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
-        func polls() -> [StatusPoll] {
-            (try? PantauStore(path: disk + "/pantau.sqlite", access: .readOnly).statusPolls(device: nil, pd: nil, from: nil, to: nil)) ?? []
-        }
-        func wait(_ seconds: Double = 15, _ condition: ([StatusPoll]) -> Bool) async throws -> [StatusPoll] {
-            let deadline = Date().addingTimeInterval(seconds)
-            var last = polls()
-            while !condition(last) && Date() < deadline { try await Task.sleep(for: .milliseconds(200)); last = polls() }
-            return last
-        }
+        // The store is disk/pantau.sqlite: the shared helpers read it as the store of `disk`.
+        func polls() -> [StatusPoll] { (try? T.polls(disk)) ?? [] }
         let p = try T.daemon(dir)
         defer { p.stop() }
-        let early = try await wait { $0.count >= 4 }
+        let early = try await T.waitFor(disk) { $0.count >= 4 }
         #expect(early.count >= 4, Comment(rawValue: p.log))
         // Fill the disk to the last byte.
         let filler = disk + "/filler"
@@ -469,7 +462,7 @@ struct DaemonLifecycleTests {
         #expect(full.count <= 4, "one line per device and area, not one per poll: \(full)")
         // Room again: recording resumes without a restart.
         try FileManager.default.removeItem(atPath: filler)
-        let after = try await wait { $0.count >= during.count + 4 }
+        let after = try await T.waitFor(disk) { $0.count >= during.count + 4 }
         #expect(after.count >= during.count + 4, Comment(rawValue: p.log))
         p.signal(SIGTERM)
         #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
