@@ -77,7 +77,7 @@ def vary(name, lines):
 
 def main(argv):
     if len(argv) < 3:
-        print(__doc__.strip().splitlines()[3].strip(), file=sys.stderr)
+        print("usage: scripts/lab-vary.py SOURCE_DIR DEST_DIR [NAME ...]", file=sys.stderr)
         return 2
     src, dst, names = argv[1], argv[2], set(argv[3:])
     os.makedirs(dst, exist_ok=True)
