@@ -24,8 +24,8 @@ import urllib.request
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 FAILURES = []
@@ -98,17 +98,51 @@ class Portal:
         self.pages_checked = set()
 
     # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def detached(e):
+        """Chromedriver's two ways of saying an element belongs to a page that has gone."""
+        return isinstance(e, StaleElementReferenceException) or "does not belong to the document" in str(e)
+
+    def settle(self):
+        """Waits until the page the browser is on has loaded completely."""
+        def loaded(d):
+            try:
+                return d.execute_script("return document.readyState") == "complete" and \
+                    d.find_element(By.TAG_NAME, "body") is not None
+            except WebDriverException as e:
+                if self.detached(e):
+                    return False  # the document was replaced while we looked: look again
+                raise
+        WebDriverWait(self.d, 15).until(loaded)
+
     def click(self, css):
         """Clicks and waits for the next page (forms post and the server answers with a page)."""
         old = self.d.find_element(By.TAG_NAME, "html")
         self.d.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.d, 15).until(EC.staleness_of(old))
+
+        def gone(_):
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException as e:
+                if self.detached(e):
+                    return True
+                raise
+        WebDriverWait(self.d, 15).until(gone)
+        self.settle()
 
     def go(self, path):
         self.d.get(self.base + path)
+        self.settle()
 
     def text(self):
-        return self.d.find_element(By.TAG_NAME, "body").text
+        for attempt in range(5):
+            try:
+                return self.d.find_element(By.TAG_NAME, "body").text
+            except WebDriverException as e:
+                if not self.detached(e) or attempt == 4:
+                    raise
+                self.settle()
 
     def served_html(self, path):
         """The page as the server sends it, with the browser's cookies (HttpOnly included)."""
