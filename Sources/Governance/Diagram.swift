@@ -262,22 +262,34 @@ public struct DiagramIssue: Sendable, Hashable, CustomStringConvertible, Codable
     /// being wrong; an HTTP front end answers 413 for it. Not part of the JSON form.
     public var limitExceeded: Bool
     public var severity: Severity
-    public init(file: String, source: SourceRef, path: String, message: String, limitExceeded: Bool = false,
-                severity: Severity = .error) {
+    /// Which check found it, and the values its message names (`DiagramIssueCode.parameters`),
+    /// for a front end to say it in the reader's language. Not part of the JSON form: nil
+    /// only for an issue decoded from JSON.
+    public var code: DiagramIssueCode?
+    public var params: [String: String]
+    public init(file: String, source: SourceRef, path: String, code: DiagramIssueCode, params: [String: String] = [:],
+                message: String, limitExceeded: Bool = false, severity: Severity = .error) {
         self.file = file
         self.source = source
         self.path = path
         self.message = message
         self.limitExceeded = limitExceeded
         self.severity = severity
+        self.code = code
+        self.params = params
     }
     public var isWarning: Bool { severity == .warning }
     enum CodingKeys: String, CodingKey { case file, source, path, message, severity }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(file: try c.decode(String.self, forKey: .file), source: try c.decode(SourceRef.self, forKey: .source),
-                  path: try c.decode(String.self, forKey: .path), message: try c.decode(String.self, forKey: .message),
-                  severity: try c.decodeIfPresent(Severity.self, forKey: .severity) ?? .error)
+        file = try c.decode(String.self, forKey: .file)
+        source = try c.decode(SourceRef.self, forKey: .source)
+        path = try c.decode(String.self, forKey: .path)
+        message = try c.decode(String.self, forKey: .message)
+        severity = try c.decodeIfPresent(Severity.self, forKey: .severity) ?? .error
+        limitExceeded = false
+        code = nil
+        params = [:]
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -145,6 +145,7 @@ private func fmt(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : St
 
 extension DiagramIssue {
     init(_ c: ConfigIssue) {
-        self.init(file: c.file, source: SourceRef(line: c.line, column: c.column), path: c.path, message: c.message)
+        self.init(file: c.file, source: SourceRef(line: c.line, column: c.column), path: c.path, code: .yamlInvalid,
+                  params: ["line": String(c.line), "detail": c.path.isEmpty ? c.message : "\(c.path): \(c.message)"], message: c.message)
     }
 }

@@ -20,6 +20,12 @@ extension DrawIO {
             var pictorial: Bool
         }
 
+        struct Legacy {
+            var code: DiagramIssueCode
+            var params: [String: String]
+            var message: String
+        }
+
         struct EdgeProblem {
             enum Kind {
                 /// Attached at one end (that cell), or at neither (nil).
@@ -33,8 +39,8 @@ extension DrawIO {
             var kind: Kind
             /// Device ids of the cells on the edge's page, when it was read.
             var deviceOfCell: [String: String]
-            /// Today's message for a drawing declared entirely with shape data.
-            var legacy: String?
+            /// Today's error for a drawing declared entirely with shape data.
+            var legacy: Legacy?
         }
 
         private var shapes: [String: Shape] = [:]      // by page + "\u{0}" + cell id
@@ -116,12 +122,14 @@ extension DrawIO {
         }
 
         /// An edge that makes no cable.
-        mutating func unreadable(edge c: Cell, _ kind: EdgeProblem.Kind, deviceOfCell: [String: String], legacy: String?) {
-            edgeProblems.append(EdgeProblem(cell: c, kind: kind, deviceOfCell: deviceOfCell, legacy: legacy))
+        mutating func unreadable(edge c: Cell, _ kind: EdgeProblem.Kind, deviceOfCell: [String: String],
+                                 legacy: (code: DiagramIssueCode, params: [String: String], message: String)?) {
+            edgeProblems.append(EdgeProblem(cell: c, kind: kind, deviceOfCell: deviceOfCell,
+                                            legacy: legacy.map { Legacy(code: $0.code, params: $0.params, message: $0.message) }))
         }
 
         /// Today's errors, for a drawing whose every device carries role data.
-        var legacyErrors: [(Cell, String)] { edgeProblems.compactMap { p in p.legacy.map { (p.cell, $0) } } }
+        var legacyErrors: [(Cell, Legacy)] { edgeProblems.compactMap { p in p.legacy.map { (p.cell, $0) } } }
 
         /// How a message names a cell: by its device id or label, and its shape.
         func describe(_ cellID: String, page: String, deviceOfCell: [String: String]) -> String {
@@ -131,6 +139,16 @@ extension DrawIO {
             let label = shape.cell.label.trimmingCharacters(in: .whitespacesAndNewlines)
             let what = shape.stencil == "shape" ? "a plain shape" : shape.stencil
             return label.isEmpty ? "an unlabelled \(what)" : "\"\(label)\" (\(what))"
+        }
+
+        /// How a message's parameter names a cell, in no language: the device id, else the
+        /// shape's label, else its stencil; "?" for a cell not in the drawing.
+        func name(_ cellID: String, page: String, deviceOfCell: [String: String]) -> String {
+            if let n = named[Self.key(page, cellID)] { return n.id }
+            if let id = deviceOfCell[cellID] { return id }
+            guard let shape = shapes[Self.key(page, cellID)] else { return "?" }
+            let label = shape.cell.label.trimmingCharacters(in: .whitespacesAndNewlines)
+            return label.isEmpty ? shape.stencil : label
         }
 
         /// "a, b, c, d, e and 3 more".
@@ -156,12 +174,14 @@ extension DrawIO {
         /// Every problem kind in one warning (one per kind), at its first cell.
         func warnings(file: String) -> [DiagramIssue] {
             var out: [DiagramIssue] = []
-            func warn(_ cell: Cell, _ path: String, _ message: String) {
-                out.append(DiagramIssue(file: file, source: SourceRef(cell: cell.id, page: cell.page), path: path, message: message,
-                                        severity: .warning))
+            func warn(_ cell: Cell, _ path: String, _ code: DiagramIssueCode, _ params: [String: String], _ message: String) {
+                out.append(DiagramIssue(file: file, source: SourceRef(cell: cell.id, page: cell.page), path: path, code: code, params: params,
+                                        message: message, severity: .warning))
             }
+            let list = DiagramIssueCode.list
             if !hasStockDevices {
-                out.append(DiagramIssue(file: file, source: SourceRef(), path: "devices", message: "no shape is recognised as a device (\(shapes.count) shapes, none with a known network stencil or role data), so reconciliation will find every device it sees undeclared: give the devices shape data role (Edit Data, Ctrl+M)", severity: .warning))
+                out.append(DiagramIssue(file: file, source: SourceRef(), path: "devices", code: .noDeviceShapes,
+                                        params: ["count": String(shapes.count)], message: "no shape is recognised as a device (\(shapes.count) shapes, none with a known network stencil or role data), so reconciliation will find every device it sees undeclared: give the devices shape data role (Edit Data, Ctrl+M)", severity: .warning))
             }
             // Shapes that look like equipment but whose stencil the table does not know.
             let unknown = shapes.values.filter { $0.meaning == nil && $0.pictorial }.sorted { ($0.cell.page, $0.cell.id) < ($1.cell.page, $1.cell.id) }
@@ -170,48 +190,63 @@ extension DrawIO {
                     let label = s.cell.label.trimmingCharacters(in: .whitespacesAndNewlines)
                     return label.isEmpty ? s.stencil : "\"\(label)\" (\(s.stencil))"
                 })
-                warn(first.cell, "shapes", "\(Self.plural(unknown.count, "shape has", "shapes have")) no recognisable role, so reconciliation will not know what \(unknown.count == 1 ? "it is" : "they are"): \(Self.list(what)); give \(unknown.count == 1 ? "it" : "each") shape data role (Edit Data, Ctrl+M)")
+                let named = Self.tally(unknown.map { s in
+                    let label = s.cell.label.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return label.isEmpty ? s.stencil : label
+                })
+                warn(first.cell, "shapes", .shapesWithoutRole, ["count": String(unknown.count), "shapes": list(named, 5)],
+                     "\(Self.plural(unknown.count, "shape has", "shapes have")) no recognisable role, so reconciliation will not know what \(unknown.count == 1 ? "it is" : "they are"): \(Self.list(what)); give \(unknown.count == 1 ? "it" : "each") shape data role (Edit Data, Ctrl+M)")
             }
             if !unlabelled.isEmpty, let cell = firstDeviceCell(unlabelled[0].id) {
                 let what = Self.tally(unlabelled.map(\.stencil)).map { $0 }
-                warn(cell, "devices", "\(Self.plural(unlabelled.count, "device has", "devices have")) no label, so reconciliation cannot match \(unlabelled.count == 1 ? "it" : "them") by name: \(Self.list(what)); Pantau calls \(unlabelled.count == 1 ? "it" : "them") \(Self.list(unlabelled.map(\.id)))")
+                warn(cell, "devices", .devicesUnlabelled, ["count": String(unlabelled.count), "shapes": list(what, 5),
+                                                           "ids": list(unlabelled.map(\.id), 5)],
+                     "\(Self.plural(unlabelled.count, "device has", "devices have")) no label, so reconciliation cannot match \(unlabelled.count == 1 ? "it" : "them") by name: \(Self.list(what)); Pantau calls \(unlabelled.count == 1 ? "it" : "them") \(Self.list(unlabelled.map(\.id)))")
             }
             let repeated = labelOrder.filter { (repeatedLabels[$0]?.count ?? 0) > 1 }
             if let firstLabel = repeated.first, let id = repeatedLabels[firstLabel]?.first, let cell = firstDeviceCell(id) {
                 let what = repeated.map { "\"\($0)\" × \(repeatedLabels[$0]?.count ?? 0) (\(Self.list(repeatedLabels[$0] ?? [], max: 3)))" }
-                warn(cell, "devices", "\(Self.plural(repeated.count, "label names", "labels name")) several devices, so Pantau numbers them: \(Self.list(what))")
+                let labels = repeated.map { "“\($0)” × \(repeatedLabels[$0]?.count ?? 0)" }
+                warn(cell, "devices", .labelsRepeated, ["count": String(repeated.count), "labels": list(labels, 5)],
+                     "\(Self.plural(repeated.count, "label names", "labels name")) several devices, so Pantau numbers them: \(Self.list(what))")
             }
             // Edges that make no cable, by kind.
-            var dangling: [(EdgeProblem, String)] = []
-            var loops: [(EdgeProblem, String)] = []
-            var toNonDevice: [(EdgeProblem, String)] = []
-            var toNoRole: [(EdgeProblem, String)] = []
+            // Each with its English description and its neutral name (for the parameters).
+            var dangling: [(EdgeProblem, String, String)] = []
+            var loops: [(EdgeProblem, String, String)] = []
+            var toNonDevice: [(EdgeProblem, String, String)] = []
+            var toNoRole: [(EdgeProblem, String, String)] = []
             for p in edgeProblems {
                 let page = p.cell.page
                 switch p.kind {
                 case .dangling(let attached):
-                    dangling.append((p, attached.map { "from " + describe($0, page: page, deviceOfCell: p.deviceOfCell) } ?? "attached at neither end"))
+                    dangling.append((p, attached.map { "from " + describe($0, page: page, deviceOfCell: p.deviceOfCell) } ?? "attached at neither end",
+                                     attached.map { name($0, page: page, deviceOfCell: p.deviceOfCell) } ?? "—"))
                 case .selfLoop(let id):
-                    loops.append((p, describe(id, page: page, deviceOfCell: p.deviceOfCell)))
+                    loops.append((p, describe(id, page: page, deviceOfCell: p.deviceOfCell), name(id, page: page, deviceOfCell: p.deviceOfCell)))
                 case .notCabling(let s, let t):
                     // Name the end that is not a device; both when neither is.
                     let ends = [s, t].filter { p.deviceOfCell[$0] == nil }
                     let text = ends.map { describe($0, page: page, deviceOfCell: p.deviceOfCell) }.joined(separator: " – ")
+                    let neutral = ends.map { name($0, page: page, deviceOfCell: p.deviceOfCell) }.joined(separator: " – ")
                     let known = ends.allSatisfy { shapes[Self.key(page, $0)]?.meaning == .notADevice }
-                    if known { toNonDevice.append((p, text)) } else { toNoRole.append((p, text)) }
+                    if known { toNonDevice.append((p, text, neutral)) } else { toNoRole.append((p, text, neutral)) }
                 }
             }
+            func params(_ items: [(EdgeProblem, String, String)], _ key: String = "ends") -> [String: String] {
+                ["count": String(items.count), key: list(Self.tally(items.map(\.2)), 5)]
+            }
             if let first = toNoRole.first {
-                warn(first.0.cell, "links", "\(Self.plural(toNoRole.count, "link is", "links are")) attached to \(toNoRole.count == 1 ? "a shape" : "shapes") with no role, so reconciliation will not check \(toNoRole.count == 1 ? "it" : "them"): \(Self.list(Self.tally(toNoRole.map(\.1))))")
+                warn(first.0.cell, "links", .linksToShapesWithoutRole, params(toNoRole), "\(Self.plural(toNoRole.count, "link is", "links are")) attached to \(toNoRole.count == 1 ? "a shape" : "shapes") with no role, so reconciliation will not check \(toNoRole.count == 1 ? "it" : "them"): \(Self.list(Self.tally(toNoRole.map(\.1))))")
             }
             if let first = toNonDevice.first {
-                warn(first.0.cell, "links", "\(Self.plural(toNonDevice.count, "link ends", "links end")) on \(toNonDevice.count == 1 ? "a shape that is not a device" : "shapes that are not devices") Pantau reconciles, so \(toNonDevice.count == 1 ? "it is" : "they are") not checked: \(Self.list(Self.tally(toNonDevice.map(\.1))))")
+                warn(first.0.cell, "links", .linksToNonDevices, params(toNonDevice), "\(Self.plural(toNonDevice.count, "link ends", "links end")) on \(toNonDevice.count == 1 ? "a shape that is not a device" : "shapes that are not devices") Pantau reconciles, so \(toNonDevice.count == 1 ? "it is" : "they are") not checked: \(Self.list(Self.tally(toNonDevice.map(\.1))))")
             }
             if let first = dangling.first {
-                warn(first.0.cell, "links", "\(Self.plural(dangling.count, "link is", "links are")) not attached at both ends, so reconciliation will not check \(dangling.count == 1 ? "it" : "them"): \(Self.list(Self.tally(dangling.map(\.1))))")
+                warn(first.0.cell, "links", .linksNotAttached, params(dangling), "\(Self.plural(dangling.count, "link is", "links are")) not attached at both ends, so reconciliation will not check \(dangling.count == 1 ? "it" : "them"): \(Self.list(Self.tally(dangling.map(\.1))))")
             }
             if let first = loops.first {
-                warn(first.0.cell, "links", "\(Self.plural(loops.count, "link starts", "links start")) and \(loops.count == 1 ? "ends" : "end") on the same shape, so \(loops.count == 1 ? "it is" : "they are") ignored: \(Self.list(Self.tally(loops.map(\.1))))")
+                warn(first.0.cell, "links", .linksToThemselves, params(loops, "shapes"), "\(Self.plural(loops.count, "link starts", "links start")) and \(loops.count == 1 ? "ends" : "end") on the same shape, so \(loops.count == 1 ? "it is" : "they are") ignored: \(Self.list(Self.tally(loops.map(\.1))))")
             }
             return out
         }
@@ -226,9 +261,10 @@ extension DrawIO {
         /// With no boundary marked: the one router or firewall drawn linked to a cloud (the
         /// Internet, the WAN), else the only router or firewall in the drawing; nil when that
         /// does not pick exactly one.
-        func inferredBoundary(devices: [Diagram.Device], links: [Diagram.Link]) -> (Diagram.Device, String)? {
+        func inferredBoundary(devices: [Diagram.Device], links: [Diagram.Link]) -> (Diagram.Device, String, DiagramIssueCode, [String: String])? {
             let edgeRoles: Set<Diagram.Role> = [.router, .firewall]
             var linked: [String: String] = [:]  // device id -> the cloud it is linked to
+            var cloudName: [String: String] = [:]  // the same, as a parameter
             for p in edgeProblems {
                 guard case .notCabling(let s, let t) = p.kind else { continue }
                 for (dev, other) in [(s, t), (t, s)] {
@@ -236,16 +272,19 @@ extension DrawIO {
                           shape.stencil.contains("cloud") else { continue }
                     let label = shape.cell.label.trimmingCharacters(in: .whitespacesAndNewlines)
                     linked[id] = linked[id] ?? (label.isEmpty ? "a cloud" : "\"\(label)\"")
+                    cloudName[id] = cloudName[id] ?? (label.isEmpty ? shape.stencil : label)
                 }
             }
             let onCloud = devices.filter { edgeRoles.contains($0.role) && linked[$0.id] != nil }
             let name = { (d: Diagram.Device) in "\(d.id) (\(d.shape ?? "role data"))" }
             if onCloud.count == 1, let d = onCloud.first {
-                return (d, "no boundary router is marked; Pantau takes \(name(d)), linked to \(linked[d.id] ?? "a cloud"), as where the WAN meets this LAN (mark another with shape data boundary = yes)")
+                return (d, "no boundary router is marked; Pantau takes \(name(d)), linked to \(linked[d.id] ?? "a cloud"), as where the WAN meets this LAN (mark another with shape data boundary = yes)",
+                        .boundaryInferredFromCloud, ["router": d.name ?? d.id, "cloud": cloudName[d.id] ?? "?"])
             }
             let all = devices.filter { edgeRoles.contains($0.role) }
             if onCloud.isEmpty, all.count == 1, let d = all.first {
-                return (d, "no boundary router is marked; Pantau takes \(name(d)), the only router or firewall drawn, as where the WAN meets this LAN (mark another with shape data boundary = yes)")
+                return (d, "no boundary router is marked; Pantau takes \(name(d)), the only router or firewall drawn, as where the WAN meets this LAN (mark another with shape data boundary = yes)",
+                        .boundaryInferredOnlyRouter, ["router": d.name ?? d.id])
             }
             return nil
         }

@@ -110,6 +110,8 @@ public enum DrawIO {
         var style: String
         /// Relative position of an edge label along its edge (-1 source end … 1 target end).
         var x: Double?
+        /// How a message names the shape: its label, else its `name` data, else its cell id.
+        var shapeName: String { label.isEmpty ? (data["name"] ?? id) : label }
     }
 
     static func cells(of model: XMLElement, page: String) -> [Cell] {
@@ -156,8 +158,11 @@ public enum DrawIO {
     static func build(pages: [(name: String, model: XMLElement)], file: String, defaultPD: String? = nil,
                       stencils: StencilRoles = .standard) -> (Diagram?, [DiagramIssue]) {
         var issues: [DiagramIssue] = []
-        func add(_ c: Cell, _ path: String, _ msg: String) {
-            issues.append(DiagramIssue(file: file, source: SourceRef(cell: c.id, page: c.page), path: path, message: msg))
+        // A shape's problem: `shape` (its label, else its cell id) joins the parameters.
+        func add(_ c: Cell, _ path: String, _ code: DiagramIssueCode, _ params: [String: String], _ msg: String) {
+            var params = params
+            params["shape"] = c.shapeName
+            issues.append(DiagramIssue(file: file, source: SourceRef(cell: c.id, page: c.page), path: path, code: code, params: params, message: msg))
         }
         var pd: String?, site: String?, asOf: String?
         var pdSource = SourceRef()
@@ -186,7 +191,11 @@ public enum DrawIO {
                 if c.id == "0" || (!c.isVertex && !c.isEdge && !c.data.isEmpty) {
                     // Diagram data (Edit Data on the background).
                     if let v = c.data["pd"] {
-                        if let pd, pd != v { add(c, "pd", "page says PD \"\(v)\" but an earlier page says \"\(pd)\"") }
+                        if let pd, pd != v {
+                            issues.append(DiagramIssue(file: file, source: SourceRef(cell: c.id, page: c.page), path: "pd", code: .pdConflict,
+                                                       params: ["page": c.page, "pd": v, "other": pd],
+                                                       message: "page says PD \"\(v)\" but an earlier page says \"\(pd)\""))
+                        }
                         pd = v
                         pdSource = SourceRef(cell: c.id, page: c.page)
                     }
@@ -204,7 +213,7 @@ public enum DrawIO {
                 switch roleText {
                 case "vlan":
                     guard let idText = c.data["vlan"] ?? c.data["id_vlan"], let vid = Int(idText) else {
-                        add(c, "vlan", "a role=vlan shape needs a numeric vlan data field")
+                        add(c, "vlan", .vlanShapeWithoutNumber, [:], "a role=vlan shape needs a numeric vlan data field")
                         continue
                     }
                     // "VLAN 30" is the label Pantau writes for an unnamed VLAN.
@@ -215,12 +224,12 @@ public enum DrawIO {
                     var vlan: Int?
                     if let t = c.data["vlan"] {
                         vlan = Int(t)
-                        if vlan == nil { add(c, "vlan", "\"\(t)\" is not a VLAN number") }
+                        if vlan == nil { add(c, "vlan", .vlanNotNumber, ["value": t], "\"\(t)\" is not a VLAN number") }
                     }
                     var hosts: Int?
                     if let t = c.data["hosts"] {
                         hosts = Int(t)
-                        if hosts == nil { add(c, "hosts", "\"\(t)\" is not a number") }
+                        if hosts == nil { add(c, "hosts", .hostsNotNumber, ["value": t], "\"\(t)\" is not a number") }
                     }
                     segments.append(Diagram.Segment(name: c.label.isEmpty ? c.id : c.label, vlan: vlan, kind: c.data["kind"],
                                                     approxHosts: hosts, accessSwitch: c.data["switch"], accessPorts: c.data["ports"],
@@ -229,24 +238,26 @@ public enum DrawIO {
                     let aliases: [String: Diagram.Role] = ["ap": .accessPoint, "access point": .accessPoint, "pc group": .pcGroup,
                                                            "pcs": .pcGroup]
                     guard let role = Diagram.Role(rawValue: roleText) ?? aliases[roleText] else {
-                        add(c, "role", "\"\(roleText)\" is not one of: \(Diagram.Role.allCases.map(\.rawValue).joined(separator: ", ")), vlan, segment")
+                        add(c, "role", .roleUnknown, ["value": roleText, "allowed": Diagram.Role.allCases.map(\.rawValue).joined(separator: ", ")],
+                            "\"\(roleText)\" is not one of: \(Diagram.Role.allCases.map(\.rawValue).joined(separator: ", ")), vlan, segment")
                         continue
                     }
                     for k in c.data.keys.sorted() where !allowedDeviceKeys.contains(k) {
-                        add(c, k, "unknown shape data \"\(k)\"; allowed: \(allowedDeviceKeys.sorted().joined(separator: ", "))")
+                        add(c, k, .shapeDataUnknown, ["key": k, "allowed": allowedDeviceKeys.sorted().joined(separator: ", ")], "unknown shape data \"\(k)\"; allowed: \(allowedDeviceKeys.sorted().joined(separator: ", "))")
                     }
                     let id = c.data["device_id"] ?? (c.label.isEmpty ? c.id : c.label)
                     var snmp: Bool?
                     if let s = c.data["snmp"]?.lowercased() {
                         snmp = ["yes", "true", "1", "ya"].contains(s) ? true : ["no", "false", "0", "tidak"].contains(s) ? false : nil
-                        if snmp == nil { add(c, "snmp", "\"\(s)\" is not yes or no") }
+                        if snmp == nil { add(c, "snmp", .snmpNotYesNo, ["value": s], "\"\(s)\" is not yes or no") }
                     }
                     var asset: Diagram.Asset?
                     if c.data["acquired"] != nil || c.data["asset_source"] != nil || c.data["register_number"] != nil {
                         var a = Diagram.Asset(acquired: c.data["acquired"], registerNumber: c.data["register_number"])
                         if let s = c.data["asset_source"] {
                             a.source = Diagram.Asset.Source(rawValue: s)
-                            if a.source == nil { add(c, "asset_source", "\"\(s)\" is not one of: \(Diagram.Asset.Source.allCases.map(\.rawValue).joined(separator: ", "))") }
+                            if a.source == nil { add(c, "asset_source", .assetSourceUnknown,
+                                                       ["value": s, "allowed": Diagram.Asset.Source.allCases.map(\.rawValue).joined(separator: ", ")], "\"\(s)\" is not one of: \(Diagram.Asset.Source.allCases.map(\.rawValue).joined(separator: ", "))") }
                         }
                         asset = a
                     }
@@ -257,11 +268,11 @@ public enum DrawIO {
                     deviceOfCell[c.id] = id
                     if let up = c.data["uplink"], !up.isEmpty { uplinks.append((c, id, c.data["uplink_port"], up)) }
                     if let b = c.data["boundary"]?.lowercased(), ["yes", "true", "1", "ya"].contains(b) {
-                        if let boundary { add(c, "boundary", "a second boundary device; \"\(boundary.router)\" is already marked") }
+                        if let boundary { add(c, "boundary", .boundaryMarkedTwice, ["router": boundary.router], "a second boundary device; \"\(boundary.router)\" is already marked") }
                         var bw: Double?
                         if let t = c.data["bandwidth_mbps"] {
                             bw = Double(t)
-                            if bw == nil { add(c, "bandwidth_mbps", "\"\(t)\" is not a number") }
+                            if bw == nil { add(c, "bandwidth_mbps", .bandwidthNotNumber, ["value": t], "\"\(t)\" is not a number") }
                         }
                         boundary = Diagram.Boundary(router: id, wanPort: c.data["wan_port"], upstream: c.data["upstream"],
                                                     wanAddress: c.data["wan_address"], bandwidthMbps: bw, source: src)
@@ -285,7 +296,7 @@ public enum DrawIO {
             for c in cs where c.isEdge {
                 guard let s = c.source, let t = c.target else {
                     stock.unreadable(edge: c, .dangling(attached: c.source ?? c.target), deviceOfCell: deviceOfCell,
-                                     legacy: "edge is not connected at both ends; attach it to two device shapes")
+                                     legacy: (.linkNotAttached, [:], "edge is not connected at both ends; attach it to two device shapes"))
                     continue
                 }
                 // Lines to VLAN or segment shapes are annotations, not cabling.
@@ -293,7 +304,8 @@ public enum DrawIO {
                 guard let a = deviceOfCell[s], let b = deviceOfCell[t] else {
                     let kind: StockShapes.EdgeProblem.Kind = s == t ? .selfLoop(s) : .notCabling(s, t)
                     stock.unreadable(edge: c, kind, deviceOfCell: deviceOfCell,
-                                     legacy: "edge connects cell \"\(deviceOfCell[s] == nil ? s : t)\" which is not a device shape (no role in its data)")
+                                     legacy: (.linkToNonDevice, ["end": cs.first { $0.id == (deviceOfCell[s] == nil ? s : t) }?.shapeName ?? (deviceOfCell[s] == nil ? s : t)],
+                                             "edge connects cell \"\(deviceOfCell[s] == nil ? s : t)\" which is not a device shape (no role in its data)"))
                     continue
                 }
                 if s == t, stock.hasStockDevices {
@@ -311,12 +323,12 @@ public enum DrawIO {
                 var media: Diagram.Media?
                 if let m = c.data["media"] {
                     media = Diagram.Media(rawValue: m.lowercased())
-                    if media == nil { add(c, "media", "\"\(m)\" is not one of: \(Diagram.Media.allCases.map(\.rawValue).joined(separator: ", "))") }
+                    if media == nil { add(c, "media", .mediaUnknown, ["value": m, "allowed": Diagram.Media.allCases.map(\.rawValue).joined(separator: ", ")], "\"\(m)\" is not one of: \(Diagram.Media.allCases.map(\.rawValue).joined(separator: ", "))") }
                 }
                 var speed: Int?
                 if let t = c.data["speed_mbps"] {
                     speed = Int(t)
-                    if speed == nil { add(c, "speed_mbps", "\"\(t)\" is not a whole number") }
+                    if speed == nil { add(c, "speed_mbps", .speedNotNumber, ["value": t], "\"\(t)\" is not a whole number") }
                 }
                 links.append(Diagram.Link(a: .init(device: a, port: pa.flatMap { $0.isEmpty ? nil : $0 }),
                                           b: .init(device: b, port: pb.flatMap { $0.isEmpty ? nil : $0 }),
@@ -332,20 +344,22 @@ public enum DrawIO {
         let stockDrawing = stock.hasStockDevices || !anyRoleData
         if stockDrawing {
             issues += stock.warnings(file: file)
-            if boundary == nil, let (router, why) = stock.inferredBoundary(devices: devices, links: links) {
+            if boundary == nil, let (router, why, code, params) = stock.inferredBoundary(devices: devices, links: links) {
                 boundary = Diagram.Boundary(router: router.id, source: router.source)
-                issues.append(DiagramIssue(file: file, source: router.source, path: "boundary", message: why, severity: .warning))
+                issues.append(DiagramIssue(file: file, source: router.source, path: "boundary", code: code, params: params, message: why,
+                                           severity: .warning))
             }
         } else {
-            for (c, message) in stock.legacyErrors { add(c, "edge", message) }
+            for (c, legacy) in stock.legacyErrors { add(c, "edge", legacy.code, legacy.params, legacy.message) }
         }
         guard let pd = pd ?? defaultPD else {
-            issues.append(DiagramIssue(file: file, source: SourceRef(cell: "0"), path: "pd",
+            issues.append(DiagramIssue(file: file, source: SourceRef(cell: "0"), path: "pd", code: .pdMissing,
                                        message: "the diagram has no pd: select the empty background, Edit Data (Ctrl+M), add property pd"))
             return (nil, issues)
         }
         if let a = asOf, LocalDate(a) == nil {
-            issues.append(DiagramIssue(file: file, source: pdSource, path: "as_of", message: "\"\(a)\" is not a date YYYY-MM-DD"))
+            issues.append(DiagramIssue(file: file, source: pdSource, path: "as_of", code: .asOfNotDate, params: ["value": a],
+                                       message: "\"\(a)\" is not a date YYYY-MM-DD"))
         }
         var d = Diagram(pd: pd, site: site, asOf: asOf.flatMap { LocalDate($0) == nil ? nil : $0 }, boundary: boundary,
                         devices: devices, links: links, vlans: vlans, segments: segments, source: pdSource)

@@ -120,13 +120,14 @@ public enum DiagramFile {
                             defaultPD: String? = nil) -> (DiagramFormat, Diagram?, [DiagramIssue]) {
         let format = detectFormat(bytes)
         guard bytes.count <= sizeLimit else {
-            return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "",
+            return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", code: .fileTooLarge,
+                                               params: ["size": String(bytes.count), "limit": String(sizeLimit)],
                                                message: "file is \(bytes.count) bytes; the limit is \(sizeLimit) bytes", limitExceeded: true)])
         }
         switch format {
         case .yaml:
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", message: "file is not valid UTF-8 text")])
+                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", code: .notUTF8, message: "file is not valid UTF-8 text")])
             }
             let (d, issues) = Diagram.parseYAML(text, file: fileName)
             return (format, d, issues)
@@ -135,7 +136,9 @@ public enum DiagramFile {
                 let (d, issues) = try DrawIO.importDiagram(bytes, file: fileName, defaultPD: defaultPD)
                 return (format, d, issues)
             } catch {
-                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "", message: error.description,
+                return (format, nil, [DiagramIssue(file: fileName, source: SourceRef(), path: "",
+                                                   code: error.limitExceeded ? .drawioTooComplex : .drawioUnreadable,
+                                                   params: ["detail": error.message], message: error.description,
                                                    limitExceeded: error.limitExceeded)])
             }
         }

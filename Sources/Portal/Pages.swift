@@ -158,31 +158,41 @@ extension Portal {
     }
 
     /// One issue in plain words: what kind, which shape (by its label where the diagram names
-    /// it), the check's message, and what to do about it.
+    /// it), what is wrong and what to do, from the message catalog in the page's language.
     func issueRow(_ v: Visit, _ issue: DiagramIssue, labels: [String: String]) -> [String: Any] {
         var where_: [String] = []
         if let cell = issue.source.cell, cell != "0" {
-            if let label = labels[cell] { where_.append("\(v.t("shape")) “\(label)”") } else { where_.append("\(v.t("cell")) \(cell)") }
+            // A clerk finds a shape by its label; a cell id only helps when nothing names it.
+            if let label = labels[cell] ?? issue.params["shape"] { where_.append("\(v.t("shape")) “\(label)”") }
+            else if issue.code == nil { where_.append("\(v.t("cell")) \(cell)") }
             if let page = issue.source.page { where_.append("\(v.t("page")) “\(page)”") }
         } else if let line = issue.source.line {
-            where_.append("line \(line)")
+            where_.append("\(v.t("line")) \(line)")
         }
-        if !issue.path.isEmpty { where_.append(issue.path) }
-        let p = issue.path
-        let hint: String
-        if issue.limitExceeded { hint = "hint_limit" }
-        else if issue.message.contains("no label") { hint = "hint_label" }
-        else if issue.message.contains("labels name several") { hint = "hint_unique" }
-        else if p == "shapes" || p.hasPrefix("shapes") || issue.message.contains("recognisable role") { hint = "hint_shapes" }
-        else if p == "devices" { hint = "hint_devices" }
-        else if p.hasPrefix("links") { hint = "hint_links" }
-        else if p.hasSuffix("management_ip") { hint = "hint_ip" }
-        else if p == "pd" { hint = "hint_pd" }
-        else if p == "as_of" { hint = "hint_date" }
-        else if p == "boundary" { hint = "hint_boundary" }
-        else { hint = issue.isWarning ? "hint_warning" : "hint_error" }
-        return ["kind": issue.isWarning ? "warning" : "error", "kindText": v.t(issue.isWarning ? "issue_warning" : "issue_error"),
-                "where": where_.joined(separator: " · "), "message": issue.message, "todo": v.t(hint)]
+        // A drawing's shape is named above; a YAML file's element by its path (devices[2].management_ip).
+        if issue.source.cell == nil && !issue.path.isEmpty { where_.append(issue.path) }
+        var row: [String: Any] = ["kind": issue.isWarning ? "warning" : "error", "kindText": v.t(issue.isWarning ? "issue_warning" : "issue_error"),
+                                  "where": where_.joined(separator: " · ")]
+        if let said = catalogText(v, issue) {
+            row["message"] = said.text
+            row["todo"] = said.todo
+        } else {
+            // Only an issue read back from JSON has no code: its English message, marked so.
+            row["message"] = issue.message
+            row["messageLang"] = "en"
+            row["todo"] = v.t(issue.isWarning ? "hint_warning" : "hint_error")
+        }
+        return row
+    }
+
+    /// An issue's message and what to do, in the page's language, filled from its parameters.
+    func catalogText(_ v: Visit, _ issue: DiagramIssue) -> (text: String, todo: String)? {
+        guard let code = issue.code else { return nil }
+        let m = DiagramMessages.message(code)
+        var values = issue.params
+        values["dinas"] = v.profile?.dinasName ?? "Diskominfo"
+        guard let text = MessageTemplate.fill(m.text(v.lang), values), let todo = MessageTemplate.fill(m.todo(v.lang), values) else { return nil }
+        return (text, todo)
     }
 
     func submit(_ req: Request, pd: String) async -> Response {

@@ -89,6 +89,7 @@ public enum SubmissionService {
         let api = API(diagrams: DiagramOperations(store: store, clock: clock), access: AccessOperations(store: store, clock: clock),
                       findings: FindingOperations(store: store, clock: clock), settings: settings)
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: SecurityHeaders())  // first: it wraps every route and the not-found answer
         router.get("/api/v1/openapi.yaml") { _, _ in api.openAPI() }
         router.get("/api/v1/status") { req, _ in api.status(req) }
         router.post("/api/v1/pds/:pd/validate") { req, ctx in await api.upload(req, pd: ctx.parameters.get("pd") ?? "", store: false) }

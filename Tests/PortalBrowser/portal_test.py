@@ -154,10 +154,14 @@ class Portal:
             return r.read().decode("utf-8")
 
     def inspect(self, name, path=None):
-        """Screenshots at two widths, axe-core, and the served HTML's structure."""
+        """Screenshots of the whole page at two widths, axe-core, and the served HTML's structure."""
         for width, height, tag in ((390, 844, "phone"), (1280, 900, "desktop")):
             self.d.set_window_size(width, height)
             time.sleep(0.05)
+            full = self.d.execute_script("return document.documentElement.scrollHeight")
+            if isinstance(full, int) and full > height:
+                self.d.set_window_size(width, min(full + 120, 8000))
+                time.sleep(0.05)
             self.d.save_screenshot(os.path.join(self.args.shots, f"{name}-{tag}.png"))
         self.d.set_window_size(1280, 900)
         if name in self.pages_checked:
@@ -222,6 +226,9 @@ class Portal:
         warnings = self.d.find_elements(By.CSS_SELECTOR, "li.issue-warning")
         check(len(warnings) >= 2, f"warnings listed one by one ({len(warnings)})")
         check(any("Bentuk “" in w.text for w in warnings), "a warning names the shape by its label")
+        check(any("Router batas belum ditandai; Pantau menganggap “" in w.text for w in warnings),
+              "the checks' own messages are in Bahasa Indonesia, naming the shape: " + " | ".join(w.text for w in warnings)[:400])
+        check(not self.d.find_elements(By.CSS_SELECTOR, "li.issue [lang]"), "no message is marked as another language")
         self.inspect("05-checked")
         self.d.find_element(By.ID, "by").send_keys("Maria Goreti")
         self.click("form[action$='/submit'] button")

@@ -163,6 +163,75 @@ import Testing
         #expect(cli.stdout.contains("via portal"), "\(cli.stdout)")
     }
 
+    /// The check page's list of issues.
+    static func issueList(_ body: String) -> Substring {
+        guard let start = body.range(of: "<ol class=\"issues\">"), let end = body[start.upperBound...].range(of: "</ol>") else { return "" }
+        return body[start.lowerBound..<end.upperBound]
+    }
+
+    /// The checks' messages from the catalog: Bahasa Indonesia by default, English on request,
+    /// naming the device or the shape by its label, with what to do.
+    @Test func checkMessagesAreInTheReadersLanguage() async throws {
+        let s = try await PortalServer(label: "portal-messages")
+        defer { s.stop(); s.remove() }
+        let c = CurlClient(s, name: "maria")
+        #expect(try c.signIn(s.bappeda).status == 200)
+        let text = try String(contentsOfFile: Self.yaml, encoding: .utf8)
+        #expect(text.contains("management_ip: 10.21.0.2\n"), "fixture drifted")
+        let bad = s.dir + "/bad.yaml"
+        try text.replacingOccurrences(of: "management_ip: 10.21.0.2\n", with: "management_ip: 10.21.0.300\n")
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        func check(_ file: String, as name: String) throws -> CurlClient.Answer {
+            let csrf = try #require(CurlClient.field("csrf", in: try c.get("/pd/BAPPEDA/submit").body))
+            return try c.upload("/pd/BAPPEDA/check", csrf: csrf, file: file, as: name)
+        }
+
+        let id = try check(bad, as: "bad.yaml")
+        #expect(id.status == 422 && id.body.contains("Berkas belum dapat diserahkan"))
+        #expect(id.body.contains("<p>Perangkat “sw-core” memiliki alamat IP manajemen “10.21.0.300” yang tidak sah.</p>"), "\(id.body)")
+        #expect(id.body.contains("Tulis alamat IP yang benar, misalnya 10.21.0.2.") && id.body.contains("baris 23"))
+        #expect(Self.issueList(id.body).contains("“sw-core”") && !Self.issueList(id.body).contains("lang=\"en\""))
+        #expect(!id.body.contains("is not an IP address"))
+        let stock = try check(Self.stock, as: "lan.drawio")
+        #expect(stock.status == 200 && stock.body.contains("Router batas belum ditandai; Pantau menganggap “Firewall”"), "\(stock.body)")
+        #expect(Self.issueList(stock.body).contains("“Firewall”") && !Self.issueList(stock.body).contains("lang=\"en\""))
+        #expect(!stock.body.contains("reconciliation"))
+
+        // English on request: the same check in English, the page marked so.
+        #expect(try c.get("/pd/BAPPEDA/submit?lang=en").body.contains("<html lang=\"en\">"))
+        let en = try check(bad, as: "bad.yaml")
+        #expect(en.status == 422 && en.body.contains("<p>Device “sw-core” has a management IP address “10.21.0.300” that is not valid.</p>"), "\(en.body)")
+        #expect(en.body.contains("Write a correct IP address, e.g. 10.21.0.2.") && en.body.contains("line 23") && !en.body.contains("tidak sah"))
+        let stockEN = try check(Self.stock, as: "lan.drawio")
+        #expect(stockEN.body.contains("No boundary router is marked; Pantau takes “Firewall”"), "\(stockEN.body)")
+
+        // The API keeps its English messages.
+        let api = try run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(s.bappeda)", "--data-binary", "@\(bad)",
+                                           "http://127.0.0.1:\(s.port)/api/v1/pds/BAPPEDA/validate?filename=bad.yaml"])
+        #expect(api.stdout.contains("10.21.0.300") && api.stdout.contains("is not an IP address"), "\(api.stdout)")
+    }
+
+    /// Every answer of the service carries the security headers: a page, the API, and a path no route knows.
+    @Test func everyAnswerCarriesTheSecurityHeaders() async throws {
+        let s = try await PortalServer(label: "portal-headers")
+        defer { s.stop(); s.remove() }
+        let c = CurlClient(s, name: "anyone")
+        for (path, status) in [("/no/such/page", 404), ("/api/v1/no-such", 404), ("/api/v1/status", 401), ("/", 200), ("/pd/BAPPEDA", 303),
+                               ("/api/v1/openapi.yaml", 200)] {
+            let r = try c.get(path)
+            #expect(r.status == status, "\(path): \(r.status)")
+            let csp = try #require(r.header("Content-Security-Policy").first, "\(path) has no CSP")
+            #expect(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "\(path): \(csp)")
+            #expect(r.header("X-Content-Type-Options") == ["nosniff"] && r.header("Referrer-Policy") == ["no-referrer"], "\(path)")
+            #expect(r.header("X-Frame-Options") == ["DENY"], "\(path)")
+        }
+        // The portal's pages keep their own policy (their stylesheet), once.
+        let page = try c.get("/")
+        #expect(page.header("Content-Security-Policy").count == 1 && page.header("Content-Security-Policy").first?.contains("style-src 'self'") == true)
+        let posted = try c.request("/no/such/page", ["--data", "x=1"])
+        #expect(posted.status == 404 && posted.header("X-Content-Type-Options") == ["nosniff"])
+    }
+
     @Test func otherPDsPagesCSRFLimitsAndFailedSignInsAreRefused() async throws {
         let s = try await PortalServer(label: "portal-refusals", extra: ["--upload-limit", "4096"])
         defer { s.stop(); s.remove() }
