@@ -394,15 +394,22 @@ extension Portal {
         c["pd"] = pd
         c["hasFindings"] = !list.isEmpty
         let day = dateFormatter(v)
+        let dinas = v.profile?.dinasName ?? "Diskominfo"
         c["findings"] = list.map { f in
-            ["severity": f.severity.rawValue, "severityText": v.t(f.severity == .info ? "sev_info" : "issue_\(f.severity.rawValue)"), "code": f.code.rawValue,
-             "message": f.message, "subject": f.subject.description, "status": v.t("status_\(f.status.rawValue)"),
+            // The finding said again in the page's language from what it holds; its stored English when nothing fits.
+            let said = FindingMessages.said(f, lang: v.lang, dinas: dinas)
+            var row: [String: Any] = [
+             "severity": f.severity.rawValue, "severityText": v.t(f.severity == .info ? "sev_info" : "issue_\(f.severity.rawValue)"), "code": f.code.rawValue,
+             "label": v.lang == .id ? FindingCatalog.doc(f.code)?.label ?? f.code.rawValue : f.code.rawValue,
+             "message": said?.text ?? f.message, "subject": f.subject.description, "status": v.t("status_\(f.status.rawValue)"),
              "firstSeen": when(v, f.firstSeen), "lastSeen": when(v, f.lastSeen), "basis": basisText(f.basis),
              "hasEvidence": !f.evidence.isEmpty,
              "evidence": f.evidence.map { e in
                  ["source": e.source, "when": e.lastSeen.map { day.string(from: $0) } ?? "",
                   "details": e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")]
-             }] as [String: Any]
+             }]
+            if let said { row["todo"] = said.todo } else { row["messageLang"] = "en" }
+            return row
         }
         return page(v, "findings", c)
     }

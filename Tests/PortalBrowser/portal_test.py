@@ -258,7 +258,9 @@ class Portal:
         self.inspect("09-version", f"/pd/{pd}/versions/2")
         self.go(f"/pd/{pd}/findings")
         body = self.text()
-        check("bandwidth-over-allocation" in body and "Bukti" in body and "p95_mbps=78" in body, "findings with their evidence: " + body[:400])
+        check("bandwidth-over-allocation" in body and "Bukti" in body and "p95_bps=78000000" in body, "findings with their evidence: " + body[:400])
+        check("78 Mbit/s melebihi bandwidth yang disetujui, 50 Mbit/s" in body and "over the approved" not in body,
+              "the finding said in Bahasa Indonesia: " + body[:600])
         self.inspect("10-findings", f"/pd/{pd}/findings")
         self.go(f"/pd/{pd}")
         check("Diagram masih berlaku" in self.text(), "home: the duty is met now")

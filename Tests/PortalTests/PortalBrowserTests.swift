@@ -33,8 +33,9 @@ import Testing
         let at = Date()
         try FindingOperations(store: try PantauStore(path: s.store), clock: SystemClock()).record([
             Detection(code: .bandwidthOverAllocation, pd: "BAPPEDA", subject: FindingSubject(device: "rtr-bappeda", port: "WAN Telkom"),
-                      message: "the uplink's 95th percentile was 78 Mbps, over the approved 50 Mbps",
-                      evidence: [Evidence(source: "snmp", firstSeen: at, lastSeen: at, details: ["p95_mbps": "78", "approved_mbps": "50"])]),
+                      message: "BAPPEDA: the uplink's 95th percentile was 78 Mbps, over the approved 50 Mbps",
+                      evidence: [Evidence(source: "traffic", firstSeen: at, lastSeen: at,
+                                          details: ["period": "2026-11 (WITA)", "p95_bps": "78000000", "approved_mbps": "50", "allocation_share": "1"])]),
         ], codes: [.bandwidthOverAllocation])
         let started = ContinuousClock.now
         let r = try run(Self.python, [Lab.repo + "/Tests/PortalBrowser/portal_test.py", "--base", s.base, "--pd", "BAPPEDA",

@@ -125,6 +125,15 @@ import Testing
         #expect(found.status == 200 && found.body.contains("unregistered-device") && found.body.contains("sw-&lt;b&gt;rogue&lt;/b&gt;"))
         #expect(found.body.contains("port=Gi1/0/3") && found.body.contains("Pasal") && !found.body.contains("sw-<b>"))
         #expect(!found.body.contains("sw-dinkes-secret"))
+        // Said in Bahasa Indonesia from what the finding holds, with what to do; English on request.
+        #expect(found.body.contains("<p>Perangkat “sw-&lt;b&gt;rogue&lt;/b&gt;” terlihat di jaringan PD (lewat LLDP), tetapi tidak ada di diagram PD.</p>"),
+                "\(found.body)")
+        #expect(found.body.contains("Tambahkan perangkat itu ke diagram") && found.body.contains("Perangkat tidak terdaftar"))
+        #expect(!found.body.contains("lang=\"en\">sw-") && !found.body.contains("is in no submitted diagram"))
+        let foundEN = try c.get("/pd/BAPPEDA/findings?lang=en")
+        #expect(foundEN.body.contains("<p>Device “sw-&lt;b&gt;rogue&lt;/b&gt;” is seen on the PD&#39;s network (by LLDP) but is not in the PD&#39;s diagram.</p>"),
+                "\(foundEN.body)")
+        #expect(try c.get("/pd/BAPPEDA?lang=id").status == 200)
         let counted = try c.get("/pd/BAPPEDA")
         #expect(counted.body.contains("<li class=\"sev sev-warning\"><span class=\"n\">1</span>") ||
                 counted.body.contains("<li class=\"sev sev-error\"><span class=\"n\">1</span>"), "\(counted.body)")
