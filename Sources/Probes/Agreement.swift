@@ -46,6 +46,10 @@ public enum FactOutcome: String, Sendable, CaseIterable, Comparable {
     case lenient
     /// The other monitor has a value; Pantau reports none (never wrong, but not known).
     case missing
+    /// The other monitor's model names only the processor architecture of a general-purpose
+    /// computer (`Agreement.isArchitecturePlaceholder`) and Pantau reports none: not a model
+    /// either side knows, so it counts neither as reported nor as missing.
+    case placeholder
     /// Both have a value and they differ in substance: a wrong fact unless waived.
     case wrong
     /// Pantau reports a value the other monitor has none for: nothing to judge it by.
@@ -91,8 +95,24 @@ public enum Agreement {
             // LibreNMS writes an empty string for some facts it could not find: no value.
             let ex = expected.flatMap { $0.trimmed.isEmpty ? nil : $0 }
             let ac = actual.flatMap { $0.trimmed.isEmpty ? nil : $0 }
+            if fact == "model", let x = ex, isArchitecturePlaceholder(x) {
+                return ac.map { FactComparison(fact: fact, expected: nil, actual: $0, outcome: .unjudged, rule: "placeholder \(String(reflecting: x))") }
+                    ?? FactComparison(fact: fact, expected: x, actual: nil, outcome: .placeholder)
+            }
             return judge(fact: fact, expected: ex, actual: ac)
         }
+    }
+
+    /// Rule "placeholder" (models only): for a general-purpose computer LibreNMS writes the
+    /// processor architecture where a model goes: "Generic x86 64-bit" from an x86_64 kernel
+    /// in sysDescr, "Intel x64"/"AMD x64" from Windows' "Hardware: Intel64 Family …", "amd64"
+    /// or "amd64 Intel(R) Xeon(R) CPU …" for a BSD build. That names the processor, not the
+    /// machine (no standard MIB gives a PC's or server's maker and model, so Pantau leaves
+    /// the model out), and it is not counted as a model LibreNMS reports. Only these exact
+    /// forms are set aside: a real model that happens to mention an architecture is judged.
+    public static func isArchitecturePlaceholder(_ model: String) -> Bool {
+        model.trimmed.range(of: #"^(Generic (x86|ARM|ARMv\d+|MIPS)( 64-bit)?|(AMD|Intel) x64|amd64(/OpenSSL| .*\bCPU\b.*)?)$"#,
+                            options: .regularExpression) != nil
     }
 
     /// Nil when neither side has a value.

@@ -34,9 +34,10 @@ public struct SNMPRecording: Sendable {
     public init(text: String, file: String = "<recording>") throws {
         var out: [VarBind] = []
         var lineNo = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so split on it as well as on "\n" (recordings
+        // written on Windows end their lines with it).
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3 else { throw ParseError(file: file, line: lineNo, message: "expected OID|TYPE|VALUE") }

@@ -51,6 +51,22 @@ import Testing
         #expect(outcome(fact, expected, actual) == .wrong)
     }
 
+    /// A processor architecture where LibreNMS puts a model is set aside, not counted as
+    /// a model LibreNMS reports; a real model that mentions an architecture is still judged.
+    @Test func architecturePlaceholdersAreSetAside() {
+        for p in ["Generic x86 64-bit", "Generic x86", "Generic ARMv6", "Generic MIPS", "Intel x64", "AMD x64", "amd64", "amd64/OpenSSL",
+                  "amd64 Intel(R) Xeon(R) CPU E5-2620 v2 @ 2.10GHz running at 2100"] {
+            #expect(Agreement.isArchitecturePlaceholder(p), "\(p)")
+        }
+        for m in ["x86 Server R640", "Generic", "amd64-board X1", "DS918+"] { #expect(!Agreement.isArchitecturePlaceholder(m), "\(m)") }
+        var inv = DeviceInventory(agent: "x")
+        let e = DeviceExpectation(sysName: nil, sysDescr: nil, sysObjectID: nil, os: "linux", hardware: "Generic x86 64-bit",
+                                  serial: nil, version: nil)
+        #expect(Agreement.compare(inv, with: e).map(\.outcome) == [.placeholder])
+        inv.model = "PowerEdge R640"  // Pantau's value has nothing to be judged by
+        #expect(Agreement.compare(inv, with: e).map(\.outcome) == [.unjudged])
+    }
+
     @Test func comparesTheThreeFactsOfAnInventory() {
         var inv = DeviceInventory(agent: "x")
         inv.model = "RB5009UPr+S+"

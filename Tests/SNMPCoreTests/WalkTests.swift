@@ -98,6 +98,15 @@ import Testing
         }
     }
 
+    /// Recordings saved on Windows end their lines with CR LF (LibreNMS's ciscome1200 does);
+    /// "\r\n" is one Character in Swift, so a split on "\n" alone read such a file as one line.
+    @Test func recordingReadsCRLFLines() throws {
+        let r = try SNMPRecording(text: "1.3.6.1.2.1.1.1.0|4|ME1200 switch\r\n1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.1899\r\n")
+        #expect(r.bindings.count == 2)
+        #expect(r.bindings.first?.value == .octets(Array("ME1200 switch".utf8)))
+        #expect(r.bindings.last?.value == .oid(OID("1.3.6.1.4.1.9.1.1899")))
+    }
+
     @Test func recordingRejectsBadLines() {
         #expect(throws: SNMPRecording.ParseError.self) { try SNMPRecording(text: "1.3.6|4") }
         #expect(throws: SNMPRecording.ParseError.self) { try SNMPRecording(text: "1.3.x|4|a") }
