@@ -54,7 +54,7 @@ public enum TrafficBlockCodec {
 
     /// What one pass over a column tells: its first value, its range and the range of the
     /// differences between successive values, and how many values repeat the one before.
-    struct ColumnSummary: Equatable {
+    struct ColumnSummary {
         var first: Int64 = 0, low: Int64 = 0, high: Int64 = 0, deltaLow: Int64 = 0, deltaHigh: Int64 = 0, repeats = 0
     }
 
@@ -78,43 +78,76 @@ public enum TrafficBlockCodec {
     /// Encodes `count` samples as version 2: their times and columns, each read where it lies
     /// (arrays, or the fields of traffic samples without copying them out).
     static func encode<C: ColumnValues>(count n: Int, times: C, columns: [C]) -> [UInt8] {
-        // First the size of each part (choosing each column's smallest form), then one write.
-        var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count))
-        if n > 0 {
-            size += signedSize(times[0])
-            forEachRun(of: times, count: n, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)) }
-        }
         var plans: [Plan] = []
         plans.reserveCapacity(columns.count)
-        var summaries: [ColumnSummary] = []
-        summaries.reserveCapacity(columns.count)
+        // Each column's value when it is constant (nil for the others): a constant column is
+        // the same as the first earlier column holding that value.
+        var constants: [Int64?] = []
+        constants.reserveCapacity(columns.count)
+        var size = 0
         for c in columns.indices {
             let col = columns[c]
-            let s = summary(col, count: n)
-            summaries.append(s)
-            // An earlier identical column (only those with the same summary are compared).
-            if let same = (0 ..< c).first(where: { summaries[$0] == s && equal(columns[$0], col, count: n) }) {
+            // Constant (one cheap pass that stops at the first difference) or the same as an
+            // earlier column (compared only with those that are not constant, mostly stopping
+            // at the first value): most columns of traffic are one or the other, and skip the
+            // summary.
+            let first = n > 0 ? col[0] : 0
+            var k = 1
+            while k < n && col[k] == first { k &+= 1 }
+            if k >= n {
+                size += planConstant(first, &constants, &plans)
+                continue
+            }
+            constants.append(nil)
+            if let same = (0 ..< c).first(where: { constants[$0] == nil && equal(columns[$0], col, count: n) }) {
                 plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)); continue
             }
-            if s.low == s.high { plans.append(.constant(s.first)); size += 1 + signedSize(s.first); continue }
-            // n ≥ 2 here. A frame of the values, or of their differences, whichever is smaller.
-            let frameWidth = width(UInt64(bitPattern: s.high &- s.low)), deltaWidth = width(UInt64(bitPattern: s.deltaHigh &- s.deltaLow))
-            let frameSize = 2 + signedSize(s.low) + (n &* frameWidth &+ 7) >> 3
-            let deltaSize = 2 + signedSize(s.first) + signedSize(s.deltaLow) + ((n &- 1) &* deltaWidth &+ 7) >> 3
-            var best = frameSize, plan = Plan.frame(base: s.low, width: frameWidth)
-            if deltaSize < frameSize { best = deltaSize; plan = .deltaFrame(base: s.deltaLow, width: deltaWidth) }
-            // Runs only pay when values repeat: give up as soon as they cost more.
-            if s.repeats * 4 >= n {
-                var runsSize = 1, k = 0
-                while k < n && runsSize < best {
-                    var run = 1
-                    while k + run < n && col[k + run] == col[k] { run += 1 }
-                    runsSize += signedSize(col[k]) + unsignedSize(UInt64(run))
-                    k += run
-                }
-                if k == n && runsSize < best { best = runsSize; plan = .runs }
+            size += planValues(col, count: n, summary(col, count: n), &plans)
+        }
+        return write(count: n, times: times, columns: columns, plans: plans, size: size)
+    }
+
+    /// Plans a constant column: the same as the first earlier constant column of that value,
+    /// else the value. Returns its size.
+    @inline(__always) static func planConstant(_ v: Int64, _ constants: inout [Int64?], _ plans: inout [Plan]) -> Int {
+        defer { constants.append(v) }
+        if let same = constants.firstIndex(where: { $0 == v }) {
+            plans.append(.same(same)); return 1 + unsignedSize(UInt64(same))
+        }
+        plans.append(.constant(v)); return 1 + signedSize(v)
+    }
+
+    /// Plans a column that varies (n ≥ 2): a frame of the values, or of their differences, or
+    /// runs, whichever is smallest. Returns its size.
+    static func planValues<C: ColumnValues>(_ col: C, count n: Int, _ s: ColumnSummary, _ plans: inout [Plan]) -> Int {
+        let frameWidth = width(UInt64(bitPattern: s.high &- s.low)), deltaWidth = width(UInt64(bitPattern: s.deltaHigh &- s.deltaLow))
+        let frameSize = 2 + signedSize(s.low) + (n &* frameWidth &+ 7) >> 3
+        let deltaSize = 2 + signedSize(s.first) + signedSize(s.deltaLow) + ((n &- 1) &* deltaWidth &+ 7) >> 3
+        var best = frameSize, plan = Plan.frame(base: s.low, width: frameWidth)
+        if deltaSize < frameSize { best = deltaSize; plan = .deltaFrame(base: s.deltaLow, width: deltaWidth) }
+        // Runs only pay when values repeat: give up as soon as they cost more.
+        if s.repeats * 4 >= n {
+            var runsSize = 1, k = 0
+            while k < n && runsSize < best {
+                var run = 1
+                while k + run < n && col[k + run] == col[k] { run += 1 }
+                runsSize += signedSize(col[k]) + unsignedSize(UInt64(run))
+                k += run
             }
-            plans.append(plan); size += best
+            if k == n && runsSize < best { best = runsSize; plan = .runs }
+        }
+        plans.append(plan)
+        return best
+    }
+
+    /// Writes a version 2 block whose columns are planned (`size`: the columns' bytes).
+    static func write<C: ColumnValues>(count n: Int, times: C, columns: [C], plans: [Plan], size columnBytes: Int) -> [UInt8] {
+        var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count)) + columnBytes
+        // The times' runs of equal steps, found once (a block has one, or a few around a gap).
+        var timeRuns: [(step: Int64, run: Int)] = []
+        if n > 0 {
+            size += signedSize(times[0])
+            forEachRun(of: times, count: n, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)); timeRuns.append((d, run)) }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
             var w = Writer(buffer: buffer)
@@ -123,7 +156,7 @@ public enum TrafficBlockCodec {
             w.unsigned(UInt64(columns.count))
             if n > 0 {
                 w.signed(times[0])
-                forEachRun(of: times, count: n, deltas: true) { d, run in w.signed(d); w.unsigned(UInt64(run)) }
+                for (d, run) in timeRuns { w.signed(d); w.unsigned(UInt64(run)) }
             }
             for c in columns.indices {
                 let col = columns[c]
@@ -146,6 +179,46 @@ public enum TrafficBlockCodec {
             precondition(w.offset == size, "planned \(size) bytes, wrote \(w.offset)")
             written = w.offset
         }
+    }
+
+    /// Plans a block of traffic samples of the usual shape in one pass over them, instead of
+    /// a pass per column: coverage and the four counters constant, each peak equal to its
+    /// average (as at 5 minutes), inbound and outbound varying and not equal. The plans are
+    /// those `encode` would make (so are the bytes); nil when the block has another shape.
+    static func planUsualSamples(_ p: UnsafePointer<TrafficSample>, count n: Int) -> (plans: [Plan], size: Int)? {
+        guard n >= 2 else { return nil }
+        let f = p[0]
+        var covered: Int64 = 0, counters: Int64 = 0, peaks = (f.peakInBPS ^ f.inBPS) | (f.peakOutBPS ^ f.outBPS), inOut = f.inBPS ^ f.outBPS
+        var a = ColumnSummary(first: f.inBPS, low: f.inBPS, high: f.inBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
+        var b = ColumnSummary(first: f.outBPS, low: f.outBPS, high: f.outBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
+        var previousIn = f.inBPS, previousOut = f.outBPS
+        for k in 1 ..< n {
+            let x = p[k]
+            covered |= x.covered ^ f.covered
+            counters |= (x.inErrors ^ f.inErrors) | (x.outErrors ^ f.outErrors) | (x.inDiscards ^ f.inDiscards) | (x.outDiscards ^ f.outDiscards)
+            peaks |= (x.peakInBPS ^ x.inBPS) | (x.peakOutBPS ^ x.outBPS)
+            let i = x.inBPS, o = x.outBPS
+            inOut |= i ^ o
+            let di = i &- previousIn, dout = o &- previousOut
+            a.low = min(a.low, i); a.high = max(a.high, i); a.deltaLow = min(a.deltaLow, di); a.deltaHigh = max(a.deltaHigh, di)
+            b.low = min(b.low, o); b.high = max(b.high, o); b.deltaLow = min(b.deltaLow, dout); b.deltaHigh = max(b.deltaHigh, dout)
+            a.repeats &+= di == 0 ? 1 : 0
+            b.repeats &+= dout == 0 ? 1 : 0
+            previousIn = i; previousOut = o
+        }
+        guard covered == 0, counters == 0, peaks == 0, inOut != 0, a.low != a.high, b.low != b.high else { return nil }
+        let raw = UnsafeRawPointer(p)
+        var plans: [Plan] = [], constants: [Int64?] = []
+        plans.reserveCapacity(9); constants.reserveCapacity(9)
+        var size = planConstant(f.covered, &constants, &plans)
+        size += planValues(SampleField(samples: raw, offset: sampleOffsets[2]), count: n, a, &plans)
+        size += planValues(SampleField(samples: raw, offset: sampleOffsets[3]), count: n, b, &plans)
+        constants += [nil, nil]
+        plans += [.same(1), .same(2)]
+        size += 4
+        constants += [nil, nil]
+        for v in [f.inErrors, f.outErrors, f.inDiscards, f.outDiscards] { size += planConstant(v, &constants, &plans) }
+        return (plans, size)
     }
 
     @inline(__always) static func equal<C: ColumnValues>(_ a: C, _ b: C, count n: Int) -> Bool {
@@ -227,11 +300,11 @@ public enum TrafficBlockCodec {
     @inline(__always) static func forEachRun<C: ColumnValues>(of values: C, count: Int, deltas: Bool, _ body: (Int64, Int) -> Void) {
         var k = deltas ? 1 : 0
         while k < count {
-            let v = deltas ? values[k] &- values[k - 1] : values[k]
+            let v = deltas ? values[k] &- values[k &- 1] : values[k]
             var run = 1
-            while k + run < count && (deltas ? values[k + run] &- values[k + run - 1] : values[k + run]) == v { run += 1 }
+            while k &+ run < count && (deltas ? values[k &+ run] &- values[k &+ run &- 1] : values[k &+ run]) == v { run &+= 1 }
             body(v, run)
-            k += run
+            k &+= run
         }
     }
 
@@ -352,14 +425,19 @@ public enum TrafficBlockCodec {
                 }
                 swap(&column, &block.columns[c])
             case 2:
-                block.columns[c].removeAll(keepingCapacity: true)
-                block.columns[c].reserveCapacity(count)
-                while block.columns[c].count < count {
+                // Into a local array; a run of one (a value between runs of zeros, say) is one append.
+                var column: [Int64] = []
+                swap(&column, &block.columns[c])
+                column.removeAll(keepingCapacity: true)
+                column.reserveCapacity(count)
+                while column.count < count {
                     let v = try r.signed()
-                    let run = try r.count(limit: count - block.columns[c].count)
+                    let run = try r.count(limit: count - column.count)
+                    if run == 1 { column.append(v); continue }
                     guard run > 0 else { throw DecodingError(message: "empty run") }
-                    block.columns[c].append(contentsOf: repeatElement(v, count: run))
+                    column.append(contentsOf: repeatElement(v, count: run))
                 }
+                swap(&column, &block.columns[c])
             case 3:
                 // Copied into this column's own buffer, not shared: a shared buffer would be
                 // copied again when the next block is decoded into it.
@@ -595,6 +673,9 @@ extension TrafficBlockCodec {
             guard let base = buffer.baseAddress else { return encode(count: 0, times: [Int64](), columns: Array(repeating: [], count: 9)) }
             let raw = UnsafeRawPointer(base)
             let fields = sampleOffsets.map { SampleField(samples: raw, offset: $0) }
+            if let (plans, size) = planUsualSamples(base, count: buffer.count) {
+                return write(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()), plans: plans, size: size)
+            }
             return encode(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()))
         }
     }

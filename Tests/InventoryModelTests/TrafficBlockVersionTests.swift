@@ -142,6 +142,57 @@ import Testing
         #expect(hourly(oneSamples) == hourly(twoSamples))
     }
 
+    /// Blocks of the usual shape (coverage and counters constant, peaks equal to averages)
+    /// are planned in one pass over the samples: the bytes are those of the columns' encoding,
+    /// also when one field of one sample breaks the shape.
+    @Test(arguments: 0..<120)
+    func usualBlocksEncodeAsTheirColumns(seed: Int) throws {
+        var rng = SeededGenerator(state: UInt64(seed) + 90_000)
+        let n = Int.random(in: 1...288, using: &rng)
+        let covered = [300, 300, 120, 0].randomElement(using: &rng)!, errors = [0, 0, 3, 300].randomElement(using: &rng)!
+        let mean = Int64.random(in: 0...400_000_000, using: &rng)
+        var samples = (0..<n).map { k -> TrafficSample in
+            let v = [0, mean, mean / 2 + Int64.random(in: 0...max(mean, 1), using: &rng)].randomElement(using: &rng)!
+            return TrafficSample(start: 1_800_000_000 + Int64(k) * 300, covered: Int64(covered), inBPS: v,
+                                 outBPS: Bool.random(using: &rng) ? v : v / 3, inErrors: Int64(errors), outDiscards: Int64(errors))
+        }
+        if n > 1 && Bool.random(using: &rng) {
+            let k = Int.random(in: 0..<n, using: &rng)
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0: samples[k].covered += 1
+            case 1: samples[k].peakInBPS += 1
+            case 2: samples[k].outDiscards = 1
+            case 3: samples[k].outBPS = samples[k].inBPS
+            default: samples[k].peakOutBPS = samples[k].outBPS - 1
+            }
+        }
+        let columns: [[Int64]] = [samples.map(\.covered), samples.map(\.inBPS), samples.map(\.outBPS), samples.map(\.peakInBPS),
+                                  samples.map(\.peakOutBPS), samples.map(\.inErrors), samples.map(\.outErrors),
+                                  samples.map(\.inDiscards), samples.map(\.outDiscards)]
+        let bytes = TrafficBlockCodec.encode(samples)
+        #expect(bytes == TrafficBlockCodec.encode(times: samples.map(\.start), columns: columns))
+        #expect(try TrafficBlockCodec.decodeSamples(bytes) == samples)
+    }
+
+    /// Closing a bucket rounds without libm: the same integers as `Int64(x.rounded())` for
+    /// halves, both signs, fractions near ±0.5 and values where doubles are 0.5 or 1 apart.
+    @Test func roundingWithoutLibmIsSchoolRounding() {
+        var rng = SeededGenerator(state: 53)
+        var xs: [Double] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994, 0.5000000000000001,
+                            4_503_599_627_370_495.5, -4_503_599_627_370_495.5, 4_503_599_627_370_497, 9_007_199_254_740_993,
+                            9.2233720368547748e18, -9.2233720368547758e18]
+        for _ in 0..<20_000 {
+            let magnitude = Double(sign: .plus, exponent: Int.random(in: -3...62, using: &rng), significand: 1)
+            var x = Double.random(in: -magnitude...magnitude, using: &rng)
+            if Bool.random(using: &rng) { x = (x * 2).rounded(.towardZero) / 2 }   // halves
+            xs.append(x)
+        }
+        for x in xs where x.magnitude < 9.2233720368547758e18 {
+            #expect(x.roundedToInt64 == Int64(x.rounded()), "\(x)")
+        }
+        #expect((-9.2233720368547758e18).roundedToInt64 == .min)
+    }
+
     @Test func malformedVersionTwoBytesThrowAndNeverTrap() throws {
         var rng = SeededGenerator(state: 2_002)
         let good = TrafficBlockCodec.encode((0..<60).map {
