@@ -2,21 +2,34 @@
 // byte string, as time-series databases keep them (Prometheus/Gorilla chunks). Pure, so every
 // storage backend (SQLite's BLOB, PostgreSQL's bytea) holds the same bytes.
 //
-// Layout (version 1), all integers LEB128 varints, signed ones zigzag-encoded:
+// Layout, all integers LEB128 varints unless said otherwise, signed ones zigzag-encoded:
 //   version (1 byte) · count · column count
 //   times: first time · then runs of equal deltas as (delta, run length) pairs up to count-1
 //          deltas (a regular series is one pair however long)
 //   each column: mode (1 byte) and its data, the smallest of
 //     0 constant     one value
 //     1 delta        first value, then each value's difference from the previous
+//                    (version 1 only)
 //     2 runs         (value, run length) pairs
 //     3 same-as      the index of an earlier identical column (e.g. a 5-minute peak, which
 //                    is its average), no data
+//     4 frame        (version 2) the least value, a width w (1 byte, 0...64), then every value
+//                    minus the least in w bits, packed from the lowest bit of the first byte
+//                    up (⌈count·w/8⌉ bytes)
+//     5 delta frame  (version 2) the first value, the least difference between successive
+//                    values, a width w (1 byte), then each of the count-1 differences minus
+//                    the least, packed in w bits as in a frame
+// Version 1 blocks were a chain of varints: where a value starts depends on the length of
+// the one before, so they decode one at a time. A frame's values are read independently (the
+// k-th at bit k·w, one unaligned word load, a shift and a mask), in tight loops, and are
+// smaller on noisy rates: a fixed width per block rather than 7-bit groups. Version 2 is
+// written; both are read (stores written before it keep working, block by block).
 // Decoding never traps: malformed bytes throw.
 
 /// Encodes and decodes blocks of samples (times and integer columns).
 public enum TrafficBlockCodec {
-    public static let version: UInt8 = 1
+    /// The version `encode` writes. `decode` reads this one and version 1.
+    public static let version: UInt8 = 2
 
     public struct DecodingError: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
@@ -29,16 +42,192 @@ public enum TrafficBlockCodec {
         return encode(count: times.count, times: times, columns: columns)
     }
 
-    /// How a column is written.
-    enum Plan { case same(Int), constant(Int64), delta, runs }
+    /// Encodes as version 1 did (kept so that tests can write what stores from before version
+    /// 2 hold, and check that they still read).
+    package static func encodeVersion1(times: [Int64], columns: [[Int64]]) -> [UInt8] {
+        precondition(columns.allSatisfy { $0.count == times.count }, "every column has one value per time")
+        return encodeVersion1(count: times.count, times: times, columns: columns)
+    }
 
-    /// Encodes `count` samples: their times and columns, each read where it lies (arrays, or
-    /// the fields of traffic samples without copying them out).
-    static func encode<C: ColumnValues>(count n: Int, times: C, columns: [C]) -> [UInt8] {
-        func equal(_ a: C, _ b: C) -> Bool {
-            for k in 0 ..< n where a[k] != b[k] { return false }
-            return true
+    /// How a column is written.
+    enum Plan { case same(Int), constant(Int64), delta, runs, frame(base: Int64, width: Int), deltaFrame(base: Int64, width: Int) }
+
+    /// What one pass over a column tells: its first value, its range and the range of the
+    /// differences between successive values, and how many values repeat the one before.
+    struct ColumnSummary {
+        var first: Int64 = 0, low: Int64 = 0, high: Int64 = 0, deltaLow: Int64 = 0, deltaHigh: Int64 = 0, repeats = 0
+    }
+
+    @inline(__always) static func summary<C: ColumnValues>(_ col: C, count n: Int) -> ColumnSummary {
+        guard n > 0 else { return ColumnSummary() }
+        let first = col[0]
+        var low = first, high = first, deltaLow = Int64.max, deltaHigh = Int64.min, repeats = 0, previous = first
+        for k in 1 ..< n {
+            let v = col[k], d = v &- previous
+            low = min(low, v); high = max(high, v)
+            deltaLow = min(deltaLow, d); deltaHigh = max(deltaHigh, d)
+            repeats &+= d == 0 ? 1 : 0
+            previous = v
         }
+        return ColumnSummary(first: first, low: low, high: high, deltaLow: deltaLow, deltaHigh: deltaHigh, repeats: repeats)
+    }
+
+    /// Bits needed for the unsigned value `v` (0 for 0).
+    @inline(__always) static func width(_ v: UInt64) -> Int { 64 - v.leadingZeroBitCount }
+
+    /// Encodes `count` samples as version 2: their times and columns, each read where it lies
+    /// (arrays, or the fields of traffic samples without copying them out).
+    static func encode<C: ColumnValues>(count n: Int, times: C, columns: [C]) -> [UInt8] {
+        var plans: [Plan] = []
+        plans.reserveCapacity(columns.count)
+        // Each column's value when it is constant (nil for the others): a constant column is
+        // the same as the first earlier column holding that value.
+        var constants: [Int64?] = []
+        constants.reserveCapacity(columns.count)
+        var size = 0
+        for c in columns.indices {
+            let col = columns[c]
+            // Constant (one cheap pass that stops at the first difference) or the same as an
+            // earlier column (compared only with those that are not constant, mostly stopping
+            // at the first value): most columns of traffic are one or the other, and skip the
+            // summary.
+            let first = n > 0 ? col[0] : 0
+            var k = 1
+            while k < n && col[k] == first { k &+= 1 }
+            if k >= n {
+                size += planConstant(first, &constants, &plans)
+                continue
+            }
+            constants.append(nil)
+            if let same = (0 ..< c).first(where: { constants[$0] == nil && equal(columns[$0], col, count: n) }) {
+                plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)); continue
+            }
+            size += planValues(col, count: n, summary(col, count: n), &plans)
+        }
+        return write(count: n, times: times, columns: columns, plans: plans, size: size)
+    }
+
+    /// Plans a constant column: the same as the first earlier constant column of that value,
+    /// else the value. Returns its size.
+    @inline(__always) static func planConstant(_ v: Int64, _ constants: inout [Int64?], _ plans: inout [Plan]) -> Int {
+        defer { constants.append(v) }
+        if let same = constants.firstIndex(where: { $0 == v }) {
+            plans.append(.same(same)); return 1 + unsignedSize(UInt64(same))
+        }
+        plans.append(.constant(v)); return 1 + signedSize(v)
+    }
+
+    /// Plans a column that varies (n ≥ 2): a frame of the values, or of their differences, or
+    /// runs, whichever is smallest. Returns its size.
+    static func planValues<C: ColumnValues>(_ col: C, count n: Int, _ s: ColumnSummary, _ plans: inout [Plan]) -> Int {
+        let frameWidth = width(UInt64(bitPattern: s.high &- s.low)), deltaWidth = width(UInt64(bitPattern: s.deltaHigh &- s.deltaLow))
+        let frameSize = 2 + signedSize(s.low) + (n &* frameWidth &+ 7) >> 3
+        let deltaSize = 2 + signedSize(s.first) + signedSize(s.deltaLow) + ((n &- 1) &* deltaWidth &+ 7) >> 3
+        var best = frameSize, plan = Plan.frame(base: s.low, width: frameWidth)
+        if deltaSize < frameSize { best = deltaSize; plan = .deltaFrame(base: s.deltaLow, width: deltaWidth) }
+        // Runs only pay when values repeat: give up as soon as they cost more.
+        if s.repeats * 4 >= n {
+            var runsSize = 1, k = 0
+            while k < n && runsSize < best {
+                var run = 1
+                while k + run < n && col[k + run] == col[k] { run += 1 }
+                runsSize += signedSize(col[k]) + unsignedSize(UInt64(run))
+                k += run
+            }
+            if k == n && runsSize < best { best = runsSize; plan = .runs }
+        }
+        plans.append(plan)
+        return best
+    }
+
+    /// Writes a version 2 block whose columns are planned (`size`: the columns' bytes).
+    static func write<C: ColumnValues>(count n: Int, times: C, columns: [C], plans: [Plan], size columnBytes: Int) -> [UInt8] {
+        var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count)) + columnBytes
+        // The times' runs of equal steps, found once (a block has one, or a few around a gap).
+        var timeRuns: [(step: Int64, run: Int)] = []
+        if n > 0 {
+            size += signedSize(times[0])
+            forEachRun(of: times, count: n, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)); timeRuns.append((d, run)) }
+        }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+            var w = Writer(buffer: buffer)
+            w.byte(version)
+            w.unsigned(UInt64(n))
+            w.unsigned(UInt64(columns.count))
+            if n > 0 {
+                w.signed(times[0])
+                for (d, run) in timeRuns { w.signed(d); w.unsigned(UInt64(run)) }
+            }
+            for c in columns.indices {
+                let col = columns[c]
+                switch plans[c] {
+                case .same(let other): w.byte(3); w.unsigned(UInt64(other))
+                case .constant(let v): w.byte(0); w.signed(v)
+                case .runs:
+                    w.byte(2)
+                    forEachRun(of: col, count: n, deltas: false) { v, run in w.signed(v); w.unsigned(UInt64(run)) }
+                case .frame(let base, let bits):
+                    w.byte(4); w.signed(base); w.byte(UInt8(bits))
+                    w.pack(count: n, width: bits) { k in UInt64(bitPattern: col[k] &- base) }
+                case .deltaFrame(let base, let bits):
+                    w.byte(5); w.signed(col[0]); w.signed(base); w.byte(UInt8(bits))
+                    w.pack(count: n &- 1, width: bits) { k in UInt64(bitPattern: (col[k &+ 1] &- col[k]) &- base) }
+                case .delta:
+                    preconditionFailure("version 2 writes no varint deltas")
+                }
+            }
+            precondition(w.offset == size, "planned \(size) bytes, wrote \(w.offset)")
+            written = w.offset
+        }
+    }
+
+    /// Plans a block of traffic samples of the usual shape in one pass over them, instead of
+    /// a pass per column: coverage and the four counters constant, each peak equal to its
+    /// average (as at 5 minutes), inbound and outbound varying and not equal. The plans are
+    /// those `encode` would make (so are the bytes); nil when the block has another shape.
+    static func planUsualSamples(_ p: UnsafePointer<TrafficSample>, count n: Int) -> (plans: [Plan], size: Int)? {
+        guard n >= 2 else { return nil }
+        let f = p[0]
+        var covered: Int64 = 0, counters: Int64 = 0, peaks = (f.peakInBPS ^ f.inBPS) | (f.peakOutBPS ^ f.outBPS), inOut = f.inBPS ^ f.outBPS
+        var a = ColumnSummary(first: f.inBPS, low: f.inBPS, high: f.inBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
+        var b = ColumnSummary(first: f.outBPS, low: f.outBPS, high: f.outBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
+        var previousIn = f.inBPS, previousOut = f.outBPS
+        for k in 1 ..< n {
+            let x = p[k]
+            covered |= x.covered ^ f.covered
+            counters |= (x.inErrors ^ f.inErrors) | (x.outErrors ^ f.outErrors) | (x.inDiscards ^ f.inDiscards) | (x.outDiscards ^ f.outDiscards)
+            peaks |= (x.peakInBPS ^ x.inBPS) | (x.peakOutBPS ^ x.outBPS)
+            let i = x.inBPS, o = x.outBPS
+            inOut |= i ^ o
+            let di = i &- previousIn, dout = o &- previousOut
+            a.low = min(a.low, i); a.high = max(a.high, i); a.deltaLow = min(a.deltaLow, di); a.deltaHigh = max(a.deltaHigh, di)
+            b.low = min(b.low, o); b.high = max(b.high, o); b.deltaLow = min(b.deltaLow, dout); b.deltaHigh = max(b.deltaHigh, dout)
+            a.repeats &+= di == 0 ? 1 : 0
+            b.repeats &+= dout == 0 ? 1 : 0
+            previousIn = i; previousOut = o
+        }
+        guard covered == 0, counters == 0, peaks == 0, inOut != 0, a.low != a.high, b.low != b.high else { return nil }
+        let raw = UnsafeRawPointer(p)
+        var plans: [Plan] = [], constants: [Int64?] = []
+        plans.reserveCapacity(9); constants.reserveCapacity(9)
+        var size = planConstant(f.covered, &constants, &plans)
+        size += planValues(SampleField(samples: raw, offset: sampleOffsets[2]), count: n, a, &plans)
+        size += planValues(SampleField(samples: raw, offset: sampleOffsets[3]), count: n, b, &plans)
+        constants += [nil, nil]
+        plans += [.same(1), .same(2)]
+        size += 4
+        constants += [nil, nil]
+        for v in [f.inErrors, f.outErrors, f.inDiscards, f.outDiscards] { size += planConstant(v, &constants, &plans) }
+        return (plans, size)
+    }
+
+    @inline(__always) static func equal<C: ColumnValues>(_ a: C, _ b: C, count n: Int) -> Bool {
+        for k in 0 ..< n where a[k] != b[k] { return false }
+        return true
+    }
+
+    /// Encodes `count` samples as version 1 did: varint deltas or runs.
+    static func encodeVersion1<C: ColumnValues>(count n: Int, times: C, columns: [C]) -> [UInt8] {
         // First the size of each part (choosing each column's smallest form), then one write.
         var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count))
         if n > 0 {
@@ -49,7 +238,7 @@ public enum TrafficBlockCodec {
         plans.reserveCapacity(columns.count)
         for c in columns.indices {
             let col = columns[c]
-            if let same = (0 ..< c).first(where: { equal(columns[$0], col) }) {
+            if let same = (0 ..< c).first(where: { equal(columns[$0], col, count: n) }) {
                 plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)); continue
             }
             let first = n > 0 ? col[0] : 0
@@ -77,7 +266,7 @@ public enum TrafficBlockCodec {
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
             var w = Writer(buffer: buffer)
-            w.byte(version)
+            w.byte(1)
             w.unsigned(UInt64(n))
             w.unsigned(UInt64(columns.count))
             if n > 0 {
@@ -97,6 +286,8 @@ public enum TrafficBlockCodec {
                     var previous = col[0]
                     w.signed(previous)
                     for k in 1 ..< n { let v = col[k]; w.signed(v &- previous); previous = v }
+                case .frame, .deltaFrame:
+                    preconditionFailure("version 1 has no frames")
                 }
             }
             precondition(w.offset == size, "planned \(size) bytes, wrote \(w.offset)")
@@ -109,11 +300,11 @@ public enum TrafficBlockCodec {
     @inline(__always) static func forEachRun<C: ColumnValues>(of values: C, count: Int, deltas: Bool, _ body: (Int64, Int) -> Void) {
         var k = deltas ? 1 : 0
         while k < count {
-            let v = deltas ? values[k] &- values[k - 1] : values[k]
+            let v = deltas ? values[k] &- values[k &- 1] : values[k]
             var run = 1
-            while k + run < count && (deltas ? values[k + run] &- values[k + run - 1] : values[k + run]) == v { run += 1 }
+            while k &+ run < count && (deltas ? values[k &+ run] &- values[k &+ run &- 1] : values[k &+ run]) == v { run &+= 1 }
             body(v, run)
-            k += run
+            k &+= run
         }
     }
 
@@ -128,6 +319,26 @@ public enum TrafficBlockCodec {
             byte(UInt8(v))
         }
         @inline(__always) mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
+        /// Writes `count` values of `width` bits each (every value below 2^width), from the
+        /// lowest bit of the next byte up: ⌈count·width/8⌉ bytes, a word at a time.
+        @inline(__always) mutating func pack(count: Int, width w: Int, _ value: (Int) -> UInt64) {
+            guard w > 0, count > 0 else { return }
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            var word: UInt64 = 0, fill = 0
+            for k in 0 ..< count {
+                let x = value(k)
+                word |= x &<< UInt64(fill)
+                fill &+= w
+                if fill >= 64 {
+                    base.storeBytes(of: word.littleEndian, toByteOffset: offset, as: UInt64.self)
+                    offset &+= 8
+                    fill &-= 64
+                    word = fill == 0 ? 0 : x &>> UInt64(w &- fill)
+                }
+            }
+            while fill > 0 { byte(UInt8(truncatingIfNeeded: word)); word >>= 8; fill -= 8 }
+        }
     }
 
     @inline(__always) static func unsignedSize(_ v: UInt64) -> Int { v == 0 ? 1 : (70 - v.leadingZeroBitCount) / 7 }
@@ -170,7 +381,7 @@ public enum TrafficBlockCodec {
     static func decode(_ raw: UnsafeRawBufferPointer, into block: inout DecodedBlock, lazily: Bool) throws(DecodingError) {
         var r = Reader(bytes: raw)
         let v = try r.byte()
-        guard v == version else { throw DecodingError(message: "unknown version \(v)") }
+        guard v == 1 || v == version else { throw DecodingError(message: "unknown version \(v)") }
         let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
         var times: [Int64] = []
@@ -193,13 +404,14 @@ public enum TrafficBlockCodec {
         block.kinds.append(contentsOf: repeatElement(.values, count: ncol))
         for c in 0 ..< ncol {
             if c == block.columns.count { block.columns.append([]) }
-            switch try r.byte() {
+            let mode = try r.byte()
+            switch mode {
             case 0:
                 let v = try r.signed()
                 if lazily { block.kinds[c] = .constant(v); continue }
                 block.columns[c].removeAll(keepingCapacity: true)
                 block.columns[c].append(contentsOf: repeatElement(v, count: count))
-            case 1:
+            case 1 where v == 1:
                 // Into a local array (taken out of the block and put back): appends to it are
                 // not checked through the block at every value.
                 var column: [Int64] = []
@@ -213,14 +425,19 @@ public enum TrafficBlockCodec {
                 }
                 swap(&column, &block.columns[c])
             case 2:
-                block.columns[c].removeAll(keepingCapacity: true)
-                block.columns[c].reserveCapacity(count)
-                while block.columns[c].count < count {
+                // Into a local array; a run of one (a value between runs of zeros, say) is one append.
+                var column: [Int64] = []
+                swap(&column, &block.columns[c])
+                column.removeAll(keepingCapacity: true)
+                column.reserveCapacity(count)
+                while column.count < count {
                     let v = try r.signed()
-                    let run = try r.count(limit: count - block.columns[c].count)
+                    let run = try r.count(limit: count - column.count)
+                    if run == 1 { column.append(v); continue }
                     guard run > 0 else { throw DecodingError(message: "empty run") }
-                    block.columns[c].append(contentsOf: repeatElement(v, count: run))
+                    column.append(contentsOf: repeatElement(v, count: run))
                 }
+                swap(&column, &block.columns[c])
             case 3:
                 // Copied into this column's own buffer, not shared: a shared buffer would be
                 // copied again when the next block is decoded into it.
@@ -232,11 +449,73 @@ public enum TrafficBlockCodec {
                 let source = block.columns[same]
                 block.columns[c].removeAll(keepingCapacity: true)
                 block.columns[c].append(contentsOf: source)
+            case 4 where v == 2, 5 where v == 2:
+                let deltas = mode == 5
+                let first = deltas ? try r.signed() : 0
+                let base = try r.signed()
+                let bits = Int(try r.byte())
+                guard bits <= 64 else { throw DecodingError(message: "width \(bits) over 64 bits") }
+                let packed = deltas ? max(count - 1, 0) : count
+                let at = r.offset
+                try r.skip((packed * bits + 7) >> 3)
+                // Into a local array of `count` values, overwritten in place.
+                var column: [Int64] = []
+                swap(&column, &block.columns[c])
+                if column.count != count {
+                    column.removeAll(keepingCapacity: true)
+                    column.append(contentsOf: repeatElement(0, count: count))
+                }
+                if count > 0 {
+                    column.withUnsafeMutableBufferPointer { out in
+                        let p = out.baseAddress!
+                        if deltas {
+                            p[0] = first
+                            unpack(raw, at: at, count: packed, width: bits, base: base, into: p + 1)
+                            for k in 1 ..< count { p[k] = p[k &- 1] &+ p[k] }
+                        } else {
+                            unpack(raw, at: at, count: packed, width: bits, base: base, into: p)
+                        }
+                    }
+                }
+                swap(&column, &block.columns[c])
             case let m:
-                throw DecodingError(message: "unknown column mode \(m)")
+                throw DecodingError(message: "unknown column mode \(m) in version \(v)")
             }
         }
         guard r.offset == raw.count else { throw DecodingError(message: "\(raw.count - r.offset) trailing bytes") }
+    }
+
+    /// Writes `count` values packed in `width` bits from byte `at` of `raw` (which holds them:
+    /// checked by the caller), each plus `base`, to `out`. A value whose 8-byte word lies in
+    /// `raw` is one unaligned load, a shift and a mask, independent of the others; the last
+    /// few, and widths over 57 bits, are gathered byte by byte.
+    @inline(__always) static func unpack(_ raw: UnsafeRawBufferPointer, at: Int, count n: Int, width w: Int, base: Int64,
+                                         into out: UnsafeMutablePointer<Int64>) {
+        guard n > 0 else { return }
+        guard w > 0 else { for k in 0 ..< n { out[k] = base }; return }
+        let p = raw.baseAddress! + at, available = raw.count - at
+        var k = 0
+        if w <= 57 && available >= 8 {
+            // Values k with (k·w)/8 + 8 ≤ available.
+            let fast = min(n, ((available - 8) * 8 + 7) / w + 1)
+            let mask: UInt64 = (1 &<< UInt64(w)) &- 1
+            while k < fast {
+                let bit = k &* w
+                let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                out[k] = base &+ Int64(bitPattern: (word &>> UInt64(bit & 7)) & mask)
+                k &+= 1
+            }
+        }
+        while k < n {
+            let bit = k * w
+            var x: UInt64 = 0, got = 0, at = bit >> 3, shift = bit & 7
+            while got < w {
+                x |= (UInt64(p.load(fromByteOffset: at, as: UInt8.self)) >> UInt64(shift)) << UInt64(got)
+                got += 8 - shift; shift = 0; at += 1
+            }
+            out[k] = base &+ Int64(bitPattern: w == 64 ? x : x & ((1 << UInt64(w)) - 1))
+            k += 1
+        }
     }
 
     /// Adds the samples of a stored traffic block (read in place) that start in [from, to) to
@@ -348,6 +627,12 @@ public enum TrafficBlockCodec {
             return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
         }
 
+        /// Passes over `n` bytes that must be there.
+        mutating func skip(_ n: Int) throws(DecodingError) {
+            guard n <= bytes.count - offset else { throw DecodingError(message: "truncated") }
+            offset += n
+        }
+
         mutating func count(limit: Int) throws(DecodingError) -> Int {
             let u = try unsigned()
             guard limit >= 0, u <= UInt64(limit) else { throw DecodingError(message: "count \(u) exceeds \(max(limit, 0))") }
@@ -388,7 +673,19 @@ extension TrafficBlockCodec {
             guard let base = buffer.baseAddress else { return encode(count: 0, times: [Int64](), columns: Array(repeating: [], count: 9)) }
             let raw = UnsafeRawPointer(base)
             let fields = sampleOffsets.map { SampleField(samples: raw, offset: $0) }
+            if let (plans, size) = planUsualSamples(base, count: buffer.count) {
+                return write(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()), plans: plans, size: size)
+            }
             return encode(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()))
+        }
+    }
+
+    /// Encodes samples as version 1 did (see `encodeVersion1(times:columns:)`).
+    package static func encodeVersion1(_ samples: [TrafficSample]) -> [UInt8] {
+        samples.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return encodeVersion1(count: 0, times: [Int64](), columns: Array(repeating: [], count: 9)) }
+            let fields = sampleOffsets.map { SampleField(samples: UnsafeRawPointer(base), offset: $0) }
+            return encodeVersion1(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()))
         }
     }
 

@@ -30,6 +30,12 @@ struct RowBinder {
 
     mutating func int(_ value: Int?) { int(value.map(Int64.init)) }
 
+    /// A blob (at least one byte: an empty buffer would bind NULL).
+    mutating func blob(_ bytes: UnsafeRawBufferPointer) {
+        index += 1
+        sqlite3_bind_blob(statement.sqliteStatement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+    }
+
     mutating func double(_ value: Double) {
         index += 1
         sqlite3_bind_double(statement.sqliteStatement, index, value)

@@ -84,8 +84,10 @@ extension PantauStore {
             """)
         func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
             let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? new : TrafficBlockCodec.merge([], Array(new))[...]
-            try insert.execute(arguments: [series, r.rawValue, start, ordered.count, ordered.last?.start ?? start,
-                                           Data(TrafficBlockCodec.encode(ordered))])
+            // A new block (the usual case): its values bound straight into the statement.
+            var row = RowBinder(insert)
+            row.int(series); row.int(Int64(r.rawValue)); row.int(start); row.int(Int64(ordered.count)); row.int(ordered.last?.start ?? start)
+            try TrafficBlockCodec.encode(ordered).withUnsafeBytes { bytes in row.blob(bytes); try row.execute() }
             guard db.changesCount == 0 else { return }
             let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
             let merged = TrafficBlockCodec.merge(old, Array(ordered))
@@ -94,13 +96,17 @@ extension PantauStore {
         }
         for run in runs where !run.samples.isEmpty {
             let series = try id(run.key), r = run.resolution, s = run.samples
+            let window = UInt64(TrafficBlockCodec.samplesPerBlock(r) * r.seconds)
             var from = s.startIndex
-            var block = TrafficBlockCodec.blockStart(r, s[from].start)
-            for k in s.indices.dropFirst() {
-                let b = TrafficBlockCodec.blockStart(r, s[k].start)
-                if b != block { try write(series, r, block, s[from..<k]); from = k; block = b }
+            while from < s.endIndex {
+                // The samples that follow in the same block window (start - block in [0, window),
+                // compared unsigned: a sample before the block's start ends the run too).
+                let block = TrafficBlockCodec.blockStart(r, s[from].start)
+                var to = from + 1
+                while to < s.endIndex && UInt64(bitPattern: s[to].start &- block) < window { to += 1 }
+                try write(series, r, block, s[from..<to])
+                from = to
             }
-            try write(series, r, block, s[from...])
         }
     }
 
