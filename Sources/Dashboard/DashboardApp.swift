@@ -92,6 +92,7 @@ public final class DashboardApp {
             if again && !loading { again = false; startLoad() }
         }
         var writer = DiffWriter(color: options.color)
+        let tables = TableCache(ascii: options.ascii)
         let parser = KeyParser()
         func draw() {
             let (w, h) = terminal.size()
@@ -100,7 +101,7 @@ public final class DashboardApp {
                 return Double(d.components.seconds)
             }
             let screen = DashboardRenderer.render(model, error: error, layout: layout, state: state, width: w, height: h, options: options,
-                                                  readOnly: readOnly != nil)
+                                                  readOnly: readOnly != nil, cache: tables)
             let bytes = writer.frame(screen)
             if !bytes.isEmpty { terminal.write(bytes) }
         }
@@ -121,7 +122,7 @@ public final class DashboardApp {
                 case .bytes(let bytes):
                     for key in parser.parse(bytes) {
                         let page = max(1, terminal.size().height - 6)
-                        switch Navigation.handle(key, state: &state, layout: layout, model: model, pageRows: page, readOnly: readOnly) {
+                        switch Navigation.handle(key, state: &state, layout: layout, model: model, pageRows: page, readOnly: readOnly, cache: tables) {
                         case .quit: break loop
                         case .reload: startLoad()
                         case .redraw: break

@@ -132,11 +132,17 @@ public struct DataSource: Sendable, Equatable {
 public struct LoadRequest: Sendable, Equatable {
     public var kinds: Set<PanelKind>
     public var detail: ViewState.Detail?
-    public init(kinds: Set<PanelKind> = [], detail: ViewState.Detail? = nil) { self.kinds = kinds; self.detail = detail }
+    /// Count each device's interfaces (a devices table shows them); otherwise only the open device's are.
+    public var deviceCounts: Bool
+    public init(kinds: Set<PanelKind> = [], detail: ViewState.Detail? = nil, deviceCounts: Bool = false) {
+        self.kinds = kinds; self.detail = detail; self.deviceCounts = deviceCounts
+    }
 
     /// What `state` shows in `layout`.
     public static func of(_ state: ViewState, layout: DashboardLayout) -> LoadRequest {
-        LoadRequest(kinds: Set(layout.view(named: state.view)?.panels.map(\.kind) ?? []), detail: state.detail)
+        let panels = layout.view(named: state.view)?.panels ?? []
+        return LoadRequest(kinds: Set(panels.map(\.kind)), detail: state.detail,
+                           deviceCounts: panels.contains { $0.kind == .devices && $0.columns.contains(.interfaces) })
     }
 
     var traffic: Bool {
@@ -151,30 +157,48 @@ public struct LoadRequest: Sendable, Equatable {
 public struct DashboardLoader: Sendable {
     public let store: any PantauStorage
     public let clock: any WallClock
+    /// The last model, reused while the store says nothing changed (nil: every load reads).
+    public let reuse: ModelReuse?
 
-    public init(store: any PantauStorage, clock: any WallClock) {
+    public init(store: any PantauStorage, clock: any WallClock, reuse: ModelReuse? = nil) {
         self.store = store
         self.clock = clock
+        self.reuse = reuse
     }
 
     public func load(_ request: LoadRequest = LoadRequest()) -> DashboardModel {
         let started = ContinuousClock.now
         let now = clock.now()
+        guard let reuse else { return read(request, now: now, started: started) }
+        // Taken before reading: a commit during the read makes the next marker differ.
+        let marker = (try? store.changeMarker()) ?? nil
+        if var kept = reuse.reusable(marker: marker, request: request, now: now) {
+            let took = ContinuousClock.now - started
+            kept.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            return kept
+        }
+        let model = read(request, now: now, started: started)
+        reuse.keep(model, marker: marker, request: request)
+        return model
+    }
+
+    /// Reads everything `request` shows from the store.
+    func read(_ request: LoadRequest, now: Date, started: ContinuousClock.Instant) -> DashboardModel {
         var problems: [String] = []
         func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
             do { return try body() } catch { problems.append("\(what): \(error)"); return nil }
         }
         let profile = attempt("profile") { try store.activeProfile() } ?? nil
         let registry = attempt("registry") { try store.registry() } ?? nil
-        let summaries = attempt("inventory") { try InventoryQueries(store: store).devices() } ?? []
-        let uptime = attempt("uptime") { try UptimeReport(store: store, clock: clock).run(.init(period: "today")) }
+        let summaries = attempt("inventory") { try InventoryQueries(store: store).listing(counts: request.deviceCounts) } ?? []
+        let uptime = attempt("uptime") { try UptimeToday.read(store: store, clock: clock) }
         let findings = attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
 
-        var rows: [String: DeviceRow] = [:]
+        var rows: [String: DeviceRow] = Dictionary(minimumCapacity: summaries.count)
         for s in summaries {
             rows[s.name] = DeviceRow(pd: s.pd, name: s.name, agent: s.agent, vendor: s.vendor, model: s.model, serial: s.serial, version: s.version,
                                      sysName: s.sysName, status: s.lastPollOK ? .up : .down, statusSource: "inventory poll",
-                                     lastPoll: s.lastPollAt, interfaces: s.interfaces, neighbours: s.neighbors, error: s.lastError)
+                                     lastPoll: s.lastPollAt, interfaces: s.interfaces, neighbours: s.neighbours, error: s.lastError)
         }
         for d in uptime?.devices ?? [] {
             var row = rows[d.device] ?? DeviceRow(pd: d.pd, name: d.device, status: .unknown)
@@ -188,7 +212,10 @@ public struct DashboardLoader: Sendable {
             row.availabilityToday = d.availabilityPercent
             rows[d.device] = row
         }
-        let devices = rows.values.sorted { ($0.pd ?? "", $0.name) < ($1.pd ?? "", $1.name) }
+        let devices = rows.values.sorted { a, b in
+            let (x, y) = (a.pd ?? "", b.pd ?? "")
+            return x != y ? x < y : a.name < b.name
+        }
 
         let findingRows = findings.map { f in
             FindingRow(key: f.key, id: f.id, code: f.code.rawValue, pd: f.pd, severity: f.severity, state: f.status.rawValue, subject: f.subject.description,
@@ -199,17 +226,34 @@ public struct DashboardLoader: Sendable {
         for code in Set(devices.compactMap(\.pd) + findingRows.compactMap(\.pd)).sorted() where !pdCodes.contains(where: { $0.0 == code }) {
             pdCodes.append((code, "(not in the registry)"))
         }
-        let pdAvailability = Dictionary((uptime?.pds ?? []).map { ($0.group, $0.availabilityPercent) }) { a, _ in a }
+        let pdAvailability = uptime?.pds ?? [:]
+        // Each PD's devices by status and its findings, counted in one pass each.
+        var counts: [String: (up: Int, down: Int, unknown: Int)] = [:]
+        for d in devices {
+            guard let pd = d.pd else { continue }
+            var c = counts[pd] ?? (0, 0, 0)
+            switch d.status {
+            case .up: c.up += 1
+            case .down: c.down += 1
+            case .unknown: c.unknown += 1
+            }
+            counts[pd] = c
+        }
+        var findingsByPD: [String: (n: Int, worst: Severity?)] = [:]
+        for f in findingRows {
+            guard let pd = f.pd else { continue }
+            let c = findingsByPD[pd] ?? (0, nil)
+            findingsByPD[pd] = (c.n + 1, max(c.worst ?? f.severity, f.severity))
+        }
         let pds = pdCodes.map { code, name in
-            let mine = devices.filter { $0.pd == code }
-            let theirs = findingRows.filter { $0.pd == code }
-            return PDRow(code: code, name: name, devices: mine.count, up: mine.filter { $0.status == .up }.count,
-                         down: mine.filter { $0.status == .down }.count, unknown: mine.filter { $0.status == .unknown }.count,
-                         availabilityToday: pdAvailability[code], findings: theirs.count, worst: theirs.map(\.severity).max())
+            let c = counts[code] ?? (0, 0, 0)
+            let f = findingsByPD[code] ?? (0, nil)
+            return PDRow(code: code, name: name, devices: c.up + c.down + c.unknown, up: c.up, down: c.down, unknown: c.unknown,
+                         availabilityToday: pdAvailability[code], findings: f.n, worst: f.worst)
         }
         var sources = [
             DataSource(name: "inventory polls", latest: summaries.map(\.lastPollAt).max(), madeBy: "pantau collect"),
-            DataSource(name: "status polls", latest: uptime?.devices.map(\.lastPoll).max(), madeBy: "the collector daemon (pantau collect --config FILE)"),
+            DataSource(name: "status polls", latest: uptime?.latestPoll, madeBy: "the collector daemon (pantau collect --config FILE)"),
             DataSource(name: "findings", latest: findings.map(\.lastSeen).max(), madeBy: "pantau reconcile"),
         ]
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
@@ -278,6 +322,11 @@ public struct DashboardLoader: Sendable {
                 DeviceDetail.Change(at: c.at, text: "\(c.kind) \(c.subject)" + (c.oldValue != nil || c.newValue != nil ? ": \(c.oldValue ?? "-") → \(c.newValue ?? "-")" : ""))
             }
             model.deviceDetail[name] = detail
+            // The list counts interfaces only when a table shows them: the open device's come from its own summary.
+            if let i = model.devices.firstIndex(where: { $0.name == name }) {
+                model.devices[i].interfaces = d.summary.interfaces
+                model.devices[i].neighbours = d.summary.neighbors
+            }
         }
         model.sources = sources
         model.problems = problems

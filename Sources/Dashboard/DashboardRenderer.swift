@@ -87,7 +87,8 @@ public enum DashboardRenderer {
     public static let minHeight = 12
 
     public static func render(_ model: DashboardModel?, error: String? = nil, layout: DashboardLayout, state: ViewState,
-                              width: Int, height: Int, options: RenderOptions = RenderOptions(), readOnly: Bool = false) -> Screen {
+                              width: Int, height: Int, options: RenderOptions = RenderOptions(), readOnly: Bool = false,
+                              cache: TableCache? = nil) -> Screen {
         var s = Screen(width: width, height: height, ascii: options.ascii)
         let g = Glyphs(ascii: options.ascii)
         if width < minWidth || height < minHeight {
@@ -124,7 +125,8 @@ public enum DashboardRenderer {
             if let detail = state.detail {
                 drawDetail(detail, model: model, into: &s, top: top, height: bodyHeight - (top - bodyTop), layout: layout, state: state, options: options, g: g)
             } else if let view {
-                drawView(view, model: model, into: &s, top: top, height: bodyHeight - (top - bodyTop), layout: layout, state: state, options: options, g: g)
+                drawView(view, model: model, into: &s, top: top, height: bodyHeight - (top - bodyTop), layout: layout, state: state, options: options, g: g,
+                         cache: cache)
             }
         }
         drawFooter(into: &s, layout: layout, state: state, model: model, readOnly: readOnly)
@@ -143,7 +145,7 @@ public enum DashboardRenderer {
     // MARK: Views
 
     static func drawView(_ view: DashboardLayout.View, model: DashboardModel, into s: inout Screen, top: Int, height: Int,
-                         layout: DashboardLayout, state: ViewState, options: RenderOptions, g: Glyphs) {
+                         layout: DashboardLayout, state: ViewState, options: RenderOptions, g: Glyphs, cache: TableCache? = nil) {
         var row = top
         let end = top + height
         if !model.problems.isEmpty {
@@ -162,7 +164,7 @@ public enum DashboardRenderer {
                 row = drawFixed(panel, model: model, into: &s, row: row, end: end, layout: layout, options: options, g: g)
                 continue
             }
-            let data = tableRows(panel, model: model, state: state, focused: i == focus, thresholds: layout.thresholds, ascii: options.ascii)
+            let data = tableRows(panel, model: model, state: state, focused: i == focus, thresholds: layout.thresholds, ascii: options.ascii, cache: cache)
             let remainingTables = tables.drop { $0 != panel }.count
             var want = 2 + (data.rows.isEmpty ? 1 : data.rows.count)
             if let cap = panel.rows { want = min(want, 2 + cap) }
@@ -270,125 +272,7 @@ public enum DashboardRenderer {
         }
     }
 
-    // MARK: Tables
-
-    /// The rows of a table panel after the filter and the sort (the state's for the focused table).
-    public static func tableRows(_ panel: DashboardLayout.Panel, model: DashboardModel, state: ViewState, focused: Bool,
-                                 thresholds: Thresholds = Thresholds(), ascii: Bool = false) -> TableRows {
-        typealias Item = (cells: [String], key: ViewState.Detail?, severity: Severity?, sortKeys: [Column: SortKey], levels: [Column: Level])
-        var items: [Item] = []
-        let t = thresholds
-        func item(_ values: [Column: (String, SortKey)], key: ViewState.Detail?, severity: Severity? = nil, levels: [Column: Level?] = [:]) -> Item {
-            (panel.columns.map { values[$0]?.0 ?? "" }, key, severity, values.mapValues(\.1), levels.compactMapValues { $0 })
-        }
-        func rate(_ v: Double?) -> (String, SortKey) { (Units.rate(v), .number(v ?? -1)) }
-        func trend(_ r: [Double?]) -> (String, SortKey) { (Sparkline.render(r, ascii: ascii), .number(r.last.flatMap { $0 } ?? -1)) }
-        switch panel.kind {
-        case .pds:
-            let diagrams = Dictionary(model.diagrams.map { ($0.pd, $0) }) { a, _ in a }
-            items = model.pds.map { p in
-                let diagram = diagrams[p.code]
-                let values: [Column: (String, SortKey)] = [
-                    .pd: (p.code, .text(p.code)), .name: (p.name, .text(p.name)), .devices: ("\(p.devices)", .number(Double(p.devices))),
-                    .up: ("\(p.up)", .number(Double(p.up))), .down: ("\(p.down)", .number(Double(p.down))),
-                    .unknown: ("\(p.unknown)", .number(Double(p.unknown))),
-                    .availability: (percent(p.availabilityToday), .number(p.availabilityToday ?? -1)),
-                    .findings: ("\(p.findings)", .number(Double(p.findings))),
-                    .worst: (p.worst?.rawValue ?? "-", .number(Double(p.worst.map { Severity.allCases.firstIndex(of: $0)! } ?? -1))),
-                    .diagram: (diagram?.state ?? "-", .text(diagram?.state ?? "")), .due: (diagram?.due ?? "-", .text(diagram?.due ?? "")),
-                ]
-                return item(values, key: .pd(p.code), severity: p.worst,
-                            levels: [.availability: t.availability(p.availabilityToday), .diagram: diagram.map { $0.flagged ? .alert : .ok }])
-            }
-        case .devices:
-            items = model.devices.map { d in
-                let values: [Column: (String, SortKey)] = [
-                    .pd: (d.pd ?? "-", .text(d.pd ?? "")), .name: (d.name, .text(d.name)), .vendor: (d.vendor ?? "-", .text(d.vendor ?? "")),
-                    .model: (d.model ?? "-", .text(d.model ?? "")), .status: (d.status.rawValue, .text(d.status.rawValue)),
-                    .availability: (percent(d.availabilityToday), .number(d.availabilityToday ?? -1)),
-                    .lastPoll: (d.lastPoll.map { format($0, model.timeZone) } ?? "-", .number(d.lastPoll?.timeIntervalSince1970 ?? 0)),
-                    .agent: (d.agent ?? "-", .text(d.agent ?? "")), .serial: (d.serial ?? "-", .text(d.serial ?? "")),
-                    .interfaces: (d.interfaces.map(String.init) ?? "-", .number(Double(d.interfaces ?? -1))),
-                    .error: (d.error ?? "", .text(d.error ?? "")),
-                ]
-                return item(values, key: .device(d.name), levels: [.availability: t.availability(d.availabilityToday)])
-            }
-        case .findings:
-            items = model.findings.map { f in
-                let values: [Column: (String, SortKey)] = [
-                    .id: (f.id.map { "\($0)" } ?? "-", .number(Double(f.id ?? 0))), .code: (f.code, .text(f.code)),
-                    .pd: (f.pd ?? "-", .text(f.pd ?? "")),
-                    .severity: (f.severity.rawValue, .number(Double(Severity.allCases.firstIndex(of: f.severity)!))),
-                    .state: (f.state, .text(f.state)), .subject: (f.subject, .text(f.subject)), .basis: (f.basis, .text(f.basis)),
-                    .message: (f.message, .text(f.message)),
-                    .firstSeen: (format(f.firstSeen, model.timeZone), .number(f.firstSeen.timeIntervalSince1970)),
-                ]
-                return item(values, key: .finding(f.key), severity: f.severity)
-            }
-        case .traffic:
-            items = model.traffic.map { p in
-                let values: [Column: (String, SortKey)] = [
-                    .pd: (p.pd, .text(p.pd)), .name: (p.name ?? "-", .text(p.name ?? "")),
-                    .uplinks: (p.uplinksFound == p.uplinks ? "\(p.uplinks)" : "\(p.uplinksFound)/\(p.uplinks)", .number(Double(p.uplinks))),
-                    .approved: (p.approvedMbps.map { Units.rate($0 * 1_000_000) } ?? "none", .number(p.approvedMbps ?? -1)),
-                    .nowIn: rate(p.inBPS), .nowOut: rate(p.outBPS), .p95: rate(p.p95BPS.map(Double.init)),
-                    .allocation: (percent(p.allocationUse), .number(p.allocationUse ?? -1)), .trend: trend(p.recent),
-                ]
-                return item(values, key: .pd(p.pd), levels: [.allocation: t.allocation(p.allocationUse)])
-            }
-        case .uplinks:
-            items = model.uplinks.map { u in
-                let name = u.interface + (u.alias.map { $0.isEmpty || $0 == u.interface ? "" : " (\($0))" } ?? "")
-                let values: [Column: (String, SortKey)] = [
-                    .pd: (u.pd ?? "-", .text(u.pd ?? "")), .device: (u.device, .text(u.device)), .interface: (name, .text(u.interface)),
-                    .speed: (u.speed > 0 ? Units.rate(Double(u.speed)) : "-", .number(Double(u.speed))),
-                    .nowIn: rate(u.inBPS), .nowOut: rate(u.outBPS), .p95: rate(u.p95BPS.map(Double.init)),
-                    .utilisation: (percent(u.utilisation), .number(u.utilisation ?? -1)), .trend: trend(u.recent),
-                ]
-                return item(values, key: model.devices.contains { $0.name == u.device } ? .device(u.device) : nil,
-                            levels: [.utilisation: t.utilisation(u.utilisation)])
-            }
-        case .hosts:
-            items = model.hosts.map { h in
-                let values: [Column: (String, SortKey)] = [
-                    .mac: (h.mac, .text(h.mac)), .vendor: (h.vendor ?? "-", .text(h.vendor ?? "")), .pd: (h.pd ?? "-", .text(h.pd ?? "")),
-                    .vlan: (h.vlan.map(String.init) ?? "-", .number(Double(h.vlan ?? -1))),
-                    .address: (h.addresses.first.map { $0 + (h.addresses.count > 1 ? " +\(h.addresses.count - 1)" : "") } ?? "-", .text(h.addresses.first ?? "")),
-                    .hostname: (h.names.isEmpty ? "-" : h.names.joined(separator: ", "), .text(h.names.first ?? "")),
-                    .capturePoint: (h.capturePoint, .text(h.capturePoint)),
-                    .lastSeen: (format(h.lastSeen, model.timeZone), .number(h.lastSeen.timeIntervalSince1970)),
-                    .frames: ("\(h.frames)", .number(Double(h.frames))),
-                ]
-                return item(values, key: nil)
-            }
-        case .talkers:
-            items = model.talkers.map { r in
-                let values: [Column: (String, SortKey)] = [
-                    .talker: (r.key, .text(r.key)), .pd: (r.pd ?? "-", .text(r.pd ?? "")),
-                    .inBytes: (Units.bytes(r.inBytes), .number(Double(r.inBytes))), .outBytes: (Units.bytes(r.outBytes), .number(Double(r.outBytes))),
-                    .total: (Units.bytes(r.inBytes + r.outBytes), .number(Double(r.inBytes + r.outBytes))),
-                    .samples: ("\(r.samples)", .number(Double(r.samples))),
-                ]
-                return item(values, key: nil)
-            }
-        case .findingsBySeverity, .dataAge: break
-        }
-        if focused, !state.filter.isEmpty {
-            let needle = state.filter.lowercased()
-            items = items.filter { $0.cells.contains { $0.lowercased().contains(needle) } }
-        }
-        if let sort = (focused ? state.sort : nil) ?? panel.sort {
-            // Stable: ties keep the model's order.
-            items = items.enumerated().sorted { a, b in
-                let x = a.element.sortKeys[sort.column] ?? .text(""), y = b.element.sortKeys[sort.column] ?? .text("")
-                if x == y { return a.offset < b.offset }
-                return sort.descending ? y < x : x < y
-            }.map(\.element)
-        }
-        return TableRows(columns: panel.columns, rows: items.map(\.cells), keys: items.map(\.key), severities: items.map(\.severity),
-                         levels: items.map(\.levels))
-    }
-
+    // MARK: Tables (the rows themselves: TableRowsBuilder.swift)
 
     enum SortKey: Comparable, Equatable {
         case number(Double)
@@ -688,12 +572,7 @@ public enum DashboardRenderer {
         }
     }
 
-    public static func format(_ d: Date, _ zone: TimeZone) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute], from: d)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
-    }
+    public static func format(_ d: Date, _ zone: TimeZone) -> String { DateText(zone).format(d) }
 
     static func zoneLabel(_ zone: TimeZone) -> String {
         switch zone.secondsFromGMT() {

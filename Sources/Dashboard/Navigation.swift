@@ -13,8 +13,9 @@ public enum KeyAction: Sendable, Equatable {
 /// cursor stays within the focused table and Enter knows what is under it.
 public enum Navigation {
     /// `readOnly`: why acknowledging and suppressing are refused (nil: they are allowed).
+    /// `cache`: the loop's rows, so a key press does not build the focused table's rows again.
     public static func handle(_ key: Key, state: inout ViewState, layout: DashboardLayout, model: DashboardModel?, pageRows: Int = 10,
-                              readOnly: String? = nil) -> KeyAction {
+                              readOnly: String? = nil, cache: TableCache? = nil) -> KeyAction {
         state.message = nil
         if case .finding(var prompt) = state.input {
             switch key {
@@ -83,7 +84,7 @@ public enum Navigation {
             state.help = false
             return .redraw
         }
-        let rows = focusedRows(state: state, layout: layout, model: model)
+        let rows = focusedRows(state: state, layout: layout, model: model, cache: cache)
         switch key {
         case .char("q"), .interrupt: return .quit
         case .char("?"): state.help = true
@@ -138,8 +139,10 @@ public enum Navigation {
     }
 
     /// What each row of the focused table opens.
-    public static func focusedRows(state: ViewState, layout: DashboardLayout, model: DashboardModel?) -> [ViewState.Detail?] {
+    public static func focusedRows(state: ViewState, layout: DashboardLayout, model: DashboardModel?, cache: TableCache? = nil) -> [ViewState.Detail?] {
         guard state.detail == nil, let model, let view = layout.view(named: state.view), let f = view.focus else { return [] }
-        return DashboardRenderer.tableRows(view.panels[f], model: model, state: state, focused: true).keys
+        // With the loop's cache: the rows the frame on screen was drawn from.
+        return DashboardRenderer.tableRows(view.panels[f], model: model, state: state, focused: true, thresholds: layout.thresholds,
+                                           ascii: cache?.ascii ?? false, cache: cache).keys
     }
 }

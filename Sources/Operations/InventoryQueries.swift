@@ -4,12 +4,16 @@ import Storage
 
 /// What SNMP collection recorded (`pantau inventory`, the dashboard's device views).
 public struct InventoryQueries: Sendable {
-    public let store: any InventoryStorage
+    public let store: any InventoryStorage & DeviceListStorage
 
-    public init(store: any InventoryStorage) { self.store = store }
+    public init(store: any InventoryStorage & DeviceListStorage) { self.store = store }
 
     /// Every device, ordered by name.
     public func devices() throws(StoreError) -> [DeviceSummary] { try store.devices() }
+
+    /// Every device as a table of the fleet shows it, ordered by name: the device rows only,
+    /// no inventory decoded; `counts` adds its current interfaces and neighbours.
+    public func listing(counts: Bool = false) throws(StoreError) -> [DeviceListing] { try store.deviceListing(counts: counts) }
 
     /// One device with its latest inventory and, when asked, its recorded changes.
     public struct Device: Sendable {

@@ -64,9 +64,11 @@ extension Pantau {
             // The store is opened for each load and closed after it: a store replaced, migrated
             // by a newer Pantau or locked meanwhile is noticed (and said) at the next refresh,
             // and the dashboard holds no lock on it between refreshes.
+            // A refresh when nothing was committed since the last reuses what that one read.
+            let reuse = ModelReuse()
             let load: DashboardApp.Load = { request in
                 let store = try openStore(path, .readOnly)
-                return DashboardLoader(store: store, clock: clock).load(request)
+                return DashboardLoader(store: store, clock: clock, reuse: reuse).load(request)
             }
             let interactive = !once && isatty(0) == 1 && isatty(1) == 1
             if !interactive {

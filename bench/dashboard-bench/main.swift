@@ -9,6 +9,9 @@
 //   .build/release/dashboard-bench build   [--devices 5000] [--dir /tmp/dashboard-bench]
 //   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic]
 //
+// `measure` also times each part of a load once, a refresh with nothing committed (the
+// loop's `ModelReuse`) and key presses drawn with the loop's `TableCache`.
+//
 // Invented data: PD codes PD01..PD60, devices named after their PD; the clock is fixed at
 // 2026-12-01T02:00:00Z (10:00 WITA under the Manggarai profile).
 import Dashboard
@@ -197,6 +200,28 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
                 first.devices.count, first.findings.count, first.traffic.count))
     if !first.problems.isEmpty { line("problems: \(first.problems)") }
 
+    // What one load is made of, each part once on a store opened for it (CPU and wall).
+    func part(_ name: String, _ body: () throws -> Void) rethrows {
+        let c = cpuSeconds(), t = ContinuousClock.now
+        try body()
+        let w = ContinuousClock.now - t
+        line(String(format: "  part %@: %.1f ms CPU, %.1f ms wall", name, (cpuSeconds() - c) * 1000,
+                    Double(w.components.attoseconds) / 1e15 + Double(w.components.seconds) * 1000))
+    }
+    var opened: PantauStore?
+    try part("open the store read-only") { opened = try PantauStore(path: storePath, access: .readOnly) }
+    let st = opened!
+    try part("change marker") { _ = try st.changeMarker() }
+    try part("InventoryQueries.devices() (whole summaries)") { _ = try InventoryQueries(store: st).devices() }
+    try part("InventoryQueries.listing() (the dashboard's list)") { _ = try InventoryQueries(store: st).listing() }
+    try part("InventoryQueries.listing(counts: true)") { _ = try InventoryQueries(store: st).listing(counts: true) }
+    try part("UptimeReport today") { _ = try UptimeReport(store: st, clock: clock).run(.init(period: "today")) }
+    try part("FindingOperations.list") { _ = try FindingOperations(store: st, clock: clock).list() }
+    try part("DiagramOperations.status") { _ = try DiagramOperations(store: st, clock: clock).status() }
+    try part("TrafficReports.recentPDs") {
+        _ = try TrafficReports.recentPDs(period: try st.reportPeriod("today", now: now).period, now: now, store: st)
+    }
+
     for view in views {
         var state = ViewState(view: view)
         var loads: [Double] = [], renders: [Double] = [], cpus: [Double] = []
@@ -236,6 +261,38 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
         let off = writer.frame(DashboardRenderer.render(m, layout: layout, state: state, width: w, height: h, options: options)).utf8.count
         line(String(format: "%@: load %.1f ms (median of %d), render + diff %.2f ms, CPU %.1f ms per refresh; bytes: first %d, unchanged %d, one value changed %d, refresh indicator %d + %d",
                     view, median(loads), refreshes, median(renders), median(cpus) * 1000, steadyBytes[0], steadyBytes.last!, oneChange, on, off))
+
+        // The interactive loop: a refresh when nothing was committed (the last model reused), and
+        // key presses drawn with its table cache (the rows built once per new model).
+        let reuse = ModelReuse()
+        var reusedCPU: [Double] = [], reusedWall: [Double] = []
+        for i in 0...refreshes {
+            let c = cpuSeconds(), a = ContinuousClock.now
+            let store = try PantauStore(path: storePath, access: .readOnly)
+            _ = DashboardLoader(store: store, clock: clock, reuse: reuse).load(LoadRequest.of(state, layout: layout))
+            let d = ContinuousClock.now - a
+            if i > 0 { reusedCPU.append(cpuSeconds() - c); reusedWall.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+        }
+        let cache = TableCache(ascii: false)
+        var keyWriter = DiffWriter(color: true)
+        func timed(_ body: () -> Void) -> Double {
+            let a = ContinuousClock.now
+            body()
+            let d = ContinuousClock.now - a
+            return Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000
+        }
+        var ks = ViewState(view: view)
+        let cold = timed { _ = keyWriter.frame(DashboardRenderer.render(m, layout: layout, state: ks, width: w, height: h, options: options, cache: cache)) }
+        var moves: [Double] = [], filters: [Double] = []
+        for (i, key) in ([Key.down, .down, .pageDown, .up, .down] + [.char("/"), .char("1"), .char("0"), .enter, .escape]).enumerated() {
+            let t = timed {
+                _ = Navigation.handle(key, state: &ks, layout: layout, model: m, pageRows: h - 6, cache: cache)
+                _ = keyWriter.frame(DashboardRenderer.render(m, layout: layout, state: ks, width: w, height: h, options: options, cache: cache))
+            }
+            if i < 5 { moves.append(t) } else { filters.append(t) }
+        }
+        line(String(format: "%@ (interactive): refresh with nothing committed %.2f ms wall, %.2f ms CPU (median of %d; %d reads, %d reused); render of a new model %.1f ms; key press: cursor %.2f ms, filter %.2f ms (medians, render + diff, %d builds)",
+                    view, median(reusedWall), median(reusedCPU) * 1000, refreshes, reuse.reads, reuse.reuses, cold, median(moves), median(filters), cache.builds))
     }
     line(String(format: "peak RSS %.1f MiB", peakMiB()))
 }
