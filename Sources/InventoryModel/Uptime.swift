@@ -286,7 +286,10 @@ public enum Uptime {
         let monitoredSeconds = overlap(spans, period.start, end)
         guard monitoredSeconds > 0 else { return nil }
         let downSeconds = overlap(merge(down), period.start, end)
-        return DeviceAvailability(device: first.device, pd: polls.last?.pd, hosting: polls.last?.hosting,
+        // Its PD and hosting type as at its last poll before the period's end (polls after it
+        // are read only to see an outage across the end whole).
+        let last = polls.last { $0.time < period.end } ?? first
+        return DeviceAvailability(device: first.device, pd: last.pd, hosting: last.hosting,
                                   monitoredSeconds: monitoredSeconds, downSeconds: min(downSeconds, monitoredSeconds))
     }
 

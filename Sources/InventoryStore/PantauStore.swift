@@ -110,6 +110,7 @@ public final class PantauStore: PantauStorage {
         registerFindingMigrations(&m)
         registerTrafficPruneMigrations(&m)
         registerTrafficBlockIndexMigrations(&m)
+        registerUptimeRollupMigrations(&m)
         return m
     }
 

@@ -26,8 +26,12 @@ public struct UptimeReport: Sendable {
         /// Percent availability wanted per hosting type (optional).
         public var targets: [HostingType: Double]
 
-        public init(pd: String? = nil, device: String? = nil, period: String? = nil, downAfter: Int = 2, targets: [HostingType: Double] = [:]) {
-            self.pd = pd; self.device = device; self.period = period; self.downAfter = downAfter; self.targets = targets
+        /// Where the figures come from (the same either way; `.raw` is the reference).
+        public var source: Source
+
+        public init(pd: String? = nil, device: String? = nil, period: String? = nil, downAfter: Int = 2, targets: [HostingType: Double] = [:],
+                    source: Source = .rollup) {
+            self.pd = pd; self.device = device; self.period = period; self.downAfter = downAfter; self.targets = targets; self.source = source
         }
     }
 
@@ -114,32 +118,29 @@ public struct UptimeReport: Sendable {
     public func run(_ r: Request) throws -> Result {
         let now = clock.now()
         let (period, zone, note) = try store.reportPeriod(r.period, now: now)
-        let polls = try store.statusPolls(device: r.device, pd: r.pd, from: period.start, to: period.end)
-        if polls.isEmpty, let device = r.device {
+        var devices: [Device] = [], availabilities: [DeviceAvailability] = [], outages: [OutageRow] = [], restarts: [RestartEvent] = []
+        let found = try Self.figures(store, device: r.device, pd: r.pd, period: period, now: now, downAfter: r.downAfter, source: r.source)
+        if found.polled == 0, let device = r.device {
             throw OperationError(.notFound, "no status polls of device \"\(device)\" up to \(period.end); the collector daemon (pantau collect --config FILE) makes them")
         }
-        if polls.isEmpty, let pd = r.pd {
+        if found.polled == 0, let pd = r.pd {
             throw OperationError(.notFound, "no status polls of PD \(pd)'s devices up to \(period.end); the collector daemon (pantau collect --config FILE) makes them")
         }
-        var devices: [Device] = [], availabilities: [DeviceAvailability] = [], outages: [OutageRow] = [], restarts: [RestartEvent] = []
-        let end = min(period.end, now)
-        for (_, mine) in Dictionary(grouping: polls, by: \.device).sorted(by: { $0.key < $1.key }) {
-            let found = Uptime.outages(in: mine, downAfter: r.downAfter).filter { $0.start < end && $0.counted(now: now) > period.start }
-            let restartsHere = Uptime.restarts(in: mine).filter { period.contains($0.time) }
-            guard let a = Uptime.availability(of: mine, outages: found, period: period, now: now), let last = mine.last(where: { period.contains($0.time) }) else { continue }
+        for f in found.devices {
+            let a = f.availability
             availabilities.append(a)
             let target = a.hosting.flatMap { r.targets[$0] }
             devices.append(Device(device: a.device, pd: a.pd, hosting: a.hosting, availabilityPercent: a.availability * 100,
-                                  monitoredSeconds: a.monitoredSeconds, downSeconds: a.downSeconds, outages: found.count,
-                                  reboots: restartsHere.filter { $0.kind == .reboot }.count,
-                                  agentRestarts: restartsHere.filter { $0.kind == .agentRestart }.count,
-                                  upAtLastPoll: last.reachable, lastPoll: last.time,
+                                  monitoredSeconds: a.monitoredSeconds, downSeconds: a.downSeconds, outages: f.outages.count,
+                                  reboots: f.restarts.filter { $0.kind == .reboot }.count,
+                                  agentRestarts: f.restarts.filter { $0.kind == .agentRestart }.count,
+                                  upAtLastPoll: f.upAtLastPoll, lastPoll: f.lastPoll,
                                   targetPercent: target, meetsTarget: target.map { a.availability * 100 >= $0 }))
-            outages += found.map { o in
+            outages += f.outages.map { o in
                 OutageRow(device: o.device, pd: o.pd, hosting: o.hosting, start: PreciseTime(o.start), end: o.end.map(PreciseTime.init), durationSeconds: o.duration(now: now),
                           missedPolls: o.missedPolls, lastError: o.lastError)
             }
-            restarts += restartsHere
+            restarts += f.restarts
         }
         func group(_ g: GroupAvailability, target: Double?) -> Group {
             Group(group: g.group, devices: g.devices, availabilityPercent: g.availability * 100, monitoredSeconds: g.monitoredSeconds,
@@ -154,3 +155,59 @@ public struct UptimeReport: Sendable {
             outages: outages.sorted { $0.start.date < $1.start.date }, restarts: restarts.sorted { $0.time < $1.time }.map(Restart.init))
     }
 }
+
+extension UptimeReport {
+    /// How the figures are computed: from the rollup for whole days (with the raw polls from each
+    /// device's last answered poll on), or from the raw polls alone (the reference the rollup is
+    /// tested against).
+    public enum Source: Sendable { case rollup, raw }
+
+    /// Each device's figures over `period` (devices by name; those not monitored in it left out),
+    /// and how many devices the filter selects that were ever polled.
+    public static func figures(_ store: any UptimeStorage, device: String?, pd: String?, period: ReportPeriod, now: Date, downAfter: Int,
+                               source: Source = .rollup) throws -> (devices: [DeviceUptimeFigures], polled: Int) {
+        let states = try store.uptimeStates(device: device, pd: pd)
+        var out: [DeviceUptimeFigures] = []
+        // Raw polls streamed a device at a time: memory holds one device's polls.
+        func raw(device: String?, pd: String?, only: Set<String>?) throws {
+            var current: [StatusPoll] = []
+            func flush() {
+                defer { current = [] }
+                guard let first = current.first, only?.contains(first.device) ?? true else { return }
+                if let f = Uptime.figures(of: current, period: period, now: now, downAfter: downAfter) { out.append(f) }
+            }
+            try store.forEachStatusPoll(device: device, pd: pd, from: period.start, to: period.end) { p in
+                if let last = current.last, last.device != p.device { flush() }
+                if only?.contains(p.device) ?? true { current.append(p) } else if !current.isEmpty { flush() }
+            }
+            flush()
+        }
+        if source == .raw {
+            try raw(device: device, pd: pd, only: nil)
+            return (out.sorted { $0.availability.device < $1.availability.device }, states.count)
+        }
+        let days = try store.uptimeDays(device: device, pd: pd, from: period.start, to: period.end)
+        var plans: [String: UptimeRollup.Plan] = [:]
+        for s in states { plans[s.device] = UptimeRollup.plan(s, days: days[s.device], period: period, now: now) }
+        let rawDevices = Set(plans.filter { $0.value == .raw }.keys)
+        if !rawDevices.isEmpty {
+            if rawDevices.count == 1, let only = rawDevices.first { try raw(device: only, pd: nil, only: nil) } else { try raw(device: device, pd: pd, only: rawDevices) }
+        }
+        let runs = Dictionary(grouping: try store.uptimeRuns(device: device, pd: pd, from: period.start, to: period.end), by: \.run.device)
+        let restarts = Dictionary(grouping: try store.uptimeRestarts(device: device, pd: pd, from: period.start, to: period.end), by: \.device)
+        var tails: [String: [StatusPoll]] = [:]
+        if plans.values.contains(.rollupAndTail) {
+            try store.forEachStatusPollSinceLastAnswer(device: device, pd: pd) { p in
+                if plans[p.device] == .rollupAndTail { tails[p.device, default: []].append(p) }
+            }
+        }
+        for s in states where plans[s.device] != .raw {
+            if let f = UptimeRollup.figures(state: s, days: days[s.device], runs: runs[s.device] ?? [], restarts: restarts[s.device] ?? [],
+                                            tail: tails[s.device] ?? [], period: period, now: now, downAfter: downAfter) {
+                out.append(f)
+            }
+        }
+        return (out.sorted { $0.availability.device < $1.availability.device }, states.count)
+    }
+}
+

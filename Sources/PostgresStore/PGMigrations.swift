@@ -14,13 +14,16 @@
 struct PGMigration {
     let name: String
     let statements: [String]
+    /// Run after the statements, in the same transaction (filling new tables from old ones).
+    var after: (@Sendable (PGConnection) throws -> Void)? = nil
 }
 
 enum PGSchema {
     /// Text compared byte-wise.
     static let t = "TEXT COLLATE \"C\""
 
-    static let migrations: [PGMigration] = [inventory, sightings, governance, captureFiles, traffic, uptime, findings]
+    static let migrations: [PGMigration] = [inventory, sightings, governance, captureFiles, traffic, uptime, findings,
+                                             uptimeRollup]
 
     /// The schema version this binary writes: its number of migrations.
     static var version: Int { migrations.count }

@@ -101,6 +101,7 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
             let applied = Set(try c.fetchAll("SELECT name FROM pantau_schema").map { $0["name"] as String })
             for (i, m) in PGSchema.migrations.enumerated() where !applied.contains(m.name) {
                 for s in m.statements { try c.executeRaw(s) }
+                try m.after?(c)
                 try c.execute("INSERT INTO pantau_schema (name, version, applied_at) VALUES (?, ?, ?)",
                               [m.name, i + 1, Date().timeIntervalSince1970])
             }

@@ -6,10 +6,10 @@ import Storage
 import Testing
 
 /// `statusPolls(device:pd:from:to:)` with a start: each device's polls from its last answered
-/// poll before `from` (or from `from`), for every combination of filters, against the rule
-/// applied by hand to all the polls.
+/// poll before `from` (or its first poll) up to its first answered poll at or after `to` (or its
+/// last poll), for every combination of filters, against the rule applied by hand to all the polls.
 @Suite struct StatusPollRangeTests {
-    @Test func eachDeviceStartsAtItsLastAnsweredPollBeforeFrom() throws {
+    @Test func eachDeviceStartsAtItsLastAnsweredPollBeforeFromAndEndsAtItsFirstAnsweredAfterTo() throws {
         let store = try PantauStore(inMemory: ())
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         var all: [StatusPoll] = []
@@ -30,8 +30,9 @@ import Testing
                         (device == nil || p.device == device) && (pd == nil || all.contains { $0.device == p.device && $0.pd == pd })
                     }
                     let expected = Dictionary(grouping: mine, by: \.device).sorted { $0.key < $1.key }.flatMap { _, polls in
-                        let start = polls.filter { $0.reachable && $0.time < from }.map(\.time).max() ?? from
-                        return polls.filter { $0.time >= start && (to == nil || $0.time < to!) }.sorted { $0.time < $1.time }
+                        let start = polls.filter { $0.reachable && $0.time < from }.map(\.time).max() ?? polls.map(\.time).min()!
+                        let stop = to.map { to in polls.filter { $0.reachable && $0.time >= to }.map(\.time).min() ?? .distantFuture } ?? .distantFuture
+                        return polls.filter { $0.time >= start && $0.time <= stop }.sorted { $0.time < $1.time }
                     }
                     let got = try store.statusPolls(device: device, pd: pd, from: from, to: to)
                     #expect(got.map { "\($0.device)@\($0.time.timeIntervalSince1970)" } == expected.map { "\($0.device)@\($0.time.timeIntervalSince1970)" },
