@@ -20,7 +20,8 @@ enum PGSchema {
     /// Text compared byte-wise.
     static let t = "TEXT COLLATE \"C\""
 
-    static let migrations: [PGMigration] = [inventory, sightings, governance, captureFiles, traffic, uptime, findings]
+    static let migrations: [PGMigration] = [inventory, sightings, governance, captureFiles, traffic, uptime, findings,
+                                             fleet]
 
     /// The schema version this binary writes: its number of migrations.
     static var version: Int { migrations.count }
