@@ -15,6 +15,8 @@ public final class PostgresServer: @unchecked Sendable {
     /// The superuser's password (user `postgres`), for TCP logins.
     public let password: String
     let bin: String
+    /// The options the server was started with (its port among them), for `resume()`.
+    private var startOptions = ""
 
     /// The PostgreSQL binaries (Debian's `postgresql` package: /usr/lib/postgresql/VERSION/bin), 15 when present.
     public static var binaries: String? {
@@ -83,6 +85,7 @@ public final class PostgresServer: @unchecked Sendable {
                                                       directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"], timeout: 90)
             if start.status == 0 {
                 port = p
+                startOptions = opts
                 return
             }
             lastError = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8))?.suffix(800).description ?? start.stderr
@@ -111,6 +114,21 @@ public final class PostgresServer: @unchecked Sendable {
         let name = "\(label)_\(UUID().uuidString.prefix(8).lowercased())"
         try psql("CREATE DATABASE \(name)")
         return url(name)
+    }
+
+    /// Stops the server as a crash would (immediate shutdown: connections cut mid-statement),
+    /// keeping its data for `resume()`.
+    public func pause() throws {
+        let r = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-m", "immediate", "-w", "stop"],
+                        timeout: 60)
+        guard r.status == 0 else { throw SpawnError(description: "pg_ctl stop failed: \(r.stderr)") }
+    }
+
+    /// Starts the paused server again on the same port (it recovers from its WAL first).
+    public func resume() throws {
+        let r = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
+                                              directory + "/server.log", "-w", "-t", "60", "-o", startOptions, "start"], timeout: 90)
+        guard r.status == 0 else { throw SpawnError(description: "pg_ctl start failed: \(r.stderr)") }
     }
 
     /// Stops the server now (immediate shutdown) and removes its directory.

@@ -10,6 +10,8 @@ public enum StoreAdministration {
         public var location: String
         public var schema: StoreSchema
         public var tables: [TableCount]
+        /// The fleet's collectors (a central PostgreSQL store that collectors replay into).
+        public var collectors: [CollectorStatus]?
     }
 
     public struct TableCount: Sendable, Codable, Equatable {
@@ -20,8 +22,10 @@ public enum StoreAdministration {
 
     public static func status(_ store: any PantauStorage) throws(StoreError) -> Status {
         let counts = try store.rowCounts()
+        let fleet = try FleetQueries.collectors(store)
         return Status(backend: store.backend, location: store.location, schema: try store.schema(),
-                      tables: StoreTables.all.map { TableCount(area: $0.area, table: $0.name, rows: counts[$0.name] ?? 0) })
+                      tables: StoreTables.all.map { TableCount(area: $0.area, table: $0.name, rows: counts[$0.name] ?? 0) },
+                      collectors: fleet.isEmpty ? nil : fleet)
     }
 
     /// What a copy did, table by table, and how it was verified.

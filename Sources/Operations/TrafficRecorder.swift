@@ -17,12 +17,21 @@ import Storage
 /// Calls for different devices may run concurrently; calls for one device must not (the
 /// daemon polls a device once at a time).
 public struct TrafficRecorder: Sendable {
-    public let store: any TrafficStorage
+    /// The store the series are kept and pruned in; nil when writing into a fleet collector's spool.
+    public let store: (any TrafficStorage)?
+    /// Where states are read and batches written: the store, or a fleet collector's spool.
+    public let writer: any TrafficSeriesWriting
     public let settings: TrafficSettings
     public let clock: any WallClock
 
     public init(store: any TrafficStorage, settings: TrafficSettings = TrafficSettings(), clock: any WallClock) {
-        self.store = store; self.settings = settings; self.clock = clock
+        self.store = store; self.writer = store; self.settings = settings; self.clock = clock
+    }
+
+    /// A recorder writing into `writer` only (a fleet collector's spool, which the central
+    /// store receives by replay); it prunes nothing.
+    public init(writer: any TrafficSeriesWriting, settings: TrafficSettings = TrafficSettings(), clock: any WallClock) {
+        self.store = nil; self.writer = writer; self.settings = settings; self.clock = clock
     }
 
     /// Records one counter poll of one device and returns the interval each interface's
@@ -49,7 +58,7 @@ public struct TrafficRecorder: Sendable {
         for p in polls { byDevice[p.device, default: []].append(p) }
         for (device, list) in byDevice.sorted(by: { $0.key < $1.key }) {
             var states: [TrafficSeriesKey: TrafficSeriesState] = [:]
-            for s in try store.trafficStates(device: device) { states[s.key] = s }
+            for s in try writer.trafficStates(device: device) { states[s.key] = s }
             var touched = Set<TrafficSeriesKey>()
             for p in list.enumerated().sorted(by: { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }).map(\.element) {
                 let step = TrafficTracker.advance(states.values.sorted { $0.key < $1.key }, with: p, gapOver: gapOver,
@@ -62,7 +71,7 @@ public struct TrafficRecorder: Sendable {
         }
         // Grouped by series, so each block is written once.
         closed.sort { ($0.key, $0.resolution, $0.sample.start) < ($1.key, $1.resolution, $1.sample.start) }
-        try store.record(traffic: TrafficBatch(states: written, rates: rates, samples: closed))
+        try writer.record(traffic: TrafficBatch(states: written, rates: rates, samples: closed))
         return rates
     }
 
@@ -84,6 +93,7 @@ public struct TrafficRecorder: Sendable {
     /// Deletes what the retention no longer keeps; returns the rows deleted.
     @discardableResult
     public func prune() throws(StoreError) -> Int {
-        try store.pruneTraffic(retention: settings.retention, now: clock.now())
+        guard let store else { return 0 }
+        return try store.pruneTraffic(retention: settings.retention, now: clock.now())
     }
 }

@@ -253,7 +253,9 @@ final class PGPool: @unchecked Sendable {
         slots.wait()
         defer { slots.signal() }
         lock.lock()
-        let reused = idle.popLast()
+        // A connection the server closed while it was idle (a restart) is dropped, not reused.
+        var reused = idle.popLast()
+        while let r = reused, r.isClosed { reused = idle.popLast() }
         nextID += 1
         let id = nextID
         lock.unlock()

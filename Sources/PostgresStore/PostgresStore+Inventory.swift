@@ -97,7 +97,7 @@ extension PostgresStore {
 }
 
 /// Writes one poll inside a transaction (the counterpart of the SQLite store's writer).
-private struct PGInventoryWriter {
+struct PGInventoryWriter {
     let c: PGConnection
     let poll: PollOutcome
     var deviceID: Int64 = 0

@@ -17,15 +17,23 @@ extension PostgresStore {
 
     public func record(traffic batch: TrafficBatch) throws(StoreError) {
         guard !batch.isEmpty else { return }
-        try write("recording traffic", prepare: { c in
-            try ensurePartitions(c, PGPartitions.trafficRaw, times: batch.rates.map { $0.interval.end.timeIntervalSince1970 })
-            for r in TrafficResolution.allCases {
-                let starts = batch.runs.filter { $0.resolution == r }.flatMap { run in
-                    run.samples.map { Double(TrafficBlockCodec.blockStart(r, $0.start)) }
-                }
-                try ensurePartitions(c, PGPartitions.trafficBlock(r.rawValue), times: starts)
+        try write("recording traffic", prepare: { c in try prepareTraffic(c, batch) }) { c in try writeTraffic(c, batch) }
+    }
+
+    /// Makes the partitions a batch writes into (outside the transaction that writes it).
+    func prepareTraffic(_ c: PGConnection, _ batch: TrafficBatch) throws {
+        try ensurePartitions(c, PGPartitions.trafficRaw, times: batch.rates.map { $0.interval.end.timeIntervalSince1970 })
+        for r in TrafficResolution.allCases {
+            let starts = batch.runs.filter { $0.resolution == r }.flatMap { run in
+                run.samples.map { Double(TrafficBlockCodec.blockStart(r, $0.start)) }
             }
-        }) { c in
+            try ensurePartitions(c, PGPartitions.trafficBlock(r.rawValue), times: starts)
+        }
+    }
+
+    /// Writes a batch inside the caller's transaction (`record(traffic:)`, or a fleet replay).
+    func writeTraffic(_ c: PGConnection, _ batch: TrafficBatch) throws {
+        do {
             let encoder = JSONEncoder()
             var ids: [TrafficSeriesKey: Int64] = [:]
             let upsert = """

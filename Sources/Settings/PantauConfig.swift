@@ -32,6 +32,8 @@ public struct PantauConfig: Sendable {
     public var reconciliation = ReconciliationSettings()
     /// Audit bundles: classification label, spec annex, the PDF renderer (the `exports:` section).
     public var exports = ExportSettings()
+    /// This collector's identity in a fleet (`collector:`); nil for a single collector.
+    public var collector: CollectorSettings?
 
     /// One device to poll.
     public struct Target: Sendable, Hashable {
@@ -49,7 +51,7 @@ public struct PantauConfig: Sendable {
     }
 
     static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon",
-                                       "reconciliation", "exports"]
+                                       "reconciliation", "exports", "collector"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -90,6 +92,7 @@ public struct PantauConfig: Sendable {
         if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
         if let r = obj["reconciliation"], let settings = ReconciliationSettings.parse(r) { config.reconciliation = settings }
         if let e = obj["exports"], let settings = ExportSettings.parse(e, resolve: resolve) { config.exports = settings }
+        if let c = obj["collector"] { config.collector = CollectorSettings.parse(c, targets: config.targets, resolve: resolve) }
         try sink.throwIfAny()
         return config
     }

@@ -43,7 +43,7 @@ public struct TrafficSampleRun: Sendable, Hashable {
 /// Interface traffic series: each interface's last reading (so a restarted collector continues
 /// without a false spike), its raw intervals, and its samples at 5 minutes, an hour and a day,
 /// kept as compact blocks (`TrafficBlockCodec`: one series over one time window per block).
-public protocol TrafficStorage: Sendable {
+public protocol TrafficStorage: TrafficSeriesWriting {
     /// The stored states of a device's interfaces.
     func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState]
     /// Every series (its identity, speed and last reading), ordered by device and interface;

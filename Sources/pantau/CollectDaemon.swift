@@ -23,6 +23,10 @@ extension Pantau.Collect {
         let cfg = try PantauConfig.load(path: config)
         let catalog = try ProbeCatalog.load(directory: defaultProbeDirectory(cfg.probes))
         let path = storePath ?? cfg.store ?? "var/pantau.sqlite"
+        if let fleet = cfg.collector {
+            try await runFleetCollector(cfg, fleet, catalog: catalog, central: path, logger: logger)
+            return
+        }
         let store = try openStore(path, .readWrite)
         let clock = try commandClock()
         // The daemon logs each problem once; the collector's per-poll lines would repeat them every inventory poll.

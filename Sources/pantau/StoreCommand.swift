@@ -33,6 +33,11 @@ extension Pantau {
                 print("backend  \(status.backend)")
                 print("schema   version \(status.schema.version) (this pantau: \(status.schema.current))")
                 print(InventoryRendering.table(["AREA", "TABLE", "ROWS"], status.tables.map { [$0.area, $0.table, String($0.rows)] }))
+                if let fleet = status.collectors {
+                    print("collectors")
+                    print(InventoryRendering.table(["COLLECTOR", "STATE", "HOST", "LAST CONTACT", "BACKLOG", "OLDEST", "CLOCK OFFSET", "DEVICES", "REPLAYED", "REFUSED"],
+                                                   fleet.map(Pantau.Collectors.List.row)))
+                }
             }
         }
 

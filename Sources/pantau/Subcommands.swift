@@ -25,5 +25,6 @@ extension Pantau {
         Export.self,
         DashboardCmd.self,
         Store.self,
+        Pantau.Collectors.self,
     ]
 }

@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+import InventoryModel
+import Storage
+
+/// A fleet collector's local spool (`CollectorSpooling`): one SQLite file that only its
+/// collector writes. Every status, counter and inventory poll is appended here in one
+/// transaction (a traffic batch with its series' new states, so the next counter poll
+/// continues from the spool even while the central store is out of reach); the forwarder
+/// replays the entries in order and removes them once the central store has committed them.
+///
+/// Tables: `spool_meta` (format, collector, spool id), `spool_entry` (seq, kind, time, JSON),
+/// `spool_traffic_state` (each series' latest state), `spool_refused` (writes the central
+/// store refused: their device belongs to another collector). The file is locked (flock) while
+/// open, so two processes never share one spool.
+public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
+    public let path: String
+    public let collector: String
+    public let spoolID: String
+    let queue: DatabaseQueue
+    let lockFD: Int32
+    let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }()
+    let decoder = JSONDecoder()
+    let clock: any WallClock
+    static let format = "pantau-spool-1"
+
+    /// Opens the spool at `path` for `collector`, creating it (and its directory) when missing.
+    /// Throws a `StoreError` naming the file and the cause when it is corrupt, not a spool,
+    /// another collector's, or open in another process.
+    public init(path: String, collector: String, clock: any WallClock = SystemClock()) throws(StoreError) {
+        self.path = path
+        self.clock = clock
+        self.collector = collector
+        let fail = { (message: String) in StoreError(path: path, action: "opening the collector's spool", message: message, kind: .unusable) }
+        let exists = FileManager.default.fileExists(atPath: path)
+        let dir = (path as NSString).deletingLastPathComponent
+        if !exists && !dir.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw fail("cannot create its directory: \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw fail("cannot open the file: \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw fail("it is in use by another pantau process (one spool per collector process); stop that one, or give this collector its own collector.spool")
+        }
+        lockFD = fd
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            let id: String = try queue.write { db in
+                let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "?"
+                guard check == "ok" else { throw fail("it is corrupt (SQLite quick_check: \(check))") }
+                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                if tables.isEmpty {
+                    try db.execute(sql: """
+                        CREATE TABLE spool_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                        CREATE TABLE spool_entry (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, spooled_at REAL NOT NULL,
+                                                  payload BLOB NOT NULL);
+                        CREATE TABLE spool_traffic_state (device TEXT NOT NULL, interface TEXT NOT NULL, state BLOB NOT NULL,
+                                                          PRIMARY KEY (device, interface));
+                        CREATE TABLE spool_refused (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, spooled_at REAL NOT NULL,
+                                                    payload BLOB NOT NULL, reason TEXT NOT NULL);
+                        """)
+                    let id = UUID().uuidString.lowercased()
+                    for (k, v) in [("format", Self.format), ("collector", collector), ("spool_id", id)] {
+                        try db.execute(sql: "INSERT INTO spool_meta (key, value) VALUES (?, ?)", arguments: [k, v])
+                    }
+                    return id
+                }
+                guard tables.contains("spool_meta") else {
+                    throw fail("it is not a Pantau collector spool (an SQLite file without spool_meta: a store?); name another file in collector.spool")
+                }
+                var meta: [String: String] = [:]
+                for r in try Row.fetchAll(db, sql: "SELECT key, value FROM spool_meta") { meta[r["key"]] = r["value"] }
+                guard meta["format"] == Self.format, let owner = meta["collector"], let id = meta["spool_id"] else {
+                    throw fail("its format is \(meta["format"] ?? "unknown"), not \(Self.format) (a newer Pantau's spool?)")
+                }
+                guard owner == collector else {
+                    throw fail("it belongs to collector \"\(owner)\", not \"\(collector)\"; give each collector its own collector.spool (its unreplayed polls are \"\(owner)\"'s)")
+                }
+                return id
+            }
+            spoolID = id
+        } catch let e as StoreError {
+            close(fd)
+            throw e
+        } catch {
+            close(fd)
+            if let db = error as? DatabaseError, db.resultCode == .SQLITE_CORRUPT || db.resultCode == .SQLITE_NOTADB {
+                throw fail("it is corrupt or not an SQLite file (\(db.message ?? "\(db.resultCode)")); move it aside to start a new spool (its unreplayed polls would be lost)")
+            }
+            throw fail("\(error)")
+        }
+    }
+
+    deinit {
+        try? queue.close()
+        close(lockFD)
+    }
+
+    func failure(_ action: String, _ error: any Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let db = error as? DatabaseError {
+            return StoreError(path: path, action: action, message: "SQLite error \(db.resultCode.rawValue): \(db.message ?? "")",
+                              kind: db.resultCode == .SQLITE_CORRUPT || db.resultCode == .SQLITE_NOTADB ? .unusable : .operation)
+        }
+        return StoreError(path: path, action: action, message: "\(error)")
+    }
+
+    // MARK: Traffic series (the recorder's store while spooling)
+
+    public func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT state FROM spool_traffic_state WHERE device = ? ORDER BY interface", arguments: [device])
+                    .map { try decoder.decode(TrafficSeriesState.self, from: $0["state"] as Data) }
+            }
+        } catch { throw failure("reading traffic states of \(device)", error) }
+    }
+
+    public func record(traffic: TrafficBatch) throws(StoreError) {
+        guard !traffic.isEmpty else { return }
+        try append(.traffic(traffic))
+    }
+
+    // MARK: The queue
+
+    @discardableResult
+    public func append(_ write: SpooledWrite) throws(StoreError) -> Int64 {
+        do {
+            let payload = try encoder.encode(SpoolRecord(write))
+            return try queue.write { db in
+                try db.execute(sql: "INSERT INTO spool_entry (kind, spooled_at, payload) VALUES (?, ?, ?)",
+                               arguments: [write.kind, clock.now().timeIntervalSince1970, payload])
+                let seq = db.lastInsertedRowID
+                if case .traffic(let b) = write {
+                    for s in b.states {
+                        try db.execute(sql: "INSERT OR REPLACE INTO spool_traffic_state (device, interface, state) VALUES (?, ?, ?)",
+                                       arguments: [s.key.device, s.key.interface, try encoder.encode(s)])
+                    }
+                }
+                return seq
+            }
+        } catch { throw failure("spooling a \(write.kind) poll", error) }
+    }
+
+    public func pending(limit: Int) throws(StoreError) -> [SpoolEntry] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, payload FROM spool_entry ORDER BY seq LIMIT ?", arguments: [limit]).map { r in
+                    SpoolEntry(seq: r["seq"], write: try decoder.decode(SpoolRecord.self, from: r["payload"] as Data).write)
+                }
+            }
+        } catch { throw failure("reading the spool", error) }
+    }
+
+    public func acknowledge(through seq: Int64, refused: [(seq: Int64, reason: String)]) throws(StoreError) {
+        do {
+            try queue.write { db in
+                for r in refused {
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO spool_refused (seq, kind, spooled_at, payload, reason)
+                        SELECT seq, kind, spooled_at, payload, ? FROM spool_entry WHERE seq = ?
+                        """, arguments: [r.reason, r.seq])
+                }
+                try db.execute(sql: "DELETE FROM spool_entry WHERE seq <= ?", arguments: [seq])
+            }
+        } catch { throw failure("removing replayed entries from the spool", error) }
+    }
+
+    public func backlog() throws(StoreError) -> (count: Int, oldest: Date?) {
+        do {
+            return try queue.read { db in
+                let r = try Row.fetchOne(db, sql: "SELECT count(*), min(spooled_at) FROM spool_entry")
+                return (r?[0] ?? 0, (r?[1] as Double?).map { Date(timeIntervalSince1970: $0) })
+            }
+        } catch { throw failure("reading the spool's backlog", error) }
+    }
+
+    /// Writes the central store refused, oldest first (seq, kind, reason).
+    public func refused() throws(StoreError) -> [(seq: Int64, kind: String, reason: String)] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT seq, kind, reason FROM spool_refused ORDER BY seq").map { ($0["seq"], $0["kind"], $0["reason"]) }
+            }
+        } catch { throw failure("reading the spool's refused writes", error) }
+    }
+}
+
+/// A spooled write as JSON (dates as seconds, exact).
+struct SpoolRecord: Codable {
+    struct Run: Codable { var key: TrafficSeriesKey; var resolution: TrafficResolution; var samples: [TrafficSample] }
+    struct Batch: Codable { var states: [TrafficSeriesState]; var rates: [InterfaceRate]; var runs: [Run] }
+    struct Outcome: Codable {
+        var name: String, agent: String, pd: String?, startedAt: Date, duration: Double
+        var inventory: DeviceInventory?, failure: String?
+    }
+    var status: StatusPoll?
+    var traffic: Batch?
+    var inventory: Outcome?
+
+    init(_ w: SpooledWrite) {
+        switch w {
+        case .status(let p): status = p
+        case .traffic(let b):
+            traffic = Batch(states: b.states, rates: b.rates, runs: b.runs.map { Run(key: $0.key, resolution: $0.resolution, samples: $0.samples) })
+        case .inventory(let o):
+            var rec = Outcome(name: o.name, agent: o.agent, pd: o.pd, startedAt: o.startedAt, duration: o.duration)
+            switch o.result {
+            case .success(let inv): rec.inventory = inv
+            case .failure(let f): rec.failure = f.description
+            }
+            inventory = rec
+        }
+    }
+
+    var write: SpooledWrite {
+        get throws {
+            if let status { return .status(status) }
+            if let traffic {
+                return .traffic(TrafficBatch(states: traffic.states, rates: traffic.rates,
+                                             runs: traffic.runs.map { TrafficSampleRun(key: $0.key, resolution: $0.resolution, samples: $0.samples) }))
+            }
+            if let o = inventory {
+                let result: Result<DeviceInventory, PollFailure> = o.inventory.map { .success($0) } ?? .failure(PollFailure(o.failure ?? "unknown"))
+                return .inventory(PollOutcome(name: o.name, agent: o.agent, pd: o.pd, startedAt: o.startedAt, duration: o.duration, result: result))
+            }
+            throw StoreError(path: "", action: "reading a spooled write", message: "an entry with no write in it")
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import InventoryModel
+
+/// One write a fleet collector made into its spool, replayed into the central store.
+public enum SpooledWrite: Sendable {
+    case status(StatusPoll)
+    case traffic(TrafficBatch)
+    case inventory(PollOutcome)
+
+    /// The devices it writes (a device belongs to one collector).
+    public var devices: [String] {
+        switch self {
+        case .status(let p): return [p.device]
+        case .traffic(let b): return Array(Set(b.states.map(\.key.device) + b.rates.map(\.key.device) + b.runs.map(\.key.device))).sorted()
+        case .inventory(let o): return [o.name]
+        }
+    }
+
+    public var kind: String {
+        switch self {
+        case .status: return "status"
+        case .traffic: return "traffic"
+        case .inventory: return "inventory"
+        }
+    }
+}
+
+/// A spooled write with its place in the collector's spool: `seq` increases by one per write
+/// of one spool (`spoolID`), so the central store can tell one it already has.
+public struct SpoolEntry: Sendable {
+    public var seq: Int64
+    public var write: SpooledWrite
+    public init(seq: Int64, write: SpooledWrite) { self.seq = seq; self.write = write }
+}
+
+/// Who a collector says it is when it claims its identity in the central store.
+public struct CollectorClaim: Sendable, Hashable {
+    public var id: String
+    /// Random per process: the lease's holder.
+    public var token: String
+    public var host: String
+    public var pid: Int
+    public var spool: String
+    /// The spool's own random id (a new spool starts its sequence again).
+    public var spoolID: String
+    public var leaseSeconds: Double
+    /// Take the identity over although its lease has not run out (the holder is known dead:
+    /// same host, same spool, no such process).
+    public var takeOver: Bool
+    public init(id: String, token: String, host: String, pid: Int, spool: String, spoolID: String, leaseSeconds: Double, takeOver: Bool = false) {
+        self.id = id; self.token = token; self.host = host; self.pid = pid; self.spool = spool; self.spoolID = spoolID
+        self.leaseSeconds = leaseSeconds; self.takeOver = takeOver
+    }
+}
+
+/// What the central store knows of one collector.
+public struct CollectorStatus: Sendable, Hashable, Codable {
+    public var id: String
+    public var host: String?
+    public var pid: Int?
+    public var spool: String?
+    public var spoolID: String?
+    /// Whether a process holds the identity now (its lease has not run out).
+    public var running: Bool
+    public var leaseUntil: Date?
+    public var firstContact: Date?
+    /// The central store's time of the collector's last heartbeat or replay.
+    public var lastContact: Date?
+    /// Seconds since the last contact, by the central store's clock.
+    public var secondsSinceContact: Double?
+    /// Spooled writes not yet replayed, at the last contact, and the oldest one's time.
+    public var backlog: Int
+    public var oldestBacklog: Date?
+    /// The collector's clock minus the central store's at the last heartbeat (seconds;
+    /// includes half the round trip).
+    public var clockOffset: Double?
+    /// The last spool sequence number replayed.
+    public var appliedSeq: Int64
+    /// Writes replayed, and writes refused because their device belongs to another collector.
+    public var applied: Int64
+    public var refused: Int64
+    public var lastRefusal: String?
+    /// Devices this collector writes.
+    public var devices: Int
+    public init(id: String, host: String?, pid: Int?, spool: String?, spoolID: String?, running: Bool, leaseUntil: Date?,
+                firstContact: Date?, lastContact: Date?, secondsSinceContact: Double?, backlog: Int, oldestBacklog: Date?,
+                clockOffset: Double?, appliedSeq: Int64, applied: Int64, refused: Int64, lastRefusal: String?, devices: Int) {
+        self.id = id; self.host = host; self.pid = pid; self.spool = spool; self.spoolID = spoolID; self.running = running
+        self.leaseUntil = leaseUntil; self.firstContact = firstContact; self.lastContact = lastContact
+        self.secondsSinceContact = secondsSinceContact; self.backlog = backlog; self.oldestBacklog = oldestBacklog
+        self.clockOffset = clockOffset; self.appliedSeq = appliedSeq; self.applied = applied; self.refused = refused
+        self.lastRefusal = lastRefusal; self.devices = devices
+    }
+}
+
+/// What became of each replayed entry.
+public enum SpoolApplyOutcome: Sendable, Hashable {
+    /// Written now.
+    case applied
+    /// Already in the store (replayed twice: the spool did not hear the commit).
+    case duplicate
+    /// Not written: the device belongs to another collector (named in the reason).
+    case refused(String)
+}
+
+/// The central side of a fleet of collectors (issue 21): each collector's identity (a lease
+/// renewed by heartbeats, so two processes cannot claim one identity), its replay position,
+/// and which collector writes which device. Implemented by the central PostgreSQL store.
+public protocol FleetStorage: Sendable {
+    /// Claims `claim.id` for this process. Throws a `StoreError` naming the holder when another
+    /// process holds it. Returns the central store's time.
+    @discardableResult
+    func claimCollector(_ claim: CollectorClaim) throws(StoreError) -> Date
+    /// Renews the lease and records the backlog and the clock offset (`sentAt`: the collector's
+    /// clock when it sent this). Throws when the lease was lost to another process.
+    func heartbeat(collector: String, token: String, backlog: Int, oldestBacklog: Date?, sentAt: Date, leaseSeconds: Double) throws(StoreError)
+    /// Ends the lease (a clean stop), recording the backlog left.
+    func releaseCollector(_ id: String, token: String, backlog: Int, oldestBacklog: Date?) throws(StoreError)
+    /// Replays spooled writes, in order, in one transaction with the collector's new replay
+    /// position: an entry at or below the position of the same spool is a duplicate and is
+    /// skipped, so a replay interrupted anywhere (even after the commit) writes nothing twice.
+    /// A write to a device another collector writes is refused, not applied. Throws when the
+    /// caller does not hold the lease.
+    func applySpooled(_ entries: [SpoolEntry], collector: String, token: String, spoolID: String) throws(StoreError) -> [SpoolApplyOutcome]
+    /// Every collector the store knows, by id.
+    func collectors() throws(StoreError) -> [CollectorStatus]
+    /// Forgets a stopped collector and its claim on its devices (another collector may then
+    /// write them); returns the number of devices released. Throws while it runs.
+    @discardableResult
+    func forgetCollector(_ id: String) throws(StoreError) -> Int
+}
+
+/// The two calls a traffic recorder makes of its store: a device's series states, and one
+/// batch written. `TrafficStorage` has them; so does a collector's spool.
+public protocol TrafficSeriesWriting: Sendable {
+    /// The stored states of a device's interfaces.
+    func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState]
+    /// Writes a batch in one transaction.
+    func record(traffic: TrafficBatch) throws(StoreError)
+}
+
+/// A fleet collector's local spool: every write is appended here first (one transaction,
+/// with the traffic series' new states), then replayed in order into the central store and
+/// removed once the central store has it.
+public protocol CollectorSpooling: TrafficSeriesWriting {
+    /// The file.
+    var path: String { get }
+    /// The collector it belongs to.
+    var collector: String { get }
+    /// Its own random id, made when the spool was created.
+    var spoolID: String { get }
+    /// Appends a write; returns its sequence number.
+    @discardableResult
+    func append(_ write: SpooledWrite) throws(StoreError) -> Int64
+    /// The oldest `limit` writes not yet replayed, in order.
+    func pending(limit: Int) throws(StoreError) -> [SpoolEntry]
+    /// Removes the writes up to `seq` (replayed); those refused are kept aside with the reason.
+    func acknowledge(through seq: Int64, refused: [(seq: Int64, reason: String)]) throws(StoreError)
+    /// Writes not yet replayed and the time the oldest was spooled.
+    func backlog() throws(StoreError) -> (count: Int, oldest: Date?)
+}
+
+extension StoreError {
+    /// Two processes claimed one collector identity (`FleetStorage`): the newer one stops.
+    public static let identityConflict = "two collectors cannot share one identity"
+    public var isIdentityConflict: Bool { message.contains(Self.identityConflict) }
+    /// The central store could not be reached (a collector spools meanwhile).
+    public var isUnreachable: Bool { message.contains("cannot reach the PostgreSQL server") }
+}

@@ -1,0 +1,92 @@
+import Collectors
+import ArgumentParser
+import Foundation
+import InventoryModel
+import InventoryStore
+import Logging
+import NetSNMP
+import Operations
+import Probes
+import ServiceLifecycle
+import Settings
+import SNMPCore
+import Storage
+
+extension Pantau.Collect {
+    /// `pantau collect --config FILE` with a `collector:` section: one collector of a fleet.
+    /// It polls the targets its section selects into its local spool (`CollectorSpool`) and a
+    /// `FleetForwarder` replays the spool into the central PostgreSQL store; an unreachable
+    /// central store only delays the replay.
+    func runFleetCollector(_ loaded: PantauConfig, _ fleet: CollectorSettings, catalog: ProbeCatalog, central: String,
+                           logger: Logger) async throws {
+        let cfg = fleet.selected(loaded)
+        guard case .postgres = try StoreLocation(central) else {
+            throw ValidationError("\(config): collector \(fleet.id): a fleet collector writes to a PostgreSQL central store (store: postgres://USER@HOST:PORT/DB), not \(central); without the collector: section it writes that store directly".terminalSafe)
+        }
+        if cfg.sampling != nil {
+            throw ValidationError("\(config): collector \(fleet.id): packet sampling is not spooled; remove the sampling: section here and run pantau sample against the central store".terminalSafe)
+        }
+        let clock = try commandClock()
+        let spool = try CollectorSpool(path: fleet.spool, collector: fleet.id, clock: clock)
+        let claim = CollectorClaim(id: fleet.id, token: UUID().uuidString.lowercased(), host: ProcessInfo.processInfo.hostName,
+                                   pid: Int(getpid()), spool: spool.path, spoolID: spool.spoolID, leaseSeconds: fleet.leaseSeconds,
+                                   takeOver: true)
+        let connect = FleetConnection(central: central)
+        // Claim the identity now when the central store answers: a second process with this id stops here.
+        // Unreachable: start spooling; the forwarder claims it when the link comes up.
+        if let problem = try connect.claimAtStart(claim) {
+            logger.warning("central store not reachable at start; spooling", metadata: ["collector": "\(fleet.id)", "cause": "\(problem)"])
+        }
+        var quiet = logger
+        quiet.logLevel = .critical
+        let collector = Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: quiet, clock: clock) {
+            (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
+            try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
+        }
+        let metrics = CollectorMetrics()
+        let traffic = TrafficRecorder(writer: spool, settings: cfg.traffic, clock: clock)
+        var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: traffic, metrics: metrics)]
+        if let path = counterLog { counterSinks.append(try JSONLinesCounterPollSink(path: path)) }
+        let file = config
+        let daemon = CollectorDaemon(plan: DaemonPlan(cfg), collector: collector, statusSink: SpoolStatusPollSink(spool: spool),
+                                     counterSink: CounterPollSinks(counterSinks), inventorySink: SpoolPollSink(spool: spool),
+                                     metrics: metrics, logger: logger, runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
+            let again = try PantauConfig.load(path: file)
+            return DaemonPlan(again.collector?.selected(again) ?? fleet.selected(again))
+        }
+        var extra: [any Service] = [
+            FleetForwarder(spool: spool, claim: claim, heartbeatSeconds: fleet.heartbeatSeconds, clock: clock, logger: logger, connect: connect.open),
+        ]
+        if let (host, port) = cfg.daemon.metrics {
+            extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))
+        }
+        print("collector \(fleet.id): collecting \(cfg.targets.count) target\(cfg.targets.count == 1 ? "" : "s") every \(Int(cfg.daemon.interval)) s into spool \(spool.path), replayed into \(central)".terminalSafe
+              + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
+        try await runCollectorServices(daemon, others: extra, logger: logger)
+    }
+}
+
+/// Opens the central store for a fleet collector (again after each failure).
+struct FleetConnection: Sendable {
+    let central: String
+
+    @Sendable func open() throws(StoreError) -> any FleetStorage {
+        let store = try openStore(central, .readWrite)
+        guard let fleetStore = store as? any FleetStorage else {
+            throw StoreError(path: central, action: "opening the central store", message: "this backend keeps no collector fleet", kind: .unusable)
+        }
+        return fleetStore
+    }
+
+    /// Claims the identity; returns the cause when the central store cannot be reached, throws
+    /// any other failure (another process holds the identity, a wrong password, a newer schema).
+    func claimAtStart(_ claim: CollectorClaim) throws(StoreError) -> String? {
+        do {
+            try open().claimCollector(claim)
+            return nil
+        } catch {
+            if error.isUnreachable { return error.description }
+            throw error
+        }
+    }
+}
