@@ -165,7 +165,8 @@ extension PostgresStore: FleetStorage {
         }
     }
 
-    /// One status poll's row (the columns `record(status:)` writes), inside the caller's transaction.
+    /// One status poll's row and its share of the uptime rollup, inside the caller's
+    /// transaction: `record(status:)` and a collector's replayed spool both write through here.
     func insertStatusPoll(_ c: PGConnection, _ p: StatusPoll) throws {
         try c.execute("""
             INSERT INTO status_poll (device, time, interval, pd, hosting, reachable, sys_uptime, hr_uptime,
@@ -174,6 +175,7 @@ extension PostgresStore: FleetStorage {
             """, [p.device, p.time.timeIntervalSince1970, p.interval, p.pd, p.hosting?.rawValue,
                   p.reachable, p.sysUpTime.map { Int64($0) }, p.hrSystemUptime.map { Int64($0) },
                   p.engineBoots.map { Int64($0) }, p.engineTime.map { Int64($0) }, p.duration, p.error])
+        try Self.rollUp(c, p)
     }
 
     public func collectors() throws(StoreError) -> [CollectorStatus] {

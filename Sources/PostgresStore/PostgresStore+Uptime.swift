@@ -9,14 +9,7 @@ extension PostgresStore {
         try write("recording a status poll of \(p.device)", prepare: { c in
             try ensurePartitions(c, PGPartitions.statusPoll, times: [p.time.timeIntervalSince1970])
         }) { c in
-            try c.execute("""
-                INSERT INTO status_poll (device, time, interval, pd, hosting, reachable, sys_uptime, hr_uptime,
-                                         engine_boots, engine_time, duration, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [p.device, p.time.timeIntervalSince1970, p.interval, p.pd, p.hosting?.rawValue,
-                      p.reachable, p.sysUpTime.map { Int64($0) }, p.hrSystemUptime.map { Int64($0) },
-                      p.engineBoots.map { Int64($0) }, p.engineTime.map { Int64($0) }, p.duration, p.error])
-            try Self.rollUp(c, p)
+            try insertStatusPoll(c, p)
         }
     }
 
