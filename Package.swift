@@ -174,6 +174,9 @@ let package = Package(
         // SQLite against PostgreSQL on the same traffic (not a test): `swift build -c release --product store-bench`, see BENCHMARKS.md.
         .executableTarget(name: "store-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage"],
                           path: "bench/store-bench"),
+        // Fleet ingest, several collectors' spools replayed at once into one PostgreSQL (not a test): see BENCHMARKS.md.
+        .executableTarget(name: "fleet-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage", "Settings"],
+                          path: "bench/fleet-bench"),
         // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
         .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
         // The audit export benchmark's store (not a test): `swift build -c release --product audit-bench`, see BENCHMARKS.md.

@@ -48,6 +48,10 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
         lockFD = fd
         var config = Configuration()
         config.busyMode = .timeout(10)
+        // WAL with synchronous=NORMAL, as the store: a commit is atomic and costs no fsync (a
+        // collector appends a few writes per target and interval); a power cut may lose the
+        // last ones, never corrupt the file.
+        config.journalMode = .wal
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
