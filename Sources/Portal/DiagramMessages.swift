@@ -28,7 +28,7 @@ enum DiagramMessages {
         switch code {
         // Reading the file.
         case .fileTooLarge: CatalogMessage(
-            "Berkas berukuran {size} bita, melebihi batas {limit} bita.",
+            "Berkas berukuran {size} byte, melebihi batas {limit} byte.",
             "Simpan ulang diagram tanpa gambar tempelan agar lebih kecil, atau hubungi {dinas}.",
             en: "The file is {size} bytes, over the limit of {limit} bytes.",
             "Save the diagram again without pasted images to make it smaller, or contact {dinas}.")
@@ -271,9 +271,9 @@ enum DiagramMessages {
             en: "Link {link} names device “{device}”, which is not in the diagram.",
             "Attach the line to an existing device, or add device “{device}”.")
         case .portUsedTwice: CatalogMessage(
-            "Port {port} dipakai lebih dari satu sambungan (juga di {link}).",
+            "Port {port} sudah dipakai sambungan lain; sambungan {link} memakainya lagi.",
             "Satu port hanya untuk satu kabel: betulkan nomor port pada salah satu sambungan.",
-            en: "Port {port} is used by more than one link (also {link}).",
+            en: "Port {port} is already used by another link; link {link} uses it again.",
             "One port takes one cable: correct the port number on one of the links.")
         case .linkToItself: CatalogMessage(
             "Sambungan {link} menghubungkan perangkat dengan dirinya sendiri.",
@@ -288,7 +288,7 @@ enum DiagramMessages {
         case .speedNotPositive: CatalogMessage(
             "Kecepatan sambungan {link} harus lebih dari nol.",
             "Isi speed_mbps dengan kecepatan dalam Mbit/s, misalnya 1000.",
-            en: "Link {link}'s speed must be more than zero.",
+            en: "The speed of link {link} must be more than zero.",
             "Fill in speed_mbps in Mbit/s, e.g. 1000.")
         case .vlanOutOfRange: CatalogMessage(
             "Nomor VLAN {vlan} di luar rentang 1–4094.",
@@ -306,9 +306,9 @@ enum DiagramMessages {
             en: "Subnet {subnet} of VLAN {vlan} is outside PD {pd}'s registered subnets ({subnets}).",
             "Correct the VLAN's subnet, or ask {dinas} to update your PD's registered subnets.")
         case .subnetInvalid: CatalogMessage(
-            "Subnet VLAN {vlan} “{value}” tidak sah.",
+            "Subnet “{value}” pada VLAN {vlan} tidak sah.",
             "Tulis subnet dalam bentuk CIDR, misalnya 10.20.20.0/24 (bagian host nol).",
-            en: "VLAN {vlan}'s subnet “{value}” is not valid.",
+            en: "Subnet “{value}” of VLAN {vlan} is not valid.",
             "Write the subnet in CIDR form, e.g. 10.20.20.0/24 (host bits zero).")
         case .gatewayOutside: CatalogMessage(
             "Gateway {gateway} pada VLAN {vlan} berada di luar subnetnya ({subnet}).",
@@ -316,9 +316,9 @@ enum DiagramMessages {
             en: "Gateway {gateway} of VLAN {vlan} is outside its subnet ({subnet}).",
             "Write a gateway address inside the VLAN's subnet.")
         case .gatewayInvalid: CatalogMessage(
-            "Gateway VLAN {vlan} “{value}” bukan alamat IP yang sah.",
+            "Gateway “{value}” pada VLAN {vlan} bukan alamat IP yang sah.",
             "Tulis alamat IP gateway yang benar, misalnya 10.20.20.1.",
-            en: "VLAN {vlan}'s gateway “{value}” is not a valid IP address.",
+            en: "Gateway “{value}” of VLAN {vlan} is not a valid IP address.",
             "Write the gateway's correct IP address, e.g. 10.20.20.1.")
         case .segmentVLANUndeclared: CatalogMessage(
             "Segmen “{segment}” memakai VLAN {vlan} yang tidak tercantum di daftar VLAN.",
@@ -328,7 +328,7 @@ enum DiagramMessages {
         case .segmentHostsNegative: CatalogMessage(
             "Jumlah host segmen “{segment}” tidak boleh negatif.",
             "Tulis perkiraan jumlah host sebagai angka 0 atau lebih.",
-            en: "Segment “{segment}”'s host count must not be negative.",
+            en: "The host count of segment “{segment}” must not be negative.",
             "Write the approximate host count as 0 or more.")
         case .segmentSwitchNotSwitch: CatalogMessage(
             "Segmen “{segment}” menyebut “{device}” sebagai switch aksesnya, padahal perangkat itu berperan {role}.",
@@ -346,9 +346,9 @@ enum DiagramMessages {
             en: "Port {port} is an access port of segment “{segment}” and also used by a link.",
             "Take the port out of the access ports, or correct the link.")
         case .accessPortsInvalid: CatalogMessage(
-            "Daftar port akses segmen “{segment}” “{value}” tidak dapat dibaca.",
+            "Daftar port akses “{value}” pada segmen “{segment}” tidak dapat dibaca.",
             "Tulis daftar port seperti 1-24 atau 1-8,10.",
-            en: "Segment “{segment}”'s access port list “{value}” cannot be read.",
+            en: "The access port list “{value}” of segment “{segment}” cannot be read.",
             "Write the port list like 1-24 or 1-8,10.")
         }
     }

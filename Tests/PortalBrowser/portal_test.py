@@ -272,6 +272,10 @@ class Portal:
         self.go(f"/pd/{pd}/history")
         check("Diagram history" in self.text(), "the language choice is kept")
         self.inspect("12-history-en")
+        body = self.upload_and_submit(pd, a.drawio, "Maria")
+        check("No boundary router is marked; Pantau takes “" in body and "What to do" in body and "Router batas" not in body,
+              "the check's messages in English on request: " + body[:400])
+        self.inspect("12-checked-en")
         self.go(f"/pd/{pd}?lang=id")
 
         # PD A's session on PD B's pages.

@@ -46,7 +46,7 @@ import Testing
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr.suffix(3000))")
         #expect(r.stdout.contains(", 0 failed"), "\(r.stdout)")
         let taken = (try? FileManager.default.contentsOfDirectory(atPath: shots).filter { $0.hasSuffix(".png") }) ?? []
-        #expect(taken.count >= 30, "screenshots: \(taken.sorted())")
+        #expect(taken.count >= 32, "screenshots: \(taken.sorted())")
         #expect(!s.process.log.contains(s.bappeda) && !s.process.log.contains(s.diskominfo))
         s.remove()
     }
