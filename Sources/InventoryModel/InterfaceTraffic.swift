@@ -80,23 +80,13 @@ public struct TrafficBucket: Sendable, Hashable, Codable {
     /// The closed bucket's sample; nil when nothing covered it. `peaks` says whether the
     /// peaks come from the pieces (rollups) or are the average (5 minutes).
     func sample(peaks: Bool) -> TrafficSample? {
-        guard covered >= 0.5 else { return nil }   // covered.rounded() ≥ 1 (and not NaN)
-        let i = (inBits / covered).roundedToInt64, o = (outBits / covered).roundedToInt64
-        return TrafficSample(start: start, covered: covered.roundedToInt64, inBPS: i, outBPS: o,
+        let c = covered.rounded()
+        guard c >= 1 else { return nil }
+        let i = Int64((inBits / covered).rounded()), o = Int64((outBits / covered).rounded())
+        return TrafficSample(start: start, covered: Int64(c), inBPS: i, outBPS: o,
                              peakInBPS: peaks ? max(peakIn, i) : i, peakOutBPS: peaks ? max(peakOut, o) : o,
-                             inErrors: inErrors.roundedToInt64, outErrors: outErrors.roundedToInt64,
-                             inDiscards: inDiscards.roundedToInt64, outDiscards: outDiscards.roundedToInt64)
-    }
-}
-
-extension Double {
-    /// `Int64(rounded())` (halves away from zero), without a call to libm's `round` (which
-    /// the baseline x86-64 build makes for every one: six per closed bucket): truncated, then
-    /// moved by the remainder, which is exact. Traps where `Int64(rounded())` traps.
-    @inline(__always) package var roundedToInt64: Int64 {
-        let t = Int64(self)
-        let r = self - Double(t)
-        return r >= 0.5 ? t + 1 : r <= -0.5 ? t - 1 : t
+                             inErrors: Int64(inErrors.rounded()), outErrors: Int64(outErrors.rounded()),
+                             inDiscards: Int64(inDiscards.rounded()), outDiscards: Int64(outDiscards.rounded()))
     }
 }
 

@@ -261,7 +261,7 @@ for n in 0..<interfaces {
 func rate(_ n: Int, _ s: Double) -> String { String(format: "%.2f M samples/s", Double(n) / s / 1e6) }
 let mib = { (b: Int64) in String(format: "%.1f MiB", Double(b) / 1_048_576) }
 line("")
-line("| | Pantau (SQLite, delta-varint blocks) | rrdtool (RRA AVERAGE 5m×1y, AVERAGE+MAX 1h, 1d) | Pantau advantage |")
+line("| | Pantau (SQLite, version 2 blocks: bit-packed frames) | rrdtool (RRA AVERAGE 5m×1y, AVERAGE+MAX 1h, 1d) | Pantau advantage |")
 line("|---|---|---|---|")
 line(String(format: "| ingest CPU s | %.2f | %.2f | %.1f× |", pCPU, rIngest.cpu, rIngest.cpu / pCPU))
 line(String(format: "| ingest wall s | %.2f | %.2f | %.1f× |", pWall, rIngest.wall, rIngest.wall / pWall))
