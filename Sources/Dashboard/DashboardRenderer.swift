@@ -290,25 +290,39 @@ public enum DashboardRenderer {
     /// "sw-9" before "sw-10", case ignored (ASCII), otherwise by bytes: the order a person
     /// expects for device names, without a locale (a table of 5,000 devices sorts in a few ms).
     public static func naturalLess(_ a: String, _ b: String) -> Bool {
-        var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
-        var cx = x.next(), cy = y.next()
-        func fold(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
-        func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 48 && $0 <= 57 } ?? false }
-        while let p = cx, let q = cy {
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in b.withUTF8 { y in naturalLess(x, y) } }
+    }
+
+    /// The same over UTF-8 bytes, without allocating (a sort of 5,000 rows makes 60,000 comparisons).
+    static func naturalLess(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func fold(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        var i = 0, j = 0
+        while i < x.count && j < y.count {
+            let p = x[i], q = y[j]
             if isDigit(p) && isDigit(q) {
                 // Compare the two digit runs as numbers: leading zeros skipped, then length, then digits.
-                var dx: [UInt8] = [], dy: [UInt8] = []
-                while let c = cx, isDigit(c) { if !(dx.isEmpty && c == 48) { dx.append(c) }; cx = x.next() }
-                while let c = cy, isDigit(c) { if !(dy.isEmpty && c == 48) { dy.append(c) }; cy = y.next() }
-                if dx.count != dy.count { return dx.count < dy.count }
-                if dx != dy { return dx.lexicographicallyPrecedes(dy) }
+                var i0 = i, j0 = j
+                while i0 < x.count && x[i0] == 48 { i0 += 1 }
+                while j0 < y.count && y[j0] == 48 { j0 += 1 }
+                var i1 = i0, j1 = j0
+                while i1 < x.count && isDigit(x[i1]) { i1 += 1 }
+                while j1 < y.count && isDigit(y[j1]) { j1 += 1 }
+                if i1 - i0 != j1 - j0 { return i1 - i0 < j1 - j0 }
+                var k = 0
+                while k < i1 - i0 {
+                    if x[i0 + k] != y[j0 + k] { return x[i0 + k] < y[j0 + k] }
+                    k += 1
+                }
+                i = i1; j = j1
                 continue
             }
             let (fp, fq) = (fold(p), fold(q))
             if fp != fq { return fp < fq }
-            cx = x.next(); cy = y.next()
+            i += 1; j += 1
         }
-        return cx == nil && cy != nil
+        return i == x.count && j < y.count
     }
 
     /// Fixed columns at their width, the rest share what is left; columns that do not fit are dropped from the right.

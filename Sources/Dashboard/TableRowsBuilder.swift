@@ -27,7 +27,8 @@ public final class TableCache {
         /// The columns each item has a sort key for: the panel's, then its sort's when not among them.
         var keyColumns: [Column] = []
         var orders: [(sort: DashboardLayout.Sort, order: [Int])] = []
-        var lowered: [[String]]?
+        /// Each item's cells in lower case, as UTF-8 joined by NUL (what a filter is matched against).
+        var lowered: [[UInt8]]?
         var last: (filter: String, sort: DashboardLayout.Sort?, rows: TableRows)?
 
         init(panel: DashboardLayout.Panel, thresholds: Thresholds, ascii: Bool, source: TableSource) {
@@ -52,12 +53,39 @@ public final class TableCache {
             return order
         }
 
-        /// Each item's cells in lower case (what a filter is matched against).
-        func lowercased() -> [[String]] {
+        func lowercased() -> [[UInt8]] {
             if let lowered { return lowered }
-            let l = items.map { $0.cells.map { $0.lowercased() } }
+            let l = items.map { Array($0.cells.map { $0.lowercased() }.joined(separator: "\0").utf8) }
             lowered = l
             return l
+        }
+
+        /// The items (of `order`) with a cell containing `needle` (lower case); a cell's text
+        /// never runs into the next one's (NUL between them, never typed in a filter).
+        func matching(_ needle: String, in order: [Int]) -> [Int] {
+            let lowered = lowercased()
+            let n = Array(needle.utf8)
+            guard !n.contains(0) else { return [] }
+            return order.filter { i in Self.contains(lowered[i], n) }
+        }
+
+        static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard let first = needle.first, hay.count >= needle.count else { return needle.isEmpty }
+            return hay.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { n in
+                    var i = 0
+                    let last = h.count - n.count
+                    while i <= last {
+                        if h[i] == first {
+                            var k = 1
+                            while k < n.count && h[i + k] == n[k] { k += 1 }
+                            if k == n.count { return true }
+                        }
+                        i += 1
+                    }
+                    return false
+                }
+            }
         }
     }
 
@@ -131,11 +159,7 @@ extension DashboardRenderer {
         let sort = (focused ? state.sort : nil) ?? panel.sort
         if let last = entry.last, last.filter == filter, last.sort == sort { return last.rows }
         var order = sort.map { entry.order($0) } ?? Array(entry.items.indices)
-        if !filter.isEmpty {
-            let needle = filter.lowercased()
-            let lowered = entry.lowercased()
-            order = order.filter { i in lowered[i].contains { $0.contains(needle) } }
-        }
+        if !filter.isEmpty { order = entry.matching(filter.lowercased(), in: order) }
         let items = entry.items
         let rows = TableRows(columns: panel.columns, rows: order.map { items[$0].cells }, keys: order.map { items[$0].key },
                              severities: order.map { items[$0].severity }, levels: order.map { items[$0].levels })
