@@ -65,12 +65,14 @@ public struct DeviceInventory: Codable, Sendable, Equatable {
         case components, interfaces, ipAddresses, neighbors, forwarding, arp, resources, ups, printer, warnings
     }
 
-    /// Where `vendor` came from: `family` (the probe family names it) or `enterprise-number`
+    /// Where `vendor` came from: `family` (the probe family names it), `enterprise-number`
     /// (IANA's registry, for a device no family matched or matched only by its agent
-    /// software). Derived from `family`, never stored.
+    /// software) or `ups-mib` (such a device whose sysObjectID names no maker but which
+    /// reports itself as a UPS made by `ups.manufacturer`). Derived, never stored.
     public var vendorSource: String? {
-        guard vendor != nil, let family else { return nil }
-        return Self.agentFamilies.contains(family) ? "enterprise-number" : "family"
+        guard let vendor, let family else { return nil }
+        guard Self.agentFamilies.contains(family) else { return "family" }
+        return vendor == ups?.manufacturer?.trimmingCharacters(in: .whitespacesAndNewlines) ? "ups-mib" : "enterprise-number"
     }
 
     /// Probe families that recognise the agent software or the operating system, not the

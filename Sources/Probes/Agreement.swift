@@ -95,11 +95,20 @@ public enum Agreement {
             // LibreNMS writes an empty string for some facts it could not find: no value.
             let ex = expected.flatMap { $0.trimmed.isEmpty ? nil : $0 }
             let ac = actual.flatMap { $0.trimmed.isEmpty ? nil : $0 }
-            if fact == "model", let x = ex, isArchitecturePlaceholder(x) {
+            if let x = ex, (fact == "model" && isArchitecturePlaceholder(x)) || (fact == "serial" && isAnonymisedSerial(x)) {
                 return ac.map { FactComparison(fact: fact, expected: nil, actual: $0, outcome: .unjudged, rule: "placeholder \(String(reflecting: x))") }
                     ?? FactComparison(fact: fact, expected: x, actual: nil, outcome: .placeholder)
             }
-            return judge(fact: fact, expected: ex, actual: ac)
+            var c = judge(fact: fact, expected: ex, actual: ac)
+            // Rule "maker-prefix" (models only): LibreNMS writes the maker's name before the
+            // model the device reports ("ABB Upscale" for UPS-MIB's "Upscale" from a UPS whose
+            // upsIdentManufacturer is "ABB"); the maker must be the device's own vendor.
+            if fact == "model", c?.outcome == .wrong, let x = ex, let a = ac, let maker = inv.vendor,
+               collapse(x) == collapse("\(maker) \(a)") {
+                c?.outcome = .lenient
+                c?.rule = "maker-prefix"
+            }
+            return c
         }
     }
 
@@ -110,6 +119,14 @@ public enum Agreement {
     /// machine (no standard MIB gives a PC's or server's maker and model, so Pantau leaves
     /// the model out), and it is not counted as a model LibreNMS reports. Only these exact
     /// forms are set aside: a real model that happens to mention an architecture is judged.
+    /// Rule "placeholder" (serials only): a serial made only of zeros ("000000000000") is
+    /// how the corpus's contributors anonymised a device's serial (SOURCES.md), not the
+    /// device's: it is not counted as a serial LibreNMS reports.
+    public static func isAnonymisedSerial(_ serial: String) -> Bool {
+        let t = serial.trimmed
+        return !t.isEmpty && t.allSatisfy { $0 == "0" }
+    }
+
     public static func isArchitecturePlaceholder(_ model: String) -> Bool {
         model.trimmed.range(of: #"^(Generic (x86|ARM|ARMv\d+|MIPS)( 64-bit)?|(AMD|Intel) x64|amd64(/OpenSSL| .*\bCPU\b.*)?)$"#,
                             options: .regularExpression) != nil

@@ -363,7 +363,7 @@ private final class CatalogLoader {
         }
         if facts {
             if !Schema.isFact(text) {
-                node.report("unknown fact \"\(text)\"; use sysDescr, sysObjectID, sysName, chassis.<component field>, ups.<field> or printer.<field>")
+                node.report("unknown fact \"\(text)\"; use sysDescr, sysObjectID, sysName, chassis.<component field>, sole-chassis.<component field>, ups.<field> or printer.<field>")
                 return nil
             }
             return .fact(text)

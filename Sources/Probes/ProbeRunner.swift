@@ -109,6 +109,14 @@ struct Run {
         let family = try await fetch(client: base)
         evaluate(family)
         assemble(family)
+        // Still no vendor (the sysObjectID names no maker: Net-SNMP's, or UPS-MIB's own OID as
+        // a Generex card gives): a device that presents itself as a UPS names its maker in
+        // UPS-MIB's upsIdentManufacturer ("ABB", "Marathon Power"); the JSON says so
+        // (vendorSource: ups-mib).
+        if inventory.vendor == nil, DeviceInventory.agentFamilies.contains(family.name),
+           let maker = inventory.ups?.manufacturer?.trimmingCharacters(in: .whitespacesAndNewlines), !maker.isEmpty {
+            inventory.vendor = maker
+        }
     }
 
     /// Stage 1: identity, family, scalars, inventory columns and tables, into `scalarValues`,
@@ -469,6 +477,12 @@ struct Run {
         }
     }
 
+    /// The distinct non-empty values of a component field over the chassis rows.
+    func chassisValues(_ field: String) -> Set<String> {
+        guard let slot = InventoryFields.component.first(where: { $0.name == field }) else { return [] }
+        return Set(inventory.components.filter { $0.physicalClass == "chassis" }.compactMap { slot.read($0) }.filter { !$0.isEmpty })
+    }
+
     /// A fact for family inventory alternatives.
     func factValue(_ name: String) -> String? {
         if let slot = InventoryFields.system.first(where: { $0.name == name }) { return slot.read(inventory) }
@@ -485,6 +499,12 @@ struct Run {
                 if let v = slot.read(c), !v.isEmpty { return v }
             }
             return nil
+        case "sole-chassis":
+            // The value the chassis rows give, only when they agree: members of a stack or of a
+            // StackWise Virtual pair are peers, each a chassis with its own serial, and none of
+            // them is the device's.
+            let values = chassisValues(field)
+            return values.count == 1 ? values.first : nil
         case "ups":
             return sections["ups"]?.records[""]?[field]?.text
         case "printer":
@@ -497,6 +517,12 @@ struct Run {
     mutating func applyFacts(_ family: ProbeFamily) {
         func resolve(_ fact: String) -> String? {
             for spec in family.inventory[fact] ?? [] {
+                // Chassis that disagree (`sole-chassis.FIELD`) settle the fact: it is left out,
+                // and no later alternative guesses one of the members' values.
+                if case .fact(let name)? = spec.from, name.hasPrefix("sole-chassis."), factValue(name) == nil,
+                   chassisValues(String(name.dropFirst("sole-chassis.".count))).count > 1 {
+                    return nil
+                }
                 if let v = evaluate(spec, Context()), let t = v.text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty {
                     return t
                 }

@@ -20,7 +20,7 @@ enum Schema {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return false }
         switch parts[0] {
-        case "chassis": return sections["components"]?[parts[1]] != nil
+        case "chassis", "sole-chassis": return sections["components"]?[parts[1]] != nil
         case "ups": return sections["ups"]?[parts[1]] != nil
         case "printer": return sections["printer"]?[parts[1]] != nil
         default: return false

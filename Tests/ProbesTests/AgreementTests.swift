@@ -65,6 +65,11 @@ import Testing
         #expect(Agreement.compare(inv, with: e).map(\.outcome) == [.placeholder])
         inv.model = "PowerEdge R640"  // Pantau's value has nothing to be judged by
         #expect(Agreement.compare(inv, with: e).map(\.outcome) == [.unjudged])
+        // An anonymised serial (only zeros) likewise; a serial with zeros in it is judged.
+        #expect(Agreement.isAnonymisedSerial("000000000000") && !Agreement.isAnonymisedSerial("CN0000000000000000000"))
+        inv.serial = "000000000001"
+        let z = DeviceExpectation(sysName: nil, sysDescr: nil, sysObjectID: nil, os: "panos", hardware: nil, serial: "000000000000", version: nil)
+        #expect(Agreement.compare(inv, with: z).map(\.outcome) == [.unjudged, .unjudged])
     }
 
     @Test func comparesTheThreeFactsOfAnInventory() {

@@ -68,6 +68,26 @@ import Testing
         #expect(try json(airos)["vendorSource"] as? String == "family")
     }
 
+    /// A UPS whose sysObjectID names no maker (a Generex card answers with UPS-MIB's own OID,
+    /// a Marathon card with Net-SNMP's) names its maker in upsIdentManufacturer; the JSON says
+    /// where the vendor came from. LibreNMS writes that maker before the model ("ABB Upscale").
+    @Test func upsWithoutAMakersSysObjectIDIsNamedByUPSMIB() async throws {
+        let generex = try await inventory("generex-ups_cs141-v22036")
+        #expect(generex.family == "generic")
+        #expect(generex.vendor == "ABB")
+        #expect(try json(generex)["vendorSource"] as? String == "ups-mib")
+        let model = Agreement.compare(generex, with: try DeviceExpectation.load(
+            path: "\(Paths.libreNMSCorpus)/generex-ups_cs141-v22036.expected.json")).first { $0.fact == "model" }
+        #expect(model?.outcome == .lenient && model?.rule == "maker-prefix", "\(String(describing: model))")
+        let marathon = try await inventory("marathonups")
+        #expect(marathon.vendor == "Marathon Power")
+        // Another maker's name before the model is still wrong.
+        var other = generex
+        other.vendor = "Eaton"
+        #expect(Agreement.compare(other, with: DeviceExpectation(sysName: nil, sysDescr: nil, sysObjectID: nil, os: nil,
+                                                                  hardware: "ABB Upscale", serial: nil, version: nil)).first?.outcome == .wrong)
+    }
+
     /// Appliances answering with Net-SNMP's sysObjectID and a plain Linux sysDescr are
     /// recognised by their maker's own MIB (Synology, Ubiquiti airFiber LTU, Socomec Net
     /// Vision, Zyxel USG FLEX) or by their own sysDescr (UniFi access points), never by the
