@@ -84,7 +84,8 @@ public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStor
     FindingStorage,
     StoreMaintenance,
     DiagramHeadStorage,
-    SnapshotReading {
+    SnapshotReading,
+    HostSightingReading {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }
