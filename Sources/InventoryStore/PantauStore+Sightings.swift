@@ -124,6 +124,15 @@ extension PantauStore {
 
     /// Hosts seen, ordered by MAC, VLAN and capture point, with their addresses and names.
     public func hostSightings(pd: String? = nil, vlan: Int? = nil, since: Date? = nil) throws(StoreError) -> [HostSighting] {
+        try readHostSightings(pd: pd, vlan: vlan, since: since, names: true)
+    }
+
+    /// The same hosts with their addresses but without reading their names (reconciliation's read).
+    public func hostSightingsWithoutNames(pd: String? = nil, vlan: Int? = nil, since: Date? = nil) throws(StoreError) -> [HostSighting] {
+        try readHostSightings(pd: pd, vlan: vlan, since: since, names: false)
+    }
+
+    private func readHostSightings(pd: String?, vlan: Int?, since: Date?, names withNames: Bool) throws(StoreError) -> [HostSighting] {
         do {
             return try writer.read { db in
                 var conditions: [String] = []
@@ -161,14 +170,16 @@ extension PantauStore {
                     hosts[i].addresses.append(AddressSighting(address: ip, source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
                                                               lastSeen: Date(timeIntervalSince1970: r[6])))
                 }
-                let names = try Row.fetchCursor(db, sql: """
-                    SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
-                    ORDER BY mac, vlan, capture_point, name, source
-                    """)
-                while let r = try names.next() {
-                    guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])] else { continue }
-                    hosts[i].names.append(NameSighting(name: r[3], source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
-                                                       lastSeen: Date(timeIntervalSince1970: r[6])))
+                if withNames {
+                    let names = try Row.fetchCursor(db, sql: """
+                        SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
+                        ORDER BY mac, vlan, capture_point, name, source
+                        """)
+                    while let r = try names.next() {
+                        guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])] else { continue }
+                        hosts[i].names.append(NameSighting(name: r[3], source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
+                                                           lastSeen: Date(timeIntervalSince1970: r[6])))
+                    }
                 }
                 for i in hosts.indices { hosts[i].addresses.sort { ($0.address, $0.source) < ($1.address, $1.source) } }
                 return hosts

@@ -9,7 +9,7 @@ import Storage
 /// findings`), the HTTP service (a PD's own findings, reconcile after a submission) and the
 /// collector daemon (after each inventory cycle) call these.
 public struct FindingOperations: Sendable {
-    public typealias Store = GovernanceStorage & InventoryStorage & SightingStorage & FindingStorage
+    public typealias Store = GovernanceStorage & InventoryStorage & SightingStorage & HostSightingReading & FindingStorage
     public let store: any Store
     public let clock: any WallClock
     public var settings: ReconcileSettings
@@ -69,7 +69,7 @@ public struct FindingOperations: Sendable {
         for (code, sub) in latest where sub.version > 1 && (pd == nil || code == pd) { history[code] = try store.submissions(pd: code) }
         let input = ReconcileInput(
             registry: registry, profile: profile, submissions: latest, polled: polled,
-            hosts: try store.hostSightings(pd: nil, vlan: nil, since: since),
+            hosts: try store.hostSightingsWithoutNames(pd: nil, vlan: nil, since: since),  // names are never reconciled
             neighbours: try store.neighbourSightings(pd: nil).filter { since == nil || $0.lastSeen >= since! },
             dhcpServers: try store.dhcpServerSightings(pd: nil).filter { since == nil || $0.lastSeen >= since! },
             changeDuties: try store.changeDuties(), declaredSince: Reconciler.declaredSince(history: history), now: now, settings: settings)

@@ -134,6 +134,15 @@ extension PostgresStore {
     }
 
     public func hostSightings(pd: String? = nil, vlan: Int? = nil, since: Date? = nil) throws(StoreError) -> [HostSighting] {
+        try readHostSightings(pd: pd, vlan: vlan, since: since, names: true)
+    }
+
+    /// The same hosts with their addresses but without reading their names (reconciliation's read).
+    public func hostSightingsWithoutNames(pd: String? = nil, vlan: Int? = nil, since: Date? = nil) throws(StoreError) -> [HostSighting] {
+        try readHostSightings(pd: pd, vlan: vlan, since: since, names: false)
+    }
+
+    private func readHostSightings(pd: String?, vlan: Int?, since: Date?, names withNames: Bool) throws(StoreError) -> [HostSighting] {
         try read("reading host sightings") { c in
             var conditions: [String] = []
             var args: [any PGArgument] = []
@@ -166,10 +175,11 @@ extension PostgresStore {
                 hosts[i].addresses.append(AddressSighting(address: ip, source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
                                                           lastSeen: Date(timeIntervalSince1970: r[6])))
             }
-            for r in try c.fetchAll("""
+            let names = withNames ? try c.fetchAll("""
                 SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
                 ORDER BY mac, vlan, capture_point, name, source
-                """) {
+                """) : []
+            for r in names {
                 guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])] else { continue }
                 hosts[i].names.append(NameSighting(name: r[3], source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
                                                    lastSeen: Date(timeIntervalSince1970: r[6])))

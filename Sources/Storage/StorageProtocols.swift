@@ -85,7 +85,8 @@ public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStor
     StoreMaintenance,
     DiagramHeadStorage,
     SnapshotReading,
-    DeviceListStorage, ChangeMarking {
+    DeviceListStorage, ChangeMarking,
+    HostSightingReading {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }
