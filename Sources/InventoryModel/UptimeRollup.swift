@@ -291,13 +291,12 @@ extension UptimeRollup {
     }
 
     public static func plan(_ state: UptimeDeviceState, days: UptimeDaysSummary?, period: ReportPeriod, now: Date) -> Plan {
-        guard let a = state.answered else { return .raw }
-        if days?.straddlesStart == true { return .raw }
+        // Days of another grid (or a period such as last-30d) crossing either end cannot be cut there.
+        guard let a = state.answered, days?.straddlesStart != true, days?.straddlesEnd != true else { return .raw }
         let end = min(period.end, now)
         if a.time <= end { return .rollupAndTail }
-        // Past the period's end: its days must end at the period's end.
-        if period.end <= now && days?.straddlesEnd != true { return .rollup }
-        return .raw
+        // Answered after the period's end: its days hold all of it, if the period is over.
+        return period.end <= now ? .rollup : .raw
     }
 
     /// One device's figures from the rollup (`plan` said `.rollup` or `.rollupAndTail`): the same

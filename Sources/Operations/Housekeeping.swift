@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// The collector daemon's periodic chores, beside the polls: every `every` it drops traffic
-/// data past its retention and reconciles the PDs' diagrams against what the latest polls
+/// data and raw status polls past their retention and reconciles the PDs' diagrams against what the latest polls
 /// and sightings show (`FindingOperations.reconcile`, the call `pantau reconcile` makes), so
 /// findings open and resolve without anyone running a command. Reconciliation waits until a
 /// PD registry is loaded; each chore's failure is one log line, and the next turn tries again.
@@ -14,9 +14,12 @@ public struct Housekeeping: Service {
     let findings: FindingOperations
     let hasRegistry: @Sendable () throws -> Bool
     let logger: Logger
+    /// Drops raw status polls past their retention (the uptime rollup stays); returns the polls dropped.
+    let pruneStatusPolls: (@Sendable () throws -> Int)?
 
     public init(every: Duration, traffic: TrafficRecorder, findings: FindingOperations, hasRegistry: @escaping @Sendable () throws -> Bool,
-                logger: Logger) {
+                logger: Logger, pruneStatusPolls: (@Sendable () throws -> Int)? = nil) {
+        self.pruneStatusPolls = pruneStatusPolls
         self.every = every
         self.traffic = traffic
         self.findings = findings
@@ -45,6 +48,11 @@ public struct Housekeeping: Service {
             if dropped > 0 { logger.debug("traffic retention applied", metadata: ["rows": "\(dropped)"]) }
         } catch {
             logger.error("traffic retention failed: \(error)")
+        }
+        do {
+            if let dropped = try pruneStatusPolls?(), dropped > 0 { logger.debug("status poll retention applied", metadata: ["rows": "\(dropped)"]) }
+        } catch {
+            logger.error("status poll retention failed: \(error)")
         }
         do {
             guard try hasRegistry() else { return }

@@ -26,6 +26,8 @@ public struct PantauConfig: Sendable {
     public var governance: GovernanceSettings?
     /// Traffic series retention and allocation checks (the `traffic:` section; defaults without it).
     public var traffic = TrafficSettings()
+    /// Raw status poll retention (the `uptime:` section; defaults without it).
+    public var uptime = UptimeSettings()
     /// The long-running collector's schedule, outage threshold and metrics (the `daemon:` section).
     public var daemon = DaemonSettings()
     /// Reconciliation of PD diagrams against the network (the `reconciliation:` section).
@@ -51,7 +53,8 @@ public struct PantauConfig: Sendable {
     }
 
     static let topKeys: Set<String> = ["store", "probes", "concurrency", "defaults", "credentials", "targets", "sampling", "governance", "traffic", "daemon",
-                                       "reconciliation", "exports", "collector"]
+                                       "reconciliation", "exports", "collector",
+                                       "uptime"]
 
     /// Loads and validates a configuration file. `environment` supplies `*_env` secrets.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigIssues) -> PantauConfig {
@@ -89,6 +92,7 @@ public struct PantauConfig: Sendable {
         if let s = obj["sampling"] { config.sampling = SamplingSettings.parse(s, resolve: resolve) }
         if let g = obj["governance"] { config.governance = GovernanceSettings.parse(g, resolve: resolve) }
         if let t = obj["traffic"], let s = TrafficSettings.parse(t) { config.traffic = s }
+        if let u = obj["uptime"], let s = UptimeSettings.parse(u) { config.uptime = s }
         if let d = obj["daemon"] { config.daemon = DaemonSettings.parse(d) }
         if let r = obj["reconciliation"], let settings = ReconciliationSettings.parse(r) { config.reconciliation = settings }
         if let e = obj["exports"], let settings = ExportSettings.parse(e, resolve: resolve) { config.exports = settings }

@@ -48,7 +48,7 @@ extension Pantau.Collect {
                                       runFor: duration.map { .milliseconds(Int64($0 * 1000)) }) {
             DaemonPlan(try PantauConfig.load(path: file))
         }
-        // Traffic retention and reconciliation after inventory polls: every inventory interval, at most hourly.
+        // Traffic and status poll retention, and reconciliation after inventory polls: every inventory interval, at most hourly.
         let findings = FindingOperations(store: store, clock: clock,
                                          settings: ReconcileSettings(missingAfterDays: cfg.reconciliation.missingAfterDays,
                                                                      unmanagedSwitchMACs: cfg.reconciliation.unmanagedSwitchMACs),
@@ -56,7 +56,8 @@ extension Pantau.Collect {
         var extra: [any Service] = [
             Housekeeping(every: .seconds(min(3600, max(1, cfg.daemon.inventoryInterval))),
                          traffic: traffic, findings: findings,
-                         hasRegistry: { try store.registry() != nil }, logger: logger),
+                         hasRegistry: { try store.registry() != nil }, logger: logger,
+                         pruneStatusPolls: { [rawDays = cfg.uptime.rawDays] in try store.pruneStatusPolls(keepDays: rawDays, now: clock.now()) }),
         ]
         if let (host, port) = cfg.daemon.metrics {
             extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))

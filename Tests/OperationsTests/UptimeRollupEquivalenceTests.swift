@@ -104,15 +104,15 @@ import Testing
         #expect(a.hosting.map(\.group) == b.hosting.map(\.group), "\(ctx): per hosting type")
     }
 
-    @Test("randomized histories: every day, the whole span, today mid-day, a PD, a device, each down_after", arguments: [UInt64(1), 2, 3])
+    @Test("randomized histories: every day, the whole span, today mid-day, a PD, a device, down_after 1 to 3", arguments: [UInt64(1), 2])
     func randomized(seed: UInt64) throws {
         let store = try Self.profiledStore()
         let last = try Self.randomHistory(store, seed: seed, devices: 6)
         let periods = ["2026-11-28", "2026-11-30", "2026-12-01", "2026-11-28..2026-11-30", "today", "yesterday", "last-30h"]
         // After every poll, mid-way on the third day (polls after now), and at a minute past a midnight.
-        for now in [last.addingTimeInterval(120), Self.day0.addingTimeInterval(2.5 * 86_400 + 1234), Self.day0.addingTimeInterval(3 * 86_400 + 60)] {
+        for (n, now) in [last.addingTimeInterval(120), Self.day0.addingTimeInterval(2.5 * 86_400 + 1234), Self.day0.addingTimeInterval(3 * 86_400 + 60)].enumerated() {
             for period in periods {
-                for downAfter in [1, 3] { try Self.compare(store, now: now, period: period, downAfter: downAfter, "seed \(seed)") }
+                try Self.compare(store, now: now, period: period, downAfter: [1, 3, 2][n], "seed \(seed)")
             }
             try Self.compare(store, now: now, period: "2026-11-29", pd: "bappeda", downAfter: 2, "seed \(seed)")
             try Self.compare(store, now: now, period: "2026-11-28..2026-12-01", device: "dev-03", downAfter: 2, "seed \(seed)")

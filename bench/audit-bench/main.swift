@@ -23,6 +23,33 @@ var dir = NSTemporaryDirectory() + "audit-bench"
 var devices = 5000, interfacesPerDevice = 20, pds = 60
 var repo = FileManager.default.currentDirectoryPath
 var args = CommandLine.arguments.dropFirst().makeIterator()
+// `--rebuild-uptime`: after the status polls were added behind the store's back (sqlite3), build
+// the uptime rollup from them, as the migration does for a store made before the rollup.
+if CommandLine.arguments.contains("--rebuild-uptime") {
+    let path = (CommandLine.arguments.firstIndex(of: "--dir").map { CommandLine.arguments[$0 + 1] } ?? dir) + "/store.sqlite"
+    let started = Date()
+    let n = try PantauStore(path: path).rebuildUptimeRollup(device: nil)
+    print("uptime rollup: \(n) status polls in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    exit(0)
+}
+// `--uptime raw|rollup`: the year's uptime report of every PD, as the audit export reads it, from
+// the raw polls alone or from the rollup (time it with /usr/bin/time; both print the same totals).
+if let i = CommandLine.arguments.firstIndex(of: "--uptime"), i + 1 < CommandLine.arguments.count {
+    let path = (CommandLine.arguments.firstIndex(of: "--dir").map { CommandLine.arguments[$0 + 1] } ?? dir) + "/store.sqlite"
+    let source: UptimeReport.Source = CommandLine.arguments[i + 1] == "raw" ? .raw : .rollup
+    let store = try PantauStore(path: path, access: .readOnly)
+    let report = UptimeReport(store: store, clock: FixedClock(Date(timeIntervalSince1970: 1_767_312_000)))
+    var devices = 0, outages = 0, restarts = 0, monitored = 0.0, down = 0.0
+    let started = Date()
+    for code in try store.registry()?.pds.map(\.code) ?? [] {
+        let r = try report.run(.init(pd: code, period: "2025", downAfter: 2, source: source))
+        devices += r.devices.count; outages += r.outages.count; restarts += r.restarts.count
+        monitored += r.devices.reduce(0) { $0 + $1.monitoredSeconds }; down += r.devices.reduce(0) { $0 + $1.downSeconds }
+    }
+    print(String(format: "uptime from %@: %d devices, %d outages, %d restarts, %.3f monitored s, %.3f down s, %.1f s",
+                 source == .raw ? "raw polls" : "the rollup", devices, outages, restarts, monitored, down, Date().timeIntervalSince(started)))
+    exit(0)
+}
 while let a = args.next() {
     switch a {
     case "--dir": dir = args.next() ?? dir
