@@ -14,6 +14,17 @@ import SNMPCore
 import Storage
 
 extension Pantau.Collect {
+    /// The SNMP collector a daemon (single or of a fleet) polls with. The daemon logs each
+    /// problem once; the collector's per-poll lines would repeat them every inventory poll.
+    static func daemonCollector(_ cfg: PantauConfig, catalog: ProbeCatalog, clock: any WallClock, logger: Logger) -> Collector {
+        var quiet = logger
+        quiet.logLevel = .critical
+        return Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: quiet, clock: clock) {
+            (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
+            try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
+        }
+    }
+
     /// `pantau collect --config FILE` (no --once): the collector daemon, with /metrics, until
     /// SIGTERM/SIGINT or --duration. Problems go to stderr, one line each.
     func runDaemon() async throws {
@@ -29,13 +40,7 @@ extension Pantau.Collect {
         }
         let store = try openStore(path, .readWrite)
         let clock = try commandClock()
-        // The daemon logs each problem once; the collector's per-poll lines would repeat them every inventory poll.
-        var quiet = logger
-        quiet.logLevel = .critical
-        let collector = Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: quiet, clock: clock) {
-            (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
-            try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
-        }
+        let collector = Self.daemonCollector(cfg, catalog: catalog, clock: clock, logger: logger)
         let metrics = CollectorMetrics()
         let file = config
         let operation = CollectContinuously(store: store, clock: clock, logger: logger)

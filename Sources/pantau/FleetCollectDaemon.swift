@@ -37,12 +37,7 @@ extension Pantau.Collect {
         if let problem = try connect.claimAtStart(claim) {
             logger.warning("central store not reachable at start; spooling", metadata: ["collector": "\(fleet.id)", "cause": "\(problem)"])
         }
-        var quiet = logger
-        quiet.logLevel = .critical
-        let collector = Collector(runner: ProbeRunner(catalog: catalog, clock: clock), concurrency: cfg.concurrency, logger: quiet, clock: clock) {
-            (target: PantauConfig.Target) async throws(SNMPError) -> any SNMPClient in
-            try await NetSNMPEngine.shared.client(target: target.agent, credentials: target.credentials, options: target.options)
-        }
+        let collector = Self.daemonCollector(cfg, catalog: catalog, clock: clock, logger: logger)
         let metrics = CollectorMetrics()
         let traffic = TrafficRecorder(writer: spool, settings: cfg.traffic, clock: clock)
         var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: traffic, metrics: metrics)]

@@ -16,20 +16,6 @@ import Testing
     /// 2026-11-28 00:00 WITA (UTC+8).
     static let day0 = Date(timeIntervalSince1970: 1_795_795_200)
 
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed by its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
-    }
-
     static func profiledStore() throws -> PantauStore {
         let store = try PantauStore(inMemory: ())
         var p = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
@@ -41,7 +27,7 @@ import Testing
     /// Four days of polls of `devices` devices, each with its own interval, jitter, silences,
     /// stops and restarts; returns when the last poll was made.
     static func randomHistory(_ store: PantauStore, seed: UInt64, devices: Int) throws -> Date {
-        var rng = Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         var last = day0
         for d in 0..<devices {
             let interval: Double = [120, 300, 300, 900][rng.int(4)]
@@ -148,4 +134,10 @@ import Testing
         #expect(after.devices.map(\.monitoredSeconds) == before.devices.map(\.monitoredSeconds))
         #expect(after.devices.map(\.downSeconds) == before.devices.map(\.downSeconds) && after.outages.count == 1 && after.restarts.count == 1)
     }
+}
+
+/// Draws for the randomized histories, from the shared seeded generator (a failure replays by its seed).
+private extension SplitMix64 {
+    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
 }
