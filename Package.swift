@@ -170,7 +170,7 @@ let package = Package(
         ),
 
         // Storage benchmark against rrdtool (not a test): `swift build -c release --product traffic-bench`, see BENCHMARKS.md.
-        .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage"], path: "bench/traffic-bench"),
+        .executableTarget(name: "traffic-bench", dependencies: ["InventoryStore", "InventoryModel", "InventoryTesting", "Storage"], path: "bench/traffic-bench"),
         // SQLite against PostgreSQL on the same traffic (not a test): `swift build -c release --product store-bench`, see BENCHMARKS.md.
         .executableTarget(name: "store-bench", dependencies: ["InventoryStore", "PostgresStore", "InventoryTesting", "InventoryModel", "Storage"],
                           path: "bench/store-bench"),
@@ -180,7 +180,7 @@ let package = Package(
         // Dashboard benchmark, 5,000 devices (not a test): `swift build -c release --product dashboard-bench`, see BENCHMARKS.md.
         .executableTarget(name: "dashboard-bench", dependencies: ["Dashboard", "Operations", "Governance", "InventoryStore", "InventoryModel", "Storage"], path: "bench/dashboard-bench"),
         // The audit export benchmark's store (not a test): `swift build -c release --product audit-bench`, see BENCHMARKS.md.
-        .executableTarget(name: "audit-bench", dependencies: ["InventoryStore", "InventoryModel", "Storage", "Governance", "Operations", "Reconciliation"],
+        .executableTarget(name: "audit-bench", dependencies: ["InventoryStore", "InventoryModel", "InventoryTesting", "Storage", "Governance", "Operations", "Reconciliation"],
                           path: "bench/audit-bench"),
 
         // MARK: Test support and tests

@@ -15,6 +15,7 @@ import Foundation
 import Governance
 import InventoryModel
 import InventoryStore
+import InventoryTesting
 import Operations
 import Reconciliation
 import Storage
@@ -61,18 +62,6 @@ while let a = args.next() {
     }
 }
 
-struct Rng {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 let year0: Int64 = 1_735_689_600   // 2025-01-01T00:00:00Z
 let polledAt = Date(timeIntervalSince1970: 1_767_139_200)   // 2025-12-31T00:00:00Z
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -96,7 +85,7 @@ try store.activate(profile: profile, by: "bench", at: Date(timeIntervalSince1970
 try store.saveRegistry(try PDRegistry.load(path: dir + "/registry.yaml", profile: profile), source: "bench", at: Date(timeIntervalSince1970: Double(year0)))
 
 // Devices and interfaces.
-var rng = Rng(s: 20)
+var rng = SplitMix64(seed: 20)
 let t0 = Date()
 for n in 0..<devices {
     let p = n % pds, code = codes[p], k = n / pds

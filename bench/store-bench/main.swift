@@ -43,26 +43,14 @@ while let a = args.next() {
 let month0: Int64 = 1_748_736_000   // 2025-06-01T00:00:00Z
 let perDay = 288
 
-struct Rng {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 /// One interface's samples from `first` (index of 5-minute slot after month0), `count` of them:
 /// a mean log-uniform from 10 kbit/s to 400 Mbit/s, a working-day curve (WITA), ±15 % noise,
 /// an hour missing on day 17.
 func samples(_ n: Int, first: Int, count: Int) -> [TrafficSample] {
-    var r = Rng(s: UInt64(n) &* 7919 &+ 1)
+    var r = SplitMix64(seed: UInt64(n) &* 7919 &+ 1)
     let mean = 10_000 * pow(40_000, r.unit())
     let outShare = 0.1 + 0.4 * r.unit()
-    r.s &+= UInt64(first)
+    r.state &+= UInt64(first)
     var out: [TrafficSample] = []
     out.reserveCapacity(count)
     for k in first..<(first + count) {

@@ -13,6 +13,7 @@
 import Foundation
 import InventoryModel
 import InventoryStore
+import InventoryTesting
 import Storage
 
 // MARK: - Options
@@ -40,23 +41,11 @@ let month = (start: Int64(1_748_736_000), end: Int64(1_751_328_000))   // 2025-0
 
 // MARK: - Synthetic traffic
 
-struct Rng {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 /// One interface's year: a mean rate log-uniform from 10 kbit/s to 400 Mbit/s, a working-day
 /// curve (nights at 20 %), ±15 % noise, outbound a fixed share of inbound; some interfaces idle
 /// at night (zero), a few hours each month missing (a gap, no sample).
 func year(_ n: Int) -> [TrafficSample] {
-    var r = Rng(s: UInt64(n) &* 7919 &+ 1)
+    var r = SplitMix64(seed: UInt64(n) &* 7919 &+ 1)
     let mean = 10_000 * pow(40_000, r.unit())
     let outShare = 0.1 + 0.4 * r.unit()
     let idleAtNight = r.unit() < 0.2
