@@ -25,6 +25,14 @@ extension Pantau.Collect {
         }
     }
 
+    /// The daemon's clock: the command's clock kept steady (`SteadyClock`: never stepped by NTP
+    /// or an operator while the daemon runs), unless `PANTAU_NOW` fixed it.
+    static func daemonClock(_ logger: Logger) throws -> any WallClock {
+        let clock = try commandClock()
+        if clock is FixedClock { return clock }
+        return SteadyClock(base: clock) { logger.warning("\($0)") }
+    }
+
     /// `pantau collect --config FILE` (no --once): the collector daemon, with /metrics, until
     /// SIGTERM/SIGINT or --duration. Problems go to stderr, one line each.
     func runDaemon() async throws {
@@ -39,7 +47,7 @@ extension Pantau.Collect {
             return
         }
         let store = try openStore(path, .readWrite)
-        let clock = try commandClock()
+        let clock = try Self.daemonClock(logger)
         let collector = Self.daemonCollector(cfg, catalog: catalog, clock: clock, logger: logger)
         let metrics = CollectorMetrics()
         let file = config

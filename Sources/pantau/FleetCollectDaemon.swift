@@ -26,7 +26,7 @@ extension Pantau.Collect {
         if cfg.sampling != nil {
             throw ValidationError("\(config): collector \(fleet.id): packet sampling is not spooled; remove the sampling: section here and run pantau sample against the central store".terminalSafe)
         }
-        let clock = try commandClock()
+        let clock = try Self.daemonClock(logger)
         let spool = try CollectorSpool(path: fleet.spool, collector: fleet.id, clock: clock)
         let claim = CollectorClaim(id: fleet.id, token: UUID().uuidString.lowercased(), host: ProcessInfo.processInfo.hostName,
                                    pid: Int(getpid()), spool: spool.path, spoolID: spool.spoolID, leaseSeconds: fleet.leaseSeconds,

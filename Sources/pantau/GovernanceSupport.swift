@@ -15,13 +15,45 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// The clock every command hands to the domain: `--now` (hidden, for tests, demos and
-/// replays), else the PANTAU_NOW environment variable, else the system clock. Accepts
-/// `2024-01-11` or `2024-01-11T09:30:00Z`.
+/// replays), else the PANTAU_NOW environment variable, else the system clock, stepped by the
+/// seconds in the PANTAU_CLOCK_OFFSET_FILE file when that is set (tests of a clock that steps,
+/// as NTP steps it, under a running daemon). Accepts `2024-01-11` or `2024-01-11T09:30:00Z`.
 func commandClock(_ override: String? = nil) throws -> any WallClock {
-    guard let text = override ?? ProcessInfo.processInfo.environment["PANTAU_NOW"], !text.isEmpty else { return SystemClock() }
+    let environment = ProcessInfo.processInfo.environment
+    guard let text = override ?? environment["PANTAU_NOW"], !text.isEmpty else {
+        if let file = environment["PANTAU_CLOCK_OFFSET_FILE"], !file.isEmpty { return try SteppedClock(offsetFile: file) }
+        return SystemClock()
+    }
     // A bare day is taken at midday UTC: the same calendar day in every Indonesian time zone.
     if let (d, dayOnly) = parseISO8601(text) { return FixedClock(dayOnly ? d.addingTimeInterval(12 * 3600) : d) }
     throw CLIError("PANTAU_NOW/--now \"\(text)\" is not a date (2024-01-11) or time (2024-01-11T09:30:00Z)")
+}
+
+/// The system clock plus an offset in seconds read from a file at every call ("-30", "+90"):
+/// what a clock stepped by NTP looks like to a running process, without changing the
+/// machine's clock. The monotonic clock the daemon schedules by is not stepped, as NTP does
+/// not step it. A file that cannot be read or parsed keeps the last offset.
+final class SteppedClock: WallClock, @unchecked Sendable {
+    private let file: String
+    private let lock = NSLock()
+    private var offset: Double = 0
+
+    init(offsetFile: String) throws {
+        file = offsetFile
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw CLIError("PANTAU_CLOCK_OFFSET_FILE \(file): cannot read it")
+        }
+        _ = now()
+    }
+
+    func now() -> Date {
+        let read = (try? String(contentsOfFile: file, encoding: .utf8))
+            .flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return lock.withLock {
+            if let read { offset = read }
+            return Date().addingTimeInterval(offset)
+        }
+    }
 }
 
 /// "Now" by the command's clock.

@@ -98,9 +98,10 @@ struct CollectorDaemonTests {
         "{name: \(name), agent: \"\(agent)\", credentials: lab, options: {timeout: 0.3, retries: 0}\(extra)}"
     }
 
-    static func daemon(_ dir: String, _ more: [String] = []) throws -> ManagedProcess {
+    static func daemon(_ dir: String, _ more: [String] = [], environment: [String: String] = [:]) throws -> ManagedProcess {
         try ManagedProcess(name: "pantau", executable: TestEnv.pantauBinary,
-                           arguments: ["collect", "--config", dir + "/pantau.yaml"] + more, logPath: dir + "/pantau.log")
+                           arguments: ["collect", "--config", dir + "/pantau.yaml"] + more, environment: environment,
+                           logPath: dir + "/pantau.log")
     }
 
     static func polls(_ dir: String, _ device: String? = nil) throws -> [StatusPoll] {
@@ -512,6 +513,97 @@ struct DaemonLifecycleTests {
         }
         let report = try UptimeJSON.read(dir)
         #expect(report.restarts.isEmpty, "\(report.restarts)")
+    }
+
+    @Test("the system clock stepping back 30 s, then forward 2 min, under the daemon: poll times never go back and span the time that passed, no restart, no outage, rates stay true, one log line per step, polls carry on")
+    func clockSteps() async throws {
+        // A young snmpd (its sysUpTime shorter than a forward step: without a steady clock the
+        // step's long gap reads as a restart within it) and a recording whose counters move at
+        // a known rate (a stepped gap would read as a wrong rate).
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try Lab.temporaryDirectory("pantau-clock-step")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let vary = try runProcess("/usr/bin/python3", [TestEnv.repo + "/scripts/lab-vary.py", TestEnv.corpus + "/snmp", dir + "/recordings", "routeros"])
+        #expect(vary.status == 0, Comment(rawValue: vary.stdout + vary.stderr))
+        let varied = try String(contentsOfFile: dir + "/recordings/routeros.snmprec", encoding: .utf8)
+        let line = try #require(varied.split(separator: "\n").first { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|") })
+        let octetsPerSecond = try #require(Double(line.split(separator: "=").last ?? ""))
+        let sim = try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros")
+        defer { sim.stop() }
+        try """
+            store: pantau.sqlite
+            probes: \(TestEnv.repo)/probes
+            credentials:
+              lab:
+                community: pantau-lab
+              rec:
+                community: routeros
+            daemon:
+              interval: 1
+              down_after: 2
+              metrics: off
+            targets:
+              - \(T.target("young", agent.agent))
+              - {name: routeros, agent: "\(sim.agent)", credentials: rec, options: {timeout: 1, retries: 1}}
+
+            """.write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        // The daemon's system clock is the machine's plus the seconds in this file (what NTP
+        // stepping it looks like to the process; the machine's own clock is left alone).
+        let offset = dir + "/clock-offset"
+        try "0".write(toFile: offset, atomically: true, encoding: .utf8)
+        let p = try T.daemon(dir, environment: ["PANTAU_CLOCK_OFFSET_FILE": offset])
+        defer { p.stop() }
+        // The store is made by the daemon: until its schema is there, no polls.
+        func young() throws -> [StatusPoll] { (try? T.polls(dir, "young")) ?? [] }
+        func waitForMore(_ count: Int, than before: Int) async throws {
+            let deadline = Date().addingTimeInterval(30)
+            while try young().count < before + count, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(try young().count >= before + count, Comment(rawValue: p.log))
+        }
+        try await waitForMore(3, than: 0)
+        let started = Date()
+        let firstTime = try #require(try young().last?.time)
+        try "-30".write(toFile: offset, atomically: true, encoding: .utf8)
+        try await waitForMore(4, than: try young().count)
+        try "+90".write(toFile: offset, atomically: true, encoding: .utf8)
+        try await waitForMore(4, than: try young().count)
+        let lastTime = try #require(try young().last?.time)
+        let passed = Date().timeIntervalSince(started)
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 10) == 0, Comment(rawValue: p.log))
+
+        // Stored in order, each poll later than the one before, and all of them spanning the
+        // time that passed (within the catching up's 10 %), not 30 s less or 120 s more.
+        let stored = try young()
+        #expect(stored.allSatisfy { $0.reachable })
+        for (a, b) in zip(stored, stored.dropFirst()) {
+            #expect(b.time > a.time && b.time.timeIntervalSince(a.time) < 5, "\(a.time) then \(b.time)")
+        }
+        let span = lastTime.timeIntervalSince(firstTime)
+        #expect(span > 0 && abs(span - passed) <= 0.1 * passed + 2, "polls span \(span) s over \(passed) s")
+        // One line per step, saying what happened.
+        let log = p.log
+        func steps(_ direction: String) -> [Double] {
+            log.components(separatedBy: "the system clock stepped \(direction) by ").dropFirst()
+                .compactMap { Double($0.prefix { $0 != " " }) }
+        }
+        #expect(steps("back").count == 1 && abs(steps("back")[0] - 30) < 0.5, Comment(rawValue: log))
+        #expect(steps("forward").count == 1 && abs(steps("forward")[0] - 120) < 0.5, Comment(rawValue: log))
+        // No restart of either device, no outage.
+        let report = try UptimeJSON.read(dir)
+        #expect(report.restarts.isEmpty, "\(report.restarts)")
+        #expect(report.outages.isEmpty, "\(report.outages)")
+        // The recording's interface keeps its rate across both steps: no spike, no dip, no interval lost to "the clock went back".
+        let store = try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly)
+        let ether1 = try #require(try store.trafficSeries(device: "routeros").first { $0.ifIndex == 1 })
+        let intervals = try store.trafficIntervals(ether1.key, from: .distantPast, to: .distantFuture)
+        #expect(!intervals.contains { $0.reason == .clockWentBack }, "\(intervals)")
+        let rates = intervals.filter { $0.kind == .rate }
+        #expect(rates.count >= 8, "\(intervals)")
+        for r in rates {
+            #expect(abs((r.inBitsPerSecond ?? 0) / (octetsPerSecond * 8) - 1) < 0.25, "\(r)")
+        }
     }
 
     @Test("SIGKILL mid-run loses no committed poll: the store opens, every row read before the kill is there, and a restarted daemon goes on")
