@@ -41,27 +41,54 @@ public struct Housekeeping: Service {
         }
     }
 
-    /// One turn of the chores.
-    func turn() {
+    /// What one turn did: rows dropped by each retention, the reconciliation's counts (nil
+    /// when no registry is loaded), and each chore that failed, in words.
+    public struct Report: Sendable, Codable, Equatable {
+        public var trafficRowsDropped: Int?
+        public var statusPollsDropped: Int?
+        public var reconciliation: Reconciliation?
+        public var problems: [String] = []
+
+        public struct Reconciliation: Sendable, Codable, Equatable {
+            public var opened: Int
+            public var resolved: Int
+            public var present: Int
+        }
+    }
+
+    /// One turn of the chores, each logged as the daemon logs it (a line per failure; what
+    /// changed at notice or debug level).
+    @discardableResult
+    public func turn() -> Report {
+        var report = Report()
         do {
             let dropped = try traffic.prune()
+            report.trafficRowsDropped = dropped
             if dropped > 0 { logger.debug("traffic retention applied", metadata: ["rows": "\(dropped)"]) }
         } catch {
+            report.problems.append("traffic retention failed: \(error)")
             logger.error("traffic retention failed: \(error)")
         }
         do {
-            if let dropped = try pruneStatusPolls?(), dropped > 0 { logger.debug("status poll retention applied", metadata: ["rows": "\(dropped)"]) }
+            if let dropped = try pruneStatusPolls?() {
+                report.statusPollsDropped = dropped
+                if dropped > 0 { logger.debug("status poll retention applied", metadata: ["rows": "\(dropped)"]) }
+            }
         } catch {
+            report.problems.append("status poll retention failed: \(error)")
             logger.error("status poll retention failed: \(error)")
         }
         do {
-            guard try hasRegistry() else { return }
-            let report = try findings.reconcile()
-            if report.opened + report.resolved > 0 {
-                logger.notice("reconciled: \(report.opened) finding(s) opened, \(report.resolved) resolved, \(report.findings.count) present")
+            guard try hasRegistry() else { return report }
+            let reconciled = try findings.reconcile()
+            report.reconciliation = .init(opened: reconciled.opened, resolved: reconciled.resolved, present: reconciled.findings.count)
+            if reconciled.opened + reconciled.resolved > 0 {
+                logger.notice("reconciled: \(reconciled.opened) finding(s) opened, \(reconciled.resolved) resolved, \(reconciled.findings.count) present")
             }
         } catch {
+            report.problems.append("reconciliation failed: \(error)")
             logger.error("reconciliation failed: \(error)")
         }
+        return report
     }
 }

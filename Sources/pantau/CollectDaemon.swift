@@ -33,6 +33,20 @@ extension Pantau.Collect {
         return SteadyClock(base: clock) { logger.warning("\($0)") }
     }
 
+    /// The chores beside the polls (retention of traffic and raw status polls, reconciliation),
+    /// as the single daemon runs them and as `pantau store housekeeping` runs them once on a
+    /// fleet's central store.
+    static func housekeeping(_ cfg: PantauConfig, store: any PantauStorage, traffic: TrafficRecorder, clock: any WallClock,
+                             logger: Logger, every: Duration) -> Housekeeping {
+        let findings = FindingOperations(store: store, clock: clock,
+                                         settings: ReconcileSettings(missingAfterDays: cfg.reconciliation.missingAfterDays,
+                                                                     unmanagedSwitchMACs: cfg.reconciliation.unmanagedSwitchMACs),
+                                         sightingWindowDays: cfg.reconciliation.sightingsDays)
+        return Housekeeping(every: every, traffic: traffic, findings: findings,
+                            hasRegistry: { try store.registry() != nil }, logger: logger,
+                            pruneStatusPolls: { [rawDays = cfg.uptime.rawDays] in try store.pruneStatusPolls(keepDays: rawDays, now: clock.now()) })
+    }
+
     /// `pantau collect --config FILE` (no --once): the collector daemon, with /metrics, until
     /// SIGTERM/SIGINT or --duration. Problems go to stderr, one line each.
     func runDaemon() async throws {
@@ -62,15 +76,9 @@ extension Pantau.Collect {
             DaemonPlan(try PantauConfig.load(path: file))
         }
         // Traffic and status poll retention, and reconciliation after inventory polls: every inventory interval, at most hourly.
-        let findings = FindingOperations(store: store, clock: clock,
-                                         settings: ReconcileSettings(missingAfterDays: cfg.reconciliation.missingAfterDays,
-                                                                     unmanagedSwitchMACs: cfg.reconciliation.unmanagedSwitchMACs),
-                                         sightingWindowDays: cfg.reconciliation.sightingsDays)
         var extra: [any Service] = [
-            Housekeeping(every: .seconds(min(3600, max(1, cfg.daemon.inventoryInterval))),
-                         traffic: traffic, findings: findings,
-                         hasRegistry: { try store.registry() != nil }, logger: logger,
-                         pruneStatusPolls: { [rawDays = cfg.uptime.rawDays] in try store.pruneStatusPolls(keepDays: rawDays, now: clock.now()) }),
+            Self.housekeeping(cfg, store: store, traffic: traffic, clock: clock, logger: logger,
+                              every: .seconds(min(3600, max(1, cfg.daemon.inventoryInterval)))),
         ]
         if let (host, port) = cfg.daemon.metrics {
             extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))

@@ -1,11 +1,14 @@
 import ArgumentParser
+import Collectors
+import Logging
+import Settings
 import Foundation
 import InventoryModel
 import Operations
 import Storage
 
 extension Pantau {
-    /// `pantau store status|migrate|copy`: the store as a whole.
+    /// `pantau store status|migrate|copy|housekeeping`: the store as a whole.
     struct Store: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "store",
@@ -17,8 +20,9 @@ extension Pantau {
                   pantau store status --store postgres://pantau@db:5432/pantau
                   pantau store migrate --store var/pantau.sqlite
                   pantau store copy --from sqlite:var/pantau.sqlite --to postgres://pantau@db:5432/pantau
+                  pantau store housekeeping --config /etc/pantau/central.yaml
                 """,
-            subcommands: [Status.self, Migrate.self, Copy.self]
+            subcommands: [Status.self, Migrate.self, Copy.self, Housekeeping.self]
         )
 
         struct Status: ParsableCommand {
@@ -54,6 +58,50 @@ extension Pantau {
                 } else {
                     print("\(store.storePath): schema version \(after.version) (this pantau's); applied: \(after.applied.joined(separator: ", "))".terminalSafe)
                 }
+            }
+        }
+
+        struct Housekeeping: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Run the daemon's chores once: traffic and status poll retention, then reconciliation.",
+                discussion: """
+                    The collector daemon does these itself every inventory interval (at most hourly).
+                    A fleet's collectors only forward to the central store, so run this there instead,
+                    from a timer (config/pantau-housekeeping.timer): traffic data past the configuration's
+                    traffic: retention_days (on PostgreSQL, whole monthly partitions are dropped), raw status
+                    polls past uptime: retention_days (the uptime rollup stays), then, with a PD registry
+                    loaded, reconciliation as `pantau reconcile` runs it. The settings come from --config;
+                    the store from --store, else the configuration's store:.
+                    Exit status: 0 when every chore ran, 1 when one failed (each failure on stderr).
+                    """)
+            @Option(help: ArgumentHelp("Configuration file (its traffic:, uptime:, reconciliation: and store: sections).", valueName: "file"))
+            var config: String
+            @Option(help: ArgumentHelp("The store (overrides the configuration's store:).", valueName: "store")) var store: String?
+            @Flag(help: "Print JSON instead of lines.") var json = false
+
+            func run() throws {
+                let cfg = try PantauConfig.load(path: config)
+                let location = store ?? cfg.store ?? "var/pantau.sqlite"
+                let opened = try openStore(location, .readWrite)
+                let clock = try commandClock()
+                var logger = Logger(label: "pantau.housekeeping")
+                logger.logLevel = .critical  // the report below says it all, once
+                let chores = Pantau.Collect.housekeeping(cfg, store: opened, traffic: TrafficRecorder(store: opened, settings: cfg.traffic, clock: clock),
+                                                         clock: clock, logger: logger, every: .seconds(3600))
+                let report = chores.turn()
+                if json {
+                    print(try PantauJSON.text(report))
+                } else {
+                    print("housekeeping of \(opened.location)".terminalSafe)
+                    print("traffic retention      " + (report.trafficRowsDropped.map { "\($0) row\($0 == 1 ? "" : "s") dropped" } ?? "failed"))
+                    print("status poll retention  " + (report.statusPollsDropped.map { "\($0) poll\($0 == 1 ? "" : "s") dropped (raw polls kept \(cfg.uptime.rawDays) days)" } ?? "failed"))
+                    let reconciled = report.reconciliation.map { "\($0.opened) finding(s) opened, \($0.resolved) resolved, \($0.present) present" }
+                    print("reconciliation         " + (reconciled ?? (report.problems.contains { $0.hasPrefix("reconciliation") } ? "failed" : "skipped: no PD registry loaded")))
+                }
+                for problem in report.problems {
+                    FileHandle.standardError.write(Data("pantau: \(problem)\n".terminalSafe.utf8))
+                }
+                if !report.problems.isEmpty { throw ExitCode(1) }
             }
         }
 
