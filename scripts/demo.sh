@@ -55,7 +55,7 @@ echo
 echo "== pantau traffic --store $STORE --period last-1h   (interface rates from the same daemon run)"
 # The PD routers' uplinks (real traffic through the namespaces) and the first of the recorded devices' interfaces.
 "$PANTAU" traffic --store "$STORE" --period last-1h | cut -c1-160 | awk -v store="$STORE" '
-  NR <= 4 || /^rtr-/ { print; next }
+  NR <= 4 || /^(rtr-|bappeda-gw)/ { print; next }
   { if (shown < 12) { print; shown++ } else more++ }
   END { if (more) printf "... and %d more interfaces (pantau traffic --store %s --period last-1h)\n", more, store }'
 

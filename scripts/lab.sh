@@ -31,8 +31,9 @@ mkdir -p "$LAB"
 
 NET=${PANTAU_LAB_NET:-10.99}
 NSP=${PANTAU_LAB_NS:-pantau}
-# PD : subnet number : ping interval (s) : ping payload (bytes): ~1 Mbit/s and ~0.25 Mbit/s each way.
-PD_ROUTERS=(dinkes:1:0.01:1200 bappeda:2:0.02:600)
+# PD : subnet number : ping interval (s) : ping payload (bytes): ~1 Mbit/s and ~0.25 Mbit/s each way
+# : the uplink's ifAlias (what config/registry.example.yaml names as the PD's uplink).
+PD_ROUTERS=("dinkes:1:0.01:1200:ether1" "bappeda:2:0.02:600:WAN Telkom")
 
 answers() { snmpget -v2c -c "$1" -t 0.5 -r 0 -On "${3:-127.0.0.1}:$2" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; }
 alive() { [ -f "$LAB/$1.pid" ] && kill -0 "$(cat "$LAB/$1.pid")" 2>/dev/null; }
@@ -92,7 +93,14 @@ router_snmpd() {
     local up; up=$(cut -d. -f1 /proc/uptime)
     run+=(unshare --time --boottime "-$((up - 1))")
   fi
-  "${run[@]}" /usr/sbin/snmpd -f -Lo -C -c "$PWD/lab/snmpd.conf" -p "$state/snmpd.daemon.pid" \
+  # The uplink (ifIndex 2 in the namespace, after lo) carries the alias the registry knows it by.
+  local entry p rest alias=""
+  for entry in "${PD_ROUTERS[@]}"; do
+    IFS=: read -r p rest rest rest alias <<<"$entry"
+    [ "$p" = "$pd" ] && break
+  done
+  printf 'override 1.3.6.1.2.1.31.1.1.1.18.2 octet_str "%s"\n' "$alias" > "$state/uplink.conf"
+  "${run[@]}" /usr/sbin/snmpd -f -Lo -C -c "$PWD/lab/snmpd.conf,$state/uplink.conf" -p "$state/snmpd.daemon.pid" \
     --persistentDir="$state" "udp:$NET.$n.2:161" >"$LAB/$NSP-$pd-snmpd.log" 2>&1 </dev/null &
   echo $! > "$LAB/$NSP-$pd-snmpd.pid"
 }

@@ -17,6 +17,8 @@ public final class PostgresServer: @unchecked Sendable {
     let bin: String
     /// The options the server was started with (its port among them), for `resume()`.
     private var startOptions = ""
+    /// The network namespace the server runs in (nil: the test's own).
+    public let netns: String?
 
     /// The PostgreSQL binaries (Debian's `postgresql` package: /usr/lib/postgresql/VERSION/bin), 15 when present.
     public static var binaries: String? {
@@ -58,7 +60,12 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// Starts a new server (prefer `shared()`). `durable` keeps fsync on (for measuring; commits
     /// are still not waited for, like the SQLite store's WAL with synchronous=NORMAL).
-    public init(durable: Bool = false, sharedBuffers: String = "64MB") throws {
+    /// - Parameter netns: a network namespace (`ip netns add`) to run the server in, listening on
+    ///   that namespace's loopback: clients in it reach the server over TCP, and its port can be
+    ///   blocked there without touching the machine's own network. `psql` still reaches it by
+    ///   its Unix socket.
+    public init(durable: Bool = false, sharedBuffers: String = "64MB", netns: String? = nil) throws {
+        self.netns = netns
         guard let bin = Self.binaries, FileManager.default.fileExists(atPath: bin + "/initdb") else {
             throw SpawnError(description: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/setup.sh installs it")
         }
@@ -81,8 +88,9 @@ public final class PostgresServer: @unchecked Sendable {
             let p = Lab.freeTCPPort()
             let opts = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c synchronous_commit=off "
                 + (durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=200 -c shared_buffers=\(sharedBuffers)"
-            let start = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
-                                                      directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"], timeout: 90)
+            let (exe, args) = Self.inNamespace(netns, "/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
+                                                                             directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"])
+            let start = try run(exe, args, timeout: 90)
             if start.status == 0 {
                 port = p
                 startOptions = opts
@@ -92,6 +100,11 @@ public final class PostgresServer: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory)
         throw SpawnError(description: "PostgreSQL did not start: \(lastError)")
+    }
+
+    /// `executable` run in network namespace `netns`: `ip netns exec NS executable ...`.
+    static func inNamespace(_ netns: String?, _ executable: String, _ arguments: [String]) -> (String, [String]) {
+        netns.map { ("/usr/sbin/ip", ["netns", "exec", $0, executable] + arguments) } ?? (executable, arguments)
     }
 
     /// The environment a client needs to log in (the password).
@@ -126,8 +139,9 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// Starts the paused server again on the same port (it recovers from its WAL first).
     public func resume() throws {
-        let r = try run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
-                                              directory + "/server.log", "-w", "-t", "60", "-o", startOptions, "start"], timeout: 90)
+        let (exe, args) = Self.inNamespace(netns, "/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
+                                                                         directory + "/server.log", "-w", "-t", "60", "-o", startOptions, "start"])
+        let r = try run(exe, args, timeout: 90)
         guard r.status == 0 else { throw SpawnError(description: "pg_ctl start failed: \(r.stderr)") }
     }
 

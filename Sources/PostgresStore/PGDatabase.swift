@@ -204,14 +204,26 @@ final class PGPool: @unchecked Sendable {
 
     /// Sessions refuse writes at the server too (a read-only store).
     let readOnly: Bool
+    private var password: String?
+
+    /// Seconds to wait for the server to accept a connection.
+    static let connectTimeout = 10
+    /// Seconds that sent data may stay unacknowledged, or an idle connection unanswered, before
+    /// the connection counts as dead (TCP_USER_TIMEOUT; keepalive probes after 15 s idle, every
+    /// 5 s). A WAN link that drops packets rather than refusing them (the usual way a remote
+    /// site's link fails) would otherwise hold a statement for the kernel's retransmission
+    /// limit, about 15 minutes, while a collector's spool waits behind it. A slow server still
+    /// acknowledges what it is sent, so a long query is not cut short by this.
+    static let deadLinkSeconds = 30
 
     init(_ location: PostgresLocation, password: String?, readOnly: Bool = false, size: Int = 4) {
         self.location = location
         self.readOnly = readOnly
         var c = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                  password: password, database: location.database, tls: .disable)
-        c.options.connectTimeout = .seconds(10)
+        c.options.connectTimeout = .seconds(Int64(Self.connectTimeout))
         configuration = c
+        self.password = password
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var l = Logger(label: "pantau.postgres")
         l.logLevel = .critical
@@ -221,12 +233,13 @@ final class PGPool: @unchecked Sendable {
 
     /// A pool of one connection to the same server and database (a read snapshot pins its
     /// transaction to that connection: every read of the snapshot goes through it).
-    func single() -> PGPool { PGPool(location, configuration: configuration, size: 1) }
+    func single() -> PGPool { PGPool(location, configuration: configuration, password: password, size: 1) }
 
-    private init(_ location: PostgresLocation, configuration: PostgresConnection.Configuration, size: Int) {
+    private init(_ location: PostgresLocation, configuration: PostgresConnection.Configuration, password: String?, size: Int) {
         self.location = location
         self.readOnly = true
         self.configuration = configuration
+        self.password = password
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var l = Logger(label: "pantau.postgres")
         l.logLevel = .critical
@@ -261,7 +274,7 @@ final class PGPool: @unchecked Sendable {
         lock.unlock()
         let conn: PostgresConnection
         if let reused { conn = reused } else {
-            conn = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            conn = try connect(id: id)
             if readOnly {
                 do { try PGConnection(conn, logger: logger).executeRaw("SET default_transaction_read_only = on") } catch {
                     try? conn.close().wait()
@@ -276,6 +289,28 @@ final class PGPool: @unchecked Sendable {
             return result
         } catch {
             release(conn)
+            throw error
+        }
+    }
+
+    /// A new connection over a TCP socket that notices a dead link (`deadLinkSeconds`).
+    private func connect(id: Int) throws -> PostgresConnection {
+        let tcp = { (name: Int32) in ChannelOptions.Types.SocketOption(level: .init(IPPROTO_TCP), name: .init(name)) }
+        let channel = try ClientBootstrap(group: group)
+            .connectTimeout(.seconds(Int64(Self.connectTimeout)))
+            .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+            .channelOption(tcp(TCP_KEEPIDLE), value: 15)
+            .channelOption(tcp(TCP_KEEPINTVL), value: 5)
+            .channelOption(tcp(TCP_KEEPCNT), value: 3)
+            .channelOption(tcp(TCP_USER_TIMEOUT), value: .init(Self.deadLinkSeconds * 1000))
+            .channelOption(tcp(TCP_NODELAY), value: 1)
+            .connect(host: location.host, port: location.port).wait()
+        do {
+            let c = PostgresConnection.Configuration(establishedChannel: channel, username: location.user, password: password,
+                                                     database: location.database)
+            return try PostgresConnection.connect(on: channel.eventLoop, configuration: c, id: id, logger: logger).wait()
+        } catch {
+            try? channel.close().wait()
             throw error
         }
     }
@@ -397,7 +432,7 @@ extension StoreError {
         let known = [("Connection refused", "connection refused: is the server running, and on that port?"),
                      ("timed out", "timed out"), ("Timeout", "timed out"), ("No route to host", "no route to host"),
                      ("Network is unreachable", "network unreachable"), ("resolve", "the host name does not resolve"),
-                     ("NXDOMAIN", "the host name does not resolve")]
+                     ("NXDOMAIN", "the host name does not resolve"), ("UnknownHost", "the host name does not resolve")]
         return known.first { text.contains($0.0) }?.1 ?? text
     }
 
