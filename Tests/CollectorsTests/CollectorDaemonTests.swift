@@ -474,10 +474,9 @@ struct DaemonLifecycleTests {
         #expect(p.log.contains("recording status failed: resolved"), Comment(rawValue: p.log))
     }
 
-    @Test("recordings made to move (scripts/lab-vary.py, snmpsim's numeric variation) give steady rates and no restart")
-    func variedRecordingsMove() async throws {
-        let dir = try Lab.temporaryDirectory("pantau-varied")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// snmpsim serving the RouterOS recording made to move by scripts/lab-vary.py (into
+    /// `dir`/recordings), and the rate in octets per second its ether1 counts in.
+    static func variedRouterOS(_ dir: String) throws -> (SNMPSimAgent, Double) {
         let vary = try runProcess("/usr/bin/python3", [TestEnv.repo + "/scripts/lab-vary.py", TestEnv.corpus + "/snmp", dir + "/recordings", "routeros"])
         #expect(vary.status == 0 && vary.stdout.contains("values made to move"), Comment(rawValue: vary.stdout + vary.stderr))
         let varied = try String(contentsOfFile: dir + "/recordings/routeros.snmprec", encoding: .utf8)
@@ -486,7 +485,14 @@ struct DaemonLifecycleTests {
         #expect(line.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|70:numeric|initial=235098478,rate="))
         let octetsPerSecond = try #require(Double(line.split(separator: "=").last ?? ""))
         #expect(varied.contains("1.3.6.1.2.1.31.1.1.1.6.2|70|70946\n"))
-        let sim = try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros")
+        return (try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros"), octetsPerSecond)
+    }
+
+    @Test("recordings made to move (scripts/lab-vary.py, snmpsim's numeric variation) give steady rates and no restart")
+    func variedRecordingsMove() async throws {
+        let dir = try Lab.temporaryDirectory("pantau-varied")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (sim, octetsPerSecond) = try Self.variedRouterOS(dir)
         defer { sim.stop() }
         try """
             store: pantau.sqlite
@@ -524,12 +530,7 @@ struct DaemonLifecycleTests {
         try agent.start()
         let dir = try Lab.temporaryDirectory("pantau-clock-step")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let vary = try runProcess("/usr/bin/python3", [TestEnv.repo + "/scripts/lab-vary.py", TestEnv.corpus + "/snmp", dir + "/recordings", "routeros"])
-        #expect(vary.status == 0, Comment(rawValue: vary.stdout + vary.stderr))
-        let varied = try String(contentsOfFile: dir + "/recordings/routeros.snmprec", encoding: .utf8)
-        let line = try #require(varied.split(separator: "\n").first { $0.hasPrefix("1.3.6.1.2.1.31.1.1.1.6.1|") })
-        let octetsPerSecond = try #require(Double(line.split(separator: "=").last ?? ""))
-        let sim = try SNMPSimAgent(dataDir: dir + "/recordings", readyCommunity: "routeros")
+        let (sim, octetsPerSecond) = try Self.variedRouterOS(dir)
         defer { sim.stop() }
         try """
             store: pantau.sqlite
