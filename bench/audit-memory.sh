@@ -6,6 +6,7 @@
 #   bench/audit-memory.sh OUTDIR [FORMATS]    # BIN, STORE, PERIOD, PANTAU_NOW override
 #
 # OUTDIR must not exist; OUTDIR.rss (time, RSS in KiB, step) and OUTDIR.time are written beside it.
+# The samples are pantau's own memory; with pdf, GNU time's peak is Chromium's renderer if larger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=$1
@@ -27,7 +28,7 @@ done
 START=$(date +%s.%N)
 while [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; do
   RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null || true)
-  STEP=$(tr '\r' '\n' < "$TYPESCRIPT" | grep -a . | tail -1 | sed 's/^.*\] //; s/ *$//' | cut -c1-40)
+  STEP=$( (tr '\r' '\n' < "$TYPESCRIPT" | grep -a . || true) | tail -1 | sed 's/^.*\] //; s/ *$//' | cut -c1-40)
   printf "%6.1f %8s %s\n" "$(echo "$(date +%s.%N) - $START" | bc)" "${RSS:-0}" "$STEP"
   sleep 0.1
 done > "$OUT.rss"
