@@ -152,7 +152,8 @@ let package = Package(
         ),
 
         // Audit bundles (`pantau export`): files rendered from the AuditExport use case, written and verified.
-        .target(name: "Exports", dependencies: ["Operations", "Governance", "Storage", "InventoryModel", "Compression"]),
+        .target(name: "Exports", dependencies: ["Operations", "Governance", "Storage", "InventoryModel", "Compression",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
         // The NOC's terminal console: model (from the use cases), pure render to a cell grid, terminal I/O.
         .target(name: "Dashboard", dependencies: ["Operations", "Storage", "InventoryModel", "Reconciliation", "Governance", "YAMLSupport"]),
 

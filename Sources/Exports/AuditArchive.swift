@@ -52,6 +52,22 @@ public struct AuditArchive: Sendable {
         return Bundle(result: result, files: files, manifest: manifest, folder: Self.folderName(result.scope))
     }
 
+    /// Reads the audit as `bundle` does and writes it as a bundle directory at `out` (which must
+    /// not exist), each file rendered straight to disk: what `pantau export audit --out` does when
+    /// no archive is asked for, so only the audit's rows are in memory, never its files.
+    public func write(_ request: AuditExport.Request, formats: Set<AuditBundle.Format>, to out: String,
+                      renderPDF: (([UInt8]) throws -> [UInt8])? = nil,
+                      progress: (AuditExport.Progress) -> Void = { _ in }) throws -> (result: AuditExport.Result, manifest: AuditBundle.Manifest) {
+        try AuditBundle.checkTarget(out)
+        let clock = self.clock
+        let result = try store.readSnapshot { snapshot in
+            try AuditExport(store: snapshot, clock: clock).run(request, progress: progress)
+        }
+        if formats.contains(.pdf) { progress(AuditExport.Progress(done: AuditExport.steps.count, total: AuditExport.steps.count, label: "rendering report.pdf")) }
+        let manifest = try AuditBundle.write(result, formats: formats, to: out, exportedAt: clock.now(), renderPDF: renderPDF)
+        return (result, manifest)
+    }
+
     /// The bundle packed as one ZIP file.
     public func make(_ request: AuditExport.Request, formats: Set<AuditBundle.Format>,
                      renderPDF: (([UInt8]) throws -> [UInt8])? = nil,

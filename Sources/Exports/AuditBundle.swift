@@ -36,9 +36,9 @@ public enum AuditBundle {
     /// A table: BOM, the classification line when one is configured, a header line
     /// "Indonesian / English" per column, then rows; CRLF line ends.
     public static func csv(headers: [(id: String, en: String)], rows: [[String]], classification: String? = nil) -> [UInt8] {
-        var text = "\u{FEFF}" + (classification.map { csvCell("Klasifikasi / Classification: \($0)") + "\r\n" } ?? "") + headers.map { csvCell("\($0.id) / \($0.en)") }.joined(separator: ",") + "\r\n"
-        for r in rows { text += r.map(csvCell).joined(separator: ",") + "\r\n" }
-        return Array(text.utf8)
+        var out: [UInt8] = []
+        try? csv(headers: headers, rows: rows, classification: classification) { out += $0 }  // collecting never throws
+        return out
     }
 
     static func time(_ d: Date?) -> String { d.map { iso.string(from: $0) } ?? "" }
@@ -52,91 +52,100 @@ public enum AuditBundle {
     }()
 
     /// The CSV tables of a result, by file name.
-    public static func csvFiles(_ r: AuditExport.Result) -> [String: [UInt8]] {
+    public static func csvFiles(_ r: AuditExport.Result) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
+        for f in csvRenderings(r) { files[f.name] = try f.bytes() }
+        return files
+    }
+
+    /// The CSV tables of a result, each rendered a row at a time.
+    public static func csvRenderings(_ r: AuditExport.Result) -> [FileRendering] {
+        var files: [FileRendering] = []
         let label = r.scope.classification
-        func csv(headers: [(id: String, en: String)], rows: [[String]]) -> [UInt8] { Self.csv(headers: headers, rows: rows, classification: label) }
-        files["pds.csv"] = csv(
+        func add<Rows: Sequence>(_ name: String, headers: [(id: String, en: String)], rows: Rows) where Rows.Element == [String] {
+            files.append(FileRendering(name: name) { emit in try csv(headers: headers, rows: rows, classification: label, to: emit) })
+        }
+        add("pds.csv",
             headers: [("Kode PD", "PD code"), ("Nama Perangkat Daerah", "PD name"), ("PD Mandiri TIK", "ICT-independent PD"),
                       ("Pengelola LAN", "LAN managed by"), ("Subnet", "Subnets"), ("VLAN", "VLANs"),
                       ("Bandwidth disetujui (Mbps)", "Approved bandwidth (Mbps)"), ("Dasar persetujuan", "Approval reference")],
-            rows: r.pds.map { [$0.pd, $0.name, bool($0.mandiriTIK), $0.lanManagedBy, $0.subnets.joined(separator: " "),
+            rows: r.pds.lazy.map { [$0.pd, $0.name, bool($0.mandiriTIK), $0.lanManagedBy, $0.subnets.joined(separator: " "),
                                $0.vlans.map(String.init).joined(separator: " "), num($0.approvedMbps), $0.bandwidthReference ?? ""] })
-        files["devices.csv"] = csv(
+        add("devices.csv",
             headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("Agen SNMP", "SNMP agent"), ("sysName", "sysName"),
                       ("Pembuat", "Vendor"), ("Model", "Model"), ("Nomor seri", "Serial number"), ("Firmware", "Firmware"),
                       ("Lokasi", "Location"), ("Jenis hosting", "Hosting type"), ("Pertama terlihat", "First seen"),
                       ("Terakhir terlihat", "Last seen"), ("Poll terakhir berhasil", "Last poll OK"), ("Jumlah interface", "Interfaces")],
-            rows: r.devices.map { [$0.device, $0.pd ?? "", $0.agent, $0.sysName ?? "", $0.vendor ?? "", $0.model ?? "", $0.serial ?? "",
+            rows: r.devices.lazy.map { [$0.device, $0.pd ?? "", $0.agent, $0.sysName ?? "", $0.vendor ?? "", $0.model ?? "", $0.serial ?? "",
                                    $0.firmware ?? "", $0.location ?? "", $0.hosting ?? "", time($0.firstSeen), time($0.lastSeen),
                                    bool($0.lastPollOK), int($0.interfaces)] })
-        files["interfaces.csv"] = csv(
+        add("interfaces.csv",
             headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("ifIndex", "ifIndex"), ("Nama", "Name"), ("Deskripsi", "Description"),
                       ("Alias", "Alias"), ("Jenis", "Type"), ("Kecepatan (bit/s)", "Speed (bit/s)"), ("MAC", "MAC"),
                       ("Status admin", "Admin status"), ("Status operasional", "Oper status")],
-            rows: r.interfaces.map { [$0.device, $0.pd ?? "", int($0.ifIndex), $0.name ?? "", $0.descr ?? "", $0.alias ?? "", $0.type ?? "",
+            rows: r.interfaces.lazy.map { [$0.device, $0.pd ?? "", int($0.ifIndex), $0.name ?? "", $0.descr ?? "", $0.alias ?? "", $0.type ?? "",
                                       int($0.speed), $0.mac ?? "", $0.adminStatus ?? "", $0.operStatus ?? ""] })
-        files["findings.csv"] = csv(
+        add("findings.csv",
             headers: [("Nomor", "ID"), ("Kode temuan", "Finding code"), ("Tingkat", "Severity"), ("Kode PD", "PD code"), ("Subjek", "Subject"),
                       ("Uraian", "Message"), ("Status", "Status"), ("Pertama terlihat", "First seen"), ("Terakhir terlihat", "Last seen"),
                       ("Selesai", "Resolved at"), ("Dasar hukum (Pasal/ayat)", "Legal basis")],
-            rows: r.findings.map { [int($0.id), $0.code, $0.severity, $0.pd ?? "", $0.subject, $0.message, $0.status, time($0.firstSeen),
+            rows: r.findings.lazy.map { [int($0.id), $0.code, $0.severity, $0.pd ?? "", $0.subject, $0.message, $0.status, time($0.firstSeen),
                                     time($0.lastSeen), time($0.resolvedAt), $0.basis] })
-        files["finding_history.csv"] = csv(
+        add("finding_history.csv",
             headers: [("Nomor temuan", "Finding ID"), ("Kode PD", "PD code"), ("Waktu", "Time"), ("Pelaku", "Actor"), ("Tindakan", "Action"),
                       ("Alasan", "Reason")],
-            rows: r.findingHistory.map { [int($0.finding), $0.pd ?? "", time($0.at), $0.actor, $0.action, $0.reason ?? ""] })
-        files["availability_devices.csv"] = csv(
+            rows: r.findingHistory.lazy.map { [int($0.finding), $0.pd ?? "", time($0.at), $0.actor, $0.action, $0.reason ?? ""] })
+        add("availability_devices.csv",
             headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("Jenis hosting", "Hosting type"), ("Ketersediaan (%)", "Availability (%)"),
                       ("Waktu dipantau (detik)", "Monitored (s)"), ("Waktu padam (detik)", "Down (s)"), ("Gangguan", "Outages"),
                       ("Reboot", "Reboots"), ("Restart agen", "Agent restarts")],
-            rows: r.availability.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", num($0.availabilityPercent), num($0.monitoredSeconds),
+            rows: r.availability.lazy.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", num($0.availabilityPercent), num($0.monitoredSeconds),
                                         num($0.downSeconds), int($0.outages), int($0.reboots), int($0.agentRestarts)] })
         let groupHeaders: [(id: String, en: String)] = [("Jumlah perangkat", "Devices"), ("Ketersediaan (%)", "Availability (%)"),
                                                         ("Waktu dipantau (detik)", "Monitored (s)"), ("Waktu padam (detik)", "Down (s)")]
         func groupRows(_ g: [AuditExport.GroupAvailabilityRow]) -> [[String]] {
             g.map { [$0.group, int($0.devices), num($0.availabilityPercent), num($0.monitoredSeconds), num($0.downSeconds)] }
         }
-        files["availability_pds.csv"] = csv(headers: [("Kode PD", "PD code")] + groupHeaders, rows: groupRows(r.availabilityByPD))
-        files["availability_hosting.csv"] = csv(headers: [("Jenis hosting", "Hosting type")] + groupHeaders, rows: groupRows(r.availabilityByHosting))
-        files["outages.csv"] = csv(
+        add("availability_pds.csv", headers: [("Kode PD", "PD code")] + groupHeaders, rows: groupRows(r.availabilityByPD))
+        add("availability_hosting.csv", headers: [("Jenis hosting", "Hosting type")] + groupHeaders, rows: groupRows(r.availabilityByHosting))
+        add("outages.csv",
             headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("Jenis hosting", "Hosting type"), ("Mulai", "Start"), ("Selesai", "End"),
                       ("Durasi (detik)", "Duration (s)"), ("Poll terlewat", "Missed polls")],
-            rows: r.outages.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", time($0.start), time($0.end), num($0.durationSeconds), int($0.missedPolls)] })
-        files["bandwidth_pds.csv"] = csv(
+            rows: r.outages.lazy.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", time($0.start), time($0.end), num($0.durationSeconds), int($0.missedPolls)] })
+        add("bandwidth_pds.csv",
             headers: [("Kode PD", "PD code"), ("Bandwidth disetujui (Mbps)", "Approved bandwidth (Mbps)"), ("Uplink", "Uplinks"),
                       ("Sampel 5 menit", "5-minute samples"), ("Rata-rata (bit/s)", "Average (bit/s)"), ("Puncak (bit/s)", "Peak (bit/s)"),
                       ("Persentil ke-95 (bit/s)", "95th percentile (bit/s)"), ("Pemakaian alokasi (%)", "Allocation use (%)")],
-            rows: r.bandwidth.map { [$0.pd, num($0.approvedMbps), $0.uplinks.joined(separator: " "), int($0.samples), num($0.averageBPS),
+            rows: r.bandwidth.lazy.map { [$0.pd, num($0.approvedMbps), $0.uplinks.joined(separator: " "), int($0.samples), num($0.averageBPS),
                                      int($0.peakBPS), int($0.p95BPS), num($0.allocationUsePercent)] })
-        files["diagram_compliance.csv"] = csv(
+        add("diagram_compliance.csv",
             headers: [("Kode PD", "PD code"), ("Nama Perangkat Daerah", "PD name"), ("Status", "State"), ("Versi terakhir", "Latest version"),
                       ("Diserahkan pada", "Submitted at"), ("Diserahkan oleh", "Submitted by"), ("Batas waktu", "Due date"),
                       ("Penyerahan dalam periode", "Submissions in period"), ("Dasar hukum (Pasal/ayat)", "Legal basis")],
-            rows: r.diagrams.map { [$0.pd, $0.name, $0.state, int($0.latestVersion), time($0.submittedAt), $0.submitter ?? "", $0.dueDate ?? "",
+            rows: r.diagrams.lazy.map { [$0.pd, $0.name, $0.state, int($0.latestVersion), time($0.submittedAt), $0.submitter ?? "", $0.dueDate ?? "",
                                     int($0.submissionsInPeriod), $0.basis ?? ""] })
-        files["spec_annex.csv"] = csv(
+        add("spec_annex.csv",
             headers: [("Perangkat", "Device"), ("Kode PD", "PD code"), ("Sumber", "From"), ("Perangkat di diagram", "Declared as"),
                       ("Kelas", "Class"), ("Tanggal perolehan", "Acquired"), ("Perolehan terhadap Lampiran", "Acquired against the annex"),
                       ("Hasil", "Verdict"), ("Rincian", "Details")],
-            rows: r.spec.map { [$0.device, $0.pd ?? "", $0.from, $0.declared ?? "", $0.deviceClass ?? "", $0.acquired ?? "", $0.acquiredPeriod,
+            rows: r.spec.lazy.map { [$0.device, $0.pd ?? "", $0.from, $0.declared ?? "", $0.deviceClass ?? "", $0.acquired ?? "", $0.acquiredPeriod,
                                 $0.verdict, $0.details.joined(separator: "; ")] })
-        files["spec_summary.csv"] = csv(
+        add("spec_summary.csv",
             headers: [("Perolehan terhadap Lampiran", "Acquired against the annex"), ("Memenuhi", "Meets"), ("Di bawah spesifikasi", "Below spec"),
                       ("Tidak dapat dinilai", "Cannot be assessed")],
-            rows: r.specSummary.map { [$0.acquiredPeriod, int($0.meets), int($0.below), int($0.cannotAssess)] })
-        files["assets.csv"] = csv(
+            rows: r.specSummary.lazy.map { [$0.acquiredPeriod, int($0.meets), int($0.below), int($0.cannotAssess)] })
+        add("assets.csv",
             headers: [("Kode PD", "PD code"), ("Daftar", "List"), ("Perangkat di diagram", "Declared device"), ("Peran", "Role"),
                       ("Nomor register aset", "Asset register number"), ("Tanggal perolehan", "Acquired"), ("Sumber dana", "Funding source"),
                       ("Nomor seri dideklarasikan", "Declared serial"), ("Terlihat sebagai", "Seen as"), ("Sumber pengamatan", "Seen by"),
                       ("Nomor seri terlihat", "Observed serial"), ("Dicocokkan dengan", "Matched on"), ("Nilai yang cocok", "Matched value")],
-            rows: r.assets.map { [$0.pd, $0.state, $0.declared ?? "", $0.role ?? "", $0.registerNumber ?? "", $0.acquired ?? "", $0.fundingSource ?? "",
+            rows: r.assets.lazy.map { [$0.pd, $0.state, $0.declared ?? "", $0.role ?? "", $0.registerNumber ?? "", $0.acquired ?? "", $0.fundingSource ?? "",
                                   $0.declaredSerial ?? "", $0.observed ?? "", $0.sources.joined(separator: " "), $0.observedSerial ?? "",
                                   $0.matchRule ?? "", $0.matchValue ?? ""] })
-        files["topology_links.csv"] = csv(
+        add("topology_links.csv",
             headers: [("Kode PD", "PD code"), ("Ujung A", "End A"), ("Port A", "Port A"), ("Ujung B", "End B"), ("Port B", "Port B"),
                       ("Status", "State"), ("Protokol", "Protocol")],
-            rows: r.links.map { [$0.pd, $0.a, $0.aPort ?? "", $0.b, $0.bPort ?? "", $0.state, $0.protocolName ?? ""] })
+            rows: r.links.lazy.map { [$0.pd, $0.a, $0.aPort ?? "", $0.b, $0.bPort ?? "", $0.state, $0.protocolName ?? ""] })
         return files
     }
 
@@ -146,25 +155,41 @@ public enum AuditBundle {
     public struct Document: Codable, Sendable {
         public var format: String
         public var audit: AuditExport.Result
+        public init(format: String = AuditBundle.bundleFormat, audit: AuditExport.Result) {
+            self.format = format; self.audit = audit
+        }
     }
 
+    /// `audit.json` in memory (see `json(_:to:)`).
     public static func json(_ r: AuditExport.Result) throws -> [UInt8] {
-        Array(try PantauJSON.encoder().encode(Document(format: bundleFormat, audit: r))) + [0x0A]
+        var out: [UInt8] = []
+        try json(r) { out += $0 }
+        return out
     }
 
-    /// The files of a result in the formats asked for. `pdf` renders `report.html` (which it
-    /// then includes too) with `renderPDF`; without one it is refused.
+    /// The files of a result in the formats asked for, in memory. `pdf` renders `report.html`
+    /// (which it then includes too) with `renderPDF`; without one it is refused.
     public static func files(_ r: AuditExport.Result, formats: Set<Format>,
                              renderPDF: (([UInt8]) throws -> [UInt8])? = nil) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
-        if formats.contains(.csv) { files.merge(csvFiles(r)) { a, _ in a } }
-        if formats.contains(.json) { files["audit.json"] = try json(r) }
-        if formats.contains(.html) || formats.contains(.pdf) { files[AuditReport.fileName] = Array(AuditReport.html(r).utf8) }
-        if formats.contains(.pdf) {
-            guard let renderPDF else { throw OperationError(.unavailable, "no PDF renderer: leave pdf out of the formats") }
-            files[pdfName] = try renderPDF(files[AuditReport.fileName]!)
+        for f in try renderings(r, formats: formats, renderPDF: renderPDF) { files[f.name] = try f.bytes() }
+        return files
+    }
+
+    /// The files of a result in the formats asked for, each to be rendered when it is written.
+    public static func renderings(_ r: AuditExport.Result, formats: Set<Format>,
+                                  renderPDF: (([UInt8]) throws -> [UInt8])? = nil) throws -> [FileRendering] {
+        var files: [FileRendering] = []
+        if formats.contains(.pdf) && renderPDF == nil { throw OperationError(.unavailable, "no PDF renderer: leave pdf out of the formats") }
+        if formats.contains(.csv) { files += csvRenderings(r) }
+        if formats.contains(.json) { files.append(FileRendering(name: "audit.json") { emit in try json(r, to: emit) }) }
+        if formats.contains(.html) || formats.contains(.pdf) {
+            files.append(FileRendering(name: AuditReport.fileName) { emit in try emit(Array(AuditReport.html(r).utf8)) })
         }
-        files["README.txt"] = Array(readme(r).utf8)
+        if formats.contains(.pdf), let renderPDF {
+            files.append(FileRendering(name: pdfName) { emit in try emit(try renderPDF(Array(AuditReport.html(r).utf8))) })
+        }
+        files.append(FileRendering(name: "README.txt") { emit in try emit(Array(readme(r).utf8)) })
         return files
     }
 
@@ -218,27 +243,31 @@ public enum AuditBundle {
     }
 
     public static func manifest(_ r: AuditExport.Result, files: [String: [UInt8]], formats: Set<Format>, exportedAt: Date) -> Manifest {
+        manifest(r, listed: files.map { Manifest.File(path: $0.key, bytes: $0.value.count, sha256: sha256Hex($0.value)) },
+                 formats: formats, exportedAt: exportedAt)
+    }
+
+    /// The manifest of files already hashed (in any order).
+    public static func manifest(_ r: AuditExport.Result, listed: [Manifest.File], formats: Set<Format>, exportedAt: Date) -> Manifest {
         Manifest(format: bundleFormat, pantauVersion: PantauVersion.current, exportedAt: exportedAt, period: r.scope.period, from: r.scope.from,
                  to: r.scope.to, timeZone: r.scope.timeZone, pds: r.scope.pds, formats: formats.map(\.rawValue).sorted(),
                  profile: r.scope.profile, perbup: r.scope.perbup, dataFrom: r.dataFrom, dataTo: r.dataTo, empty: r.empty,
                  annex: r.scope.annex, classification: r.scope.classification,
-                 notReproducible: files[pdfName] == nil ? nil : [pdfName],
-                 files: files.keys.sorted().map { Manifest.File(path: $0, bytes: files[$0]!.count, sha256: sha256Hex(files[$0]!)) })
+                 notReproducible: listed.contains { $0.path == pdfName } ? [pdfName] : nil,
+                 files: listed.sorted { $0.path < $1.path })
     }
 
     // MARK: Writing and verifying
 
     /// Writes the bundle to `out`, which must not exist: into a hidden temporary directory
     /// beside it, renamed to `out` only once every file is written, so an interrupted export
-    /// leaves no directory that looks like a bundle.
+    /// leaves no directory that looks like a bundle. Each file is rendered straight to disk a
+    /// piece at a time (`renderings`), so no whole file is held in memory.
     @discardableResult
     public static func write(_ r: AuditExport.Result, formats: Set<Format>, to out: String, exportedAt: Date,
                              renderPDF: (([UInt8]) throws -> [UInt8])? = nil) throws -> Manifest {
         try checkTarget(out)
-        let contents = try files(r, formats: formats, renderPDF: renderPDF)
-        let listed = manifest(r, files: contents, formats: formats, exportedAt: exportedAt)
-        try write(files: contents, manifest: listed, to: out)
-        return listed
+        return try writeRendered(r, try renderings(r, formats: formats, renderPDF: renderPDF), formats: formats, to: out, exportedAt: exportedAt)
     }
 
     public static func manifestBytes(_ m: Manifest) throws -> [UInt8] { Array(try PantauJSON.encoder().encode(m)) + [0x0A] }
@@ -263,6 +292,15 @@ public enum AuditBundle {
     /// Writes rendered files and their manifest as a bundle directory at `out` (see `write`).
     public static func write(files contents: [String: [UInt8]], manifest listed: Manifest, to out: String) throws {
         try checkTarget(out)
+        try writeDirectory(out) { temp in
+            for (name, bytes) in contents { try Data(bytes).write(to: temp.appendingPathComponent(name)) }
+            try Data(try manifestBytes(listed)).write(to: temp.appendingPathComponent(manifestName))
+        }
+    }
+
+    /// Fills a hidden temporary directory beside `out` with `fill`, then renames it to `out`;
+    /// on any error the temporary directory is removed and nothing is left at `out`.
+    static func writeDirectory<T>(_ out: String, _ fill: (URL) throws -> T) throws -> T {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: out).standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -270,9 +308,12 @@ public enum AuditBundle {
         try? fm.removeItem(at: temp)
         do {
             try fm.createDirectory(at: temp, withIntermediateDirectories: false)
-            for (name, bytes) in contents { try Data(bytes).write(to: temp.appendingPathComponent(name)) }
-            try Data(try manifestBytes(listed)).write(to: temp.appendingPathComponent(manifestName))
+            let value = try fill(temp)
             try fm.moveItem(at: temp, to: target)
+            return value
+        } catch let e as OperationError {
+            try? fm.removeItem(at: temp)
+            throw e
         } catch {
             try? fm.removeItem(at: temp)
             throw OperationError(.invalid, "cannot write the bundle to \(out): \(error.localizedDescription)")

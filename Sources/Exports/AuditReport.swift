@@ -9,6 +9,17 @@ import Operations
 /// spreadsheet (every interface, every finding event) are counted here and named by file.
 public enum AuditReport {
     public static let fileName = "report.html"
+    /// Longer per-device tables (a regency's thousands of devices) are given per PD in the report,
+    /// their rows left to the CSV files: a browser printing tens of thousands of rows needs more
+    /// than a gigabyte, and no reader pages through them.
+    public static let tableRowLimit = 1_000
+
+    /// Rows "PD, count of each column value" for a per-PD summary, by PD code ("-" for none).
+    static func perPD(_ items: [(pd: String?, value: String)], columns: [String]) -> [[String]] {
+        var counts: [String: [String: Int]] = [:]
+        for i in items { counts[i.pd ?? "-", default: [:]][i.value, default: 0] += 1 }
+        return counts.keys.sorted().map { pd in [pd] + columns.map { String(counts[pd]?[$0] ?? 0) } }
+    }
 
     public static func html(_ r: AuditExport.Result) -> String {
         var h = HTML()
@@ -63,10 +74,15 @@ public enum AuditReport {
             h.table(["Jenis hosting" / "Hosting type", "Perangkat" / "Devices", "Ketersediaan (%)" / "Availability (%)", "Waktu padam" / "Down time"],
                     r.availabilityByHosting.map { [$0.group, String($0.devices), pct($0.availabilityPercent), duration($0.downSeconds)] }, numeric: [1, 2, 3])
             h.sub("Per perangkat", "Per device")
-            h.table(["Perangkat" / "Device", "Kode PD" / "PD code", "Hosting" / "Hosting", "Ketersediaan (%)" / "Availability (%)",
-                     "Waktu padam" / "Down time", "Gangguan" / "Outages", "Reboot" / "Reboots"],
-                    r.availability.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", pct($0.availabilityPercent), duration($0.downSeconds),
-                                          String($0.outages), String($0.reboots)] }, numeric: [3, 4, 5, 6])
+            if r.availability.count > tableRowLimit {
+                h.para("\(r.availability.count) perangkat, per PD di atas; daftar lengkap per perangkat: availability_devices.csv.",
+                       "\(r.availability.count) devices, per PD above; the full list per device: availability_devices.csv.")
+            } else {
+                h.table(["Perangkat" / "Device", "Kode PD" / "PD code", "Hosting" / "Hosting", "Ketersediaan (%)" / "Availability (%)",
+                         "Waktu padam" / "Down time", "Gangguan" / "Outages", "Reboot" / "Reboots"],
+                        r.availability.map { [$0.device, $0.pd ?? "", $0.hosting ?? "", pct($0.availabilityPercent), duration($0.downSeconds),
+                                              String($0.outages), String($0.reboots)] }, numeric: [3, 4, 5, 6])
+            }
             h.sub("Gangguan", "Outages")
             if r.outages.isEmpty { h.para("Tidak ada gangguan.", "No outages.") } else {
                 h.table(["Perangkat" / "Device", "Kode PD" / "PD code", "Mulai" / "Start", "Selesai" / "End", "Durasi" / "Duration", "Poll terlewat" / "Missed polls"],
@@ -111,7 +127,12 @@ public enum AuditReport {
         h.section("Kesesuaian dengan lampiran spesifikasi", "Spec annex compliance")
         h.table(["Perolehan" / "Acquired", "Memenuhi" / "Meets", "Di bawah spesifikasi" / "Below spec", "Tidak dapat dinilai" / "Cannot be assessed"],
                 r.specSummary.map { [acquiredText($0.acquiredPeriod), String($0.meets), String($0.below), String($0.cannotAssess)] }, numeric: [1, 2, 3])
-        if !r.spec.isEmpty {
+        if r.spec.count > tableRowLimit {
+            h.table(["Kode PD" / "PD code", "Memenuhi" / "Meets", "Di bawah spesifikasi" / "Below spec", "Tidak dapat dinilai" / "Cannot be assessed"],
+                    perPD(r.spec.map { ($0.pd, $0.verdict) }, columns: ["meets", "below", "cannot_assess"]), numeric: [1, 2, 3])
+            h.para("\(r.spec.count) perangkat; hasil dan rincian tiap perangkat: spec_annex.csv.",
+                   "\(r.spec.count) devices; each device's verdict and details: spec_annex.csv.")
+        } else if !r.spec.isEmpty {
             h.table(["Perangkat" / "Device", "Kode PD" / "PD code", "Sumber" / "From", "Kelas" / "Class", "Diperoleh" / "Acquired",
                      "Hasil" / "Verdict", "Rincian" / "Details"],
                     r.spec.map { [$0.device, $0.pd ?? "", $0.from, $0.deviceClass ?? "", $0.acquired ?? "", $0.verdict, $0.details.joined(separator: "; ")] },
@@ -124,7 +145,13 @@ public enum AuditReport {
                                                   ("registered_not_seen", "Terdaftar, tidak terlihat", "Registered, not seen"),
                                                   ("seen_not_registered", "Terlihat, tidak terdaftar", "Seen, not registered")]
         h.table(["Daftar" / "List", "Jumlah" / "Count"], states.map { st in ["\(st.1) / \(st.2)", String(r.assets.filter { $0.state == st.0 }.count)] }, numeric: [1])
-        for (state, id, en) in states {
+        if r.assets.count > tableRowLimit {
+            h.table(["Kode PD" / "PD code", "Terdaftar dan terlihat" / "Registered and seen", "Terdaftar, tidak terlihat" / "Registered, not seen",
+                     "Terlihat, tidak terdaftar" / "Seen, not registered"],
+                    perPD(r.assets.map { ($0.pd, $0.state) }, columns: states.map(\.0)), numeric: [1, 2, 3])
+            h.para("\(r.assets.count) aset; daftar lengkap: assets.csv.", "\(r.assets.count) assets; the full lists: assets.csv.")
+        }
+        for (state, id, en) in states where r.assets.count <= tableRowLimit {
             let rows = r.assets.filter { $0.state == state }
             guard !rows.isEmpty else { continue }
             h.sub(id, en)
@@ -143,7 +170,14 @@ public enum AuditReport {
 
         // Inventory.
         h.section("Inventaris perangkat", "Device inventory")
-        if r.devices.isEmpty { h.para("Tidak ada perangkat.", "No devices.") } else {
+        if r.devices.isEmpty { h.para("Tidak ada perangkat.", "No devices.") } else if r.devices.count > tableRowLimit {
+            var byPD: [String: (devices: Int, interfaces: Int)] = [:]
+            for d in r.devices { byPD[d.pd ?? "-", default: (0, 0)].devices += 1; byPD[d.pd ?? "-", default: (0, 0)].interfaces += d.interfaces }
+            h.table(["Kode PD" / "PD code", "Perangkat" / "Devices", "Interface" / "Interfaces"],
+                    byPD.keys.sorted().map { [$0, String(byPD[$0]!.devices), String(byPD[$0]!.interfaces)] }, numeric: [1, 2])
+            h.para("Daftar lengkap \(r.devices.count) perangkat: devices.csv; \(r.interfaces.count) interface: interfaces.csv.",
+                   "The full list of \(r.devices.count) devices: devices.csv; of \(r.interfaces.count) interfaces: interfaces.csv.")
+        } else {
             h.table(["Perangkat" / "Device", "Kode PD" / "PD code", "Pembuat" / "Vendor", "Model" / "Model", "Nomor seri" / "Serial",
                      "Firmware" / "Firmware", "Lokasi" / "Location", "Hosting" / "Hosting", "Interface" / "Interfaces"],
                     r.devices.map { [$0.device, $0.pd ?? "", $0.vendor ?? "", $0.model ?? "", $0.serial ?? "", $0.firmware ?? "", $0.location ?? "",

@@ -337,12 +337,16 @@ public struct AuditExport: Sendable {
         // Bandwidth per PD on the registry's uplinks.
         next()
         var bandwidth: [BandwidthRow] = []
-        if registry != nil {
-            let traffic = try TrafficReports.report(.init(period: period), zone: zone, note: nil, store: store)
-            bandwidth = traffic.pds.filter { inScope($0.pd) }.map { p in
-                BandwidthRow(pd: p.pd, approvedMbps: p.approvedMbps, uplinks: p.uplinks.map { "\($0.device):\($0.uplink)" },
-                             samples: p.statistics?.samples ?? 0, averageBPS: p.statistics.map { $0.inbound.averageBPS + $0.outbound.averageBPS },
-                             peakBPS: p.statistics?.peakBPS, p95BPS: p.statistics?.p95BPS, allocationUsePercent: p.allocationUse)
+        if let registry {
+            // A PD at a time: a PD's year of 5-minute uplink samples (105,120 per uplink) is read,
+            // summed and dropped before the next PD's, never the whole regency's at once.
+            for code in registry.pds.map(\.code).filter({ inScope($0) }).sorted() {
+                let traffic = try TrafficReports.report(.init(pd: code, period: period), zone: zone, note: nil, store: store)
+                bandwidth += traffic.pds.map { p in
+                    BandwidthRow(pd: p.pd, approvedMbps: p.approvedMbps, uplinks: p.uplinks.map { "\($0.device):\($0.uplink)" },
+                                 samples: p.statistics?.samples ?? 0, averageBPS: p.statistics.map { $0.inbound.averageBPS + $0.outbound.averageBPS },
+                                 peakBPS: p.statistics?.peakBPS, p95BPS: p.statistics?.p95BPS, allocationUsePercent: p.allocationUse)
+                }
             }
         }
 

@@ -106,7 +106,7 @@ extension Pantau {
                         at: clock.now(), actor: "cli:\(by)", action: "export-audit", pd: pd.isEmpty ? nil : pd.joined(separator: ","),
                         outcome: e.kind == .notFound ? "refused" : "invalid", detail: "period \(period) to \(target): \(e.message)"))
                 }
-                let bundle: AuditArchive.Bundle
+                let result: AuditExport.Result, manifest: AuditBundle.Manifest
                 let progress = ProgressBar.forStandardError()
                 do {
                     // Refused before any reading: an existing target, a missing browser.
@@ -122,17 +122,24 @@ extension Pantau {
                     request.classification = settings.classification
                     for t in loaded?.targets ?? [] { request.snmpVersions[t.name] = t.credentials.version == .v3 ? 3 : t.credentials.version == .v2c ? 2 : 1 }
                     let reader = try store.open(.readOnly)
-                    bundle = try AuditArchive(store: reader, clock: clock)
-                        .bundle(request, formats: formats, renderPDF: { try pdf.render(html: $0) }, progress: { progress?.show($0) })
-                    progress?.finish()
-                    if let out { try AuditBundle.write(files: bundle.files, manifest: bundle.manifest, to: out) }
-                    if let archive { try AuditArchive.write(try AuditArchive.zip(bundle), to: archive) }
+                    let exporter = AuditArchive(store: reader, clock: clock)
+                    if let out, archive == nil {
+                        // Only a directory: each file is rendered straight to disk.
+                        (result, manifest) = try exporter.write(request, formats: formats, to: out, renderPDF: { try pdf.render(html: $0) },
+                                                                progress: { progress?.show($0) })
+                        progress?.finish()
+                    } else {
+                        let bundle = try exporter.bundle(request, formats: formats, renderPDF: { try pdf.render(html: $0) }, progress: { progress?.show($0) })
+                        progress?.finish()
+                        if let out { try AuditBundle.write(files: bundle.files, manifest: bundle.manifest, to: out) }
+                        if let archive { try AuditArchive.write(try AuditArchive.zip(bundle), to: archive) }
+                        (result, manifest) = (bundle.result, bundle.manifest)
+                    }
                 } catch let e as OperationError {
                     progress?.finish()
                     refused(e)
                     throw e
                 }
-                let result = bundle.result, manifest = bundle.manifest
                 // The audit log is written apart: reading took one read-only snapshot.
                 let writer = try store.open(.readWrite)
                 try writer.appendAudit(AuditEntry(
