@@ -175,18 +175,19 @@ public struct TrafficStatistics: Sendable, Hashable, Codable {
             let a = sample[max(at - 8, 0)], b = sample[min(at + 8, s - 1)]
             // The values in [a, b] gathered without a branch per value (about one in eight is
             // kept, at no predictable place): each is written after those kept so far and
-            // counted when it is in range.
-            let found: Int64? = withUnsafeTemporaryAllocation(of: Int64.self, capacity: n) { middle in
-                var below = 0, kept = 0
-                for x in v {
-                    below &+= x < a ? 1 : 0
-                    middle[kept] = x
-                    kept &+= (x >= a ? 1 : 0) & (x <= b ? 1 : 0)
-                }
-                guard k >= below && k - below < kept else { return nil }
-                return quickselect(UnsafeMutableBufferPointer(rebasing: middle[0 ..< kept]), k - below)
+            // counted when it is in range. On the heap: a year of samples would be most of a
+            // thread's stack.
+            let middle = UnsafeMutablePointer<Int64>.allocate(capacity: n)
+            defer { middle.deallocate() }
+            var below = 0, kept = 0
+            for x in v {
+                below &+= x < a ? 1 : 0
+                middle[kept] = x
+                kept &+= (x >= a ? 1 : 0) & (x <= b ? 1 : 0)
             }
-            if let found { return found }
+            if k >= below && k - below < kept {
+                return quickselect(UnsafeMutableBufferPointer(start: middle, count: kept), k - below)
+            }
         }
         return quickselect(v, k)
     }
