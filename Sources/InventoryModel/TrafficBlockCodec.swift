@@ -208,16 +208,29 @@ public enum TrafficBlockCodec {
         }
         guard covered == 0, counters == 0, peaks == 0, inOut != 0, a.low != a.high, b.low != b.high else { return nil }
         let raw = UnsafeRawPointer(p)
-        var plans: [Plan] = [], constants: [Int64?] = []
-        plans.reserveCapacity(9); constants.reserveCapacity(9)
-        var size = planConstant(f.covered, &constants, &plans)
+        // The plans `encode` makes for this shape, without its bookkeeping arrays: coverage
+        // constant, the rates' frames (or runs), each peak the same as its rate, and each
+        // counter the same as the first earlier constant column of its value (coverage or an
+        // earlier counter), else constant.
+        var plans: [Plan] = []
+        plans.reserveCapacity(9)
+        plans.append(.constant(f.covered))
+        var size = 1 + signedSize(f.covered)
         size += planValues(SampleField(samples: raw, offset: sampleOffsets[2]), count: n, a, &plans)
         size += planValues(SampleField(samples: raw, offset: sampleOffsets[3]), count: n, b, &plans)
-        constants += [nil, nil]
-        plans += [.same(1), .same(2)]
+        plans.append(.same(1)); plans.append(.same(2))
         size += 4
-        constants += [nil, nil]
-        for v in [f.inErrors, f.outErrors, f.inDiscards, f.outDiscards] { size += planConstant(v, &constants, &plans) }
+        let firstCounters = (f.inErrors, f.outErrors, f.inDiscards, f.outDiscards)
+        @inline(__always) func counter(_ c: Int) -> Int64 {
+            switch c { case 5: firstCounters.0; case 6: firstCounters.1; case 7: firstCounters.2; default: firstCounters.3 }
+        }
+        for c in 5 ..< 9 {
+            let v = counter(c)
+            var same = v == f.covered ? 0 : -1
+            var j = 5
+            while same < 0 && j < c { if counter(j) == v { same = j }; j += 1 }
+            if same >= 0 { plans.append(.same(same)); size += 1 + unsignedSize(UInt64(same)) } else { plans.append(.constant(v)); size += 1 + signedSize(v) }
+        }
         return (plans, size)
     }
 
@@ -384,18 +397,25 @@ public enum TrafficBlockCodec {
         guard v == 1 || v == version else { throw DecodingError(message: "unknown version \(v)") }
         let count = try r.count(limit: raw.count * 64 + 1)
         let ncol = try r.count(limit: 256)
+        // Into a local array of `count` times, overwritten in place.
         var times: [Int64] = []
         swap(&times, &block.times)
-        times.removeAll(keepingCapacity: true)
-        times.reserveCapacity(count)
+        if times.count != count {
+            times.removeAll(keepingCapacity: true)
+            times.append(contentsOf: repeatElement(0, count: count))
+        }
         if count > 0 {
             var t = try r.signed()
-            times.append(t)
-            while times.count < count {
-                let d = try r.signed()
-                let run = try r.count(limit: count - times.count)
-                guard run > 0 else { throw DecodingError(message: "empty run") }
-                for _ in 0 ..< run { t = t &+ d; times.append(t) }
+            try times.withUnsafeMutableBufferPointer { (p) throws(DecodingError) in
+                p[0] = t
+                var k = 1
+                while k < count {
+                    let d = try r.signed()
+                    let run = try r.count(limit: count - k)
+                    guard run > 0 else { throw DecodingError(message: "empty run") }
+                    for j in k ..< k &+ run { t = t &+ d; p[j] = t }
+                    k &+= run
+                }
             }
         }
         swap(&times, &block.times)
@@ -672,11 +692,12 @@ extension TrafficBlockCodec {
         samples.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return encode(count: 0, times: [Int64](), columns: Array(repeating: [], count: 9)) }
             let raw = UnsafeRawPointer(base)
-            let fields = sampleOffsets.map { SampleField(samples: raw, offset: $0) }
+            let times = SampleField(samples: raw, offset: sampleOffsets[0])
+            let columns = (1 ..< sampleOffsets.count).map { SampleField(samples: raw, offset: sampleOffsets[$0]) }
             if let (plans, size) = planUsualSamples(base, count: buffer.count) {
-                return write(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()), plans: plans, size: size)
+                return write(count: buffer.count, times: times, columns: columns, plans: plans, size: size)
             }
-            return encode(count: buffer.count, times: fields[0], columns: Array(fields.dropFirst()))
+            return encode(count: buffer.count, times: times, columns: columns)
         }
     }
 
@@ -707,6 +728,20 @@ extension TrafficBlockCodec {
         return times.indices.map { k in
             TrafficSample(start: times[k], covered: c[0][k], inBPS: c[1][k], outBPS: c[2][k], peakInBPS: c[3][k], peakOutBPS: c[4][k],
                           inErrors: c[5][k], outErrors: c[6][k], inDiscards: c[7][k], outDiscards: c[8][k])
+        }
+    }
+
+    /// Whether samples start in strictly ascending order (one per start), as a block holds them.
+    public static func isAscending(_ samples: ArraySlice<TrafficSample>) -> Bool {
+        samples.withUnsafeBufferPointer { p in
+            guard p.count > 1 else { return true }
+            var previous = p[0].start
+            for k in 1 ..< p.count {
+                let t = p[k].start
+                if t <= previous { return false }
+                previous = t
+            }
+            return true
         }
     }
 

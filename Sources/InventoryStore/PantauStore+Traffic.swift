@@ -83,7 +83,7 @@ extension PantauStore {
             UPDATE traffic_block SET count = ?, last = ?, data = ? WHERE series_id = ? AND resolution = ? AND start = ?
             """)
         func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
-            let ordered = zip(new, new.dropFirst()).allSatisfy { $0.start < $1.start } ? new : TrafficBlockCodec.merge([], Array(new))[...]
+            let ordered = TrafficBlockCodec.isAscending(new) ? new : TrafficBlockCodec.merge([], Array(new))[...]
             // A new block (the usual case): its values bound straight into the statement.
             var row = RowBinder(insert)
             row.int(series); row.int(Int64(r.rawValue)); row.int(start); row.int(Int64(ordered.count)); row.int(ordered.last?.start ?? start)

@@ -63,22 +63,11 @@ func year(_ n: Int) -> [TrafficSample] {
     return out
 }
 
-/// Hourly and daily rollups of a year's 5-minute samples, as the tracker produces them.
+/// Hourly and daily rollups of a year's 5-minute samples, as the tracker produces them (each
+/// bucket what `TrafficSample.rollup` gives for its samples, all in one pass).
 func rollups(_ five: [TrafficSample]) -> (hours: [TrafficSample], days: [TrafficSample]) {
-    func roll(_ r: TrafficResolution, _ xs: [TrafficSample]) -> [TrafficSample] {
-        var out: [TrafficSample] = []
-        var from = 0
-        while from < xs.count {
-            let start = r.bucket(xs[from].start)
-            var to = from
-            while to < xs.count && xs[to].start < start + r.seconds { to += 1 }
-            if let s = TrafficSample.rollup(xs[from..<to], start: start) { out.append(s) }
-            from = to
-        }
-        return out
-    }
-    let hours = roll(.hour, five)
-    return (hours, roll(.day, hours))
+    let hours = TrafficSample.rollups(five[...], to: .hour)
+    return (hours, TrafficSample.rollups(hours[...], to: .day))
 }
 
 // MARK: - Measuring
