@@ -191,7 +191,7 @@ let package = Package(
         ),
         .testTarget(name: "SNMPCoreTests", dependencies: ["SNMPCore", "InventoryTesting"]),
         .testTarget(name: "YAMLSupportTests", dependencies: ["YAMLSupport"]),
-        .testTarget(name: "InventoryModelTests", dependencies: ["InventoryModel"]),
+        .testTarget(name: "InventoryModelTests", dependencies: ["InventoryModel", "InventoryTesting"]),
         .testTarget(name: "ReconciliationTests", dependencies: ["Reconciliation", "Governance", "InventoryModel", "InventoryTesting"]),
         .testTarget(name: "NetSNMPIntegrationTests", dependencies: ["NetSNMP", "SNMPCore", "InventoryTesting", "Probes", "InventoryModel"]),
         .testTarget(

@@ -16,10 +16,37 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
     }
 
     public init?(_ text: some StringProtocol) {
+        // Dotted-quad IPv4, the form stores and agents print most, read byte by byte (a
+        // regency's 100,000 hosts are parsed on every reconciliation); the rest the general way.
+        guard let ip = IPAddress.dottedQuad(text.utf8) ?? IPAddress.parsed(text) else { return nil }
+        self = ip
+    }
+
+    /// Exactly four dot-separated runs of one to three decimal digits, each at most 255, else nil.
+    static func dottedQuad(_ u: some Collection<UInt8>) -> IPAddress? {
+        guard u.count >= 7, u.count <= 15 else { return nil }
+        var v: UInt32 = 0, part: UInt32 = 0, digits = 0, dots = 0
+        for c in u {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, part <= 255 else { return nil }
+                v = v << 8 | part
+                part = 0; digits = 0; dots += 1
+            } else {
+                guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9"), digits < 3 else { return nil }
+                part = part * 10 + UInt32(c - UInt8(ascii: "0"))
+                digits += 1
+            }
+        }
+        guard dots == 3, digits > 0, part <= 255 else { return nil }
+        return .v4(v << 8 | part)
+    }
+
+    /// Every accepted form, character by character.
+    static func parsed(_ text: some StringProtocol) -> IPAddress? {
         let s = String(text.trimmingSpaces())
         if s.contains(":") {
             guard let b = IPAddress.parseV6(s) else { return nil }
-            self = .v6(b)
+            return .v6(b)
         } else {
             let parts = s.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 4 else { return nil }
@@ -28,7 +55,7 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
                 guard !p.isEmpty, p.count <= 3, p.allSatisfy(\.isASCII), let n = UInt8(p) else { return nil }
                 v = v << 8 | UInt32(n)
             }
-            self = .v4(v)
+            return .v4(v)
         }
     }
 
@@ -57,7 +84,18 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public var description: String {
         switch self {
-        case .v4: return bytes.map(String.init).joined(separator: ".")
+        case .v4(let v):
+            return String(unsafeUninitializedCapacity: 15) { buf in
+                var n = 0
+                for k in 0..<4 {
+                    if k > 0 { buf[n] = UInt8(ascii: "."); n += 1 }
+                    let b = UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * k))
+                    if b >= 100 { buf[n] = UInt8(ascii: "0") + b / 100; n += 1 }
+                    if b >= 10 { buf[n] = UInt8(ascii: "0") + b / 10 % 10; n += 1 }
+                    buf[n] = UInt8(ascii: "0") + b % 10; n += 1
+                }
+                return n
+            }
         case .v6(let b):
             var words: [UInt16] = []
             for i in stride(from: 0, to: 16, by: 2) { words.append(UInt16(b[i]) << 8 | UInt16(b[i + 1])) }
@@ -89,8 +127,12 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
     }
 
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
-        if a.isV4 != b.isV4 { return a.isV4 }
-        return a.bytes.lexicographicallyPrecedes(b.bytes)
+        switch (a, b) {
+        case (.v4(let x), .v4(let y)): return x < y  // network order: the same as comparing the bytes
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        case (.v6(let x), .v6(let y)): return x.lexicographicallyPrecedes(y)
+        }
     }
 
     private static func parseV6(_ s: String) -> [UInt8]? {

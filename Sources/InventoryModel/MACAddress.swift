@@ -17,6 +17,14 @@ public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
     /// Parses `00:1B:21:3A:4F:10`, `00-1b-21-3a-4f-10`, `001b.213a.4f10`, `001b213a4f10`
     /// and the single-digit form some agents print (`0:1b:21:3a:4f:10`).
     public init?(_ text: some StringProtocol) {
+        // The form stores and agents print most (`00:1b:21:3a:4f:10`, `00-1B-...`), read byte
+        // by byte: 100,000 hosts are parsed on every reconciliation. Anything else goes the general way.
+        guard let mac = MACAddress.colonHex(text.utf8) ?? MACAddress.parsed(text) else { return nil }
+        self = mac
+    }
+
+    /// Every accepted form, character by character.
+    static func parsed(_ text: some StringProtocol) -> MACAddress? {
         let s = text.trimmingSpaces()
         var out: [UInt8] = []
         let separators: Set<Character> = [":", "-", ".", " "]
@@ -38,7 +46,33 @@ public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
                 i = j
             }
         }
-        self.init(bytes: out)
+        return MACAddress(bytes: out)
+    }
+
+    /// Exactly `hh:hh:hh:hh:hh:hh` (`:` or `-` between pairs, hex digits of either case), else nil.
+    static func colonHex(_ u: some Collection<UInt8>) -> MACAddress? {
+        guard u.count == 17 else { return nil }
+        var out: UInt64 = 0, i = 0
+        for c in u {
+            if i % 3 == 2 {
+                guard c == UInt8(ascii: ":") || c == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard let v = hexValue(c) else { return nil }
+                out = out << 4 | v
+            }
+            i += 1
+        }
+        return MACAddress(UInt8(truncatingIfNeeded: out >> 40), UInt8(truncatingIfNeeded: out >> 32), UInt8(truncatingIfNeeded: out >> 24),
+                          UInt8(truncatingIfNeeded: out >> 16), UInt8(truncatingIfNeeded: out >> 8), UInt8(truncatingIfNeeded: out))
+    }
+
+    @inline(__always) static func hexValue(_ c: UInt8) -> UInt64? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(c &- UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(c &- UInt8(ascii: "a") &+ 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(c &- UInt8(ascii: "A") &+ 10)
+        default: nil
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,10 +91,19 @@ public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
     public var array: [UInt8] { [bytes.0, bytes.1, bytes.2, bytes.3, bytes.4, bytes.5] }
 
     public var description: String {
-        array.map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined(separator: ":")
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 17) { buf in
+            let v = value
+            digits.withUTF8Buffer { hex in
+                for k in 0..<6 {
+                    let b = Int(truncatingIfNeeded: v >> UInt64(40 - 8 * k)) & 0xff
+                    if k > 0 { buf[3 * k - 1] = UInt8(ascii: ":") }
+                    buf[3 * k] = hex[b >> 4]
+                    buf[3 * k + 1] = hex[b & 0x0f]
+                }
+            }
+            return 17
+        }
     }
 
     /// The first three bytes, the IEEE OUI, as `00:1b:21`.
@@ -68,10 +111,10 @@ public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
 
     /// Group (multicast or broadcast) address.
     public var isMulticast: Bool { bytes.0 & 0x01 != 0 }
-    public var isBroadcast: Bool { array.allSatisfy { $0 == 0xff } }
+    public var isBroadcast: Bool { value == 0xffff_ffff_ffff }
     /// Locally administered (randomised by phones and laptops, or set by virtual machines).
     public var isLocallyAdministered: Bool { bytes.0 & 0x02 != 0 }
-    public var isZero: Bool { array.allSatisfy { $0 == 0 } }
+    public var isZero: Bool { value == 0 }
 
     /// The 48 bits as one number (first byte most significant): equality, hashing and order
     /// without building an array (dictionaries of 100,000 hosts hash MACs millions of times).

@@ -150,42 +150,28 @@ extension PostgresStore {
             if let vlan { conditions.append("vlan = ?"); args.append(vlan) }
             if let since { conditions.append("last_seen >= ?"); args.append(since.timeIntervalSince1970) }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            struct Key: Hashable { var mac: MACAddress; var vlan: Int; var capturePoint: String }
-            var hosts: [HostSighting] = []
-            var index: [Key: Int] = [:]
+            var made = HostSightingAssembly()
             for r in try c.fetchAll("""
                 SELECT mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled FROM sighting_host
                 \(whereClause) ORDER BY mac, vlan, capture_point
                 """, args) {
-                guard let mac = MACAddress(r[0] as String) else { continue }
-                let v: Int = r[1]
-                let cp: String = r[2]
-                index[Key(mac: mac, vlan: v, capturePoint: cp)] = hosts.count
-                hosts.append(HostSighting(mac: mac, vlan: v == 0 ? nil : v, capturePoint: cp, vendor: r[3], pd: r[4],
-                                          firstSeen: Date(timeIntervalSince1970: r[5]),
-                                          lastSeen: Date(timeIntervalSince1970: r[6]), framesSampled: r[7]))
+                made.host(mac: r[0], vlan: r[1], capturePoint: r[2], vendor: r[3], pd: r[4], firstSeen: r[5], lastSeen: r[6], framesSampled: r[7])
             }
-            guard !hosts.isEmpty else { return [] }
+            guard !made.isEmpty else { return [] }
             for r in try c.fetchAll("""
                 SELECT mac, vlan, capture_point, address, source, first_seen, last_seen FROM sighting_host_address
                 ORDER BY mac, vlan, capture_point, address, source
                 """) {
-                guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])],
-                      let ip = IPAddress(r[3] as String) else { continue }
-                hosts[i].addresses.append(AddressSighting(address: ip, source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
-                                                          lastSeen: Date(timeIntervalSince1970: r[6])))
+                made.address(mac: r[0], vlan: r[1], capturePoint: r[2], address: r[3], source: r[4], firstSeen: r[5], lastSeen: r[6])
             }
             let names = withNames ? try c.fetchAll("""
                 SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
                 ORDER BY mac, vlan, capture_point, name, source
                 """) : []
             for r in names {
-                guard let mac = MACAddress(r[0] as String), let i = index[Key(mac: mac, vlan: r[1], capturePoint: r[2])] else { continue }
-                hosts[i].names.append(NameSighting(name: r[3], source: r[4], firstSeen: Date(timeIntervalSince1970: r[5]),
-                                                   lastSeen: Date(timeIntervalSince1970: r[6])))
+                made.name(mac: r[0], vlan: r[1], capturePoint: r[2], name: r[3], source: r[4], firstSeen: r[5], lastSeen: r[6])
             }
-            for i in hosts.indices { hosts[i].addresses.sort { ($0.address, $0.source) < ($1.address, $1.source) } }
-            return hosts
+            return made.finished()
         }
     }
 

@@ -270,9 +270,8 @@ extension ObservedNetwork {
         }
         struct PointKey: Hashable { var name: String; var vlan: Int? }
         var points: [PointKey: CapturePoint] = [:]
-        for s in sampled where usable(s.mac) && !infraMACs.contains(s.mac) {
-            // Taken out of the dictionaries while changed, so their sets are not copied on write.
-            var h = hosts.removeValue(forKey: s.mac) ?? Host(mac: s.mac, addresses: [:])
+        // Changed in place in their dictionaries (one lookup each, and their sets are not copied on write).
+        func add(_ s: HostSighting, to h: inout Host) {
             for a in s.addresses where (a.source == "arp" || a.source == "dhcp") && routable(a.address) && h.addresses[a.address] == nil {
                 h.addresses[a.address] = "sampling \(a.source)"
             }
@@ -280,16 +279,19 @@ extension ObservedNetwork {
             h.capturePoint = h.capturePoint ?? s.capturePoint
             h.vendor = h.vendor ?? s.vendor
             h.sampledPD = h.sampledPD ?? s.pd
-            h.firstSeen = [h.firstSeen, s.firstSeen].compactMap { $0 }.min()
-            h.lastSeen = [h.lastSeen, s.lastSeen].compactMap { $0 }.max()
-            hosts[s.mac] = h
-            let pk = PointKey(name: s.capturePoint, vlan: s.vlan)
-            var cp = points.removeValue(forKey: pk) ?? CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? [])
+            h.firstSeen = earlier(h.firstSeen, s.firstSeen)
+            h.lastSeen = later(h.lastSeen, s.lastSeen)
+        }
+        func add(_ s: HostSighting, to cp: inout CapturePoint) {
             cp.macs.insert(s.mac)
             cp.pd = cp.pd ?? s.pd
-            cp.firstSeen = [cp.firstSeen, s.firstSeen].compactMap { $0 }.min()
-            cp.lastSeen = [cp.lastSeen, s.lastSeen].compactMap { $0 }.max()
-            points[pk] = cp
+            cp.firstSeen = earlier(cp.firstSeen, s.firstSeen)
+            cp.lastSeen = later(cp.lastSeen, s.lastSeen)
+        }
+        for s in sampled where usable(s.mac) && !infraMACs.contains(s.mac) {
+            add(s, to: &hosts[s.mac, default: Host(mac: s.mac, addresses: [:])])
+            add(s, to: &points[PointKey(name: s.capturePoint, vlan: s.vlan),
+                               default: CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? [])])
         }
         for (mac, pl) in placements {
             if var h = hosts.removeValue(forKey: mac) {
@@ -315,10 +317,17 @@ extension ObservedNetwork {
         return short == n || IPAddress(n) != nil ? [n] : [n, short]
     }
 
+    /// The earlier (later) of two optional times; nil only when both are.
+    static func earlier(_ a: Date?, _ b: Date?) -> Date? { guard let a else { return b }; guard let b else { return a }; return min(a, b) }
+    static func later(_ a: Date?, _ b: Date?) -> Date? { guard let a else { return b }; guard let b else { return a }; return max(a, b) }
+
     static func usable(_ m: MACAddress) -> Bool { !m.isZero && !m.isMulticast && !m.isBroadcast }
     static func routable(_ ip: IPAddress) -> Bool {
+        if case .v4(let v) = ip {  // without building the bytes (called for every sampled address)
+            let b0 = v >> 24, b1 = v >> 16 & 0xff
+            return b0 != 127 && b0 != 0 && !(b0 == 169 && b1 == 254)
+        }
         let b = ip.bytes
-        if ip.isV4 { return b[0] != 127 && b[0] != 0 && !(b[0] == 169 && b[1] == 254) }
         return !(b[0] == 0xfe && b[1] & 0xc0 == 0x80) && b != [UInt8](repeating: 0, count: 15) + [1]
     }
     static func agentHost(_ agent: String) -> String? {

@@ -220,7 +220,9 @@ struct Context {
 
     /// The PD an observed device belongs to: its target's `pd:`, else its addresses'.
     func pd(of d: ObservedNetwork.Device) -> String? {
-        d.pd ?? d.addresses.sorted().lazy.compactMap { registeredIndex.owner(of: $0) }.first
+        if let pd = d.pd { return pd }
+        for a in d.addresses.sorted() { if let owner = registeredIndex.owner(of: a) { return owner } }
+        return nil
     }
 
     mutating func matchDevices() {
@@ -311,7 +313,8 @@ struct Context {
         }
         for h in observed.hosts {
             var decl = index.declared(mac: h.mac)
-            if decl == nil { decl = h.addresses.keys.lazy.compactMap { index.declared(ip: $0) }.first }
+            // A plain loop: a lazy map's closure would copy the whole context for each of 100,000 hosts.
+            if decl == nil { for ip in h.addresses.keys { if let d = index.declared(ip: ip) { decl = d; break } } }
             guard let decl else { continue }
             let prev = lastSeen[key(decl)]?.0
             if prev == nil || (h.lastSeen ?? .distantPast) > prev! { lastSeen[key(decl)] = (h.lastSeen, h.placement != nil ? "fdb" : "arp/sampling") }
