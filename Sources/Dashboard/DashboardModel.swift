@@ -19,7 +19,7 @@ public struct DashboardModel: Sendable, Equatable {
     public var sources: [DataSource]
     /// What could not be read (shown on screen, never fatal).
     public var problems: [String]
-    /// Each PD's uplinks summed, and each uplink (`TrafficReports.recentPDs`), when the view shows traffic.
+    /// Each PD's uplinks summed, and each uplink (`TrafficReports.RecentUplinks`), when the view shows traffic.
     public var traffic: [TrafficRow]
     public var uplinks: [SeriesRow]
     /// The interfaces' traffic of the device whose detail is open (`TrafficReports.recentDevice`).
@@ -213,7 +213,11 @@ public struct DashboardLoader: Sendable {
         }
         parts.findings = kept(.findings)?.findings ?? attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
         if request.traffic, let today = parts.today {
-            parts.traffic = attempt("traffic") { try TrafficReports.recentPDs(period: today, now: now, store: store) } ?? []
+            if let p = kept(.governance), let t = p.traffic {
+                parts.traffic = attempt("traffic") { try t.refreshed(now: now, store: store) }
+            } else {
+                parts.traffic = attempt("traffic") { try TrafficReports.RecentUplinks.read(period: today, now: now, store: store) }
+            }
         }
         if case .device(let name) = request.detail { parts.deviceName = name }
         if case .pd(let code) = request.detail { parts.submissionsPD = code }
@@ -238,7 +242,7 @@ public struct DashboardLoader: Sendable {
         if case .device(let name) = request.detail {
             parts.device = kept(.inventory)?.device ?? attempt("device \(name)") { try InventoryQueries(store: store).device(name, withHistory: true) }
         }
-        var model = compose(parts, now: now)
+        var model = compose(parts, request: request, now: now)
         model.problems = problems
         let took = ContinuousClock.now - started
         model.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
@@ -246,7 +250,7 @@ public struct DashboardLoader: Sendable {
     }
 
     /// The model from what was read (pure: no store).
-    func compose(_ parts: LoadParts, now: Date) -> DashboardModel {
+    func compose(_ parts: LoadParts, request: LoadRequest, now: Date) -> DashboardModel {
         let (profile, registry, summaries, uptime, findings) = (parts.profile, parts.registry, parts.listing, parts.uptime, parts.findings)
         var rows: [String: DeviceRow] = Dictionary(minimumCapacity: summaries.count)
         for s in summaries {
@@ -313,7 +317,8 @@ public struct DashboardLoader: Sendable {
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
         var model = DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
                                    sources: sources, problems: [])
-        if let recent = parts.traffic {
+        if request.traffic {
+            let recent = parts.traffic?.pds ?? []
             let names = Dictionary((registry?.pds ?? []).map { ($0.code, $0.name) }) { a, _ in a }
             model.traffic = recent.map { p in
                 TrafficRow(pd: p.pd, name: names[p.pd], approvedMbps: p.approvedMbps, inBPS: p.latestInBPS, outBPS: p.latestOutBPS,

@@ -8,7 +8,8 @@ import Storage
 /// What one load read from the store, part by part, before it became a `DashboardModel`:
 /// kept (`ModelReuse`) so that the next load reads again only what changed since. Each part
 /// belongs to one area of the store (`StoreArea`, whose counters say whether it changed) or is
-/// checked row by row (today's uptime: the devices polled since) or read again (traffic).
+/// checked row by row (today's uptime: the devices polled since; the uplinks' traffic: the series
+/// polled since).
 struct LoadParts: Sendable {
     /// The areas' counters, read before the parts (nil: the store cannot tell; nothing is kept).
     var generations: [StoreArea: Int64]?
@@ -27,8 +28,9 @@ struct LoadParts: Sendable {
     var uptime: UptimeToday?
     // Findings.
     var findings: [Finding] = []
-    // Traffic (read again at every load that reads).
-    var traffic: [TrafficReports.RecentPD]?
+    // Traffic: the uplinks written since read again (`TrafficReports.RecentUplinks.refreshed`);
+    // the open device's interfaces read again.
+    var traffic: TrafficReports.RecentUplinks?
     var deviceTraffic: [TrafficReports.RecentSeries]?
     // Sightings.
     var hosts: [SightingReports.Host]?

@@ -87,7 +87,7 @@ public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStor
     SnapshotReading,
     DeviceListStorage, ChangeMarking,
     HostSightingReading,
-    UptimeLatestReading, AreaChangeReading {
+    UptimeLatestReading, AreaChangeReading, TrafficStateMarking {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }
