@@ -222,11 +222,15 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
     try part("InventoryQueries.listing() (the dashboard's list)") { _ = try InventoryQueries(store: st).listing() }
     try part("InventoryQueries.listing(counts: true)") { _ = try InventoryQueries(store: st).listing(counts: true) }
     try part("UptimeReport today") { _ = try UptimeReport(store: st, clock: clock).run(.init(period: "today")) }
+    let today = try st.reportPeriod("today", now: now).period
+    var uptimeNow: UptimeNow?
+    try part("UptimeNow.read today (the dashboard's: narrow reads)") { uptimeNow = try UptimeNow.read(store: st, period: today, now: now) }
+    try part("UptimeNow.refreshed, nothing polled since") { _ = try uptimeNow!.refreshed(store: st, now: now) }
     try part("FindingOperations.list") { _ = try FindingOperations(store: st, clock: clock).list() }
     try part("DiagramOperations.status") { _ = try DiagramOperations(store: st, clock: clock).status() }
-    try part("TrafficReports.recentPDs") {
-        _ = try TrafficReports.recentPDs(period: try st.reportPeriod("today", now: now).period, now: now, store: st)
-    }
+    var uplinks: TrafficReports.RecentUplinks?
+    try part("TrafficReports.RecentUplinks.read (recentPDs)") { uplinks = try TrafficReports.RecentUplinks.read(period: today, now: now, store: st) }
+    try part("TrafficReports.RecentUplinks.refreshed, nothing polled since") { _ = try uplinks!.refreshed(now: now, store: st) }
 
     for view in views {
         var state = ViewState(view: view)
@@ -309,11 +313,12 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 @MainActor func measureCommits(layout: DashboardLayout, width w: Int, height h: Int, options: RenderOptions) throws {
     let writer = try PantauStore(path: storePath)
     var k = 0
+    // One clock for every view, moving on: a poll committed is never after the clock of a later refresh.
+    var clockAt = now
     for view in views {
         let state = ViewState(view: view)
         let request = LoadRequest.of(state, layout: layout)
         let reuse = ModelReuse()
-        var clockAt = now
         var writerFrame = DiffWriter(color: true)
         func refresh(whole: Bool) throws -> (cpu: Double, wall: Double, bytes: Int) {
             clockAt = clockAt.addingTimeInterval(1)
