@@ -19,7 +19,7 @@ public struct DashboardModel: Sendable, Equatable {
     public var sources: [DataSource]
     /// What could not be read (shown on screen, never fatal).
     public var problems: [String]
-    /// Each PD's uplinks summed, and each uplink (`TrafficReports.recentPDs`), when the view shows traffic.
+    /// Each PD's uplinks summed, and each uplink (`TrafficReports.RecentUplinks`), when the view shows traffic.
     public var traffic: [TrafficRow]
     public var uplinks: [SeriesRow]
     /// The interfaces' traffic of the device whose detail is open (`TrafficReports.recentDevice`).
@@ -169,7 +169,7 @@ public struct DashboardLoader: Sendable {
     public func load(_ request: LoadRequest = LoadRequest()) -> DashboardModel {
         let started = ContinuousClock.now
         let now = clock.now()
-        guard let reuse else { return read(request, now: now, started: started) }
+        guard let reuse else { return read(request, now: now, started: started).model }
         // Taken before reading: a commit during the read makes the next marker differ.
         let marker = (try? store.changeMarker()) ?? nil
         if var kept = reuse.reusable(marker: marker, request: request, now: now) {
@@ -177,23 +177,81 @@ public struct DashboardLoader: Sendable {
             kept.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
             return kept
         }
-        let model = read(request, now: now, started: started)
-        reuse.keep(model, marker: marker, request: request)
+        let previous = reuse.parts(for: request, now: now)
+        let (model, parts) = read(request, now: now, started: started, previous: previous)
+        reuse.keep(model, marker: marker, request: request, parts: parts, refreshed: previous != nil)
         return model
     }
 
-    /// Reads everything `request` shows from the store.
-    func read(_ request: LoadRequest, now: Date, started: ContinuousClock.Instant) -> DashboardModel {
+    /// Reads what `request` shows from the store: every part, or with `previous` (the last
+    /// read's parts, the same request on the same day) only the parts that changed since:
+    /// an area whose counter (`AreaChangeReading`) moved, the devices polled since, the traffic.
+    func read(_ request: LoadRequest, now: Date, started: ContinuousClock.Instant, previous: LoadParts? = nil) -> (model: DashboardModel, parts: LoadParts) {
         var problems: [String] = []
         func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
             do { return try body() } catch { problems.append("\(what): \(error)"); return nil }
         }
-        let profile = attempt("profile") { try store.activeProfile() } ?? nil
-        let registry = attempt("registry") { try store.registry() } ?? nil
-        let summaries = attempt("inventory") { try InventoryQueries(store: store).listing(counts: request.deviceCounts) } ?? []
-        let uptime = attempt("uptime") { try UptimeToday.read(store: store, clock: clock) }
-        let findings = attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+        // Taken before the areas are read, as the marker is.
+        let generations = (try? store.areaGenerations()) ?? nil
+        func kept(_ area: StoreArea) -> LoadParts? {
+            guard let previous, let was = previous.generations?[area], let g = generations?[area], was == g else { return nil }
+            return previous
+        }
+        var parts = LoadParts(generations: generations)
+        if let p = kept(.governance) {
+            (parts.profile, parts.registry, parts.today) = (p.profile, p.registry, p.today)
+        } else {
+            parts.profile = attempt("profile") { try store.activeProfile() } ?? nil
+            parts.registry = attempt("registry") { try store.registry() } ?? nil
+            parts.today = attempt("period") { try store.reportPeriod("today", now: now).period }
+        }
+        parts.listing = kept(.inventory)?.listing ?? attempt("inventory") { try InventoryQueries(store: store).listing(counts: request.deviceCounts) } ?? []
+        if let p = kept(.governance), let u = p.uptime {
+            parts.uptime = attempt("uptime") { try u.refreshed(store: store, clock: clock) }
+        } else {
+            parts.uptime = attempt("uptime") { try UptimeToday.read(store: store, clock: clock) }
+        }
+        parts.findings = kept(.findings)?.findings ?? attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+        if request.traffic, let today = parts.today {
+            if let p = kept(.governance), let t = p.traffic {
+                parts.traffic = attempt("traffic") { try t.refreshed(now: now, store: store) }
+            } else {
+                parts.traffic = attempt("traffic") { try TrafficReports.RecentUplinks.read(period: today, now: now, store: store) }
+            }
+        }
+        if case .device(let name) = request.detail { parts.deviceName = name }
+        if case .pd(let code) = request.detail { parts.submissionsPD = code }
+        if case .device(let name) = request.detail, let today = parts.today {
+            parts.deviceTraffic = attempt("traffic of \(name)") { try TrafficReports.recentDevice(name, period: today, now: now, store: store) } ?? []
+        }
+        if request.hosts {
+            let pd: String? = { if case .pd(let code) = request.detail { return code } else { return nil } }()
+            parts.hosts = kept(.sightings)?.hosts ?? attempt("hosts") { try SightingReports.hosts(.init(pd: pd), store: store).hosts } ?? []
+        }
+        if request.kinds.contains(.talkers) {
+            parts.talkers = kept(.sightings)?.talkers
+                ?? attempt("talkers") { try SightingReports.talkers(.init(scope: .host, from: nil, limit: 200), store: store) } ?? []
+        }
+        if parts.profile != nil {
+            parts.diagrams = kept(.governance)?.diagrams ?? attempt("diagram status") { try DiagramOperations(store: store, clock: clock).status() }
+        }
+        if case .pd(let code) = request.detail {
+            parts.submissions = kept(.governance)?.submissions
+                ?? attempt("diagram history of \(code)") { try DiagramOperations(store: store, clock: clock).history(pd: code) } ?? []
+        }
+        if case .device(let name) = request.detail {
+            parts.device = kept(.inventory)?.device ?? attempt("device \(name)") { try InventoryQueries(store: store).device(name, withHistory: true) }
+        }
+        var model = compose(parts, request: request, now: now)
+        model.problems = problems
+        let took = ContinuousClock.now - started
+        model.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        return (model, parts)
+    }
 
+    /// The model from what was read (pure: no store).
+    func compose(_ parts: LoadParts, request: LoadRequest, now: Date) -> DashboardModel {
+        let (profile, registry, summaries, uptime, findings) = (parts.profile, parts.registry, parts.listing, parts.uptime, parts.findings)
         var rows: [String: DeviceRow] = Dictionary(minimumCapacity: summaries.count)
         for s in summaries {
             rows[s.name] = DeviceRow(pd: s.pd, name: s.name, agent: s.agent, vendor: s.vendor, model: s.model, serial: s.serial, version: s.version,
@@ -258,11 +316,10 @@ public struct DashboardLoader: Sendable {
         ]
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
         var model = DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
-                                   sources: sources, problems: problems)
-        let today = attempt("period") { try store.reportPeriod("today", now: now).period }
-        if request.traffic, let today {
+                                   sources: sources, problems: [])
+        if request.traffic {
+            let recent = parts.traffic?.pds ?? []
             let names = Dictionary((registry?.pds ?? []).map { ($0.code, $0.name) }) { a, _ in a }
-            let recent = attempt("traffic") { try TrafficReports.recentPDs(period: today, now: now, store: store) } ?? []
             model.traffic = recent.map { p in
                 TrafficRow(pd: p.pd, name: names[p.pd], approvedMbps: p.approvedMbps, inBPS: p.latestInBPS, outBPS: p.latestOutBPS,
                            p95BPS: p.statistics?.p95BPS, allocationUse: p.allocationUse, uplinks: p.uplinks.count,
@@ -272,14 +329,10 @@ public struct DashboardLoader: Sendable {
             let latest = recent.flatMap { $0.series.compactMap { $0.latest?.end } }.max()
             sources.append(DataSource(name: "uplink traffic", latest: latest, madeBy: "the collector daemon's counter polls"))
         }
-        if case .device(let name) = request.detail, let today {
-            model.interfaces[name] = attempt("traffic of \(name)") {
-                try TrafficReports.recentDevice(name, period: today, now: now, store: store).map { SeriesRow(pd: nil, $0) }
-            } ?? []
+        if let series = parts.deviceTraffic, let name = parts.deviceName {
+            model.interfaces[name] = series.map { SeriesRow(pd: nil, $0) }
         }
-        if request.hosts {
-            let pd: String? = { if case .pd(let code) = request.detail { return code } else { return nil } }()
-            let hosts = attempt("hosts") { try SightingReports.hosts(.init(pd: pd), store: store).hosts } ?? []
+        if let hosts = parts.hosts {
             model.hosts = hosts.map { h in
                 let s = h.sighting
                 return HostRow(mac: s.mac.description, vendor: s.vendor, pd: s.pd, vlan: s.vlan, addresses: s.addresses.map(\.address.description),
@@ -287,26 +340,25 @@ public struct DashboardLoader: Sendable {
             }
             sources.append(DataSource(name: "packet sampling", latest: hosts.map(\.sighting.lastSeen).max(), madeBy: "pantau sample"))
         }
-        if request.kinds.contains(.talkers) {
-            let talkers = attempt("talkers") { try SightingReports.talkers(.init(scope: .host, from: nil, limit: 200), store: store) } ?? []
+        if let talkers = parts.talkers {
             model.talkers = talkers.map {
                 TalkerRow(key: $0.total.key, scope: $0.total.scope.rawValue, pd: $0.total.pd, inBytes: $0.total.inBytes, outBytes: $0.total.outBytes,
                           samples: $0.total.samples)
             }
         }
         if profile != nil {
-            let status = attempt("diagram status") { try DiagramOperations(store: store, clock: clock).status() }
-            model.diagrams = (status?.pds ?? []).map { d in
+            model.diagrams = (parts.diagrams?.pds ?? []).map { d in
                 DiagramRow(pd: d.pd, state: d.duty.state.rawValue.replacingOccurrences(of: "_", with: " "), latestVersion: d.latestVersion,
                            latest: d.duty.latest.map { "\($0)" }, due: d.duty.dueDate.map { "\($0)" }, flagged: d.duty.isFlagged || d.changeDutyOverdue,
                            openChangeDuties: d.openChangeDuties)
             }
         }
-        if case .pd(let code) = request.detail {
-            model.submissions[code] = (attempt("diagram history of \(code)") { try DiagramOperations(store: store, clock: clock).history(pd: code) } ?? [])
+        if let code = parts.submissionsPD, let history = parts.submissions {
+            model.submissions[code] = history
                 .map { SubmissionRow(version: $0.version, at: $0.submittedAt, submitter: $0.submitter, channel: $0.channel, fileName: $0.fileName) }
         }
-        if case .device(let name) = request.detail, let d = attempt("device \(name)", { try InventoryQueries(store: store).device(name, withHistory: true) }) {
+        if let d = parts.device {
+            let name = parts.deviceName ?? d.summary.name
             var detail = DeviceDetail()
             let names = Dictionary((d.inventory?.interfaces ?? []).map { ($0.ifIndex, $0.name ?? "ifIndex \($0.ifIndex)") }) { a, _ in a }
             detail.neighbours = (d.inventory?.neighbors ?? []).map { n in
@@ -329,9 +381,6 @@ public struct DashboardLoader: Sendable {
             }
         }
         model.sources = sources
-        model.problems = problems
-        let took = ContinuousClock.now - started
-        model.loadSeconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         return model
     }
 }

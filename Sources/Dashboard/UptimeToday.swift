@@ -6,10 +6,9 @@ import Storage
 /// Today's uptime as the dashboard shows it: each device's status at its last status poll
 /// and its availability today, each PD's availability today, and the newest status poll.
 ///
-/// The one place the dashboard asks for uptime (the seam to the uptime use case): today it is
-/// `UptimeReport` over today's status polls, which is most of a load on a large regency
-/// (BENCHMARKS.md, issue 18); when the uptime storage keeps each device's latest status and
-/// the day's availability as polls arrive, only `read` changes.
+/// The one place the dashboard asks for uptime (the seam to the uptime use case): `UptimeNow`,
+/// the same figures as `UptimeReport` for today, read narrowly; `refreshed` reads again only the
+/// devices polled since the last read.
 struct UptimeToday: Sendable, Equatable {
     struct Device: Sendable, Equatable {
         var device: String
@@ -22,13 +21,27 @@ struct UptimeToday: Sendable, Equatable {
     /// Availability today by PD code.
     var pds: [String: Double]
     var latestPoll: Date?
+    /// What it was made from (kept for `refreshed`).
+    var source: UptimeNow
+
+    init(_ now: UptimeNow) {
+        source = now
+        devices = now.devices.keys.sorted().map { name in
+            let d = now.devices[name]!
+            return Device(device: name, pd: d.availability.pd, upAtLastPoll: d.upAtLastPoll, lastPoll: d.lastPoll, availabilityPercent: d.availabilityPercent)
+        }
+        pds = Dictionary(now.pds.map { ($0.group, $0.availability * 100) }) { a, _ in a }
+        latestPoll = now.latestPoll
+    }
 
     static func read(store: any PantauStorage, clock: any WallClock) throws -> UptimeToday {
-        let report = try UptimeReport(store: store, clock: clock).run(.init(period: "today"))
-        let devices = report.devices.map {
-            Device(device: $0.device, pd: $0.pd, upAtLastPoll: $0.upAtLastPoll, lastPoll: $0.lastPoll, availabilityPercent: $0.availabilityPercent)
-        }
-        return UptimeToday(devices: devices, pds: Dictionary(report.pds.map { ($0.group, $0.availabilityPercent) }) { a, _ in a },
-                           latestPoll: devices.map(\.lastPoll).max())
+        let now = clock.now()
+        let period = try store.reportPeriod("today", now: now).period
+        return UptimeToday(try UptimeNow.read(store: store, period: period, now: now))
+    }
+
+    /// The same day moved to the clock's now: only the devices polled since are read again.
+    func refreshed(store: any PantauStorage, clock: any WallClock) throws -> UptimeToday {
+        UptimeToday(try source.refreshed(store: store, now: clock.now()))
     }
 }

@@ -291,10 +291,15 @@ extension UptimeRollup {
     }
 
     public static func plan(_ state: UptimeDeviceState, days: UptimeDaysSummary?, period: ReportPeriod, now: Date) -> Plan {
+        plan(answered: state.answered?.time, days: days, period: period, now: now)
+    }
+
+    /// The same from the device's last answered poll's time alone (nil: it never answered).
+    public static func plan(answered: Date?, days: UptimeDaysSummary?, period: ReportPeriod, now: Date) -> Plan {
         // Days of another grid (or a period such as last-30d) crossing either end cannot be cut there.
-        guard let a = state.answered, days?.straddlesStart != true, days?.straddlesEnd != true else { return .raw }
+        guard let a = answered, days?.straddlesStart != true, days?.straddlesEnd != true else { return .raw }
         let end = min(period.end, now)
-        if a.time <= end { return .rollupAndTail }
+        if a <= end { return .rollupAndTail }
         // Answered after the period's end: its days hold all of it, if the period is over.
         return period.end <= now ? .rollup : .raw
     }
@@ -305,6 +310,13 @@ extension UptimeRollup {
     /// - `restarts`: those in the period; `tail`: its polls from its last answered poll on
     ///   (empty for `.rollup`).
     public static func figures(state: UptimeDeviceState, days: UptimeDaysSummary?, runs: [UptimeRunInPeriod], restarts: [RestartEvent],
+                               tail: [StatusPoll], period: ReportPeriod, now: Date, downAfter: Int) -> DeviceUptimeFigures? {
+        figures(device: state.device, answered: state.answered?.time, days: days, runs: runs, restarts: restarts, tail: tail, period: period,
+                now: now, downAfter: downAfter)
+    }
+
+    /// The same from the device's name and its last answered poll's time (all the state it reads).
+    public static func figures(device: String, answered: Date?, days: UptimeDaysSummary?, runs: [UptimeRunInPeriod], restarts: [RestartEvent],
                                tail: [StatusPoll], period: ReportPeriod, now: Date, downAfter: Int) -> DeviceUptimeFigures? {
         let p0 = period.start.timeIntervalSince1970
         let end = min(period.end, now).timeIntervalSince1970
@@ -318,8 +330,8 @@ extension UptimeRollup {
             outages.append(r.run.outage)
         }
         var lastPoll = days?.last.map { (Date(timeIntervalSince1970: $0.lastTime), $0.lastReachable, $0.lastPD, $0.lastHosting) }
-        if let a = state.answered, !tail.isEmpty {
-            let from = max(period.start, a.time)
+        if let a = answered, !tail.isEmpty {
+            let from = max(period.start, a)
             if from < period.end {
                 let sub = ReportPeriod(start: from, end: period.end, label: period.label)
                 let endDate = min(period.end, now)
@@ -333,7 +345,7 @@ extension UptimeRollup {
             if let l = tail.last(where: { period.contains($0.time) }) { lastPoll = (l.time, l.reachable, l.pd, l.hosting) }
         }
         guard monitored > 0, let last = lastPoll else { return nil }
-        let a = DeviceAvailability(device: state.device, pd: last.2, hosting: last.3, monitoredSeconds: monitored,
+        let a = DeviceAvailability(device: device, pd: last.2, hosting: last.3, monitoredSeconds: monitored,
                                    downSeconds: min(down, monitored))
         return DeviceUptimeFigures(availability: a, outages: outages.sorted { $0.start < $1.start }, restarts: restarts.sorted { $0.time < $1.time },
                                    lastPoll: last.0, upAtLastPoll: last.1)

@@ -4,8 +4,9 @@ import InventoryModel
 import Storage
 
 extension PantauStore {
-    static func trafficState(_ json: String, path: String) throws -> TrafficSeriesState {
-        try JSONDecoder().decode(TrafficSeriesState.self, from: Data(json.utf8))
+    /// One decoder for every state of a read (making one costs more than decoding a state).
+    static func trafficState(_ json: String, decoder: JSONDecoder) throws -> TrafficSeriesState {
+        try decoder.decode(TrafficSeriesState.self, from: Data(json.utf8))
     }
 
     public func trafficStates(device: String) throws(StoreError) -> [TrafficSeriesState] {
@@ -15,9 +16,10 @@ extension PantauStore {
     public func trafficSeries(device: String? = nil) throws(StoreError) -> [TrafficSeriesState] {
         do {
             return try writer.read { db in
-                try String.fetchAll(db, sql: """
+                let decoder = JSONDecoder()
+                return try String.fetchAll(db, sql: """
                     SELECT state FROM traffic_series \(device == nil ? "" : "WHERE device = ?") ORDER BY device, interface
-                    """, arguments: device.map { [$0] } ?? []).map { try Self.trafficState($0, path: location) }
+                    """, arguments: device.map { [$0] } ?? []).map { try Self.trafficState($0, decoder: decoder) }
             }
         } catch {
             throw StoreError(path: location, action: "reading traffic series", underlying: error)

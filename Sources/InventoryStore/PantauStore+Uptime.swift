@@ -236,17 +236,22 @@ extension PantauStore {
         do {
             try writer.read { db in
                 let (devices, args) = Self.deviceSelection(device: device, pd: pd)
-                let cursor = try Row.fetchCursor(db, sql: """
-                    WITH devs(device) AS (\(devices))
-                    SELECT \(Self.statusPollColumns) FROM devs JOIN uptime_latest l ON l.device = devs.device
-                    JOIN status_poll s ON s.device = l.device AND s.time >= COALESCE(l.last_answered, -1e300)
-                    ORDER BY s.device, s.time, s.id
-                    """, arguments: StatementArguments(args))
-                while let r = try cursor.next() { try body(Self.statusPoll(r)) }
+                try Self.forEachTailPoll(db, devices: devices, args, body)
             }
         } catch {
             throw StoreError(path: location, action: "reading status polls", underlying: error)
         }
+    }
+
+    /// The polls from the last answered poll on of the devices `devices` (a one-column `device` select) selects.
+    static func forEachTailPoll(_ db: Database, devices: String, _ args: [any DatabaseValueConvertible], _ body: (StatusPoll) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: """
+            WITH devs(device) AS (\(devices))
+            SELECT \(Self.statusPollColumns) FROM devs JOIN uptime_latest l ON l.device = devs.device
+            JOIN status_poll s ON s.device = l.device AND s.time >= COALESCE(l.last_answered, -1e300)
+            ORDER BY s.device, s.time, s.id
+            """, arguments: StatementArguments(args))
+        while let r = try cursor.next() { try body(Self.statusPoll(r)) }
     }
 
     public func uptimeStates(device: String?, pd: String?) throws(StoreError) -> [UptimeDeviceState] {
@@ -267,57 +272,69 @@ extension PantauStore {
         do {
             return try writer.read { db in
                 let (devices, deviceArgs) = Self.deviceSelection(device: device, pd: pd)
-                let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
-                let day = UptimeDayGrid.dayLength
-                var out: [String: UptimeDaysSummary] = [:]
-                // Rows after `from - 1 day` and before `from` cross `from`; those after `to - 1 day` cross `to`.
-                let rows = try Row.fetchCursor(db, sql: """
-                    WITH devs(device) AS (\(devices))
-                    SELECT d.device, d.day, d.monitored, d.polls, d.last_time, d.last_reachable, d.last_pd, d.last_hosting
-                    FROM devs JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
-                    ORDER BY d.device, d.day
-                    """, arguments: StatementArguments(deviceArgs + [f - day, t]))
-                while let r = try rows.next() {
-                    let dev: String = r[0], d: Double = r[1]
-                    var s = out[dev] ?? UptimeDaysSummary(device: dev, monitored: 0, last: nil, straddlesStart: false, straddlesEnd: false)
-                    if d < f { s.straddlesStart = true; out[dev] = s; continue }
-                    if d + day > t { s.straddlesEnd = true }
-                    s.monitored += r[2]
-                    let polls: Int = r[3]
-                    if polls > 0 {
-                        s.last = UptimeDay(device: dev, day: d, monitored: r[2], polls: polls, lastTime: r[4], lastReachable: r[5],
-                                           lastPD: r[6], lastHosting: (r[7] as String?).flatMap(HostingType.init(rawValue:)))
-                    }
-                    out[dev] = s
-                }
-                return out
+                return try Self.readDays(db, devices: devices, deviceArgs, from: from, to: to)
             }
         } catch {
             throw StoreError(path: location, action: "reading the uptime rollup", underlying: error)
         }
     }
 
+    /// The days of the devices `devices` (a one-column `device` select) selects.
+    static func readDays(_ db: Database, devices: String, _ deviceArgs: [any DatabaseValueConvertible], from: Date, to: Date) throws
+        -> [String: UptimeDaysSummary] {
+        let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        let day = UptimeDayGrid.dayLength
+        var out: [String: UptimeDaysSummary] = [:]
+        // Rows after `from - 1 day` and before `from` cross `from`; those after `to - 1 day` cross `to`.
+        let rows = try Row.fetchCursor(db, sql: """
+            WITH devs(device) AS (\(devices))
+            SELECT d.device, d.day, d.monitored, d.polls, d.last_time, d.last_reachable, d.last_pd, d.last_hosting
+            FROM devs JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
+            ORDER BY d.device, d.day
+            """, arguments: StatementArguments(deviceArgs + [f - day, t]))
+        while let r = try rows.next() {
+            let dev: String = r[0], d: Double = r[1]
+            var s = out[dev] ?? UptimeDaysSummary(device: dev, monitored: 0, last: nil, straddlesStart: false, straddlesEnd: false)
+            if d < f { s.straddlesStart = true; out[dev] = s; continue }
+            if d + day > t { s.straddlesEnd = true }
+            s.monitored += r[2]
+            let polls: Int = r[3]
+            if polls > 0 {
+                s.last = UptimeDay(device: dev, day: d, monitored: r[2], polls: polls, lastTime: r[4], lastReachable: r[5],
+                                   lastPD: r[6], lastHosting: (r[7] as String?).flatMap(HostingType.init(rawValue:)))
+            }
+            out[dev] = s
+        }
+        return out
+    }
+
     public func uptimeRuns(device: String?, pd: String?, from: Date, to: Date) throws(StoreError) -> [UptimeRunInPeriod] {
         do {
             return try writer.read { db in
                 let (devices, deviceArgs) = Self.deviceSelection(device: device, pd: pd)
-                let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
-                return try Row.fetchAll(db, sql: """
-                    WITH devs(device) AS (\(devices))
-                    SELECT r.device, r.first_failed, r.start, r.end_time, r.missed, r.last_error, r.watched_until, r.pd, r.hosting,
-                           (SELECT COALESCE(SUM(x.monitored), 0) FROM uptime_run_day x
-                             WHERE x.device = r.device AND x.first_failed = r.first_failed AND x.day >= ? AND x.day < ?)
-                    FROM devs JOIN uptime_run r ON r.device = devs.device
-                    WHERE r.end_time IS NOT NULL AND r.start < ? AND r.end_time > ?
-                    ORDER BY r.device, r.first_failed
-                    """, arguments: StatementArguments(deviceArgs + [f, t, t, f])).map { r in
-                    UptimeRunInPeriod(run: UptimeRun(device: r[0], firstFailed: r[1], start: r[2], end: r[3], missedPolls: r[4], lastError: r[5],
-                                                     watchedUntil: r[6], pd: r[7], hosting: (r[8] as String?).flatMap(HostingType.init(rawValue:))),
-                                      monitoredInside: r[9])
-                }
+                return try Self.readRuns(db, devices: devices, deviceArgs, from: from, to: to)
             }
         } catch {
             throw StoreError(path: location, action: "reading the uptime rollup", underlying: error)
+        }
+    }
+
+    /// The ended runs of the devices `devices` (a one-column `device` select) selects.
+    static func readRuns(_ db: Database, devices: String, _ deviceArgs: [any DatabaseValueConvertible], from: Date, to: Date) throws
+        -> [UptimeRunInPeriod] {
+        let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        return try Row.fetchAll(db, sql: """
+            WITH devs(device) AS (\(devices))
+            SELECT r.device, r.first_failed, r.start, r.end_time, r.missed, r.last_error, r.watched_until, r.pd, r.hosting,
+                   (SELECT COALESCE(SUM(x.monitored), 0) FROM uptime_run_day x
+                     WHERE x.device = r.device AND x.first_failed = r.first_failed AND x.day >= ? AND x.day < ?)
+            FROM devs JOIN uptime_run r ON r.device = devs.device
+            WHERE r.end_time IS NOT NULL AND r.start < ? AND r.end_time > ?
+            ORDER BY r.device, r.first_failed
+            """, arguments: StatementArguments(deviceArgs + [f, t, t, f])).map { r in
+            UptimeRunInPeriod(run: UptimeRun(device: r[0], firstFailed: r[1], start: r[2], end: r[3], missedPolls: r[4], lastError: r[5],
+                                             watchedUntil: r[6], pd: r[7], hosting: (r[8] as String?).flatMap(HostingType.init(rawValue:))),
+                              monitoredInside: r[9])
         }
     }
 

@@ -111,6 +111,7 @@ public final class PantauStore: PantauStorage {
         registerTrafficPruneMigrations(&m)
         registerTrafficBlockIndexMigrations(&m)
         registerUptimeRollupMigrations(&m)
+        registerAreaChangeMigrations(&m)
         return m
     }
 

@@ -78,39 +78,112 @@ extension TrafficReports {
     /// Every registry PD with a declared uplink: its uplinks now, over `period` and over the
     /// `buckets` 5-minute buckets before `now`. Three block reads for all the uplinks together.
     public static func recentPDs(period: ReportPeriod, now: Date, buckets: Int = 24,
-                                 store: any TrafficStorage & GovernanceStorage) throws -> [RecentPD] {
-        guard let registry = try store.registry() else { return [] }
-        let starts = recentStarts(now: now, buckets: buckets)
-        var statesByDevice: [String: [TrafficSeriesState]] = [:]
-        var found: [(record: PDRecord, uplinks: [Uplink], states: [TrafficSeriesState])] = []
-        for record in registry.pds.sorted(by: { $0.code < $1.code }) {
-            var uplinks: [Uplink] = [], states: [TrafficSeriesState] = []
-            for r in record.boundaryRouters {
-                guard let u = r.uplink else { continue }
-                let device = r.target ?? r.name
-                if statesByDevice[device] == nil { statesByDevice[device] = try store.trafficStates(device: device) }
-                let s = series(named: u, in: statesByDevice[device] ?? [])
-                uplinks.append(Uplink(router: r.name, device: device, uplink: u, interface: s?.key.interface))
-                if let s, !states.contains(where: { $0.key == s.key }) { states.append(s) }
-            }
-            if !uplinks.isEmpty { found.append((record, uplinks, states)) }
+                                 store: any TrafficStorage & GovernanceStorage & TrafficStateMarking) throws -> [RecentPD] {
+        try RecentUplinks.read(period: period, now: now, buckets: buckets, store: store).pds
+    }
+
+    /// Each PD's uplinks as `recentPDs` gives them, with what a later refresh needs to read
+    /// again only the uplinks whose series were written since (`TrafficStateMarking`: a counter
+    /// poll rewrites each polled series' state), for a console that refreshes every few seconds.
+    public struct RecentUplinks: Sendable {
+        struct Found: Sendable {
+            var record: PDRecord
+            var uplinks: [Uplink]
+            var keys: [TrafficSeriesKey]
         }
-        var unique: [TrafficSeriesState] = []
-        for s in found.flatMap(\.states) where !unique.contains(where: { $0.key == s.key }) { unique.append(s) }
-        let (all, _) = try recentSeries(unique, period: period, now: now, buckets: buckets, store: store)
-        let byKey = Dictionary(all.map { (TrafficSeriesKey(device: $0.device, interface: $0.interface), $0) }) { a, _ in a }
-        let periodSamples = unique.isEmpty ? [:] : try store.trafficSamples(unique.map(\.key), resolution: .fiveMinutes,
-                                                                           from: period.start, to: period.end)
-        return found.map { record, uplinks, states in
-            let series = states.compactMap { byKey[$0.key] }
-            let st = TrafficStatistics(fiveMinute: TrafficStatistics.sum(states.map { periodSamples[$0.key] ?? [] }))
-            let approved = record.bandwidth?.approvedMbps
+        /// The PDs, as `recentPDs`.
+        public private(set) var pds: [RecentPD]
+        /// The uplink series read by the last `read` or `refreshed`.
+        public private(set) var seriesRead: Int
+        let period: ReportPeriod
+        let buckets: Int
+        let firstBucket: Int64
+        var found: [Found]
+        /// Routers with an uplink that no series matched (looked for again at every refresh).
+        var unmatched: Set<String>
+        var series: [TrafficSeriesKey: RecentSeries]
+        var periodSamples: [TrafficSeriesKey: [TrafficSample]]
+        var marks: [TrafficSeriesKey: String]
+
+        /// Every uplink read.
+        public static func read(period: ReportPeriod, now: Date, buckets: Int = 24, store: any TrafficStorage & GovernanceStorage & TrafficStateMarking) throws -> RecentUplinks {
+            let starts = recentStarts(now: now, buckets: buckets)
+            var out = RecentUplinks(pds: [], seriesRead: 0, period: period, buckets: buckets, firstBucket: starts[0], found: [], unmatched: [],
+                                    series: [:], periodSamples: [:], marks: [:])
+            guard let registry = try store.registry() else { return out }
+            var statesByDevice: [String: [TrafficSeriesState]] = [:]
+            var unique: [TrafficSeriesState] = []
+            for record in registry.pds.sorted(by: { $0.code < $1.code }) {
+                var uplinks: [Uplink] = [], keys: [TrafficSeriesKey] = []
+                for r in record.boundaryRouters {
+                    guard let u = r.uplink else { continue }
+                    let device = r.target ?? r.name
+                    if statesByDevice[device] == nil { statesByDevice[device] = try store.trafficStates(device: device) }
+                    let s = TrafficReports.series(named: u, in: statesByDevice[device] ?? [])
+                    uplinks.append(Uplink(router: r.name, device: device, uplink: u, interface: s?.key.interface))
+                    if s == nil { out.unmatched.insert(device) }
+                    if let s, !keys.contains(s.key) { keys.append(s.key) }
+                    if let s, !unique.contains(where: { $0.key == s.key }) { unique.append(s) }
+                }
+                if !uplinks.isEmpty { out.found.append(Found(record: record, uplinks: uplinks, keys: keys)) }
+            }
+            // Taken before the series are read: a poll meanwhile shows at the next refresh.
+            out.marks = try store.trafficStateMarks(unique.map(\.key))
+            try out.read(unique, now: now, store: store)
+            out.pds = out.found.map { out.pd($0, starts: starts) }
+            return out
+        }
+
+        /// These uplinks moved to `now`: the series written since read again (and the PDs they
+        /// belong to summed again), the others kept; everything read again when the 5-minute
+        /// buckets moved on or an uplink had no series.
+        public func refreshed(now: Date, store: any TrafficStorage & GovernanceStorage & TrafficStateMarking) throws -> RecentUplinks {
+            let starts = recentStarts(now: now, buckets: buckets)
+            guard starts[0] == firstBucket, unmatched.isEmpty else { return try Self.read(period: period, now: now, buckets: buckets, store: store) }
+            var out = self
+            let marks = try store.trafficStateMarks(Array(series.keys))
+            let changed = Set(series.keys.filter { marks[$0] != self.marks[$0] })
+            out.marks = marks
+            out.seriesRead = changed.count
+            // The newest interval of a series not written since is the same; it only ages out.
+            for (k, s) in series where !changed.contains(k) {
+                if let l = s.latest, l.end < now.addingTimeInterval(-900) { out.series[k]?.latest = nil }
+            }
+            if !changed.isEmpty {
+                var states: [TrafficSeriesState] = []
+                for device in Set(changed.map(\.device)).sorted() {
+                    states += try store.trafficStates(device: device).filter { changed.contains($0.key) }
+                }
+                try out.read(states, now: now, store: store)
+            }
+            out.pds = zip(found, pds).map { f, old in
+                f.keys.contains(where: changed.contains) || old.series.contains { $0.latest != nil && $0.latest!.end < now.addingTimeInterval(-900) }
+                    ? out.pd(f, starts: starts) : old
+            }
+            return out
+        }
+
+        /// Reads `states`' series (now, over the period, recently) and their samples over the period.
+        mutating func read(_ states: [TrafficSeriesState], now: Date, store: any TrafficStorage) throws {
+            guard !states.isEmpty else { return }
+            let (all, _) = try recentSeries(states, period: period, now: now, buckets: buckets, store: store)
+            for s in all { series[TrafficSeriesKey(device: s.device, interface: s.interface)] = s }
+            let samples = try store.trafficSamples(states.map(\.key), resolution: .fiveMinutes, from: period.start, to: period.end)
+            for s in states { periodSamples[s.key] = samples[s.key] }
+            seriesRead = states.count
+        }
+
+        /// One PD's uplinks summed.
+        func pd(_ f: Found, starts: [Int64]) -> RecentPD {
+            let series = f.keys.compactMap { self.series[$0] }
+            let st = TrafficStatistics(fiveMinute: TrafficStatistics.sum(f.keys.map { periodSamples[$0] ?? [] }))
+            let approved = f.record.bandwidth?.approvedMbps
             let latest = series.compactMap(\.latest)
             let recent = starts.indices.map { i -> Double? in
                 let values = series.compactMap { $0.recent[i] }
                 return values.isEmpty ? nil : values.reduce(0, +)
             }
-            return RecentPD(pd: record.code, approvedMbps: approved, uplinks: uplinks, series: series, statistics: st.map(Statistics.init),
+            return RecentPD(pd: f.record.code, approvedMbps: approved, uplinks: f.uplinks, series: series, statistics: st.map(Statistics.init),
                             allocationUse: st.flatMap { s in approved.map { Double(s.p95) / ($0 * 1_000_000) * 100 } },
                             latestInBPS: latest.isEmpty ? nil : latest.map(\.inBPS).reduce(0, +),
                             latestOutBPS: latest.isEmpty ? nil : latest.map(\.outBPS).reduce(0, +), recent: recent)

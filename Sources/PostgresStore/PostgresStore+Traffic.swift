@@ -9,9 +9,10 @@ extension PostgresStore {
 
     public func trafficSeries(device: String? = nil) throws(StoreError) -> [TrafficSeriesState] {
         try read("reading traffic series") { c in
-            try c.fetchAll("""
+            let decoder = JSONDecoder()
+            return try c.fetchAll("""
                 SELECT state FROM traffic_series \(device == nil ? "" : "WHERE device = ?") ORDER BY device, interface
-                """, device.map { [$0] } ?? []).map { try JSONDecoder().decode(TrafficSeriesState.self, from: Data(($0[0] as String).utf8)) }
+                """, device.map { [$0] } ?? []).map { try decoder.decode(TrafficSeriesState.self, from: Data(($0[0] as String).utf8)) }
         }
     }
 

@@ -226,49 +226,59 @@ extension PostgresStore {
     public func uptimeDays(device: String?, pd: String?, from: Date, to: Date) throws(StoreError) -> [String: UptimeDaysSummary] {
         try read("reading the uptime rollup") { c in
             let (devices, args) = Self.deviceSelection(device: device, pd: pd)
-            let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
-            let day = UptimeDayGrid.dayLength
-            var out: [String: UptimeDaysSummary] = [:]
-            // Rows after `from - 1 day` and before `from` cross `from`; those after `to - 1 day` cross `to`.
-            for r in try c.fetchAll("""
-                SELECT d.device, d.day, d.monitored, d.polls, d.last_time, d.last_reachable, d.last_pd, d.last_hosting
-                FROM (\(devices)) devs JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
-                ORDER BY d.device, d.day
-                """, args + [f - day, t]) {
-                let dev: String = r[0], d: Double = r[1]
-                var s = out[dev] ?? UptimeDaysSummary(device: dev, monitored: 0, last: nil, straddlesStart: false, straddlesEnd: false)
-                if d < f { s.straddlesStart = true; out[dev] = s; continue }
-                if d + day > t { s.straddlesEnd = true }
-                let m: Double = r[2]
-                s.monitored += m
-                let polls = Int(r[3] as Int64)
-                if polls > 0 {
-                    s.last = UptimeDay(device: dev, day: d, monitored: m, polls: polls, lastTime: r[4], lastReachable: (r[5] as Int64) != 0,
-                                       lastPD: r[6], lastHosting: (r[7] as String?).flatMap(HostingType.init(rawValue:)))
-                }
-                out[dev] = s
-            }
-            return out
+            return try Self.readDays(c, devices: devices, args, from: from, to: to)
         }
+    }
+
+    /// The days of the devices `devices` (a one-column `device` select) selects.
+    static func readDays(_ c: PGConnection, devices: String, _ args: [any PGArgument], from: Date, to: Date) throws -> [String: UptimeDaysSummary] {
+        let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        let day = UptimeDayGrid.dayLength
+        var out: [String: UptimeDaysSummary] = [:]
+        // Rows after `from - 1 day` and before `from` cross `from`; those after `to - 1 day` cross `to`.
+        for r in try c.fetchAll("""
+            SELECT d.device, d.day, d.monitored, d.polls, d.last_time, d.last_reachable, d.last_pd, d.last_hosting
+            FROM (\(devices)) devs JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
+            ORDER BY d.device, d.day
+            """, args + [f - day, t]) {
+            let dev: String = r[0], d: Double = r[1]
+            var s = out[dev] ?? UptimeDaysSummary(device: dev, monitored: 0, last: nil, straddlesStart: false, straddlesEnd: false)
+            if d < f { s.straddlesStart = true; out[dev] = s; continue }
+            if d + day > t { s.straddlesEnd = true }
+            let m: Double = r[2]
+            s.monitored += m
+            let polls = Int(r[3] as Int64)
+            if polls > 0 {
+                s.last = UptimeDay(device: dev, day: d, monitored: m, polls: polls, lastTime: r[4], lastReachable: (r[5] as Int64) != 0,
+                                   lastPD: r[6], lastHosting: (r[7] as String?).flatMap(HostingType.init(rawValue:)))
+            }
+            out[dev] = s
+        }
+        return out
     }
 
     public func uptimeRuns(device: String?, pd: String?, from: Date, to: Date) throws(StoreError) -> [UptimeRunInPeriod] {
         try read("reading the uptime rollup") { c in
             let (devices, args) = Self.deviceSelection(device: device, pd: pd)
-            let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
-            return try c.fetchAll("""
-                SELECT r.device, r.first_failed, r.start, r.end_time, r.missed, r.last_error, r.watched_until, r.pd, r.hosting,
-                       (SELECT COALESCE(SUM(x.monitored), 0) FROM uptime_run_day x
-                         WHERE x.device = r.device AND x.first_failed = r.first_failed AND x.day >= ? AND x.day < ?)
-                FROM (\(devices)) devs JOIN uptime_run r ON r.device = devs.device
-                WHERE r.end_time IS NOT NULL AND r.start < ? AND r.end_time > ?
-                ORDER BY r.device, r.first_failed
-                """, [f, t] + args + [t, f]).map { r in
-                UptimeRunInPeriod(run: UptimeRun(device: r[0], firstFailed: r[1], start: r[2], end: r[3], missedPolls: Int(r[4] as Int64),
-                                                 lastError: r[5], watchedUntil: r[6], pd: r[7],
-                                                 hosting: (r[8] as String?).flatMap(HostingType.init(rawValue:))),
-                                  monitoredInside: r[9])
-            }
+            return try Self.readRuns(c, devices: devices, args, from: from, to: to)
+        }
+    }
+
+    /// The ended runs of the devices `devices` (a one-column `device` select) selects.
+    static func readRuns(_ c: PGConnection, devices: String, _ args: [any PGArgument], from: Date, to: Date) throws -> [UptimeRunInPeriod] {
+        let (f, t) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        return try c.fetchAll("""
+            SELECT r.device, r.first_failed, r.start, r.end_time, r.missed, r.last_error, r.watched_until, r.pd, r.hosting,
+                   (SELECT COALESCE(SUM(x.monitored), 0) FROM uptime_run_day x
+                     WHERE x.device = r.device AND x.first_failed = r.first_failed AND x.day >= ? AND x.day < ?)
+            FROM (\(devices)) devs JOIN uptime_run r ON r.device = devs.device
+            WHERE r.end_time IS NOT NULL AND r.start < ? AND r.end_time > ?
+            ORDER BY r.device, r.first_failed
+            """, [f, t] + args + [t, f]).map { r in
+            UptimeRunInPeriod(run: UptimeRun(device: r[0], firstFailed: r[1], start: r[2], end: r[3], missedPolls: Int(r[4] as Int64),
+                                             lastError: r[5], watchedUntil: r[6], pd: r[7],
+                                             hosting: (r[8] as String?).flatMap(HostingType.init(rawValue:))),
+                              monitoredInside: r[9])
         }
     }
 

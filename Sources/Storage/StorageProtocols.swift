@@ -86,7 +86,8 @@ public protocol PantauStorage: InventoryStorage, SightingStorage, TimeSeriesStor
     DiagramHeadStorage,
     SnapshotReading,
     DeviceListStorage, ChangeMarking,
-    HostSightingReading {
+    HostSightingReading,
+    UptimeLatestReading, AreaChangeReading, TrafficStateMarking {
     /// Where the store is (a file path, or a connection description without secrets).
     var location: String { get }
 }

@@ -107,43 +107,59 @@ import Testing
                                             sysUpTime: up ? 1000 : nil, error: up ? nil : "no response (timeout)"))
     }
 
-    @Test("a refresh with nothing committed reuses the last model with the clock moved on; a commit, an hour later or another view reads again")
+    @Test("a refresh with nothing committed reuses the last model with the clock moved on; a commit reads only what changed; a new view or day, or minutes on, reads all")
     func refreshReusesTheModelUntilTheStoreChanges() throws {
         let dir = try Lab.temporaryDirectory("dashboard-reuse")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let writer = try store(dir)
-        let reuse = ModelReuse(maxAge: 60)
+        let reuse = ModelReuse(maxAge: 60, fullAge: 300)
         let devices = LoadRequest(kinds: [.devices, .dataAge])
-        func load(_ at: Date, _ request: LoadRequest = devices) throws -> DashboardModel {
+        func load(_ at: Date, _ request: LoadRequest = devices, reuse: ModelReuse? = reuse) throws -> DashboardModel {
             DashboardLoader(store: try PantauStore(path: dir + "/p.sqlite", access: .readOnly), clock: FixedClock(at), reuse: reuse).load(request)
         }
+        func counts() -> [Int] { [reuse.reads, reuse.refreshes, reuse.reuses] }
         let first = try load(Self.now)
         #expect(first.problems.isEmpty, "\(first.problems)")
-        #expect((reuse.reads, reuse.reuses) == (1, 0))
+        #expect(counts() == [1, 0, 0])
         let core = try #require(first.devices.first { $0.name == "sw-core" })
         #expect(core.status == .up && core.statusSource == "status poll")
 
         // 10 s later, nothing written: the same data, the clock moved (each panel's age follows it).
         let later = Self.now.addingTimeInterval(10)
         let second = try load(later)
-        #expect((reuse.reads, reuse.reuses) == (1, 1))
+        #expect(counts() == [1, 0, 1])
         #expect(second.now == later && second.devices == first.devices && second.pds == first.pds && second.sources == first.sources)
         let frame = DashboardRenderer.render(second, layout: try DashboardRenderTests.layout(), state: ViewState(view: "overview"), width: 120, height: 30)
         #expect(frame.lines.contains { $0.hasPrefix(" status polls") && $0.contains("5m old") }, "\(frame.text)")
 
-        // A status poll committed by the collector: read again, and the device is down.
+        // A status poll committed by the collector: only what changed is read, and the device is down;
+        // the same model as a whole read.
         try status(writer, up: false, at: later)
         let third = try load(later.addingTimeInterval(5))
-        #expect((reuse.reads, reuse.reuses) == (2, 1))
+        #expect(counts() == [1, 1, 1])
         #expect(third.devices.first { $0.name == "sw-core" }?.status == .down)
+        let whole = try load(later.addingTimeInterval(5), reuse: nil)
+        #expect(third.devices == whole.devices && third.pds == whole.pds && third.sources == whole.sources && third.findings == whole.findings)
 
-        // Nothing new but a minute on (a poll may now be overdue): read again; another view: read again.
+        // An inventory poll (another area) read as well: the same model as a whole read.
+        _ = try writer.record(PollOutcome(name: "sw-lantai2", agent: "10.0.0.10", pd: "BAPPEDA", startedAt: later.addingTimeInterval(6),
+                                          duration: 0.1, result: .failure(PollFailure("10.0.0.10: no response (timeout)"))))
+        let fourth = try load(later.addingTimeInterval(8))
+        #expect(counts() == [1, 2, 1])
+        let whole2 = try load(later.addingTimeInterval(8), reuse: nil)
+        #expect(fourth.devices == whole2.devices && fourth.pds == whole2.pds && fourth.sources == whole2.sources)
+        #expect(fourth.devices.first { $0.name == "sw-lantai2" }?.error?.contains("no response") == true)
+
+        // Nothing new but a minute on (a poll may now be overdue): read what may have changed; another view: read everything.
         _ = try load(later.addingTimeInterval(10))
-        #expect((reuse.reads, reuse.reuses) == (2, 2))
+        #expect(counts() == [1, 2, 2])
         _ = try load(later.addingTimeInterval(70))
-        #expect(reuse.reads == 3)
+        #expect(counts() == [1, 3, 2])
         _ = try load(later.addingTimeInterval(71), LoadRequest(kinds: [.pds, .traffic]))
-        #expect((reuse.reads, reuse.reuses) == (4, 2))
+        #expect(counts() == [2, 3, 2])
+        // Five minutes after the last whole read: everything again.
+        _ = try load(later.addingTimeInterval(71 + 300), LoadRequest(kinds: [.pds, .traffic]))
+        #expect(counts() == [3, 3, 2])
     }
 
     @Test("the device list counts interfaces only for a table that shows them; an open device's come from its own summary")

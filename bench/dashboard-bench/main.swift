@@ -7,10 +7,14 @@
 //
 //   swift build -c release --product dashboard-bench --product pantau
 //   .build/release/dashboard-bench build   [--devices 5000] [--dir /tmp/dashboard-bench]
-//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic]
+//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic] [--commit]
 //
 // `measure` also times each part of a load once, a refresh with nothing committed (the
-// loop's `ModelReuse`) and key presses drawn with the loop's `TableCache`.
+// loop's `ModelReuse`) and key presses drawn with the loop's `TableCache`. With `--commit` (it
+// WRITES to the store: use a copy) it also commits, before each refresh, one new status poll
+// of one device, then one counter poll of one uplink router (as the collector daemon does every
+// few seconds), and times the refresh that follows: the loop's (only what changed read again)
+// and a whole read (what each refresh did before), render and diff included.
 //
 // Invented data: PD codes PD01..PD60, devices named after their PD; the clock is fixed at
 // 2026-12-01T02:00:00Z (10:00 WITA under the Manggarai profile).
@@ -29,6 +33,7 @@ let pds = 60
 var dir = NSTemporaryDirectory() + "dashboard-bench"
 var refreshes = 10
 var views = ["overview", "devices", "traffic"]
+var commit = false
 var args = CommandLine.arguments.dropFirst(2).makeIterator()
 while let a = args.next() {
     switch a {
@@ -36,6 +41,7 @@ while let a = args.next() {
     case "--dir": dir = args.next() ?? dir
     case "--refreshes": refreshes = Int(args.next() ?? "") ?? refreshes
     case "--views": views = (args.next() ?? "").split(separator: ",").map(String.init)
+    case "--commit": commit = true
     default: FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!); exit(64)
     }
 }
@@ -216,11 +222,15 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
     try part("InventoryQueries.listing() (the dashboard's list)") { _ = try InventoryQueries(store: st).listing() }
     try part("InventoryQueries.listing(counts: true)") { _ = try InventoryQueries(store: st).listing(counts: true) }
     try part("UptimeReport today") { _ = try UptimeReport(store: st, clock: clock).run(.init(period: "today")) }
+    let today = try st.reportPeriod("today", now: now).period
+    var uptimeNow: UptimeNow?
+    try part("UptimeNow.read today (the dashboard's: narrow reads)") { uptimeNow = try UptimeNow.read(store: st, period: today, now: now) }
+    try part("UptimeNow.refreshed, nothing polled since") { _ = try uptimeNow!.refreshed(store: st, now: now) }
     try part("FindingOperations.list") { _ = try FindingOperations(store: st, clock: clock).list() }
     try part("DiagramOperations.status") { _ = try DiagramOperations(store: st, clock: clock).status() }
-    try part("TrafficReports.recentPDs") {
-        _ = try TrafficReports.recentPDs(period: try st.reportPeriod("today", now: now).period, now: now, store: st)
-    }
+    var uplinks: TrafficReports.RecentUplinks?
+    try part("TrafficReports.RecentUplinks.read (recentPDs)") { uplinks = try TrafficReports.RecentUplinks.read(period: today, now: now, store: st) }
+    try part("TrafficReports.RecentUplinks.refreshed, nothing polled since") { _ = try uplinks!.refreshed(now: now, store: st) }
 
     for view in views {
         var state = ViewState(view: view)
@@ -294,7 +304,67 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
         line(String(format: "%@ (interactive): refresh with nothing committed %.2f ms wall, %.2f ms CPU (median of %d; %d reads, %d reused); render of a new model %.1f ms CPU; key press: cursor %.2f ms, filter %.2f ms CPU (medians, render + diff, %d builds)",
                     view, median(reusedWall), median(reusedCPU) * 1000, refreshes, reuse.reads, reuse.reuses, cold, median(moves), median(filters), cache.builds))
     }
+    if commit { try measureCommits(layout: layout, width: w, height: h, options: options) }
     line(String(format: "peak RSS %.1f MiB", peakMiB()))
+}
+
+/// Refreshes after one new status poll, then after one new counter poll, committed by a writer
+/// (the daemon) between them: the loop's refresh (`ModelReuse`) against a whole read.
+@MainActor func measureCommits(layout: DashboardLayout, width w: Int, height h: Int, options: RenderOptions) throws {
+    let writer = try PantauStore(path: storePath)
+    var k = 0
+    // One clock for every view, moving on: a poll committed is never after the clock of a later refresh.
+    var clockAt = now
+    for view in views {
+        let state = ViewState(view: view)
+        let request = LoadRequest.of(state, layout: layout)
+        let reuse = ModelReuse()
+        var writerFrame = DiffWriter(color: true)
+        func refresh(whole: Bool) throws -> (cpu: Double, wall: Double, bytes: Int) {
+            clockAt = clockAt.addingTimeInterval(1)
+            let c = cpuSeconds(), a = ContinuousClock.now
+            let store = try PantauStore(path: storePath, access: .readOnly)
+            let m = DashboardLoader(store: store, clock: FixedClock(clockAt), reuse: whole ? nil : reuse).load(request)
+            let bytes = writerFrame.frame(DashboardRenderer.render(m, layout: layout, state: state, width: w, height: h, options: options)).utf8.count
+            let d = ContinuousClock.now - a
+            if !m.problems.isEmpty { line("problems: \(m.problems)") }
+            return ((cpuSeconds() - c) * 1000, Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000, bytes)
+        }
+        _ = try refresh(whole: false)  // the first frame: a whole read
+        var statusLoop: [(Double, Double, Int)] = [], statusWhole: [(Double, Double, Int)] = []
+        var counterLoop: [(Double, Double, Int)] = [], counterWhole: [(Double, Double, Int)] = []
+        for i in 0..<refreshes {
+            // One status poll of one device (a different one each time), after its last.
+            let d = 100 + (k * 37) % (devices - 100)
+            k += 1
+            try writer.record(status: StatusPoll(device: deviceName(d), time: clockAt.addingTimeInterval(0.5), interval: 300, pd: pdCode(pdOf(d)),
+                                                 hosting: nil, reachable: i % 2 == 0, sysUpTime: i % 2 == 0 ? UInt32(2_000_000 + k) : nil,
+                                                 error: i % 2 == 0 ? nil : "no response (timeout)"))
+            statusLoop.append(try refresh(whole: false))
+            statusWhole.append(try refresh(whole: true))
+            // One counter poll of one uplink router, its counters moved on from its last reading.
+            let router = deviceName(k % pds)
+            let states = try writer.trafficStates(device: router)
+            let t = clockAt.addingTimeInterval(0.5)
+            let interfaces = states.compactMap { s -> InterfaceCounterSnapshot? in
+                guard let last = s.last, let ifIndex = s.ifIndex else { return nil }
+                let seconds = max(1, t.timeIntervalSince(last.time))
+                var x = InterfaceCounterSnapshot(ifIndex: ifIndex)
+                x.name = s.name; x.speed = s.speed; x.operUp = true
+                x.hcInOctets = last.inOctets + UInt64(40e6 / 8 * seconds); x.hcOutOctets = last.outOctets + UInt64(10e6 / 8 * seconds)
+                return x
+            }
+            _ = try TrafficRecorder(store: writer, clock: FixedClock(t)).record(CounterPoll(device: router, time: t, sysUpTime: nil, interfaces: interfaces))
+            counterLoop.append(try refresh(whole: false))
+            counterWhole.append(try refresh(whole: true))
+        }
+        func show(_ what: String, _ xs: [(Double, Double, Int)]) -> String {
+            String(format: "%@ %.1f ms CPU, %.1f ms wall, %d bytes", what, median(xs.map(\.0)), median(xs.map(\.1)), Int(median(xs.map { Double($0.2) })))
+        }
+        line("\(view) (one status poll committed, median of \(refreshes)): \(show("refresh", statusLoop)); \(show("whole read", statusWhole))")
+        line("\(view) (one counter poll committed, median of \(refreshes)): \(show("refresh", counterLoop)); \(show("whole read", counterWhole))")
+        line("\(view): \(reuse.reads) whole reads, \(reuse.refreshes) refreshes reading what changed, \(reuse.reuses) reused")
+    }
 }
 
 switch mode {
