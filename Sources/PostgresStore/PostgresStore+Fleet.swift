@@ -120,7 +120,13 @@ extension PostgresStore: FleetStorage {
             try ensurePartitions(c, PGPartitions.statusPoll, times: entries.compactMap {
                 if case .status(let p) = $0.write { p.time.timeIntervalSince1970 } else { nil }
             })
-            for e in entries { if case .traffic(let b) = e.write { try prepareTraffic(c, b) } }
+            for e in entries {
+                switch e.write {
+                case .traffic(let b): try prepareTraffic(c, b)
+                case .sightings(let b, _): try prepareSightings(c, b)
+                case .status, .inventory: break
+                }
+            }
         }) { c in
             // The spool forgets what this commits: the commit must be durable before it answers,
             // whatever the server's default (a store tuned with synchronous_commit=off).
@@ -154,6 +160,7 @@ extension PostgresStore: FleetStorage {
                 case .inventory(let o):
                     var w = PGInventoryWriter(c: c, poll: o)
                     _ = try w.write()
+                case .sightings(let b, let p): try writeSpooledSightings(c, b, p, collector: collector, spoolID: spoolID)
                 }
                 out.append(.applied); applied += 1
             }

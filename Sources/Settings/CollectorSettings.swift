@@ -14,7 +14,7 @@ import YAMLSupport
 /// ```
 ///
 /// With this section the daemon (`pantau collect` without `--once`) writes every status,
-/// counter and inventory poll into the spool first and a forwarder replays the spool into the
+/// counter and inventory poll and every sampling window into the spool first and a forwarder replays the spool into the
 /// central store in order, exactly once (see ARCHITECTURE.md, "A fleet of collectors").
 public struct CollectorSettings: Sendable, Hashable {
     public var id: String

@@ -6,13 +6,18 @@ public enum SpooledWrite: Sendable {
     case status(StatusPoll)
     case traffic(TrafficBatch)
     case inventory(PollOutcome)
+    /// A window of packet sampling, with its capture file's progress (`id`: the spool's own
+    /// ledger entry, which the central store maps to its entry; see `CollectorSpooling`).
+    case sightings(SightingBatch, CaptureFileProgress?)
 
-    /// The devices it writes (a device belongs to one collector).
+    /// The devices it writes (a device belongs to one collector; sightings belong to a
+    /// capture point and write no device).
     public var devices: [String] {
         switch self {
         case .status(let p): return [p.device]
         case .traffic(let b): return Array(Set(b.states.map(\.key.device) + b.rates.map(\.key.device) + b.runs.map(\.key.device))).sorted()
         case .inventory(let o): return [o.name]
+        case .sightings: return []
         }
     }
 
@@ -21,6 +26,7 @@ public enum SpooledWrite: Sendable {
         case .status: return "status"
         case .traffic: return "traffic"
         case .inventory: return "inventory"
+        case .sightings: return "sightings"
         }
     }
 }
@@ -141,8 +147,11 @@ public protocol TrafficSeriesWriting: Sendable {
 
 /// A fleet collector's local spool: every write is appended here first (one transaction,
 /// with the traffic series' new states), then replayed in order into the central store and
-/// removed once the central store has it.
-public protocol CollectorSpooling: TrafficSeriesWriting {
+/// removed once the central store has it. Packet sampling records into it as into a store
+/// (`SightingRecording`): each window becomes a `.sightings` entry, and the spool keeps its
+/// own capture-file ledger (which files, how many packets of each are counted), so sampling
+/// reads on while the central store is out of reach and never counts a file twice.
+public protocol CollectorSpooling: TrafficSeriesWriting, SightingRecording {
     /// The file.
     var path: String { get }
     /// The collector it belongs to.
