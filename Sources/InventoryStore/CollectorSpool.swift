@@ -277,6 +277,70 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
         } catch { throw failure("reading the spool's backlog", error) }
     }
 
+    // MARK: The size cap
+
+    /// Bytes the spool's file holds in use: its pages less the free ones (deleted entries'
+    /// pages are reused, so the file itself does not shrink).
+    public func usedBytes() throws(StoreError) -> Int64 {
+        do { return try queue.read { db in try Self.usedBytes(db) } } catch { throw failure("measuring the spool", error) }
+    }
+
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+
+    /// Brings the spool under `limit` bytes in use when it is over it, to 90 % of it, giving
+    /// up the oldest of each kind in `SpoolTrim.order` before touching the next; nil when it was
+    /// under.
+    public func trim(toBytes limit: Int64) throws(StoreError) -> SpoolTrim? {
+        do {
+            return try queue.write { db -> SpoolTrim? in
+                let before = try Self.usedBytes(db)
+                guard before > limit else { return nil }
+                let target = limit / 10 * 9
+                var trim = SpoolTrim(limit: limit, before: before, after: before)
+                func note(_ time: Double) {
+                    let d = Date(timeIntervalSince1970: time)
+                    trim.oldest = min(trim.oldest ?? d, d)
+                    trim.newest = max(trim.newest ?? d, d)
+                }
+                // The raw intervals of the oldest counter polls.
+                var cursor: Int64 = 0
+                while try Self.usedBytes(db) > target {
+                    let rows = try Row.fetchAll(db, sql: """
+                        SELECT seq, spooled_at, payload FROM spool_entry WHERE kind = 'traffic' AND seq > ? ORDER BY seq LIMIT 100
+                        """, arguments: [cursor])
+                    guard let last = rows.last else { break }
+                    for r in rows {
+                        var record = try decoder.decode(SpoolRecord.self, from: r["payload"] as Data)
+                        guard let n = record.traffic?.rates.count, n > 0 else { continue }
+                        record.traffic?.rates = []
+                        try db.execute(sql: "UPDATE spool_entry SET payload = ? WHERE seq = ?", arguments: [try encoder.encode(record), r["seq"] as Int64])
+                        trim.intervals += n
+                        note(r["spooled_at"])
+                    }
+                    cursor = last["seq"]
+                }
+                // Then whole entries, oldest first, kind by kind.
+                for kind in SpoolTrim.order.dropFirst() {
+                    while try Self.usedBytes(db) > target {
+                        let rows = try Row.fetchAll(db, sql: "SELECT seq, spooled_at FROM spool_entry WHERE kind = ? ORDER BY seq LIMIT 100",
+                                                    arguments: [kind])
+                        guard let last = rows.last else { break }
+                        try db.execute(sql: "DELETE FROM spool_entry WHERE kind = ? AND seq <= ?", arguments: [kind, last["seq"] as Int64])
+                        trim.entries[kind, default: 0] += rows.count
+                        for r in rows { note(r["spooled_at"]) }
+                    }
+                }
+                trim.after = try Self.usedBytes(db)
+                return trim
+            }
+        } catch { throw failure("trimming the spool to its size cap", error) }
+    }
+
     /// Keeps the PD segments of the central store's registry (read when it answered), so that
     /// sampling started while it cannot be reached still attributes hosts and traffic to PDs.
     public func remember(registrySegments segments: [PDSegment]) throws(StoreError) {
@@ -354,3 +418,4 @@ struct SpoolRecord: Codable {
         }
     }
 }
+

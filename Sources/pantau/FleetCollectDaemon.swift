@@ -63,7 +63,7 @@ extension Pantau.Collect {
               + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
         // The forwarder stops last, so what the daemon and sampling write as they stop is replayed too.
         let forwarder = FleetForwarder(spool: spool, claim: claim, heartbeatSeconds: fleet.heartbeatSeconds, clock: clock, logger: logger,
-                                       connect: connect.open)
+                                       spoolCap: Int64(fleet.spoolMaxMB) << 20, connect: connect.open)
         try await runCollectorServices(daemon, others: extra, downstream: [forwarder], logger: logger)
     }
 }
