@@ -2,7 +2,7 @@ import Foundation
 
 /// What identifies a capture file's content whatever its name: the SHA-256 of its first
 /// `length` bytes (the first 64 KiB, or the whole file when it is smaller).
-public struct CaptureFileFingerprint: Sendable, Hashable {
+public struct CaptureFileFingerprint: Sendable, Hashable, Codable {
     /// Lower-case hex.
     public var sha256: String
     /// Bytes hashed.
@@ -14,7 +14,7 @@ public struct CaptureFileFingerprint: Sendable, Hashable {
 }
 
 /// One capture file in the ledger of files the sampler has counted at a capture point.
-public struct CaptureFileRecord: Sendable, Hashable {
+public struct CaptureFileRecord: Sendable, Hashable, Codable {
     public var id: Int64
     public var capturePoint: String
     /// Where it was last read from (a renamed copy keeps the first name it was read under).
@@ -55,7 +55,7 @@ public struct CaptureFileRecord: Sendable, Hashable {
 
 /// How far the sampler has counted a capture file; written with the sightings it produced,
 /// in the same transaction.
-public struct CaptureFileProgress: Sendable, Hashable {
+public struct CaptureFileProgress: Sendable, Hashable, Codable {
     /// The ledger entry; nil for a file not in the ledger yet (the write creates its entry).
     public var id: Int64?
     public var capturePoint: String
@@ -82,5 +82,27 @@ public struct CaptureFileProgress: Sendable, Hashable {
         self.id = id; self.capturePoint = capturePoint; self.path = path; self.size = size; self.modified = modified
         self.fingerprint = fingerprint; self.filter = filter; self.packets = packets; self.complete = complete; self.restart = restart
         self.readAt = readAt; self.firstPacket = firstPacket; self.lastPacket = lastPacket
+    }
+}
+
+extension CaptureFileRecord {
+    /// The entry a file's first progress makes (read now for the first time).
+    public init(id: Int64, firstOf p: CaptureFileProgress) {
+        self.init(id: id, capturePoint: p.capturePoint, path: p.path, size: p.size, modified: p.modified, fingerprint: p.fingerprint,
+                  filter: p.filter, packets: p.packets, complete: p.complete, firstRead: p.readAt, lastRead: p.readAt,
+                  firstPacket: p.firstPacket, lastPacket: p.lastPacket)
+    }
+
+    /// The entry after further progress, as the stores apply it: the file's identity, count and
+    /// completeness are the latest; the packet span widens (a restart replaces it).
+    public mutating func advance(to p: CaptureFileProgress) {
+        path = p.path; size = p.size; modified = p.modified; fingerprint = p.fingerprint; filter = p.filter
+        packets = p.packets; complete = p.complete; lastRead = p.readAt
+        if p.restart {
+            firstPacket = p.firstPacket; lastPacket = p.lastPacket
+        } else {
+            firstPacket = [firstPacket, p.firstPacket].compactMap { $0 }.min()
+            lastPacket = [lastPacket, p.lastPacket].compactMap { $0 }.max()
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A host seen on the wire at one capture point: its MAC in one VLAN.
-public struct HostSighting: Sendable, Hashable {
+public struct HostSighting: Sendable, Hashable, Codable {
     public var mac: MACAddress
     /// nil when untagged.
     public var vlan: Int?
@@ -26,7 +26,7 @@ public struct HostSighting: Sendable, Hashable {
 
 /// An address a host used, and the evidence: `arp`, `dhcp`, `ndp`, `ip` (source address of
 /// its own frames), `mdns`.
-public struct AddressSighting: Sendable, Hashable {
+public struct AddressSighting: Sendable, Hashable, Codable {
     public var address: IPAddress
     public var source: String
     public var firstSeen: Date
@@ -37,7 +37,7 @@ public struct AddressSighting: Sendable, Hashable {
 }
 
 /// A name a host announced or asked for: `dhcp` (option 12), `netbios`, `mdns`.
-public struct NameSighting: Sendable, Hashable {
+public struct NameSighting: Sendable, Hashable, Codable {
     public var name: String
     public var source: String
     public var firstSeen: Date
@@ -48,7 +48,7 @@ public struct NameSighting: Sendable, Hashable {
 }
 
 /// A switch, router or access point announcing itself (LLDP, CDP, STP, IPv6 RA).
-public struct NeighbourSighting: Sendable, Hashable {
+public struct NeighbourSighting: Sendable, Hashable, Codable {
     /// `lldp`, `cdp`, `stp` or `ra`.
     public var protocolName: String
     public var mac: MACAddress
@@ -81,7 +81,7 @@ public struct NeighbourSighting: Sendable, Hashable {
 }
 
 /// A DHCP server answering on a VLAN (a second one on the same VLAN is usually rogue).
-public struct DHCPServerSighting: Sendable, Hashable {
+public struct DHCPServerSighting: Sendable, Hashable, Codable {
     public var server: IPAddress
     public var mac: MACAddress
     public var vlan: Int?
@@ -97,7 +97,7 @@ public struct DHCPServerSighting: Sendable, Hashable {
 }
 
 /// What a traffic estimate is about.
-public enum TrafficScope: String, Sendable, CaseIterable {
+public enum TrafficScope: String, Sendable, CaseIterable, Codable {
     /// `key` is a MAC address (optionally `mac@vlan`).
     case host
     /// `key` is a CIDR subnet.
@@ -111,7 +111,7 @@ public enum TrafficScope: String, Sendable, CaseIterable {
 /// Bytes and packets in one minute, scaled up from samples by `samplingRate`.
 ///
 /// `out` counts frames the host/subnet/PD sent (it is the source), `in` frames it received.
-public struct TrafficEstimate: Sendable, Hashable {
+public struct TrafficEstimate: Sendable, Hashable, Codable {
     /// Start of the minute.
     public var minute: Date
     public var scope: TrafficScope
@@ -136,7 +136,7 @@ public struct TrafficEstimate: Sendable, Hashable {
 }
 
 /// Interface counters an sFlow agent reported (a second bandwidth source).
-public struct InterfaceCounterSighting: Sendable, Hashable {
+public struct InterfaceCounterSighting: Sendable, Hashable, Codable {
     public var agent: IPAddress
     public var ifIndex: Int
     public var sampledAt: Date
@@ -166,7 +166,7 @@ extension InterfaceCounterSighting {
 }
 
 /// Everything one flush of the sampler writes, in one transaction.
-public struct SightingBatch: Sendable {
+public struct SightingBatch: Sendable, Codable {
     public var hosts: [HostSighting] = []
     public var neighbours: [NeighbourSighting] = []
     public var dhcpServers: [DHCPServerSighting] = []

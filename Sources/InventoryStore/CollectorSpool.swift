@@ -4,14 +4,16 @@ import InventoryModel
 import Storage
 
 /// A fleet collector's local spool (`CollectorSpooling`): one SQLite file that only its
-/// collector writes. Every status, counter and inventory poll is appended here in one
+/// collector writes. Every status, counter and inventory poll (and sampling window) is appended here in one
 /// transaction (a traffic batch with its series' new states, so the next counter poll
 /// continues from the spool even while the central store is out of reach); the forwarder
 /// replays the entries in order and removes them once the central store has committed them.
 ///
 /// Tables: `spool_meta` (format, collector, spool id), `spool_entry` (seq, kind, time, JSON),
 /// `spool_traffic_state` (each series' latest state), `spool_refused` (writes the central
-/// store refused: their device belongs to another collector). The file is locked (flock) while
+/// store refused: their device belongs to another collector), `spool_capture_file` (the
+/// collector's own capture-file ledger: packet sampling asks it which files are counted, so a
+/// file is never counted twice, whether or not the central store can be reached). The file is locked (flock) while
 /// open, so two processes never share one spool.
 public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
     public let path: String
@@ -69,6 +71,7 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
                         CREATE TABLE spool_refused (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, spooled_at REAL NOT NULL,
                                                     payload BLOB NOT NULL, reason TEXT NOT NULL);
                         """)
+                    try Self.createLedger(db)
                     let id = UUID().uuidString.lowercased()
                     for (k, v) in [("format", Self.format), ("collector", collector), ("spool_id", id)] {
                         try db.execute(sql: "INSERT INTO spool_meta (key, value) VALUES (?, ?)", arguments: [k, v])
@@ -86,6 +89,8 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
                 guard owner == collector else {
                     throw fail("it belongs to collector \"\(owner)\", not \"\(collector)\"; give each collector its own collector.spool (its unreplayed polls are \"\(owner)\"'s)")
                 }
+                // A spool made before sampling was spooled gets its capture-file ledger now.
+                try Self.createLedger(db)
                 return id
             }
             spoolID = id
@@ -136,20 +141,107 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
     @discardableResult
     public func append(_ write: SpooledWrite) throws(StoreError) -> Int64 {
         do {
-            let payload = try encoder.encode(SpoolRecord(write))
+            return try queue.write { db in try insert(db, write) }
+        } catch { throw failure("spooling a \(write.kind) poll", error) }
+    }
+
+    /// Appends `write` inside the caller's transaction; returns its sequence number.
+    func insert(_ db: Database, _ write: SpooledWrite) throws -> Int64 {
+        let payload = try encoder.encode(SpoolRecord(write))
+        try db.execute(sql: "INSERT INTO spool_entry (kind, spooled_at, payload) VALUES (?, ?, ?)",
+                       arguments: [write.kind, clock.now().timeIntervalSince1970, payload])
+        let seq = db.lastInsertedRowID
+        if case .traffic(let b) = write {
+            for s in b.states {
+                try db.execute(sql: "INSERT OR REPLACE INTO spool_traffic_state (device, interface, state) VALUES (?, ?, ?)",
+                               arguments: [s.key.device, s.key.interface, try encoder.encode(s)])
+            }
+        }
+        return seq
+    }
+
+    // MARK: Packet sampling (the sampler's store while spooling)
+
+    static func createLedger(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS spool_capture_file (id INTEGER PRIMARY KEY AUTOINCREMENT, capture_point TEXT NOT NULL,
+                                                           fingerprint_bytes INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+                                                           record BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS spool_capture_file_point ON spool_capture_file (capture_point, fingerprint_bytes, fingerprint);
+            """)
+    }
+
+    /// Spools a window of sightings as one entry and moves the spool's own capture-file ledger
+    /// in the same transaction; returns the ledger entry's id (the spool's, not the central
+    /// store's: the entry carries it, and the central store keeps which of its entries it is).
+    @discardableResult
+    public func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) -> Int64? {
+        guard !batch.isEmpty || progress != nil else { return nil }
+        do {
             return try queue.write { db in
-                try db.execute(sql: "INSERT INTO spool_entry (kind, spooled_at, payload) VALUES (?, ?, ?)",
-                               arguments: [write.kind, clock.now().timeIntervalSince1970, payload])
-                let seq = db.lastInsertedRowID
-                if case .traffic(let b) = write {
-                    for s in b.states {
-                        try db.execute(sql: "INSERT OR REPLACE INTO spool_traffic_state (device, interface, state) VALUES (?, ?, ?)",
-                                       arguments: [s.key.device, s.key.interface, try encoder.encode(s)])
+                var spooled = progress
+                if let p = progress {
+                    var entry: CaptureFileRecord
+                    if let id = p.id {
+                        guard let data = try Data.fetchOne(db, sql: "SELECT record FROM spool_capture_file WHERE id = ?", arguments: [id]) else {
+                            throw StoreError(path: path, action: "recording progress of capture file \(p.path)", message: "no ledger entry \(id) in the spool")
+                        }
+                        entry = try decoder.decode(CaptureFileRecord.self, from: data)
+                        entry.advance(to: p)
+                    } else {
+                        try db.execute(sql: "INSERT INTO spool_capture_file (capture_point, fingerprint_bytes, fingerprint, record) VALUES (?, ?, ?, x'')",
+                                       arguments: [p.capturePoint, p.fingerprint.length, p.fingerprint.sha256])
+                        entry = CaptureFileRecord(id: db.lastInsertedRowID, firstOf: p)
+                    }
+                    try db.execute(sql: "UPDATE spool_capture_file SET fingerprint_bytes = ?, fingerprint = ?, record = ? WHERE id = ?",
+                                   arguments: [entry.fingerprint.length, entry.fingerprint.sha256, try encoder.encode(entry), entry.id])
+                    spooled?.id = entry.id
+                }
+                _ = try insert(db, .sightings(batch, spooled))
+                return spooled?.id
+            }
+        } catch { throw failure("spooling packet sightings", error) }
+    }
+
+    public func captureFileFingerprintLengths(capturePoint: String, upTo maxLength: Int) throws(StoreError) -> [Int] {
+        do {
+            return try queue.read { db in
+                try Int.fetchAll(db, sql: """
+                    SELECT DISTINCT fingerprint_bytes FROM spool_capture_file WHERE capture_point = ? AND fingerprint_bytes <= ?
+                    ORDER BY fingerprint_bytes
+                    """, arguments: [capturePoint, maxLength])
+            }
+        } catch { throw failure("reading the spool's capture-file ledger", error) }
+    }
+
+    /// The entry whose fingerprint is one of `fingerprints`: as the stores choose, the one hashed
+    /// over the most bytes, then the most packets, then the oldest.
+    public func captureFile(capturePoint: String, matching fingerprints: [CaptureFileFingerprint]) throws(StoreError) -> CaptureFileRecord? {
+        do {
+            return try queue.read { db in
+                var found: [CaptureFileRecord] = []
+                for f in Set(fingerprints) {
+                    for data in try Data.fetchAll(db, sql: """
+                        SELECT record FROM spool_capture_file WHERE capture_point = ? AND fingerprint_bytes = ? AND fingerprint = ?
+                        """, arguments: [capturePoint, f.length, f.sha256]) {
+                        found.append(try decoder.decode(CaptureFileRecord.self, from: data))
                     }
                 }
-                return seq
+                return found.min { a, b in
+                    (a.fingerprint.length, a.packets, -a.id) > (b.fingerprint.length, b.packets, -b.id)
+                }
             }
-        } catch { throw failure("spooling a \(write.kind) poll", error) }
+        } catch { throw failure("reading the spool's capture-file ledger", error) }
+    }
+
+    /// The spool's capture-file ledger, by capture point, first read and id.
+    public func captureFiles() throws(StoreError) -> [CaptureFileRecord] {
+        do {
+            return try queue.read { db in
+                try Data.fetchAll(db, sql: "SELECT record FROM spool_capture_file").map { try decoder.decode(CaptureFileRecord.self, from: $0) }
+                    .sorted { ($0.capturePoint, $0.firstRead, $0.id) < ($1.capturePoint, $1.firstRead, $1.id) }
+            }
+        } catch { throw failure("reading the spool's capture-file ledger", error) }
     }
 
     public func pending(limit: Int) throws(StoreError) -> [SpoolEntry] {
@@ -185,6 +277,91 @@ public final class CollectorSpool: CollectorSpooling, @unchecked Sendable {
         } catch { throw failure("reading the spool's backlog", error) }
     }
 
+    // MARK: The size cap
+
+    /// Bytes the spool's file holds in use: its pages less the free ones (deleted entries'
+    /// pages are reused, so the file itself does not shrink).
+    public func usedBytes() throws(StoreError) -> Int64 {
+        do { return try queue.read { db in try Self.usedBytes(db) } } catch { throw failure("measuring the spool", error) }
+    }
+
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+
+    /// Brings the spool under `limit` bytes in use when it is over it, to 90 % of it, giving
+    /// up the oldest of each kind in `SpoolTrim.order` before touching the next; nil when it was
+    /// under.
+    public func trim(toBytes limit: Int64) throws(StoreError) -> SpoolTrim? {
+        do {
+            return try queue.write { db -> SpoolTrim? in
+                let before = try Self.usedBytes(db)
+                guard before > limit else { return nil }
+                let target = limit / 10 * 9
+                var trim = SpoolTrim(limit: limit, before: before, after: before)
+                func note(_ time: Double) {
+                    let d = Date(timeIntervalSince1970: time)
+                    trim.oldest = min(trim.oldest ?? d, d)
+                    trim.newest = max(trim.newest ?? d, d)
+                }
+                // The raw intervals of the oldest counter polls.
+                var cursor: Int64 = 0
+                while try Self.usedBytes(db) > target {
+                    let rows = try Row.fetchAll(db, sql: """
+                        SELECT seq, spooled_at, payload FROM spool_entry WHERE kind = 'traffic' AND seq > ? ORDER BY seq LIMIT 100
+                        """, arguments: [cursor])
+                    guard let last = rows.last else { break }
+                    for r in rows {
+                        var record = try decoder.decode(SpoolRecord.self, from: r["payload"] as Data)
+                        guard let n = record.traffic?.rates.count, n > 0 else { continue }
+                        record.traffic?.rates = []
+                        try db.execute(sql: "UPDATE spool_entry SET payload = ? WHERE seq = ?", arguments: [try encoder.encode(record), r["seq"] as Int64])
+                        trim.intervals += n
+                        note(r["spooled_at"])
+                    }
+                    cursor = last["seq"]
+                }
+                // Then whole entries, oldest first, kind by kind.
+                for kind in SpoolTrim.order.dropFirst() {
+                    while try Self.usedBytes(db) > target {
+                        let rows = try Row.fetchAll(db, sql: "SELECT seq, spooled_at FROM spool_entry WHERE kind = ? ORDER BY seq LIMIT 100",
+                                                    arguments: [kind])
+                        guard let last = rows.last else { break }
+                        try db.execute(sql: "DELETE FROM spool_entry WHERE kind = ? AND seq <= ?", arguments: [kind, last["seq"] as Int64])
+                        trim.entries[kind, default: 0] += rows.count
+                        for r in rows { note(r["spooled_at"]) }
+                    }
+                }
+                trim.after = try Self.usedBytes(db)
+                return trim
+            }
+        } catch { throw failure("trimming the spool to its size cap", error) }
+    }
+
+    /// Keeps the PD segments of the central store's registry (read when it answered), so that
+    /// sampling started while it cannot be reached still attributes hosts and traffic to PDs.
+    public func remember(registrySegments segments: [PDSegment]) throws(StoreError) {
+        do {
+            let data = String(decoding: try encoder.encode(segments), as: UTF8.self)
+            try queue.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO spool_meta (key, value) VALUES ('registry_segments', ?)", arguments: [data])
+            }
+        } catch { throw failure("keeping the PD registry's segments in the spool", error) }
+    }
+
+    /// The PD segments last kept by `remember(registrySegments:)`; nil when none were.
+    public func rememberedRegistrySegments() throws(StoreError) -> [PDSegment]? {
+        do {
+            guard let text = try queue.read({ db in
+                try String.fetchOne(db, sql: "SELECT value FROM spool_meta WHERE key = 'registry_segments'")
+            }) else { return nil }
+            return try decoder.decode([PDSegment].self, from: Data(text.utf8))
+        } catch { throw failure("reading the PD registry's segments kept in the spool", error) }
+    }
+
     /// Writes the central store refused, oldest first (seq, kind, reason).
     public func refused() throws(StoreError) -> [(seq: Int64, kind: String, reason: String)] {
         do {
@@ -203,9 +380,11 @@ struct SpoolRecord: Codable {
         var name: String, agent: String, pd: String?, startedAt: Date, duration: Double
         var inventory: DeviceInventory?, failure: String?
     }
+    struct Sightings: Codable { var batch: SightingBatch; var progress: CaptureFileProgress? }
     var status: StatusPoll?
     var traffic: Batch?
     var inventory: Outcome?
+    var sightings: Sightings?
 
     init(_ w: SpooledWrite) {
         switch w {
@@ -219,6 +398,7 @@ struct SpoolRecord: Codable {
             case .failure(let f): rec.failure = f.description
             }
             inventory = rec
+        case .sightings(let batch, let progress): sightings = Sightings(batch: batch, progress: progress)
         }
     }
 
@@ -233,7 +413,9 @@ struct SpoolRecord: Codable {
                 let result: Result<DeviceInventory, PollFailure> = o.inventory.map { .success($0) } ?? .failure(PollFailure(o.failure ?? "unknown"))
                 return .inventory(PollOutcome(name: o.name, agent: o.agent, pd: o.pd, startedAt: o.startedAt, duration: o.duration, result: result))
             }
+            if let s = sightings { return .sightings(s.batch, s.progress) }
             throw StoreError(path: "", action: "reading a spooled write", message: "an entry with no write in it")
         }
     }
 }
+

@@ -38,6 +38,8 @@ public struct SpoolPollSink: PollSink {
 /// - every `heartbeat` seconds it reports the backlog and the clock offset;
 /// - a write whose device belongs to another collector is refused by the central store:
 ///   logged once per device and kept aside in the spool (`spool_refused`);
+/// - on every pass it holds the spool to its size cap (`CollectorSpooling.trim(toBytes:)`,
+///   logging what was given up: oldest raw intervals first, status polls last);
 /// - losing the identity to another process ends the service with an error (the daemon stops);
 /// - at shutdown it replays what it can within a few seconds and ends its lease.
 public final class FleetForwarder: Service, @unchecked Sendable {
@@ -51,12 +53,26 @@ public final class FleetForwarder: Service, @unchecked Sendable {
     let batchSize: Int
     /// Called with the central store after each successful replay or heartbeat (tests, metrics).
     let onContact: (@Sendable (Int) -> Void)?
+    /// The spool's size cap in bytes (nil: none), checked on every pass, reached or not.
+    let spoolCap: Int64?
 
     public init(spool: any CollectorSpooling, claim: CollectorClaim, heartbeatSeconds: Double, clock: any WallClock, logger: Logger,
-                batchSize: Int = 500, onContact: (@Sendable (Int) -> Void)? = nil,
+                batchSize: Int = 500, spoolCap: Int64? = nil, onContact: (@Sendable (Int) -> Void)? = nil,
                 connect: @escaping @Sendable () throws(StoreError) -> any FleetStorage) {
         self.spool = spool; self.claim = claim; self.heartbeatSeconds = heartbeatSeconds; self.connect = connect
-        self.clock = clock; self.logger = logger; self.batchSize = batchSize; self.onContact = onContact
+        self.clock = clock; self.logger = logger; self.batchSize = batchSize; self.spoolCap = spoolCap; self.onContact = onContact
+    }
+
+    /// Trims the spool when it is over its cap, saying what was given up.
+    func enforceCap() {
+        guard let spoolCap else { return }
+        do {
+            if let trim = try spool.trim(toBytes: spoolCap) {
+                logger.error("collector spool full", metadata: ["collector": "\(claim.id)", "spool": "\(spool.path)", "trim": "\(trim)"])
+            }
+        } catch {
+            logger.error("collector spool could not be trimmed to its cap", metadata: ["spool": "\(spool.path)", "cause": "\(error)"])
+        }
     }
 
     /// One pass: connect and claim when needed, replay up to `batchSize` entries, send a due
@@ -121,6 +137,7 @@ public final class FleetForwarder: Service, @unchecked Sendable {
         let link = Link()
         var pause = 0.5
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            enforceCap()
             var more = false
             do {
                 more = try pass(link)

@@ -33,7 +33,7 @@ public struct SampleAndRecord: Sendable {
 
     /// Runs `settings` to its end (files) or its duration, or until SIGTERM/SIGINT.
     public func run(_ settings: SamplingSettings) async throws -> SamplingSummary {
-        let sink: any SightingStorage = traffic.map { TrafficFeed(store: store, recorder: $0) } ?? store
+        let sink: any SightingRecording = traffic.map { TrafficFeed(store: store, recorder: $0) } ?? store
         return try await runSamplingService(settings, store: sink, segments: segments(pdMap: settings.pdMap), logger: logger, clock: clock)
     }
 }

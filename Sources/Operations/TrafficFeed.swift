@@ -7,11 +7,11 @@ import Storage
 /// and `pantau counters` read the same agent counters through the same arithmetic. The
 /// window is committed first; the series' write follows in its own transaction (a failure
 /// there is thrown after the window is safe, and costs the series a gap, never a spike).
-final class TrafficFeed: SightingStorage {
-    let store: any SightingStorage
+final class TrafficFeed: SightingRecording {
+    let store: any SightingRecording
     let recorder: TrafficRecorder
 
-    init(store: any SightingStorage, recorder: TrafficRecorder) { self.store = store; self.recorder = recorder }
+    init(store: any SightingRecording, recorder: TrafficRecorder) { self.store = store; self.recorder = recorder }
 
     func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) -> Int64? {
         let id = try store.record(sightings: batch, captureFile: progress)
@@ -19,22 +19,10 @@ final class TrafficFeed: SightingStorage {
         return id
     }
 
-    func hostSightings(pd: String?, vlan: Int?, since: Date?) throws(StoreError) -> [HostSighting] {
-        try store.hostSightings(pd: pd, vlan: vlan, since: since)
-    }
-    func neighbourSightings(pd: String?) throws(StoreError) -> [NeighbourSighting] { try store.neighbourSightings(pd: pd) }
-    func dhcpServerSightings(pd: String?) throws(StoreError) -> [DHCPServerSighting] { try store.dhcpServerSightings(pd: pd) }
-    func trafficEstimates(scope: TrafficScope?, from: Date?, to: Date?) throws(StoreError) -> [TrafficEstimate] {
-        try store.trafficEstimates(scope: scope, from: from, to: to)
-    }
-    func talkers(scope: TrafficScope, pd: String?, from: Date?, to: Date?, limit: Int) throws(StoreError) -> [TalkerTotal] {
-        try store.talkers(scope: scope, pd: pd, from: from, to: to, limit: limit)
-    }
     func captureFileFingerprintLengths(capturePoint: String, upTo maxLength: Int) throws(StoreError) -> [Int] {
         try store.captureFileFingerprintLengths(capturePoint: capturePoint, upTo: maxLength)
     }
     func captureFile(capturePoint: String, matching fingerprints: [CaptureFileFingerprint]) throws(StoreError) -> CaptureFileRecord? {
         try store.captureFile(capturePoint: capturePoint, matching: fingerprints)
     }
-    func captureFiles(capturePoint: String?) throws(StoreError) -> [CaptureFileRecord] { try store.captureFiles(capturePoint: capturePoint) }
 }

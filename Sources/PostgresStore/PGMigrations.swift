@@ -23,7 +23,7 @@ enum PGSchema {
     static let t = "TEXT COLLATE \"C\""
 
     static let migrations: [PGMigration] = [inventory, sightings, governance, captureFiles, traffic, uptime, findings,
-                                             uptimeRollup, fleet, areaChanges]
+                                             uptimeRollup, fleet, areaChanges, fleetSampling]
 
     /// The schema version this binary writes: its number of migrations.
     static var version: Int { migrations.count }

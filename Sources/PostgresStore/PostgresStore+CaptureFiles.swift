@@ -45,35 +45,41 @@ extension PostgresStore {
     @discardableResult
     public func record(sightings batch: SightingBatch, captureFile progress: CaptureFileProgress?) throws(StoreError) -> Int64? {
         guard let p = progress else { try record(sightings: batch, alsoIn: nil); return nil }
-        let first = p.firstPacket?.timeIntervalSince1970, last = p.lastPacket?.timeIntervalSince1970
         var id = p.id
-        let location = location
-        try record(sightings: batch, alsoIn: { c in
-            guard let existing = p.id else {
-                id = try c.fetchValue("""
-                    INSERT INTO capture_file (capture_point, path, size, modified, fingerprint, fingerprint_bytes, filter, packets,
-                      complete, first_read, last_read, first_packet, last_packet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    RETURNING id
-                    """, [p.capturePoint, p.path, Int64(p.size), p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
-                          p.fingerprint.length, p.filter, Int64(p.packets), p.complete, p.readAt.timeIntervalSince1970,
-                          p.readAt.timeIntervalSince1970, first, last])
-                return
-            }
-            // A restart replaces the packet span; otherwise it widens (least/greatest ignore a NULL side).
-            let span = p.restart ? "first_packet = ?, last_packet = ?"
-                                 : "first_packet = least(first_packet, ?), last_packet = greatest(last_packet, ?)"
-            let changed = try c.execute("""
-                UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
-                  packets = ?, complete = ?, last_read = ?, \(span)
-                WHERE id = ? AND capture_point = ?
-                """, [p.path, Int64(p.size), p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
-                      p.fingerprint.length, p.filter, Int64(p.packets), p.complete,
-                      p.readAt.timeIntervalSince1970, first, last, existing, p.capturePoint])
-            guard changed == 1 else {
-                throw StoreError(path: location, action: "recording progress of capture file \(p.path)", message: "no ledger entry \(existing)")
-            }
-        })
+        try record(sightings: batch, alsoIn: { c in id = try self.writeCaptureFileProgress(c, p) })
         return id
+    }
+
+    /// A capture file's progress in the ledger, inside the caller's transaction: a new entry
+    /// when `p.id` is nil, else that entry moved on. Returns the entry's id.
+    func writeCaptureFileProgress(_ c: PGConnection, _ p: CaptureFileProgress) throws -> Int64 {
+        let first = p.firstPacket?.timeIntervalSince1970, last = p.lastPacket?.timeIntervalSince1970
+        guard let existing = p.id else {
+            guard let id = try c.fetchValue("""
+                INSERT INTO capture_file (capture_point, path, size, modified, fingerprint, fingerprint_bytes, filter, packets,
+                  complete, first_read, last_read, first_packet, last_packet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
+                """, [p.capturePoint, p.path, Int64(p.size), p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
+                      p.fingerprint.length, p.filter, Int64(p.packets), p.complete, p.readAt.timeIntervalSince1970,
+                      p.readAt.timeIntervalSince1970, first, last], as: Int64.self) else {
+                throw StoreError(path: location, action: "recording capture file \(p.path)", message: "the new ledger entry has no id")
+            }
+            return id
+        }
+        // A restart replaces the packet span; otherwise it widens (least/greatest ignore a NULL side).
+        let span = p.restart ? "first_packet = ?, last_packet = ?"
+                             : "first_packet = least(first_packet, ?), last_packet = greatest(last_packet, ?)"
+        let changed = try c.execute("""
+            UPDATE capture_file SET path = ?, size = ?, modified = ?, fingerprint = ?, fingerprint_bytes = ?, filter = ?,
+              packets = ?, complete = ?, last_read = ?, \(span)
+            WHERE id = ? AND capture_point = ?
+            """, [p.path, Int64(p.size), p.modified?.timeIntervalSince1970, p.fingerprint.sha256,
+                  p.fingerprint.length, p.filter, Int64(p.packets), p.complete,
+                  p.readAt.timeIntervalSince1970, first, last, existing, p.capturePoint])
+        guard changed == 1 else {
+            throw StoreError(path: location, action: "recording progress of capture file \(p.path)", message: "no ledger entry \(existing)")
+        }
+        return existing
     }
 
     static func captureFileRecord(_ r: PGRow) -> CaptureFileRecord {

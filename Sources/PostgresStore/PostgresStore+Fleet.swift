@@ -120,43 +120,62 @@ extension PostgresStore: FleetStorage {
             try ensurePartitions(c, PGPartitions.statusPoll, times: entries.compactMap {
                 if case .status(let p) = $0.write { p.time.timeIntervalSince1970 } else { nil }
             })
-            for e in entries { if case .traffic(let b) = e.write { try prepareTraffic(c, b) } }
+            for e in entries {
+                switch e.write {
+                case .traffic(let b): try prepareTraffic(c, b)
+                case .sightings(let b, _): try prepareSightings(c, b)
+                case .status, .inventory: break
+                }
+            }
         }) { c in
             // The spool forgets what this commits: the commit must be durable before it answers,
             // whatever the server's default (a store tuned with synchronous_commit=off).
             try c.executeRaw("SET LOCAL synchronous_commit = on")
             let r = try lockCollector(c, collector, token: token, action: action)
             var position: Int64 = (r["spool_id"] as String?) == spoolID ? r["applied_seq"] : 0
+            // Who writes each device the new entries write: claimed for this collector where no
+            // one does yet, in two statements per batch (not two per device).
             var owners: [String: String] = [:]
-            func owner(_ device: String) throws -> String {
-                if let o = owners[device] { return o }
+            let devices = Array(Set(entries.filter { $0.seq > position }.flatMap(\.write.devices))).sorted()
+            for start in stride(from: 0, to: devices.count, by: 5000) {
+                let chunk = Array(devices[start..<min(start + 5000, devices.count)])
                 try c.execute("""
-                    INSERT INTO collector_device (device, collector, since) VALUES (?, ?, \(Self.serverNow)) ON CONFLICT (device) DO NOTHING
-                    """, [device, collector])
-                let o: String = try c.fetchValue("SELECT collector FROM collector_device WHERE device = ?", [device]) ?? collector
-                owners[device] = o
-                return o
+                    INSERT INTO collector_device (device, collector, since)
+                    VALUES \(Array(repeating: "(?, ?, \(Self.serverNow))", count: chunk.count).joined(separator: ", ")) ON CONFLICT (device) DO NOTHING
+                    """, chunk.flatMap { [$0, collector] as [any PGArgument] })
+                for r in try c.fetchAll("""
+                    SELECT device, collector FROM collector_device WHERE device IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                    """, chunk.map { $0 as any PGArgument }) {
+                    let device: String = r["device"], owner: String = r["collector"]
+                    owners[device] = owner
+                }
             }
             var out: [SpoolApplyOutcome] = []
             var applied: Int64 = 0, refused: Int64 = 0
             var lastRefusal: String?
+            // The batch's counter polls, written together at the end (one set of multi-row
+            // statements per batch instead of per poll): later states win, as written in turn.
+            var traffic = TrafficBatch()
             for e in entries {
                 guard e.seq > position else { out.append(.duplicate); continue }
                 position = e.seq
-                if let (device, other) = try e.write.devices.lazy.map({ ($0, try owner($0)) }).first(where: { $0.1 != collector }) {
+                if let (device, other) = e.write.devices.lazy.map({ ($0, owners[$0] ?? collector) }).first(where: { $0.1 != collector }) {
                     let why = "device \(device) belongs to collector \(other); collector \(collector)'s \(e.write.kind) poll of it was not written"
                     out.append(.refused(why)); refused += 1; lastRefusal = why
                     continue
                 }
                 switch e.write {
                 case .status(let p): try insertStatusPoll(c, p)
-                case .traffic(let b): try writeTraffic(c, b)
+                case .traffic(let b):
+                    traffic.states += b.states; traffic.rates += b.rates; traffic.runs += b.runs
                 case .inventory(let o):
                     var w = PGInventoryWriter(c: c, poll: o)
                     _ = try w.write()
+                case .sightings(let b, let p): try writeSpooledSightings(c, b, p, collector: collector, spoolID: spoolID)
                 }
                 out.append(.applied); applied += 1
             }
+            if !traffic.isEmpty { try writeTraffic(c, traffic) }
             try c.execute("""
                 UPDATE collector SET spool_id = ?, applied_seq = ?, applied = applied + ?, refused = refused + ?,
                   last_refusal = COALESCE(?, last_refusal), last_contact = \(Self.serverNow) WHERE id = ?

@@ -7,10 +7,21 @@ extension PostgresStore {
     /// fields take the latest non-empty value. One transaction; rows go in multi-row statements.
     func record(sightings batch: SightingBatch, alsoIn extra: ((PGConnection) throws -> Void)?) throws(StoreError) {
         guard !batch.isEmpty || extra != nil else { return }
-        try write("recording packet sightings", prepare: { c in
-            try ensurePartitions(c, PGPartitions.sightingTraffic, times: batch.traffic.map { Double(Int64($0.minute.timeIntervalSince1970)) })
-            try ensurePartitions(c, PGPartitions.interfaceCounters, times: batch.interfaceCounters.map { $0.sampledAt.timeIntervalSince1970 })
-        }) { c in
+        try write("recording packet sightings", prepare: { c in try prepareSightings(c, batch) }) { c in
+            try writeSightings(c, batch)
+            try extra?(c)
+        }
+    }
+
+    /// Makes the partitions a batch of sightings writes into (before its transaction).
+    func prepareSightings(_ c: PGConnection, _ batch: SightingBatch) throws {
+        try ensurePartitions(c, PGPartitions.sightingTraffic, times: batch.traffic.map { Double(Int64($0.minute.timeIntervalSince1970)) })
+        try ensurePartitions(c, PGPartitions.interfaceCounters, times: batch.interfaceCounters.map { $0.sampledAt.timeIntervalSince1970 })
+    }
+
+    /// A batch of sightings merged into the tables, inside the caller's transaction:
+    /// `record(sightings:captureFile:)` and a collector's replayed spool both write through here.
+    func writeSightings(_ c: PGConnection, _ batch: SightingBatch) throws {
             // Within one statement a key may appear once: rows of one key are merged here first, as
             // the row-by-row upserts of the SQLite store would merge them.
             try insertMany(c, """
@@ -108,8 +119,6 @@ extension PostgresStore {
                     [c.agent.description, Int64(c.ifIndex), c.sampledAt.timeIntervalSince1970, c.capturePoint, Int64(c.ifSpeed),
                      Int64(clamping: c.inOctets), Int64(clamping: c.outOctets), Int64(clamping: c.inErrors), Int64(clamping: c.outErrors)]
                 }, merge: { _, new in new })
-            try extra?(c)
-        }
     }
 
     /// Inserts rows in multi-row statements. Rows with the same key (the first `keyWidth`

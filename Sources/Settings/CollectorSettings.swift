@@ -11,10 +11,11 @@ import YAMLSupport
 ///   pds: [DINKES]                # poll the targets of these PDs ...
 ///   targets: [rtr-kominfo]       # ... and these targets by name (neither: every target)
 ///   heartbeat_seconds: 5         # how often it reports to the central store (lease: 6 heartbeats)
+///   spool_max_mb: 2048           # the spool's cap; over it the oldest raw intervals go first
 /// ```
 ///
 /// With this section the daemon (`pantau collect` without `--once`) writes every status,
-/// counter and inventory poll into the spool first and a forwarder replays the spool into the
+/// counter and inventory poll and every sampling window into the spool first and a forwarder replays the spool into the
 /// central store in order, exactly once (see ARCHITECTURE.md, "A fleet of collectors").
 public struct CollectorSettings: Sendable, Hashable {
     public var id: String
@@ -22,6 +23,8 @@ public struct CollectorSettings: Sendable, Hashable {
     public var pds: [String] = []
     public var targetNames: [String] = []
     public var heartbeatSeconds: Double = 5
+    /// The spool's size cap in MiB (see `SpoolTrim` for what is given up over it).
+    public var spoolMaxMB: Int = 2048
 
     public init(id: String, spool: String) { self.id = id; self.spool = spool }
 
@@ -42,7 +45,7 @@ public struct CollectorSettings: Sendable, Hashable {
         return c
     }
 
-    static let keys: Set<String> = ["id", "spool", "pds", "targets", "heartbeat_seconds"]
+    static let keys: Set<String> = ["id", "spool", "pds", "targets", "heartbeat_seconds", "spool_max_mb"]
 
     static func isValidID(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy {
@@ -70,6 +73,9 @@ public struct CollectorSettings: Sendable, Hashable {
         }
         if let v = o["heartbeat_seconds"], let d = v.double() {
             if d < 1 || d > 600 { v.report("must be between 1 and 600 seconds") } else { s.heartbeatSeconds = d }
+        }
+        if let v = o["spool_max_mb"], let n = v.int() {
+            if n < 1 || n > 1_048_576 { v.report("must be between 1 and 1048576 MiB") } else { s.spoolMaxMB = n }
         }
         return s
     }

@@ -6,13 +6,18 @@ public enum SpooledWrite: Sendable {
     case status(StatusPoll)
     case traffic(TrafficBatch)
     case inventory(PollOutcome)
+    /// A window of packet sampling, with its capture file's progress (`id`: the spool's own
+    /// ledger entry, which the central store maps to its entry; see `CollectorSpooling`).
+    case sightings(SightingBatch, CaptureFileProgress?)
 
-    /// The devices it writes (a device belongs to one collector).
+    /// The devices it writes (a device belongs to one collector; sightings belong to a
+    /// capture point and write no device).
     public var devices: [String] {
         switch self {
         case .status(let p): return [p.device]
         case .traffic(let b): return Array(Set(b.states.map(\.key.device) + b.rates.map(\.key.device) + b.runs.map(\.key.device))).sorted()
         case .inventory(let o): return [o.name]
+        case .sightings: return []
         }
     }
 
@@ -21,6 +26,7 @@ public enum SpooledWrite: Sendable {
         case .status: return "status"
         case .traffic: return "traffic"
         case .inventory: return "inventory"
+        case .sightings: return "sightings"
         }
     }
 }
@@ -141,8 +147,11 @@ public protocol TrafficSeriesWriting: Sendable {
 
 /// A fleet collector's local spool: every write is appended here first (one transaction,
 /// with the traffic series' new states), then replayed in order into the central store and
-/// removed once the central store has it.
-public protocol CollectorSpooling: TrafficSeriesWriting {
+/// removed once the central store has it. Packet sampling records into it as into a store
+/// (`SightingRecording`): each window becomes a `.sightings` entry, and the spool keeps its
+/// own capture-file ledger (which files, how many packets of each are counted), so sampling
+/// reads on while the central store is out of reach and never counts a file twice.
+public protocol CollectorSpooling: TrafficSeriesWriting, SightingRecording {
     /// The file.
     var path: String { get }
     /// The collector it belongs to.
@@ -158,6 +167,8 @@ public protocol CollectorSpooling: TrafficSeriesWriting {
     func acknowledge(through seq: Int64, refused: [(seq: Int64, reason: String)]) throws(StoreError)
     /// Writes not yet replayed and the time the oldest was spooled.
     func backlog() throws(StoreError) -> (count: Int, oldest: Date?)
+    /// Brings the spool under `limit` bytes when it is over it (see `SpoolTrim`); nil when under.
+    func trim(toBytes limit: Int64) throws(StoreError) -> SpoolTrim?
 }
 
 extension StoreError {
@@ -166,4 +177,39 @@ extension StoreError {
     public var isIdentityConflict: Bool { message.contains(Self.identityConflict) }
     /// The central store could not be reached (a collector spools meanwhile).
     public var isUnreachable: Bool { message.contains("cannot reach the PostgreSQL server") }
+}
+
+/// What trimming a spool to its size cap gave up (`CollectorSpool.trim(toBytes:)`).
+public struct SpoolTrim: Sendable, Hashable, CustomStringConvertible {
+    /// What a spool over its cap gives up, in order: the raw counter intervals of the oldest
+    /// counter polls (their 5-minute samples and series states stay, so the series has a gap,
+    /// never a wrong rate), then the oldest sampling windows, inventory polls and whole counter
+    /// polls, and the status polls (the outage evidence) only when nothing else is left.
+    public static let order = ["raw traffic intervals", "sightings", "inventory", "traffic", "status"]
+
+    public var limit: Int64
+    public var before: Int64
+    public var after: Int64
+    /// Raw counter intervals removed from counter polls kept otherwise.
+    public var intervals = 0
+    /// Whole entries removed, by kind (`sightings`, `inventory`, `traffic`, `status`).
+    public var entries: [String: Int] = [:]
+    /// When the oldest and newest of what was given up had been spooled.
+    public var oldest: Date?
+    public var newest: Date?
+
+    public init(limit: Int64, before: Int64, after: Int64) { self.limit = limit; self.before = before; self.after = after }
+
+    public var description: String {
+        func mib(_ b: Int64) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
+        var dropped: [String] = []
+        if intervals > 0 { dropped.append("\(intervals) raw traffic intervals (their 5-minute samples kept)") }
+        let names = ["sightings": "sampling windows", "inventory": "inventory polls", "traffic": "counter polls", "status": "status polls"]
+        for kind in Self.order.dropFirst() {
+            if let n = entries[kind], n > 0 { dropped.append("\(n) \(names[kind] ?? kind)") }
+        }
+        let span = oldest.map { o in " spooled \(o.formatted(.iso8601)) to \((newest ?? o).formatted(.iso8601))" } ?? ""
+        return "the spool reached its cap of \(mib(limit)) (\(mib(before)) in use): dropped "
+            + (dropped.isEmpty ? "nothing it could" : dropped.joined(separator: ", ")) + span + "; now \(mib(after))"
+    }
 }

@@ -27,7 +27,7 @@ public protocol InventoryStorage: Sendable {
 
 /// What packet sampling saw (hosts, neighbours, DHCP servers, traffic estimates) and the
 /// ledger of capture files already counted.
-public protocol SightingStorage: Sendable {
+public protocol SightingStorage: SightingRecording {
     /// Merges a batch (and the capture file's progress, when the batch came from one) in
     /// one transaction. Returns the capture file's ledger id.
     @discardableResult

@@ -1,6 +1,7 @@
 import Collectors
 import ArgumentParser
 import Foundation
+import Governance
 import InventoryModel
 import InventoryStore
 import Logging
@@ -22,9 +23,6 @@ extension Pantau.Collect {
         let cfg = fleet.selected(loaded)
         guard case .postgres = try StoreLocation(central) else {
             throw ValidationError("\(config): collector \(fleet.id): a fleet collector writes to a PostgreSQL central store (store: postgres://USER@HOST:PORT/DB), not \(central); without the collector: section it writes that store directly".terminalSafe)
-        }
-        if cfg.sampling != nil {
-            throw ValidationError("\(config): collector \(fleet.id): packet sampling is not spooled; remove the sampling: section here and run pantau sample against the central store".terminalSafe)
         }
         let clock = try Self.daemonClock(logger)
         let spool = try CollectorSpool(path: fleet.spool, collector: fleet.id, clock: clock)
@@ -49,15 +47,24 @@ extension Pantau.Collect {
             let again = try PantauConfig.load(path: file)
             return DaemonPlan(again.collector?.selected(again) ?? fleet.selected(again))
         }
+        // Packet sampling records into the spool too (replayed with the polls); SIGHUP reloads its section.
+        let sampling = SpooledSampling(spool: spool, clock: clock, logger: logger) {
+            try connect.registrySegments(spool: spool)
+        }
         var extra: [any Service] = [
-            FleetForwarder(spool: spool, claim: claim, heartbeatSeconds: fleet.heartbeatSeconds, clock: clock, logger: logger, connect: connect.open),
+            ReloadingSampling(initial: cfg.sampling, reload: { try PantauConfig.load(path: file).sampling }, logger: logger) { settings in
+                try sampling.service(settings)
+            },
         ]
         if let (host, port) = cfg.daemon.metrics {
             extra.append(MetricsEndpoint.application(metrics, host: host, port: port, logger: logger))
         }
         print("collector \(fleet.id): collecting \(cfg.targets.count) target\(cfg.targets.count == 1 ? "" : "s") every \(Int(cfg.daemon.interval)) s into spool \(spool.path), replayed into \(central)".terminalSafe
               + (cfg.daemon.metrics.map { ", metrics on http://\($0.host):\($0.port)/metrics" } ?? ""))
-        try await runCollectorServices(daemon, others: extra, logger: logger)
+        // The forwarder stops last, so what the daemon and sampling write as they stop is replayed too.
+        let forwarder = FleetForwarder(spool: spool, claim: claim, heartbeatSeconds: fleet.heartbeatSeconds, clock: clock, logger: logger,
+                                       spoolCap: Int64(fleet.spoolMaxMB) << 20, connect: connect.open)
+        try await runCollectorServices(daemon, others: extra, downstream: [forwarder], logger: logger)
     }
 }
 
@@ -71,6 +78,19 @@ struct FleetConnection: Sendable {
             throw StoreError(path: central, action: "opening the central store", message: "this backend keeps no collector fleet", kind: .unusable)
         }
         return fleetStore
+    }
+
+    /// The PD segments of the central store's registry, kept in the spool for a start without
+    /// the central store; when it cannot be read, those kept; nil when none were.
+    func registrySegments(spool: CollectorSpool) throws(StoreError) -> [PDSegment]? {
+        do {
+            let segments = try openStore(central, .readOnly).registry()?.pds.map(\.segment) ?? []
+            try spool.remember(registrySegments: segments)
+            return segments
+        } catch {
+            // Unreachable (or not usable now): the segments kept when it last answered.
+            return try spool.rememberedRegistrySegments()
+        }
     }
 
     /// Claims the identity; returns the cause when the central store cannot be reached, throws

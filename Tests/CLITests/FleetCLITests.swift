@@ -29,7 +29,7 @@ import Testing
     ]
 
     /// A collector's configuration: every lab device listed, `collector` selecting some.
-    func config(_ dir: String, store: String, collector: String, heartbeat: Int = 1) throws -> String {
+    func config(_ dir: String, store: String, collector: String, heartbeat: Int = 1, more: String = "") throws -> String {
         let path = dir + "/\(UUID().uuidString.prefix(6)).yaml"
         try """
             store: \(store)
@@ -40,7 +40,7 @@ import Testing
             \(Self.devices.map { "  \($0.name): { version: v2c, community: \($0.community) }" }.joined(separator: "\n"))
             targets:
             \(Self.devices.map { "  - { name: \($0.name), agent: \"\(sim.agent)\", credentials: \($0.name), pd: \($0.pd), options: { timeout: 3, retries: 1 } }" }.joined(separator: "\n"))
-
+            \(more)
             """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -126,10 +126,17 @@ import Testing
         let db = databaseName(url)
         let a = try config(dir, store: url, collector: "id: kominfo-a, spool: \(dir)/a.spool, pds: [DINKES]")
         let b = try config(dir, store: url, collector: "id: kominfo-b, spool: \(dir)/b.spool, pds: [BAPPEDA]")
-        // Both at once, for 9 s each: status and counter polls every 2 s, an inventory poll at start.
-        let pa = try collect(a, log: dir + "/a.log", counterLog: dir + "/a.jsonl", env: env, more: ["--duration", "9"])
-        let pb = try collect(b, log: dir + "/b.log", counterLog: dir + "/b.jsonl", env: env, more: ["--duration", "9"])
+        // Both at once: status and counter polls every 2 s, an inventory poll at start; stopped
+        // (SIGTERM) once every device has been polled at least 3 times (however loaded the machine).
+        let pa = try collect(a, log: dir + "/a.log", counterLog: dir + "/a.jsonl", env: env)
+        let pb = try collect(b, log: dir + "/b.log", counterLog: dir + "/b.jsonl", env: env)
         defer { pa.stop(); pb.stop() }
+        #expect(try await waitFor(180) {
+            let n = counterPolls([dir + "/a.jsonl", dir + "/b.jsonl"])
+            return Self.devices.allSatisfy { (n[$0.name] ?? 0) >= 3 }
+        }, "\(pa.log)\(pb.log)")
+        pa.signal(SIGTERM)
+        pb.signal(SIGTERM)
         #expect(pa.waitForExit(seconds: 90) == 0, "\(pa.log)")
         #expect(pb.waitForExit(seconds: 90) == 0, "\(pb.log)")
         #expect(pa.log.contains("collector kominfo-a: collecting 2 targets"), "\(pa.log)")
@@ -228,6 +235,86 @@ import Testing
         #expect(try centralTraffic(server, db) == (try referenceTraffic(dir, logs: [log])))
         let c = try #require(try collectors(url, env: env)["site-a"])
         #expect(c["backlog"] as? Int == 0 && c["refused"] as? Int == 0 && c["running"] as? Bool == false, "\(c)")
+    }
+
+    /// Host sightings and per-minute traffic, one line each (times in ms), from PostgreSQL or an SQLite file.
+    static let sightingSQL = [
+        "SELECT mac, vlan, capture_point, frames_sampled, round(first_seen * 1000), round(last_seen * 1000) FROM sighting_host ORDER BY mac, vlan, capture_point",
+        "SELECT minute, scope, key, capture_point, samples, in_bytes, out_bytes, in_packets, out_packets FROM sighting_traffic ORDER BY minute, scope, key, capture_point",
+        "SELECT capture_point, size, fingerprint, packets, complete FROM capture_file ORDER BY fingerprint",
+    ]
+
+    func centralSightings(_ server: PostgresServer, _ db: String) throws -> [String] {
+        // psql prints booleans as t/f and round() as numeric: made to read as SQLite prints them.
+        try Self.sightingSQL.map { sql in
+            try server.psql(sql.replacingOccurrences(of: "round(first_seen * 1000)", with: "round(first_seen * 1000)::bigint")
+                .replacingOccurrences(of: "round(last_seen * 1000)", with: "round(last_seen * 1000)::bigint")
+                .replacingOccurrences(of: "complete FROM", with: "complete::int FROM"), database: db)
+        }.joined(separator: "\n").split(separator: "\n").map(String.init)
+    }
+
+    func sqliteSightings(_ path: String) throws -> [String] {
+        try Self.sightingSQL.map { sql in
+            let q = try run("/usr/bin/sqlite3", [path, sql.replacingOccurrences(of: "round(first_seen * 1000)", with: "CAST(round(first_seen * 1000) AS INTEGER)")
+                .replacingOccurrences(of: "round(last_seen * 1000)", with: "CAST(round(last_seen * 1000) AS INTEGER)")])
+            try #require(q.status == 0, "\(q.stderr)")
+            return q.stdout
+        }.joined(separator: "\n").split(separator: "\n").map(String.init)
+    }
+
+    @Test func packetSamplingWhileTheCentralStoreIsDownIsSpooledAndReplayedOnce() async throws {
+        let server = try PostgresServer()
+        defer { server.stop() }
+        let env = server.environment
+        let dir = try Lab.temporaryDirectory("fleet-sampling")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let url = try server.createDatabase("sampling")
+        let db = databaseName(url)
+        let captures = ["dhcp.pcap", "LLDP_and_CDP.pcap", "icmp_dot1q.pcap", "wikipedia.pcap"].map { Lab.corpus + "/pcap/" + $0 }
+        let sampling = """
+            sampling:
+              capture_point: site-span
+              mode: deterministic
+              read: [\(captures.joined(separator: ", "))]
+            """
+        let a = try config(dir, store: url, collector: "id: site-s, spool: \(dir)/s.spool, pds: [DINKES]", more: sampling)
+        let spool = dir + "/s.spool"
+        func spooled(_ sql: String) -> Int { Int((try? run("/usr/bin/sqlite3", [spool, sql]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1 }
+
+        // The central store is down from the start: the collector polls and samples into its spool.
+        try server.pause()
+        let p = try collect(a, log: dir + "/s.log", counterLog: dir + "/s.jsonl", env: env)
+        defer { p.stop() }
+        #expect(try await waitFor(90) {
+            spooled("SELECT count(*) FROM spool_capture_file WHERE CAST(record AS TEXT) LIKE '%\"complete\":true%'") == captures.count
+        }, "\(p.log)")
+        #expect(spooled("SELECT count(*) FROM spool_entry WHERE kind = 'sightings'") >= captures.count, "\(p.log)")
+        #expect(p.isRunning && p.log.contains("central store not reachable"), "\(p.log)")
+
+        // It comes back: polls and sightings are replayed; then the collector stops.
+        try server.resume()
+        #expect(try await waitFor(90) {
+            (try collectors(url, env: env))["site-s"]?["backlog"] as? Int == 0 && ((try? centralSightings(server, db)) ?? []).count > 0
+        }, "\(p.log)")
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 30) == 0, "\(p.log)")
+
+        // Exactly what `pantau sample` makes of the same captures in a fresh SQLite store.
+        let reference = dir + "/reference.sqlite"
+        let r = try runPantau(["sample", "--read"] + captures + ["--mode", "deterministic", "--capture-point", "site-span"], store: reference,
+                              now: "2026-12-01T03:00:00Z")
+        try #require(r.status == 0, "\(r.stderr)")
+        let expected = try sqliteSightings(reference)
+        let central = try centralSightings(server, db)
+        #expect(expected.count > captures.count && central == expected, "central:\n\(central.joined(separator: "\n"))\nexpected:\n\(expected.joined(separator: "\n"))")
+
+        // Started again: the spool's ledger knows the captures are counted; nothing is added.
+        let again = try collect(a, log: dir + "/s2.log", counterLog: dir + "/s.jsonl", env: env, more: ["--duration", "3"])
+        defer { again.stop() }
+        #expect(again.waitForExit(seconds: 60) == 0, "\(again.log)")
+        #expect(try centralSightings(server, db) == expected)
+        let c = try #require(try collectors(url, env: env)["site-s"])
+        #expect(c["backlog"] as? Int == 0 && c["refused"] as? Int == 0, "\(c)")
     }
 
     @Test func aSecondProcessWithTheSameIdentityABadSpoolOrAnotherCollectorsDeviceIsRefusedClearly() async throws {

@@ -20,9 +20,10 @@ import Testing
         #expect(try load("").collector == nil)
         let all = try #require(try load("collector: {id: site-a}\n").collector)
         #expect(all.spool.hasSuffix("/var/spool-site-a.sqlite") && all.spool.hasPrefix("/") && all.heartbeatSeconds == 5 && all.leaseSeconds == 30)
-        let config = try load("collector: {id: puskesmas.ruteng-1, spool: s/spool.sqlite, pds: [DINKES], targets: [r3], heartbeat_seconds: 2}\n")
+        #expect(all.spoolMaxMB == 2048)
+        let config = try load("collector: {id: puskesmas.ruteng-1, spool: s/spool.sqlite, pds: [DINKES], targets: [r3], heartbeat_seconds: 2, spool_max_mb: 64}\n")
         let c = try #require(config.collector)
-        #expect(c.id == "puskesmas.ruteng-1" && c.spool.hasSuffix("/s/spool.sqlite") && c.heartbeatSeconds == 2)
+        #expect(c.id == "puskesmas.ruteng-1" && c.spool.hasSuffix("/s/spool.sqlite") && c.heartbeatSeconds == 2 && c.spoolMaxMB == 64)
         #expect(c.selected(config).targets.map(\.name) == ["r1", "r3"])
         #expect(all.selected(config).targets.count == 3)
         // The example's (commented) section, uncommented, loads.
@@ -42,12 +43,12 @@ import Testing
             #expect("\(error)".contains("pantau.yaml:7:") && "\(error)".contains("letters, digits"), "\(error)")
         }
         do {
-            _ = try load("collector:\n  id: a\n  pds: [KOMINFO]\n  targets: [r9]\n  heartbeat_seconds: 0\n  spoool: x\n")
+            _ = try load("collector:\n  id: a\n  pds: [KOMINFO]\n  targets: [r9]\n  heartbeat_seconds: 0\n  spoool: x\n  spool_max_mb: 0\n")
             Issue.record("expected issues")
         } catch {
             let text = "\(error)"
             #expect(text.contains("no target belongs to PD \"KOMINFO\"") && text.contains("no target is named \"r9\"")
-                    && text.contains("between 1 and 600") && text.contains("spoool"), "\(text)")
+                    && text.contains("between 1 and 600") && text.contains("spoool") && text.contains("between 1 and 1048576 MiB"), "\(text)")
         }
         do {
             _ = try load("collector: {spool: x}\n")

@@ -336,10 +336,13 @@ public final class CollectorDaemon: Service, @unchecked Sendable {
 /// Runs the daemon with `others` (sampling, the /metrics server) in one `ServiceGroup` that
 /// shuts down gracefully on SIGTERM and SIGINT; the daemon ending (a bounded run) ends them
 /// all, while another service ending (capture files read to their end) leaves the rest running.
-public func runCollectorServices(_ daemon: CollectorDaemon, others: [any Service], logger: Logger) async throws {
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-        .init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup),
-    ]
+/// The group shuts services down in the reverse of their order: `others` first, then the
+/// daemon (its polls in flight recorded), then `downstream` (a fleet collector's forwarder,
+/// which then replays what they wrote last).
+public func runCollectorServices(_ daemon: CollectorDaemon, others: [any Service], downstream: [any Service] = [],
+                                 logger: Logger) async throws {
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = downstream.map { .init(service: $0, successTerminationBehavior: .ignore) }
+    services.append(.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup))
     for s in others { services.append(.init(service: s, successTerminationBehavior: .ignore)) }
     let group = ServiceGroup(configuration: ServiceGroupConfiguration(
         services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

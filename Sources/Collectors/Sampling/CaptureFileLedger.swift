@@ -67,7 +67,7 @@ struct CaptureFileIdentity: Sendable, Hashable {
 /// way the next run skips exactly the packets already counted and reads on from there.
 final class CaptureFileLedger {
     // Used from the one capture thread only.
-    let store: any SightingStorage
+    let store: any SightingRecording
     let capturePoint: String
     let filter: String?
     let reread: Bool
@@ -95,7 +95,7 @@ final class CaptureFileLedger {
         case otherFilter(packets: Int, filter: String?)
     }
 
-    init(store: any SightingStorage, capturePoint: String, filter: String?, reread: Bool) {
+    init(store: any SightingRecording, capturePoint: String, filter: String?, reread: Bool) {
         self.store = store
         self.capturePoint = capturePoint
         self.filter = filter

@@ -49,7 +49,7 @@ final class SamplingPipeline {
     var warnedTraffic = false
     var ready: (@Sendable () -> Void)?
 
-    init(settings: SamplingSettings, store: any SightingStorage, segments: [PDSegment], logger: Logger, clock: any WallClock) {
+    init(settings: SamplingSettings, store: any SightingRecording, segments: [PDSegment], logger: Logger, clock: any WallClock) {
         self.settings = settings
         self.logger = logger
         self.clock = clock

@@ -17,7 +17,7 @@ import Storage
 /// bound, first file opened), so a caller can start sending without guessing a delay.
 /// Cancelling the task stops the run as a signal would: the window is written and the
 /// summary returned.
-public func runSampling(_ settings: SamplingSettings, store: any SightingStorage, segments: [PDSegment], logger: Logger,
+public func runSampling(_ settings: SamplingSettings, store: any SightingRecording, segments: [PDSegment], logger: Logger,
                         clock: any WallClock = SystemClock(), ready: (@Sendable () -> Void)? = nil) async throws -> SamplingSummary {
     let stop = StopFlag()
     return try await withTaskCancellationHandler {
@@ -29,7 +29,7 @@ public func runSampling(_ settings: SamplingSettings, store: any SightingStorage
 
 /// Runs the pipeline on a thread of its own (capture loops block in libpcap or poll, so
 /// they stay off the cooperative pool) until its source ends or `stop` is raised.
-func runPipeline(_ settings: SamplingSettings, store: any SightingStorage, segments: [PDSegment], logger: Logger,
+func runPipeline(_ settings: SamplingSettings, store: any SightingRecording, segments: [PDSegment], logger: Logger,
                  clock: any WallClock, ready: (@Sendable () -> Void)?, stop: StopFlag) async throws -> SamplingSummary {
     try await withCheckedThrowingContinuation { (cont: CheckedContinuation<SamplingSummary, any Error>) in
         let thread = Thread {
@@ -53,7 +53,7 @@ func runPipeline(_ settings: SamplingSettings, store: any SightingStorage, segme
 public final class SamplingService: Service, @unchecked Sendable {
     // @unchecked: `result` is guarded by the lock; everything else is immutable.
     let settings: SamplingSettings
-    let store: any SightingStorage
+    let store: any SightingRecording
     let segments: [PDSegment]
     let logger: Logger
     let clock: any WallClock
@@ -61,7 +61,7 @@ public final class SamplingService: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var result: SamplingSummary?
 
-    public init(settings: SamplingSettings, store: any SightingStorage, segments: [PDSegment], logger: Logger,
+    public init(settings: SamplingSettings, store: any SightingRecording, segments: [PDSegment], logger: Logger,
                 clock: any WallClock = SystemClock(), ready: (@Sendable () -> Void)? = nil) {
         self.settings = settings
         self.store = store
@@ -92,7 +92,7 @@ public final class SamplingService: Service, @unchecked Sendable {
 /// Runs sampling as the one service of a `ServiceGroup` that shuts down gracefully on
 /// SIGTERM and SIGINT (Ctrl-C): the run stops, its window is written and its summary is
 /// returned, as when it ends by itself. For `pantau sample` and `collect`'s `sampling:`.
-public func runSamplingService(_ settings: SamplingSettings, store: any SightingStorage, segments: [PDSegment], logger: Logger,
+public func runSamplingService(_ settings: SamplingSettings, store: any SightingRecording, segments: [PDSegment], logger: Logger,
                                clock: any WallClock = SystemClock()) async throws -> SamplingSummary {
     let service = SamplingService(settings: settings, store: store, segments: segments, logger: logger, clock: clock)
     let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -32,9 +32,9 @@ public protocol SightingSink: AnyObject {
 
 /// The store as a sink.
 public final class StoreSightingSink: SightingSink {
-    let store: any SightingStorage
+    let store: any SightingRecording
 
-    public init(store: any SightingStorage) { self.store = store }
+    public init(store: any SightingRecording) { self.store = store }
 
     public func write(_ window: inout SightingWindow) throws -> Int64? {
         try store.record(sightings: window.batch, captureFile: window.captureFile)
