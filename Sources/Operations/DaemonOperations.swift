@@ -16,11 +16,16 @@ public struct CollectContinuously: Sendable {
     public let store: any InventoryStorage & UptimeStorage & SightingStorage & GovernanceStorage
     public let clock: any WallClock
     public let logger: Logger
+    /// Where sampling's sFlow counter samples also go: the traffic series, as with `collect
+    /// --once` and `pantau sample` (nil: only the sightings).
+    public let traffic: TrafficRecorder?
 
-    public init(store: any InventoryStorage & UptimeStorage & SightingStorage & GovernanceStorage, clock: any WallClock, logger: Logger) {
+    public init(store: any InventoryStorage & UptimeStorage & SightingStorage & GovernanceStorage, clock: any WallClock, logger: Logger,
+                traffic: TrafficRecorder? = nil) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.traffic = traffic
     }
 
     /// The daemon over this store.
@@ -52,7 +57,8 @@ public struct CollectContinuously: Sendable {
         var sampling = settings
         sampling.duration = nil
         let segments = try SampleAndRecord(store: store, clock: clock, logger: logger).segments(pdMap: sampling.pdMap)
-        return SamplingService(settings: sampling, store: store, segments: segments, logger: logger, clock: clock)
+        let sink: any SightingRecording = traffic.map { TrafficFeed(store: store, recorder: $0) } ?? store
+        return SamplingService(settings: sampling, store: sink, segments: segments, logger: logger, clock: clock)
     }
 }
 

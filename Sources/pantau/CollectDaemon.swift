@@ -65,10 +65,10 @@ extension Pantau.Collect {
         let collector = Self.daemonCollector(cfg, catalog: catalog, clock: clock, logger: logger)
         let metrics = CollectorMetrics()
         let file = config
-        let operation = CollectContinuously(store: store, clock: clock, logger: logger)
         // Counter polls go to the traffic time series and, with --counter-log, to a JSON-lines file too.
-        // One recorder of the traffic series for the counter polls and for housekeeping's retention.
+        // One recorder of the traffic series for the counter polls, sampling's sFlow counter samples and housekeeping's retention.
         let traffic = TrafficRecorder(store: store, settings: cfg.traffic, clock: clock)
+        let operation = CollectContinuously(store: store, clock: clock, logger: logger, traffic: traffic)
         var counterSinks: [any CounterPollSink] = [TrafficCounterSink(recorder: traffic, metrics: metrics)]
         if let path = counterLog { counterSinks.append(try JSONLinesCounterPollSink(path: path)) }
         let daemon = operation.daemon(plan: DaemonPlan(cfg), collector: collector, counterSink: CounterPollSinks(counterSinks), metrics: metrics,

@@ -27,7 +27,7 @@ import Testing
         let pdToken = try pantau(["token", "create", "--pd", "BAPPEDA", "--label", "fuzz"], store: store).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let dinas = try pantau(["token", "create", "--diskominfo", "--label", "fuzz"], store: store).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
-        let port = Lab.freeUDPPort()  // free for TCP as well on an idle loopback; the serve log says if not
+        let port = Lab.freeTCPPort()
         let serve = try ManagedProcess(name: "pantau serve", executable: Lab.pantauBinary,
                                        arguments: ["serve", "--port", String(port), "--store", store], logPath: dir + "/serve.log")
         defer { serve.stop() }

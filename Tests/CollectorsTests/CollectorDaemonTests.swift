@@ -432,6 +432,49 @@ struct DaemonLifecycleTests {
         #expect(log.contains("sampling reconfigured") && log.contains("sampling removed from the configuration"), Comment(rawValue: log))
     }
 
+    @Test("the daemon's sFlow counter samples feed the interface's traffic series, as collect --once and pantau sample do")
+    func sFlowCountersFeedTraffic() async throws {
+        let agent = try ControlledSNMPD()
+        try agent.start()
+        let dir = try Lab.temporaryDirectory("pantau-daemon-sflow")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = SampleCommandTests.freePort()
+        try (T.config([T.target("lab", agent.agent)])
+             + "sampling:\n  capture_point: sflow-in\n  sflow: 127.0.0.1:\(port)\n  flush_interval: 1\n  oui_file: \"\"\n")
+            .write(toFile: dir + "/pantau.yaml", atomically: true, encoding: .utf8)
+        let p = try T.daemon(dir)
+        defer { p.stop() }
+        let listening = Date().addingTimeInterval(30)
+        while !SampleCommandTests.portTaken(port) && Date() < listening { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(SampleCommandTests.portTaken(port), Comment(rawValue: p.log))
+        func sightings() -> [InterfaceCounterSighting] {
+            (try? PantauStore(path: dir + "/pantau.sqlite", access: .readOnly).interfaceCounterSightings()) ?? []
+        }
+        func waitFor(_ count: Int) async throws {
+            let deadline = Date().addingTimeInterval(30)
+            while sightings().count < count && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            try #require(sightings().count == count, Comment(rawValue: p.log))
+        }
+        // Two counter samples of the agent's ifIndex 7, a second or more apart: 2.5 MB in, 1 MB out between them.
+        try sendUDP(counterDatagram(), port: port)
+        try await waitFor(1)
+        try await Task.sleep(for: .seconds(1))
+        try sendUDP(counterDatagram(inOctets: 7_500_000, outOctets: 8_000_000, sequence: 2, uptime: 3000), port: port)
+        try await waitFor(2)
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 30) == 0, Comment(rawValue: p.log))
+
+        let seen = sightings()
+        let seconds = seen[1].sampledAt.timeIntervalSince(seen[0].sampledAt)
+        let store = try PantauStore(path: dir + "/pantau.sqlite", access: .readOnly)
+        let series = try #require(try store.trafficSeries(device: "127.0.0.1").first { $0.ifIndex == 7 }, "no traffic series for the sFlow agent")
+        let rates = try store.trafficIntervals(series.key, from: .distantPast, to: .distantFuture).filter { $0.kind == .rate }
+        #expect(rates.count == 1, "\(rates)")
+        let rate = try #require(rates.first)
+        #expect(abs((rate.inBitsPerSecond ?? 0) - 2_500_000 * 8 / seconds) < 1, "\(rate) over \(seconds) s")
+        #expect(abs((rate.outBitsPerSecond ?? 0) - 1_000_000 * 8 / seconds) < 1, "\(rate) over \(seconds) s")
+    }
+
     @Test("a full disk: the daemon says so once, keeps polling, loses nothing committed, and records again once there is room")
     func fullDisk() async throws {
         let agent = try ControlledSNMPD()

@@ -89,13 +89,13 @@ struct SFlowTests {
     }
 }
 
-func counterDatagram() -> [UInt8] {
+func counterDatagram(inOctets: UInt64 = 5_000_000, outOctets: UInt64 = 7_000_000, sequence: UInt32 = 1, uptime: UInt32 = 1000) -> [UInt8] {
     func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
     func u64(_ v: UInt64) -> [UInt8] { u32(UInt32(v >> 32)) + u32(UInt32(v & 0xffff_ffff)) }
-    let generic = u32(7) + u32(6) + u64(100_000_000) + u32(1) + u32(3) + u64(5_000_000) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0)
-        + u64(7_000_000) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0)
-    let sample = u32(1) + u32(7) + u32(1) + u32(1) + u32(UInt32(generic.count)) + generic
-    return u32(5) + u32(1) + [127, 0, 0, 1] + u32(0) + u32(1) + u32(1000) + u32(1) + u32(2) + u32(UInt32(sample.count)) + sample
+    let generic = u32(7) + u32(6) + u64(100_000_000) + u32(1) + u32(3) + u64(inOctets) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0)
+        + u64(outOctets) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0) + u32(0)
+    let sample = u32(sequence) + u32(7) + u32(1) + u32(1) + u32(UInt32(generic.count)) + generic
+    return u32(5) + u32(1) + [127, 0, 0, 1] + u32(0) + u32(sequence) + u32(uptime) + u32(1) + u32(2) + u32(UInt32(sample.count)) + sample
 }
 
 func sendUDP(_ bytes: [UInt8], port: UInt16) throws {

@@ -83,7 +83,7 @@ import Testing
         let dir = try Lab.temporaryDirectory("portal-bench")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (store, pdToken, dinasToken) = try regencyStore(dir)
-        let port = Lab.freeUDPPort()
+        let port = Lab.freeTCPPort()
         let serve = try ManagedProcess(name: "pantau serve", executable: Lab.pantauBinary,
                                        arguments: ["serve", "--port", String(port), "--store", store], logPath: dir + "/serve.log")
         defer { serve.stop() }

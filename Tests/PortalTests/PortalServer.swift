@@ -35,7 +35,7 @@ final class PortalServer {
         bappeda = try token(["--pd", "BAPPEDA", "--label", "Maria (Bappeda)"])
         dinkes = try token(["--pd", "DINKES", "--label", "Yosef (Dinkes)"])
         diskominfo = try token(["--diskominfo", "--label", "NOC"])
-        let port = Lab.freeUDPPort()  // free for TCP as well on an idle loopback; the serve log says if not
+        let port = Lab.freeTCPPort()
         self.port = port
         process = try ManagedProcess(name: "pantau serve", executable: Lab.pantauBinary,
                                      arguments: ["serve", "--port", String(port), "--store", store] + extra, logPath: dir + "/serve.log")
