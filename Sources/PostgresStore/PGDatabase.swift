@@ -192,19 +192,17 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 /// and run only postgres-nio's I/O), so a blocked caller can never stall the I/O it waits for.
 final class PGPool: @unchecked Sendable {
     let location: PostgresLocation
-    private let configuration: PostgresConnection.Configuration
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let lock = NSLock()
     private var idle: [PostgresConnection] = []
-    private var open = 0
     private let slots: DispatchSemaphore
     private var nextID = 0
     private var closed = false
 
     /// Sessions refuse writes at the server too (a read-only store).
     let readOnly: Bool
-    private var password: String?
+    private let password: String?
 
     /// Seconds to wait for the server to accept a connection.
     static let connectTimeout = 10
@@ -219,10 +217,6 @@ final class PGPool: @unchecked Sendable {
     init(_ location: PostgresLocation, password: String?, readOnly: Bool = false, size: Int = 4) {
         self.location = location
         self.readOnly = readOnly
-        var c = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                 password: password, database: location.database, tls: .disable)
-        c.options.connectTimeout = .seconds(Int64(Self.connectTimeout))
-        configuration = c
         self.password = password
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var l = Logger(label: "pantau.postgres")
@@ -231,21 +225,9 @@ final class PGPool: @unchecked Sendable {
         slots = DispatchSemaphore(value: size)
     }
 
-    /// A pool of one connection to the same server and database (a read snapshot pins its
-    /// transaction to that connection: every read of the snapshot goes through it).
-    func single() -> PGPool { PGPool(location, configuration: configuration, password: password, size: 1) }
-
-    private init(_ location: PostgresLocation, configuration: PostgresConnection.Configuration, password: String?, size: Int) {
-        self.location = location
-        self.readOnly = true
-        self.configuration = configuration
-        self.password = password
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var l = Logger(label: "pantau.postgres")
-        l.logLevel = .critical
-        logger = l
-        slots = DispatchSemaphore(value: size)
-    }
+    /// A read-only pool of one connection to the same server and database (a read snapshot
+    /// pins its transaction to that connection: every read of the snapshot goes through it).
+    func single() -> PGPool { PGPool(location, password: password, readOnly: true, size: 1) }
 
     deinit { shutdown() }
 
