@@ -85,6 +85,33 @@ struct CitationPassageTests {
         }
     }
 
+    /// A profile's `quote:` (shown beside a citation where the profile has one) must be words of
+    /// its passage's quoted text: each part between "…" found there as written.
+    @Test func profileQuotesAreWordsOfTheirPassage() throws {
+        let pattern = try NSRegularExpression(pattern: #"(basis|wan_basis): \{pasal: (\d+)(?:, ayat: (\d+))?(?:, huruf: ([a-z]))?[^}]*quote: "([^"]*)"\}"#)
+        var checked = 0
+        for id in ["batang", "lebong", "manggarai", "soppeng", "waykanan"] {
+            let path = repoFile("config/profiles/\(id).yaml")
+            let passages = try Self.passages(id)
+            for (n, line) in try readText(path).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let l = String(line)
+                guard let m = pattern.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)) else { continue }
+                func group(_ i: Int) -> String? { Range(m.range(at: i), in: l).map { String(l[$0]) } }
+                let pasal = Int(group(2)!)!, ayat = group(3).flatMap(Int.init), huruf = group(4), quote = group(5)!
+                let at = "\(path):\(n + 1)"
+                guard let p = passages.first(where: { $0.pasal == pasal && $0.ayat == ayat && $0.huruf == huruf }) else {
+                    Issue.record("\(at): no passage for Pasal \(pasal)"); continue
+                }
+                guard let text = p.text else { Issue.record("\(at): quotes \"\(quote)\" but \(p.where_) keeps no text"); continue }
+                for part in quote.components(separatedBy: "…").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+                    #expect(text.contains(part), "\(at): \"\(part)\" is not in the passage's text (\(p.where_))")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked >= 11)
+    }
+
     @Test func plainStatementsAreShownWithoutAModalWordTheTextLacks() throws {
         let batang = try profile("batang")
         #expect(batang.network.basis.description == "Perbup Batang 50/2019 Pasal 14 ayat (3) (ketentuan)")
