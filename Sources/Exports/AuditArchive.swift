@@ -96,18 +96,40 @@ public struct AuditArchive: Sendable {
 }
 
 extension AuditArchive {
-    /// Writes an archive to `path` (which must not exist) through a temporary file renamed at the end.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    /// Reads the audit as `bundle` does and writes it as a bundle directory at `out`, a ZIP
+    /// archive at `archive`, or both (each must not exist): what `pantau export audit` does.
+    /// Files are rendered to disk one at a time and the archive is packed from them a piece at
+    /// a time (`ZipWriter.write`), so neither the files nor the archive are ever held in memory;
+    /// without `out` the directory is a hidden temporary one beside the archive, removed after.
+    /// The archive's bytes are those `make` returns for the same audit.
+    public func write(_ request: AuditExport.Request, formats: Set<AuditBundle.Format>, out: String?, archive: String?,
+                      renderPDF: (([UInt8]) throws -> [UInt8])? = nil,
+                      progress: (AuditExport.Progress) -> Void = { _ in }) throws -> (result: AuditExport.Result, manifest: AuditBundle.Manifest) {
         let fm = FileManager.default
-        let target = URL(fileURLWithPath: path).standardizedFileURL
-        if fm.fileExists(atPath: target.path) { throw OperationError(.invalid, "\(path) already exists; pick another --archive") }
-        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(bytes).write(to: temp)
-            try fm.moveItem(at: temp, to: target)
-        } catch {
-            try? fm.removeItem(at: temp)
-            throw OperationError(.invalid, "cannot write \(path): \(error.localizedDescription)")
+        guard out != nil || archive != nil else { throw OperationError(.invalid, "give a bundle directory, an archive, or both") }
+        let archiveURL = archive.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        if let archive, let archiveURL {
+            if fm.fileExists(atPath: archiveURL.path) { throw OperationError(.invalid, "\(archive) already exists; pick another --archive") }
+            try AuditBundle.checkTarget(archive)
         }
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let directory = out ?? archiveURL!.deletingLastPathComponent().appendingPathComponent(".\(archiveURL!.lastPathComponent).bundle-\(pid)").path
+        if out == nil { try? fm.removeItem(atPath: directory) }
+        defer { if out == nil { try? fm.removeItem(atPath: directory) } }
+        let (result, manifest) = try write(request, formats: formats, to: directory, renderPDF: renderPDF, progress: progress)
+        if let archive, let archiveURL {
+            let folder = Self.folderName(result.scope)
+            let names = (manifest.files.map(\.path) + [AuditBundle.manifestName]).sorted()
+            let entries = names.map { ZipWriter.FileEntry(name: "\(folder)/\($0)", path: "\(directory)/\($0)") }
+            let temp = archiveURL.deletingLastPathComponent().appendingPathComponent(".\(archiveURL.lastPathComponent).partial-\(pid)")
+            do {
+                try ZipWriter.write(entries, modified: result.scope.to, to: temp.path)
+                try fm.moveItem(at: temp, to: archiveURL)
+            } catch {
+                try? fm.removeItem(at: temp)
+                throw OperationError(.invalid, "cannot write \(archive): \(error)")
+            }
+        }
+        return (result, manifest)
     }
 }

@@ -26,27 +26,49 @@ public enum ZipWriter {
             guard e.bytes.count < Int(UInt32.max), out.count + data.count < Int(UInt32.max), name.count < 0xFFFF else {
                 throw ZipError(message: "\(e.name) is too large for a ZIP archive without ZIP64")
             }
-            let offset = UInt32(out.count)
-            var local: [UInt8] = []
-            local.le32(0x0403_4B50); local.le16(20); local.le16(0x0800); local.le16(method); local.le16(time); local.le16(date)
-            local.le32(crc); local.le32(UInt32(data.count)); local.le32(UInt32(e.bytes.count)); local.le16(UInt16(name.count)); local.le16(0)
-            out += local + name + data
-            central.le32(0x0201_4B50); central.le16(0x0314)  // made by: Unix, spec 2.0
-            central.le16(20); central.le16(0x0800); central.le16(method); central.le16(time); central.le16(date)
-            central.le32(crc); central.le32(UInt32(data.count)); central.le32(UInt32(e.bytes.count)); central.le16(UInt16(name.count))
-            central.le16(0); central.le16(0); central.le16(0); central.le16(0)
-            central.le32(UInt32(0o100644) << 16)  // a regular file, rw-r--r--
-            central.le32(offset)
-            central += name
+            let record = Record(name: name, method: method, time: time, date: date, crc: crc, packed: UInt32(data.count),
+                                size: UInt32(e.bytes.count), offset: UInt32(out.count))
+            out += record.local + data
+            central += record.central
         }
         guard entries.count < 0xFFFF, out.count + central.count < Int(UInt32.max) else {
             throw ZipError(message: "the archive is too large for ZIP without ZIP64")
         }
-        let start = UInt32(out.count)
-        out += central
-        out.le32(0x0605_4B50); out.le16(0); out.le16(0); out.le16(UInt16(entries.count)); out.le16(UInt16(entries.count))
-        out.le32(UInt32(central.count)); out.le32(start); out.le16(0)
+        out += central + end(entries: entries.count, central: central.count, at: UInt32(out.count))
         return out
+    }
+
+    /// One entry's local header (with its name) and central directory record.
+    struct Record {
+        var name: [UInt8]
+        var method: UInt16, time: UInt16, date: UInt16
+        var crc: UInt32, packed: UInt32, size: UInt32, offset: UInt32
+
+        var local: [UInt8] {
+            var b: [UInt8] = []
+            b.le32(0x0403_4B50); b.le16(20); b.le16(0x0800); b.le16(method); b.le16(time); b.le16(date)
+            b.le32(crc); b.le32(packed); b.le32(size); b.le16(UInt16(name.count)); b.le16(0)
+            return b + name
+        }
+
+        var central: [UInt8] {
+            var b: [UInt8] = []
+            b.le32(0x0201_4B50); b.le16(0x0314)  // made by: Unix, spec 2.0
+            b.le16(20); b.le16(0x0800); b.le16(method); b.le16(time); b.le16(date)
+            b.le32(crc); b.le32(packed); b.le32(size); b.le16(UInt16(name.count))
+            b.le16(0); b.le16(0); b.le16(0); b.le16(0)
+            b.le32(UInt32(0o100644) << 16)  // a regular file, rw-r--r--
+            b.le32(offset)
+            return b + name
+        }
+    }
+
+    /// The end of central directory record.
+    static func end(entries: Int, central: Int, at start: UInt32) -> [UInt8] {
+        var b: [UInt8] = []
+        b.le32(0x0605_4B50); b.le16(0); b.le16(0); b.le16(UInt16(entries)); b.le16(UInt16(entries))
+        b.le32(UInt32(central)); b.le32(start); b.le16(0)
+        return b
     }
 
     /// MS-DOS time and date (local time in ZIP's convention; here UTC, 2-second steps, from 1980).

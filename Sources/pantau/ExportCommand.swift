@@ -123,18 +123,10 @@ extension Pantau {
                     for t in loaded?.targets ?? [] { request.snmpVersions[t.name] = t.credentials.version == .v3 ? 3 : t.credentials.version == .v2c ? 2 : 1 }
                     let reader = try store.open(.readOnly)
                     let exporter = AuditArchive(store: reader, clock: clock)
-                    if let out, archive == nil {
-                        // Only a directory: each file is rendered straight to disk.
-                        (result, manifest) = try exporter.write(request, formats: formats, to: out, renderPDF: { try pdf.render(html: $0) },
-                                                                progress: { progress?.show($0) })
-                        progress?.finish()
-                    } else {
-                        let bundle = try exporter.bundle(request, formats: formats, renderPDF: { try pdf.render(html: $0) }, progress: { progress?.show($0) })
-                        progress?.finish()
-                        if let out { try AuditBundle.write(files: bundle.files, manifest: bundle.manifest, to: out) }
-                        if let archive { try AuditArchive.write(try AuditArchive.zip(bundle), to: archive) }
-                        (result, manifest) = (bundle.result, bundle.manifest)
-                    }
+                    // Files are rendered straight to disk, and the archive packed from them.
+                    (result, manifest) = try exporter.write(request, formats: formats, out: out, archive: archive,
+                                                            renderPDF: { try pdf.render(html: $0) }, progress: { progress?.show($0) })
+                    progress?.finish()
                 } catch let e as OperationError {
                     progress?.finish()
                     refused(e)

@@ -90,6 +90,17 @@ import Testing
         let unpacked = try run(Lab.pantauBinary, ["export", "verify", dir + "/unzipped/pantau-audit-DINKES-2026-11"])
         #expect(unpacked.status == 0 && unpacked.stdout.contains("ok: 19 files"), "\(unpacked.stdout)\(unpacked.stderr)")
         #expect(FileManager.default.contentsEqual(atPath: dir + "/again/report.pdf", andPath: dir + "/unzipped/pantau-audit-DINKES-2026-11/report.pdf"))
+        // An archive alone (its files go through a hidden directory beside it, removed after) is
+        // byte for byte the archive written beside a directory.
+        let alone = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--format", "csv,json,html",
+                                "--archive", dir + "/alone.zip"], store: db, now: "2026-12-05")
+        let beside = try pantau(["export", "audit", "--period", "2026-11", "--pd", "DINKES", "--format", "csv,json,html",
+                                 "--out", dir + "/beside", "--archive", dir + "/beside.zip"], store: db, now: "2026-12-05")
+        #expect(alone.status == 0 && beside.status == 0, "\(alone.stderr)\(beside.stderr)")
+        #expect(FileManager.default.contentsEqual(atPath: dir + "/alone.zip", andPath: dir + "/beside.zip"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }.isEmpty)
+        let existing = try pantau(["export", "audit", "--period", "2026-11", "--format", "csv", "--archive", dir + "/alone.zip"], store: db, now: "2026-12-05")
+        #expect(existing.status != 0 && existing.stderr.contains("already exists"), "\(existing.stderr)")
         // On a terminal (script(1) gives it one) the progress bar shows on stderr; the bundle is the same.
         let tty = try run("/usr/bin/script", ["-qec", "env -u CI TERM=xterm \(Lab.pantauBinary) export audit --period 2026-11 --pd DINKES --format csv --out \(dir)/tty",
                                               "/dev/null"],
@@ -113,9 +124,10 @@ import Testing
         #expect(tampered.stdout.contains("changed: devices.csv") && tampered.stdout.contains("added: extra.csv") && tampered.stdout.contains("missing: pds.csv"))
         // Every export is in the audit log.
         let log = try PantauStore(path: db, access: .readOnly).auditLog().filter { $0.action == "export-audit" }
-        #expect(log.map(\.outcome) == ["ok", "ok", "ok", "invalid", "refused", "ok"], "\(log)")
+        #expect(log.map(\.outcome) == ["ok", "ok", "ok", "ok", "invalid", "ok", "invalid", "refused", "ok"], "\(log)")
         #expect(log[0].actor == "cli:auditor" && log[0].pd == "DINKES" && log[0].detail.contains("period 2026-11"))
         #expect(log[1].detail.contains("dinkes.zip") && log[1].detail.contains("formats csv,html,json,pdf"))
-        #expect(log[3].detail.contains("already exists") && log[4].pd == "NOPE" && log[5].detail.contains("no data in the period"))
+        #expect(log[2].detail.contains("alone.zip") && log[4].detail.contains("alone.zip") && log[4].detail.contains("already exists"))
+        #expect(log[6].detail.contains("already exists") && log[7].pd == "NOPE" && log[8].detail.contains("no data in the period"))
     }
 }

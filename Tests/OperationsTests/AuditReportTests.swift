@@ -195,6 +195,13 @@ import Testing
         // Unpacked, the files are the ones rendered from the same result.
         let again = try AuditBundle.files(made.result, formats: [.csv, .json, .html])
         for (name, bytes) in again { #expect(FileManager.default.contents(atPath: folder + "/" + name) == Data(bytes), "\(name)") }
+        // Written to disk a file at a time (what `export audit --archive` does): the same bytes,
+        // and no temporary directory or partial file left beside it.
+        let written = try AuditArchive(store: store, clock: FixedClock(AuditExportTests.now))
+            .write(.init(period: "2026-11", pds: ["BAPPEDA"]), formats: [.csv, .json, .html], out: nil, archive: dir + "/b.zip")
+        #expect(written.manifest.files == made.manifest.files)
+        #expect(FileManager.default.contents(atPath: dir + "/b.zip") == Data(made.bytes))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["a.zip", "b.zip", "x"])
     }
 }
 
