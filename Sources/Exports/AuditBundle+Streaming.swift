@@ -123,7 +123,7 @@ extension AuditBundle {
     // MARK: Writing file by file
 
     /// Renders each file straight into the bundle's temporary directory, hashing as it writes,
-    /// then the manifest, then renames the directory to `out` (see `write(files:manifest:to:)`).
+    /// then the manifest, then renames the directory to `out`.
     static func writeRendered(_ r: AuditExport.Result, _ renderings: [FileRendering], formats: Set<Format>, to out: String,
                               exportedAt: Date) throws -> Manifest {
         try checkTarget(out)

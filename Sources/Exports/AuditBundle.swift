@@ -289,15 +289,6 @@ public enum AuditBundle {
         }
     }
 
-    /// Writes rendered files and their manifest as a bundle directory at `out` (see `write`).
-    public static func write(files contents: [String: [UInt8]], manifest listed: Manifest, to out: String) throws {
-        try checkTarget(out)
-        try writeDirectory(out) { temp in
-            for (name, bytes) in contents { try Data(bytes).write(to: temp.appendingPathComponent(name)) }
-            try Data(try manifestBytes(listed)).write(to: temp.appendingPathComponent(manifestName))
-        }
-    }
-
     /// Fills a hidden temporary directory beside `out` with `fill`, then renames it to `out`;
     /// on any error the temporary directory is removed and nothing is left at `out`.
     static func writeDirectory<T>(_ out: String, _ fill: (URL) throws -> T) throws -> T {
