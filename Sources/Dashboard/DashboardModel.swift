@@ -115,15 +115,33 @@ public struct FindingRow: Sendable, Equatable {
     }
 }
 
-/// One collector's latest data, for the data-age panel.
+/// One kind of data and how old its latest is, or one collector of a fleet and its last
+/// contact, for the data-age panel.
 public struct DataSource: Sendable, Equatable {
     public var name: String
     public var latest: Date?
     /// What makes this data, said when there is none.
     public var madeBy: String
+    /// Said after the age (a fleet collector's backlog, or that it stopped).
+    public var detail: String?
+    /// Shown as a problem whatever its age (a collector that holds no lease).
+    public var alarm: Bool
+    /// What the time is: "latest" (data), "collector, last contact".
+    public var latestLabel: String
 
-    public init(name: String, latest: Date?, madeBy: String) {
-        self.name = name; self.latest = latest; self.madeBy = madeBy
+    public init(name: String, latest: Date?, madeBy: String, detail: String? = nil, alarm: Bool = false, latestLabel: String = "latest") {
+        self.name = name; self.latest = latest; self.madeBy = madeBy; self.detail = detail; self.alarm = alarm; self.latestLabel = latestLabel
+    }
+
+    /// A fleet collector (`pantau collectors`): its last contact with the central store, what it
+    /// has not yet replayed, and whether a process holds its identity.
+    public init(collector c: CollectorStatus) {
+        var said: [String] = []
+        if !c.running { said.append("stopped") }
+        if c.backlog > 0 { said.append("\(c.backlog) waiting to replay") }
+        if let offset = c.clockOffset, abs(offset) >= 5 { said.append("clock \(offset > 0 ? "+" : "")\(Int(offset.rounded())) s") }
+        self.init(name: c.id, latest: c.lastContact, madeBy: "pantau collect with a collector: section",
+                  detail: said.isEmpty ? nil : said.joined(separator: ", "), alarm: !c.running, latestLabel: "collector, last contact")
     }
 }
 
@@ -212,6 +230,9 @@ public struct DashboardLoader: Sendable {
             parts.uptime = attempt("uptime") { try UptimeToday.read(store: store, clock: clock) }
         }
         parts.findings = kept(.findings)?.findings ?? attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+        if request.kinds.contains(.dataAge), FleetQueries.keepsFleet(store) {
+            parts.collectors = attempt("collectors") { try FleetQueries.collectors(store) }
+        }
         if request.traffic, let today = parts.today {
             if let p = kept(.governance), let t = p.traffic {
                 parts.traffic = attempt("traffic") { try t.refreshed(now: now, store: store) }
@@ -314,6 +335,7 @@ public struct DashboardLoader: Sendable {
             DataSource(name: "status polls", latest: uptime?.latestPoll, madeBy: "the collector daemon (pantau collect --config FILE)"),
             DataSource(name: "findings", latest: findings.map(\.lastSeen).max(), madeBy: "pantau reconcile"),
         ]
+        sources += (parts.collectors ?? []).map(DataSource.init(collector:))
         let zone = profile?.timeZone ?? TimeZone(identifier: "UTC")!
         var model = DashboardModel(now: now, timeZone: zone, regency: registry?.regency, pds: pds, devices: devices, findings: findingRows,
                                    sources: sources, problems: [])

@@ -207,13 +207,14 @@ public enum DashboardRenderer {
                 if let t = src.latest {
                     let age = model.now.timeIntervalSince(t)
                     let stale = age > Double(layout.staleAfterMinutes) * 60
-                    text = "latest \(format(t, model.timeZone))  \(ageText(age)) old\(stale ? "  STALE (over \(layout.staleAfterMinutes) min)" : "")"
-                    if stale { style = CellStyle(bold: true, color: options.color ? .yellow : nil) }
+                    text = "\(src.latestLabel) \(format(t, model.timeZone))  \(ageText(age)) old" + (src.detail.map { "  \($0)" } ?? "")
+                        + (stale ? "  STALE (over \(layout.staleAfterMinutes) min)" : "")
+                    if stale || src.alarm { style = CellStyle(bold: true, color: options.color ? .yellow : nil) }
                 } else {
                     text = "none yet: made by \(src.madeBy)"
                     style = CellStyle(dim: true)
                 }
-                s.put(" " + pad(src.name, 16), row: r, col: 0)
+                s.put(" " + pad(src.name, 16), row: r, col: 0, limit: 17)
                 s.put(text, row: r, col: 18, style: style)
                 r += 1
             }

@@ -28,6 +28,8 @@ struct LoadParts: Sendable {
     var uptime: UptimeToday?
     // Findings.
     var findings: [Finding] = []
+    // A fleet's collectors (a PostgreSQL store; read on every load while the data-age panel shows).
+    var collectors: [CollectorStatus]?
     // Traffic: the uplinks written since read again (`TrafficReports.RecentUplinks.refreshed`);
     // the open device's interfaces read again.
     var traffic: TrafficReports.RecentUplinks?

@@ -176,6 +176,10 @@ import Testing
         let pdRows = dash.stdout.split(separator: "\n").filter { ["BAPPEDA", "DINKES"].contains($0.split(separator: " ").first ?? "") }
         #expect(dash.status == 0 && pdRows.count == 2 && pdRows.allSatisfy { $0.split(separator: " ").contains("2") }, "\(dash.stdout)\(dash.stderr)")
         #expect(dash.stdout.contains("status polls     latest") && pdRows.allSatisfy { $0.contains("100.00%") }, "\(dash.stdout)")
+        // The data-age panel names each collector with its last contact.
+        #expect(["kominfo-a", "kominfo-b"].allSatisfy { id in
+            dash.stdout.split(separator: "\n").contains { $0.hasPrefix(" \(id)") && $0.contains("collector, last contact") }
+        }, "\(dash.stdout)")
         let status = try runPantau(["store", "status"], store: url, now: "2026-12-01T03:00:00Z", environment: env)
         #expect(status.status == 0 && status.stdout.contains("kominfo-a") && status.stdout.contains("kominfo-b"), "\(status.stdout)\(status.stderr)")
     }

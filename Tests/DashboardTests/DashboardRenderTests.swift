@@ -1,6 +1,7 @@
 import Dashboard
 import Foundation
 import Reconciliation
+import Storage
 import Testing
 import YAMLSupport
 
@@ -98,6 +99,27 @@ import YAMLSupport
         #expect(lines[5].hasPrefix("─ Uplink traffic per PD (0, by pd) ─") && lines[7] == " (none)", "the table takes the rows it needs")
         #expect(lines[8] == "─ Open findings " + String(repeating: "─", count: 64))
         #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("a fleet's collectors in the data-age panel: last contact, backlog, clock, a stopped one marked")
+    func fleetCollectors() throws {
+        var model = Self.model()
+        func collector(_ id: String, running: Bool, contact: TimeInterval, backlog: Int, offset: Double?) -> CollectorStatus {
+            CollectorStatus(id: id, host: "nms", pid: 1, spool: "/var/lib/pantau/spool", spoolID: "s", running: running, leaseUntil: nil,
+                            firstContact: nil, lastContact: Self.now.addingTimeInterval(-contact), secondsSinceContact: contact, backlog: backlog,
+                            oldestBacklog: nil, clockOffset: offset, appliedSeq: 0, applied: 0, refused: 0, lastRefusal: nil, devices: 1)
+        }
+        model.sources = [DataSource(collector: collector("kab-pusat", running: true, contact: 20, backlog: 0, offset: 0.4)),
+                         DataSource(collector: collector("pk-\u{1B}[31m1", running: false, contact: 3 * 3600, backlog: 1234, offset: -12))]
+        var options = RenderOptions()
+        options.color = true
+        let s = DashboardRenderer.render(model, layout: try Self.layout(), state: ViewState(view: "overview"), width: 120, height: 30, options: options)
+        let lines = s.lines
+        #expect(lines.contains { $0.hasPrefix(" kab-pusat        collector, last contact 2026-12-01 05:09  20s old") && $0.hasSuffix("old") }, "\(lines)")
+        let stopped = try #require(lines.firstIndex { $0.contains("stopped, 1234 waiting to replay, clock -12 s  STALE") }, "\(lines)")
+        #expect(lines[stopped].hasPrefix(" pk-\\e[31m1") && !lines[stopped].contains("\u{1B}"), "\(lines[stopped])")
+        let col = try #require(lines[stopped].range(of: "collector,")).lowerBound.utf16Offset(in: lines[stopped])
+        #expect(s[stopped, col].style.bold && s[stopped, col].style.color == .yellow)
     }
 
     @Test("untrusted text never reaches a cell as a control character")
