@@ -12,7 +12,8 @@ APT_PACKAGES=(libsnmp-dev libpcap-dev libsqlite3-dev zlib1g-dev snmp snmpd tshar
               postgresql                  # the PostgreSQL store's tests start their own server (InventoryTesting's PostgresServer), never the system's
               chromium chromium-driver    # the PD portal's browser test (Selenium drives headless chromium); report.pdf of audit bundles
               poppler-utils unzip         # audit bundle tests check the PDF (pdfinfo, pdftotext) and unpack archives
-              iptables)                   # a fleet test drops a PostgreSQL port's packets inside a network namespace of its own (a dead WAN link)
+              iptables                    # a fleet test drops a PostgreSQL port's packets inside a network namespace of its own (a dead WAN link)
+              openssl)                    # the PostgreSQL TLS test makes an authority and a server certificate
 SNMPSIM_VERSION=1.2.2
 PYSMI_SPEC='pysmi>=2.0.0,<3.0.0'
 SCHEMATHESIS_VERSION=4.32.5   # fuzzes the HTTP service against its OpenAPI document (tests)

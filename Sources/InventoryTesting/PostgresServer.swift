@@ -19,6 +19,9 @@ public final class PostgresServer: @unchecked Sendable {
     private var startOptions = ""
     /// The network namespace the server runs in (nil: the test's own).
     public let netns: String?
+    /// With `tls`: the PEM file of the authority that signed the server's certificate (for
+    /// `sslrootcert`); the certificate names `localhost`.
+    public private(set) var authority: String?
 
     /// The PostgreSQL binaries (Debian's `postgresql` package: /usr/lib/postgresql/VERSION/bin), 15 when present.
     public static var binaries: String? {
@@ -64,7 +67,9 @@ public final class PostgresServer: @unchecked Sendable {
     ///   that namespace's loopback: clients in it reach the server over TCP, and its port can be
     ///   blocked there without touching the machine's own network. `psql` still reaches it by
     ///   its Unix socket.
-    public init(durable: Bool = false, sharedBuffers: String = "64MB", netns: String? = nil) throws {
+    /// - Parameter tls: serve TLS too (`ssl=on`), with a certificate for `localhost` signed by an
+    ///   authority made for this server (`authority`); plain connections are still accepted.
+    public init(durable: Bool = false, sharedBuffers: String = "64MB", netns: String? = nil, tls: Bool = false) throws {
         self.netns = netns
         guard let bin = Self.binaries, FileManager.default.fileExists(atPath: bin + "/initdb") else {
             throw SpawnError(description: "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/setup.sh installs it")
@@ -83,11 +88,16 @@ public final class PostgresServer: @unchecked Sendable {
         guard initdb.status == 0 else {
             throw SpawnError(description: "initdb failed (\(initdb.status)): \(initdb.stderr.suffix(800))")
         }
+        var tlsOptions = ""
+        if tls {
+            authority = try Self.makeCertificates(in: directory)
+            tlsOptions = " -c ssl=on -c ssl_cert_file=\(directory)/tls/server.pem -c ssl_key_file=\(directory)/tls/server.key"
+        }
         var lastError = ""
         for _ in 0..<5 {
             let p = Lab.freeTCPPort()
             let opts = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c synchronous_commit=off "
-                + (durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=200 -c shared_buffers=\(sharedBuffers)"
+                + (durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=200 -c shared_buffers=\(sharedBuffers)" + tlsOptions
             let (exe, args) = Self.inNamespace(netns, "/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl", "-D", directory + "/data", "-l",
                                                                              directory + "/server.log", "-w", "-t", "60", "-o", opts, "start"])
             let start = try run(exe, args, timeout: 90)
@@ -100,6 +110,26 @@ public final class PostgresServer: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory)
         throw SpawnError(description: "PostgreSQL did not start: \(lastError)")
+    }
+
+    /// An authority and a server certificate for `localhost` signed by it (openssl, P-256 keys,
+    /// two days), in `dir/tls`; the server's key belongs to the postgres user, as the server
+    /// requires. Returns the authority's PEM file.
+    public static func makeCertificates(in dir: String, name: String = "localhost") throws -> String {
+        let d = dir + "/tls"
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try "subjectAltName=DNS:\(name)\n".write(toFile: d + "/ext", atomically: true, encoding: .utf8)
+        for step in [["req", "-x509"] + key + ["-keyout", d + "/ca.key", "-out", d + "/ca.pem", "-days", "2", "-subj", "/CN=Pantau test authority"],
+                     ["req"] + key + ["-keyout", d + "/server.key", "-out", d + "/server.csr", "-subj", "/CN=\(name)"],
+                     ["x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial",
+                      "-out", d + "/server.pem", "-days", "2", "-extfile", d + "/ext"]] {
+            let r = try run("/usr/bin/openssl", step, timeout: 60)
+            guard r.status == 0 else { throw SpawnError(description: "openssl \(step[0]) failed: \(r.stderr.suffix(400))") }
+        }
+        try run("/bin/chown", ["-R", "postgres:postgres", d], timeout: 10)
+        try run("/bin/chmod", ["0600", d + "/server.key"], timeout: 10)
+        return d + "/ca.pem"
     }
 
     /// `executable` run in network namespace `netns`: `ip netns exec NS executable ...`.

@@ -99,18 +99,27 @@ struct PGRow {
 }
 
 /// Where a PostgreSQL store is and how to log in: parsed from `postgres://user@host:port/db`
-/// (`postgresql://` too). The password never comes from the URL (it would end up in shell
-/// history, configuration files and process lists): it comes from `PGPASSWORD`, or from a
-/// password file (`PGPASSFILE`, else `~/.pgpass`, libpq's `host:port:database:user:password`
-/// lines), like every PostgreSQL client.
+/// (`postgresql://` too), with libpq's `?sslmode=...&sslrootcert=FILE` if given (`PGTLSSetup`).
+/// The password never comes from the URL (it would end up in shell history, configuration
+/// files and process lists): it comes from `PGPASSWORD`, or from a password file (`PGPASSFILE`,
+/// else `~/.pgpass`, libpq's `host:port:database:user:password` lines), like every PostgreSQL
+/// client.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var user: String
     public var database: String
+    /// `sslmode` from the URL (nil: `PGSSLMODE`, else `prefer`).
+    public var tlsMode: PostgresTLSMode?
+    /// `sslrootcert` from the URL: the authorities a `verify-*` mode trusts (nil: `PGSSLROOTCERT`, else the system's).
+    public var rootCertificate: String?
 
     /// The URL without any secret: what `location`, errors and `store status` show.
-    public var description: String { "postgres://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
+    public var description: String {
+        let query = [tlsMode.map { "sslmode=\($0.rawValue)" }, rootCertificate.map { "sslrootcert=\($0)" }].compactMap { $0 }
+        return "postgres://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
+            + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+    }
 
     /// Whether `text` names a PostgreSQL store (a `postgres://` or `postgresql://` URL).
     public static func isURL(_ text: String) -> Bool {
@@ -125,7 +134,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         } else {
             throw StoreError(path: text, action: "opening the store", message: "not a postgres:// URL", kind: .unusable)
         }
-        let noQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let halves = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let noQuery = halves[0]
         guard let at = noQuery.lastIndex(of: "@") else {
             throw StoreError(path: "postgres://\(noQuery)", action: "opening the store", message:
                 "the URL names no user; write postgres://USER@HOST:PORT/DATABASE", kind: .unusable)
@@ -157,6 +167,24 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                 kind: .unusable)
         }
         self.host = host; self.port = port; self.user = user; self.database = db.removingPercentEncoding ?? db
+        for pair in halves.count > 1 ? halves[1].split(separator: "&") : [] {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(kv[0]), value = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+            switch key {
+            case "sslmode":
+                guard let m = PostgresTLSMode(rawValue: value) else {
+                    throw StoreError(path: shown, action: "opening the store", message:
+                        "sslmode=\(value) is not one of \(PostgresTLSMode.allCases.map(\.rawValue).joined(separator: ", "))", kind: .unusable)
+                }
+                tlsMode = m
+            case "sslrootcert" where !value.isEmpty:
+                rootCertificate = value
+            default:
+                throw StoreError(path: shown, action: "opening the store", message:
+                    "the URL's parameter \(key.isEmpty ? String(pair) : key) is not one Pantau reads (it reads sslmode and sslrootcert)",
+                    kind: .unusable)
+            }
+        }
     }
 
     /// The password: `PGPASSWORD`, else the first matching line of the password file.
@@ -203,6 +231,8 @@ final class PGPool: @unchecked Sendable {
     /// Sessions refuse writes at the server too (a read-only store).
     let readOnly: Bool
     private let password: String?
+    /// How connections use TLS.
+    let tls: PGTLSSetup
 
     /// Seconds to wait for the server to accept a connection.
     static let connectTimeout = 10
@@ -214,10 +244,11 @@ final class PGPool: @unchecked Sendable {
     /// acknowledges what it is sent, so a long query is not cut short by this.
     static let deadLinkSeconds = 30
 
-    init(_ location: PostgresLocation, password: String?, readOnly: Bool = false, size: Int = 4) {
+    init(_ location: PostgresLocation, password: String?, tls: PGTLSSetup, readOnly: Bool = false, size: Int = 4) {
         self.location = location
         self.readOnly = readOnly
         self.password = password
+        self.tls = tls
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var l = Logger(label: "pantau.postgres")
         l.logLevel = .critical
@@ -227,7 +258,7 @@ final class PGPool: @unchecked Sendable {
 
     /// A read-only pool of one connection to the same server and database (a read snapshot
     /// pins its transaction to that connection: every read of the snapshot goes through it).
-    func single() -> PGPool { PGPool(location, password: password, readOnly: true, size: 1) }
+    func single() -> PGPool { PGPool(location, password: password, tls: tls, readOnly: true, size: 1) }
 
     deinit { shutdown() }
 
@@ -288,8 +319,9 @@ final class PGPool: @unchecked Sendable {
             .channelOption(tcp(TCP_NODELAY), value: 1)
             .connect(host: location.host, port: location.port).wait()
         do {
-            let c = PostgresConnection.Configuration(establishedChannel: channel, username: location.user, password: password,
+            var c = PostgresConnection.Configuration(establishedChannel: channel, tls: tls.tls, username: location.user, password: password,
                                                      database: location.database)
+            c.options.tlsServerName = tls.serverName
             return try PostgresConnection.connect(on: channel.eventLoop, configuration: c, id: id, logger: logger).wait()
         } catch {
             try? channel.close().wait()
@@ -412,6 +444,11 @@ extension StoreError {
     /// The gist of a connection failure's description (NIO's are long and nested).
     static func cause(_ text: String) -> String {
         let known = [("Connection refused", "connection refused: is the server running, and on that port?"),
+                     ("CERTIFICATE_VERIFY_FAILED", "the server's TLS certificate is not trusted (sslrootcert, or the system's authorities)"),
+                     ("unable to get local issuer", "the server's TLS certificate is not trusted (sslrootcert, or the system's authorities)"),
+                     ("self-signed certificate", "the server's TLS certificate is not trusted (sslrootcert, or the system's authorities)"),
+                     ("Hostname mismatch", "the server's TLS certificate does not name the URL's host"),
+                     ("handshakeFailed", "the TLS handshake failed"),
                      ("timed out", "timed out"), ("Timeout", "timed out"), ("No route to host", "no route to host"),
                      ("Network is unreachable", "network unreachable"), ("resolve", "the host name does not resolve"),
                      ("NXDOMAIN", "the host name does not resolve"), ("UnknownHost", "the host name does not resolve")]
@@ -436,6 +473,12 @@ extension StoreError {
                 switch e.code {
                 case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
                     message = "cannot reach the PostgreSQL server (\(Self.cause(e.underlying.map { "\($0)" } ?? "\(e.code)")))"
+                case .sslUnsupported:
+                    message = "the server does not offer TLS, and the store's sslmode asks for it; turn ssl on at the server, or use sslmode=prefer"
+                    kind = .unusable
+                case .failedToAddSSLHandler:
+                    message = "cannot start TLS with the server (\(e.underlying.map { "\($0)" } ?? "no detail"))"
+                    kind = .unusable
                 case .authMechanismRequiresPassword:
                     message = "the server asks for a password; set PGPASSWORD or a password file (PGPASSFILE or ~/.pgpass)"
                     kind = .unusable

@@ -30,7 +30,8 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
         let where_ = try PostgresLocation(url: url)
         location = where_.description
         self.access = access
-        pool = PGPool(where_, password: where_.password(environment: environment), readOnly: access == .readOnly)
+        pool = PGPool(where_, password: where_.password(environment: environment), tls: try PGTLSSetup.make(where_, environment: environment),
+                      readOnly: access == .readOnly)
         do {
             try pool.withConnection { c in
                 try Self.checkSchema(c, location: location, access: access)
@@ -48,6 +49,14 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
     }
 
     deinit { pool.shutdown() }
+
+    /// Whether the store's connection is encrypted, by the server's word (`pg_stat_ssl`).
+    public func sessionUsesTLS() throws(StoreError) -> Bool {
+        try read("reading the connection's TLS state") { c in
+            let rows = try c.fetchAll("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            return rows.first.map { $0["ssl"] as Bool } ?? false
+        }
+    }
 
     /// The schema version this binary writes: its number of migrations.
     public static var schemaVersion: Int { PGSchema.version }
