@@ -89,7 +89,7 @@ extension PantauStore {
             // A new block (the usual case): its values bound straight into the statement.
             var row = RowBinder(insert)
             row.int(series); row.int(Int64(r.rawValue)); row.int(start); row.int(Int64(ordered.count)); row.int(ordered.last?.start ?? start)
-            try TrafficBlockCodec.encode(ordered).withUnsafeBytes { bytes in row.blob(bytes); try row.execute() }
+            try TrafficBlockCodec.encode(ordered).withUnsafeBytes { bytes in row.blobInPlace(bytes); try row.execute() }
             guard db.changesCount == 0 else { return }
             let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
             let merged = TrafficBlockCodec.merge(old, Array(ordered))
