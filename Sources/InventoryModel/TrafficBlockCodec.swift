@@ -143,11 +143,16 @@ public enum TrafficBlockCodec {
     /// Writes a version 2 block whose columns are planned (`size`: the columns' bytes).
     static func write<C: ColumnValues>(count n: Int, times: C, columns: [C], plans: [Plan], size columnBytes: Int) -> [UInt8] {
         var size = 1 + unsignedSize(UInt64(n)) + unsignedSize(UInt64(columns.count)) + columnBytes
-        // The times' runs of equal steps, found once (a block has one, or a few around a gap).
+        // The times' runs of equal steps, found once (a block has one, or a few around a gap:
+        // only those after the first are kept in an array).
+        var firstRun: (step: Int64, run: Int)?
         var timeRuns: [(step: Int64, run: Int)] = []
         if n > 0 {
             size += signedSize(times[0])
-            forEachRun(of: times, count: n, deltas: true) { d, run in size += signedSize(d) + unsignedSize(UInt64(run)); timeRuns.append((d, run)) }
+            forEachRun(of: times, count: n, deltas: true) { d, run in
+                size += signedSize(d) + unsignedSize(UInt64(run))
+                if firstRun == nil { firstRun = (d, run) } else { timeRuns.append((d, run)) }
+            }
         }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
             var w = Writer(buffer: buffer)
@@ -156,6 +161,7 @@ public enum TrafficBlockCodec {
             w.unsigned(UInt64(columns.count))
             if n > 0 {
                 w.signed(times[0])
+                if let (d, run) = firstRun { w.signed(d); w.unsigned(UInt64(run)) }
                 for (d, run) in timeRuns { w.signed(d); w.unsigned(UInt64(run)) }
             }
             for c in columns.indices {
@@ -188,26 +194,23 @@ public enum TrafficBlockCodec {
     static func planUsualSamples(_ p: UnsafePointer<TrafficSample>, count n: Int) -> (plans: [Plan], size: Int)? {
         guard n >= 2 else { return nil }
         let f = p[0]
-        var covered: Int64 = 0, counters: Int64 = 0, peaks = (f.peakInBPS ^ f.inBPS) | (f.peakOutBPS ^ f.outBPS), inOut = f.inBPS ^ f.outBPS
-        var a = ColumnSummary(first: f.inBPS, low: f.inBPS, high: f.inBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
-        var b = ColumnSummary(first: f.outBPS, low: f.outBPS, high: f.outBPS, deltaLow: .max, deltaHigh: .min, repeats: 0)
-        var previousIn = f.inBPS, previousOut = f.outBPS
+        // The shape first (coverage, counters and peaks as the first sample's, inbound and
+        // outbound not equal), then each rate's summary in a pass of its own: passes over a
+        // block in the cache, each with few values live, cost less than one pass keeping
+        // them all (which spilled to the stack).
+        var shape = (f.peakInBPS ^ f.inBPS) | (f.peakOutBPS ^ f.outBPS), inOut = f.inBPS ^ f.outBPS
         for k in 1 ..< n {
             let x = p[k]
-            covered |= x.covered ^ f.covered
-            counters |= (x.inErrors ^ f.inErrors) | (x.outErrors ^ f.outErrors) | (x.inDiscards ^ f.inDiscards) | (x.outDiscards ^ f.outDiscards)
-            peaks |= (x.peakInBPS ^ x.inBPS) | (x.peakOutBPS ^ x.outBPS)
-            let i = x.inBPS, o = x.outBPS
-            inOut |= i ^ o
-            let di = i &- previousIn, dout = o &- previousOut
-            a.low = min(a.low, i); a.high = max(a.high, i); a.deltaLow = min(a.deltaLow, di); a.deltaHigh = max(a.deltaHigh, di)
-            b.low = min(b.low, o); b.high = max(b.high, o); b.deltaLow = min(b.deltaLow, dout); b.deltaHigh = max(b.deltaHigh, dout)
-            a.repeats &+= di == 0 ? 1 : 0
-            b.repeats &+= dout == 0 ? 1 : 0
-            previousIn = i; previousOut = o
+            shape |= (x.covered ^ f.covered) | (x.inErrors ^ f.inErrors) | (x.outErrors ^ f.outErrors) | (x.inDiscards ^ f.inDiscards)
+                | (x.outDiscards ^ f.outDiscards) | (x.peakInBPS ^ x.inBPS) | (x.peakOutBPS ^ x.outBPS)
+            inOut |= x.inBPS ^ x.outBPS
         }
-        guard covered == 0, counters == 0, peaks == 0, inOut != 0, a.low != a.high, b.low != b.high else { return nil }
+        guard shape == 0, inOut != 0 else { return nil }
         let raw = UnsafeRawPointer(p)
+        let a = summary(SampleField(samples: raw, offset: sampleOffsets[2]), count: n)
+        guard a.low != a.high else { return nil }
+        let b = summary(SampleField(samples: raw, offset: sampleOffsets[3]), count: n)
+        guard b.low != b.high else { return nil }
         // The plans `encode` makes for this shape, without its bookkeeping arrays: coverage
         // constant, the rates' frames (or runs), each peak the same as its rate, and each
         // counter the same as the first earlier constant column of its value (coverage or an

@@ -390,7 +390,8 @@ struct SpoolRecord: Codable {
         switch w {
         case .status(let p): status = p
         case .traffic(let b):
-            traffic = Batch(states: b.states, rates: b.rates, runs: b.runs.map { Run(key: $0.key, resolution: $0.resolution, samples: $0.samples) })
+            // Rollups asked for are spooled as the runs they make (the record has no flag).
+            traffic = Batch(states: b.states, rates: b.rates, runs: b.rollupsExpanded.runs.map { Run(key: $0.key, resolution: $0.resolution, samples: $0.samples) })
         case .inventory(let o):
             var rec = Outcome(name: o.name, agent: o.agent, pd: o.pd, startedAt: o.startedAt, duration: o.duration)
             switch o.result {

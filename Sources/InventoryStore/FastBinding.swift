@@ -36,6 +36,16 @@ struct RowBinder {
         sqlite3_bind_blob(statement.sqliteStatement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
     }
 
+    /// A blob SQLite reads where it lies, without a copy of its own (SQLITE_STATIC): `bytes`
+    /// must stay valid until `execute()` returns, which unbinds it (NULL) so no later step
+    /// can read it.
+    mutating func blobInPlace(_ bytes: UnsafeRawBufferPointer) {
+        index += 1
+        sqlite3_bind_blob(statement.sqliteStatement, index, bytes.baseAddress, Int32(bytes.count), nil)
+        inPlace = index
+    }
+    private var inPlace: Int32 = 0
+
     mutating func double(_ value: Double) {
         index += 1
         sqlite3_bind_double(statement.sqliteStatement, index, value)
@@ -49,6 +59,7 @@ struct RowBinder {
         index = 0
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
+        if inPlace > 0 { sqlite3_bind_null(stmt, inPlace); inPlace = 0 }
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(stmt))))
         }

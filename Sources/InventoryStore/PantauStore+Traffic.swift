@@ -84,30 +84,59 @@ extension PantauStore {
         let update = try db.cachedStatement(sql: """
             UPDATE traffic_block SET count = ?, last = ?, data = ? WHERE series_id = ? AND resolution = ? AND start = ?
             """)
-        func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>) throws {
-            let ordered = TrafficBlockCodec.isAscending(new) ? new : TrafficBlockCodec.merge([], Array(new))[...]
+        func write(_ series: Int64, _ r: TrafficResolution, _ start: Int64, _ new: ArraySlice<TrafficSample>, ascending: Bool) throws {
+            let ordered = ascending || TrafficBlockCodec.isAscending(new) ? new : TrafficBlockCodec.merge([], Array(new))[...]
             // A new block (the usual case): its values bound straight into the statement.
             var row = RowBinder(insert)
             row.int(series); row.int(Int64(r.rawValue)); row.int(start); row.int(Int64(ordered.count)); row.int(ordered.last?.start ?? start)
-            try TrafficBlockCodec.encode(ordered).withUnsafeBytes { bytes in row.blob(bytes); try row.execute() }
+            try TrafficBlockCodec.encode(ordered).withUnsafeBytes { bytes in row.blobInPlace(bytes); try row.execute() }
             guard db.changesCount == 0 else { return }
             let old = try Data.fetchOne(read, arguments: [series, r.rawValue, start]).map { try TrafficBlockCodec.decodeSamples([UInt8]($0)) } ?? []
             let merged = TrafficBlockCodec.merge(old, Array(ordered))
             try update.execute(arguments: [merged.count, merged.last?.start ?? start, Data(TrafficBlockCodec.encode(merged)),
                                            series, r.rawValue, start])
         }
-        for run in runs where !run.samples.isEmpty {
-            let series = try id(run.key), r = run.resolution, s = run.samples
-            let window = UInt64(TrafficBlockCodec.samplesPerBlock(r) * r.seconds)
-            var from = s.startIndex
-            while from < s.endIndex {
-                // The samples that follow in the same block window (start - block in [0, window),
-                // compared unsigned: a sample before the block's start ends the run too).
-                let block = TrafficBlockCodec.blockStart(r, s[from].start)
-                var to = from + 1
-                while to < s.endIndex && UInt64(bitPattern: s[to].start &- block) < window { to += 1 }
-                try write(series, r, block, s[from..<to])
-                from = to
+        for first in runs where !first.samples.isEmpty {
+            // A run with rollups: each block's samples are rolled up while they are at hand (a
+            // bucket of the next coarser resolution never spans two blocks), and the rollups
+            // are written the same way after the run (`TrafficSampleRun.expanded`).
+            var next: TrafficSampleRun? = first
+            while let run = next {
+                next = nil
+                let series = try id(run.key), r = run.resolution, s = run.samples
+                let coarser = run.withRollups ? r.coarser : nil
+                var rollups: [TrafficSample] = []
+                if let coarser, let a = s.first, let b = s.last, b.start >= a.start {
+                    rollups.reserveCapacity(min(s.count, Int((b.start - a.start) / coarser.seconds) + 1))
+                }
+                let span = TrafficBlockCodec.samplesPerBlock(r) * r.seconds, window = UInt64(span)
+                func inWindow(_ k: Int, _ block: Int64) -> Bool { UInt64(bitPattern: s[k].start &- block) < window }
+                var from = s.startIndex
+                while from < s.endIndex {
+                    // The samples that follow in the same block window (start - block in [0, window),
+                    // compared unsigned: a sample before the block's start ends the run too).
+                    let block = TrafficBlockCodec.blockStart(r, s[from].start)
+                    // Usually one sample per step to the window's end: then the block ends where
+                    // the window does, which is checked rather than found sample by sample (the
+                    // samples ascending, the last in the window and the next not: so are all
+                    // between). Else, or when the check fails, found sample by sample.
+                    var to = from + 1, ascending = false
+                    let slots = (block &+ span &- s[from].start &+ r.seconds &- 1) / r.seconds
+                    if slots > 1 && slots <= Int64(s.endIndex - from) {
+                        let guess = from + Int(slots)
+                        if inWindow(guess - 1, block) && (guess == s.endIndex || !inWindow(guess, block))
+                            && TrafficBlockCodec.isAscending(s[from..<guess]) {
+                            to = guess; ascending = true
+                        }
+                    }
+                    if !ascending { while to < s.endIndex && inWindow(to, block) { to += 1 } }
+                    try write(series, r, block, s[from..<to], ascending: ascending)
+                    if let coarser { TrafficSample.appendRollups(s[from..<to], to: coarser, into: &rollups) }
+                    from = to
+                }
+                if let coarser, !rollups.isEmpty {
+                    next = TrafficSampleRun(key: run.key, resolution: coarser, samples: rollups, withRollups: true)
+                }
             }
         }
     }

@@ -10,16 +10,23 @@ import Storage
 /// and the `FleetForwarder` replays the windows into the central store with the polls, in
 /// order and exactly once. The spool's own capture-file ledger decides which files are read,
 /// so sampling goes on, and counts nothing twice, while the central store is out of reach.
+///
+/// With a `traffic` recorder (one writing into the same spool), each window's sFlow counter
+/// samples also advance the interfaces' traffic series, as on a single collector
+/// (`TrafficFeed`): the series' batch is spooled after the window and replayed the way the
+/// counter polls' batches are, so the central store's series get the same arithmetic.
 public struct SpooledSampling: Sendable {
     public let spool: any CollectorSpooling
     public let clock: any WallClock
     public let logger: Logger
+    /// Where the windows' sFlow counter samples also go (nil: only the sightings).
+    public let traffic: TrafficRecorder?
     /// The PD segments of the central store's registry; nil when it cannot be reached now.
     public let registrySegments: @Sendable () throws -> [PDSegment]?
 
-    public init(spool: any CollectorSpooling, clock: any WallClock, logger: Logger,
+    public init(spool: any CollectorSpooling, clock: any WallClock, logger: Logger, traffic: TrafficRecorder? = nil,
                 registrySegments: @escaping @Sendable () throws -> [PDSegment]?) {
-        self.spool = spool; self.clock = clock; self.logger = logger; self.registrySegments = registrySegments
+        self.spool = spool; self.clock = clock; self.logger = logger; self.traffic = traffic; self.registrySegments = registrySegments
     }
 
     /// Open-ended sampling into the spool, attributing to the PD segments of `pd_map` or, without
@@ -37,6 +44,7 @@ public struct SpooledSampling: Sendable {
                            metadata: ["spool": "\(spool.path)"])
             segments = []
         }
-        return SamplingService(settings: sampling, store: spool, segments: segments, logger: logger, clock: clock)
+        let sink: any SightingRecording = traffic.map { TrafficFeed(store: spool, recorder: $0) } ?? spool
+        return SamplingService(settings: sampling, store: sink, segments: segments, logger: logger, clock: clock)
     }
 }

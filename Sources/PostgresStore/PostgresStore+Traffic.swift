@@ -16,8 +16,10 @@ extension PostgresStore {
         }
     }
 
-    public func record(traffic batch: TrafficBatch) throws(StoreError) {
-        guard !batch.isEmpty else { return }
+    public func record(traffic given: TrafficBatch) throws(StoreError) {
+        guard !given.isEmpty else { return }
+        // Runs with rollups are written as the runs they make (`TrafficSampleRun.expanded`).
+        let batch = given.rollupsExpanded
         try write("recording traffic", prepare: { c in try prepareTraffic(c, batch) }) { c in try writeTraffic(c, batch) }
     }
 

@@ -35,8 +35,45 @@ public struct TrafficSampleRun: Sendable, Hashable {
     public var key: TrafficSeriesKey
     public var resolution: TrafficResolution
     public var samples: [TrafficSample]
-    public init(key: TrafficSeriesKey, resolution: TrafficResolution, samples: [TrafficSample]) {
-        self.key = key; self.resolution = resolution; self.samples = samples
+    /// Whether the store also writes the samples' rollups into every coarser resolution, each
+    /// from the next finer one by `TrafficSample.rollups(_:to:)` (5 minutes to hours, hours to
+    /// days): the same as the runs `expanded` gives, but a store may roll up as it goes
+    /// through the samples once (a backfill, an import, the storage benchmark).
+    public var withRollups: Bool
+
+    public init(key: TrafficSeriesKey, resolution: TrafficResolution, samples: [TrafficSample], withRollups: Bool = false) {
+        self.key = key; self.resolution = resolution; self.samples = samples; self.withRollups = withRollups
+    }
+
+    /// This run without `withRollups`, followed by its rollups as runs of their own (coarser
+    /// resolutions in order): what the store writes for it.
+    public var expanded: [TrafficSampleRun] {
+        var out = [TrafficSampleRun(key: key, resolution: resolution, samples: samples)]
+        guard withRollups else { return out }
+        var finer = self
+        while let coarser = finer.resolution.coarser {
+            finer = TrafficSampleRun(key: key, resolution: coarser, samples: TrafficSample.rollups(finer.samples[...], to: coarser))
+            out.append(finer)
+        }
+        return out
+    }
+}
+
+extension TrafficBatch {
+    /// The batch with every run's rollups as runs of their own (`TrafficSampleRun.expanded`),
+    /// for a store or a spool that writes runs as they are.
+    public var rollupsExpanded: TrafficBatch {
+        guard runs.contains(where: \.withRollups) else { return self }
+        var b = self
+        b.runs = runs.flatMap(\.expanded)
+        return b
+    }
+}
+
+extension TrafficResolution {
+    /// The next coarser resolution a run rolls up into (nil for a day).
+    public var coarser: TrafficResolution? {
+        switch self { case .fiveMinutes: .hour; case .hour: .day; case .day: nil }
     }
 }
 

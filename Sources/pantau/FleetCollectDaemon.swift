@@ -47,8 +47,9 @@ extension Pantau.Collect {
             let again = try PantauConfig.load(path: file)
             return DaemonPlan(again.collector?.selected(again) ?? fleet.selected(again))
         }
-        // Packet sampling records into the spool too (replayed with the polls); SIGHUP reloads its section.
-        let sampling = SpooledSampling(spool: spool, clock: clock, logger: logger) {
+        // Packet sampling records into the spool too (replayed with the polls), its sFlow counter
+        // samples through the same recorder as the counter polls; SIGHUP reloads its section.
+        let sampling = SpooledSampling(spool: spool, clock: clock, logger: logger, traffic: traffic) {
             try connect.registrySegments(spool: spool)
         }
         var extra: [any Service] = [

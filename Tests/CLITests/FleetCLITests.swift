@@ -321,6 +321,81 @@ import Testing
         #expect(c["backlog"] as? Int == 0 && c["refused"] as? Int == 0, "\(c)")
     }
 
+    /// sFlow counter samples a fleet collector hears while the central store is down reach the
+    /// central traffic series (not only the sightings), through the arithmetic a single
+    /// collector uses: `CountersCLITests`' five samples, the fourth an agent restart, give two
+    /// rates, a reset and a rate, each interval between two samples' receive times.
+    @Test func sFlowCounterSamplesOfAFleetCollectorFeedTheCentralTrafficSeries() async throws {
+        let server = try PostgresServer()
+        defer { server.stop() }
+        let env = server.environment
+        let dir = try Lab.temporaryDirectory("fleet-sflow")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let url = try server.createDatabase("sflow")
+        let db = databaseName(url)
+        let port = Lab.freeUDPPort()
+        let sampling = """
+            sampling:
+              capture_point: uplink
+              sflow: 127.0.0.1:\(port)
+              flush_interval: 1
+              oui_file: ""
+            """
+        let a = try config(dir, store: url, collector: "id: site-f, spool: \(dir)/f.spool, pds: [DINKES]", more: sampling)
+        let spool = dir + "/f.spool"
+        func spooled(_ sql: String) -> Int { Int((try? run("/usr/bin/sqlite3", [spool, sql]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1 }
+
+        // The central store is down: the samples are spooled.
+        try server.pause()
+        let p = try collect(a, log: dir + "/f.log", counterLog: dir + "/f.jsonl", env: env)
+        defer { p.stop() }
+        try #require(waitUntilBound(port: port, within: 60), "the collector did not bind 127.0.0.1:\(port): \(p.log)")
+        for (i, s) in CountersCLITests.samples.enumerated() {
+            if i > 0 { try await Task.sleep(for: .milliseconds(1_500)) }
+            try sendUDP(counterDatagram(sequence: UInt32(i + 1), inOctets: s.0, outOctets: s.1, inErrors: s.2, outErrors: s.3), port: port)
+        }
+        // The series' state in the spool reaches the last sample (its batches are spooled beside the counter polls').
+        #expect(try await waitFor(60) {
+            spooled("""
+                SELECT count(*) FROM spool_traffic_state WHERE device = '10.20.0.1' AND interface = 'ifIndex 7'
+                AND json_extract(CAST(state AS TEXT), '$.last.inOctets') = 610000
+                """) == 1
+        }, "\(p.log)")
+        #expect(spooled("SELECT count(*) FROM spool_entry WHERE kind = 'traffic' AND CAST(payload AS TEXT) LIKE '%10.20.0.1%'") >= 2, "\(p.log)")
+
+        // It comes back: everything is replayed.
+        try server.resume()
+        let intervalSQL = """
+            SELECT r.kind, r.in_octets, r.out_octets, r.in_errors, r.out_errors, floor(r.start_time * 1000)::bigint, floor(r.end_time * 1000)::bigint
+            FROM traffic_raw r JOIN traffic_series s ON s.id = r.series_id
+            WHERE s.device = '10.20.0.1' AND s.interface = 'ifIndex 7' ORDER BY r.end_time
+            """
+        func intervals() -> [[String]] {
+            ((try? server.psql(intervalSQL, database: db)) ?? "").split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        }
+        #expect(try await waitFor(90) { intervals().count == 4 }, "\(p.log)")
+        p.signal(SIGTERM)
+        #expect(p.waitForExit(seconds: 30) == 0, "\(p.log)")
+
+        let rows = intervals()
+        try #require(rows.count == 4 && rows.allSatisfy { $0.count == 7 }, "\(rows)")
+        #expect(rows.map { $0[0] } == ["rate", "rate", "reset", "rate"])
+        #expect(rows.map { $0[1] } == ["1500000", "3000000", "", "600000"])
+        #expect(rows.map { $0[2] } == ["7500", "0", "", "3000"])
+        #expect(rows.map { $0[3] } == ["3", "0", "", "0"] && rows.map { $0[4] } == ["0", "1", "", "0"])
+        // Each interval runs from one sample's receive time to the next's, as the central sightings hold them.
+        let times = try server.psql("""
+            SELECT floor(sampled_at * 1000)::bigint FROM sighting_interface_counters WHERE agent = '10.20.0.1' AND if_index = 7 ORDER BY sampled_at
+            """, database: db).split(separator: "\n").map(String.init)
+        try #require(times.count == 5, "\(times)")
+        #expect(rows.map { $0[5] } == Array(times.dropLast()) && rows.map { $0[6] } == Array(times.dropFirst()), "\(rows) \(times)")
+        // The series has the agent's speed, and nothing was refused or is left.
+        let speed = try server.psql("SELECT speed FROM traffic_series WHERE device = '10.20.0.1' AND interface = 'ifIndex 7'", database: db)
+        #expect(speed.trimmingCharacters(in: .whitespacesAndNewlines) == "100000000")
+        let c = try #require(try collectors(url, env: env)["site-f"])
+        #expect(c["backlog"] as? Int == 0 && c["refused"] as? Int == 0, "\(c)")
+    }
+
     @Test func aSecondProcessWithTheSameIdentityABadSpoolOrAnotherCollectorsDeviceIsRefusedClearly() async throws {
         let server = try PostgresServer.shared()
         let env = server.environment

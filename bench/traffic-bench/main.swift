@@ -119,11 +119,10 @@ for n in 0..<interfaces {
     let key = TrafficSeriesKey(device: "sw\(n / 48)", interface: "ge-0/0/\(n % 48)")
     stored += five.count
     let c0 = cpuSeconds(), w0 = Date()
-    // The hourly and daily rollups are computed in the timed part, as rrdtool consolidates in its.
-    let (hours, days) = rollups(five)
-    try store.record(traffic: TrafficBatch(runs: [TrafficSampleRun(key: key, resolution: .fiveMinutes, samples: five),
-                                                  TrafficSampleRun(key: key, resolution: .hour, samples: hours),
-                                                  TrafficSampleRun(key: key, resolution: .day, samples: days)]))
+    // The hourly and daily rollups are computed in the timed part, as rrdtool consolidates in
+    // its: by the store, as it writes each day's block (`withRollups`; the same samples as
+    // `rollups(five)` gives, written as runs of their own).
+    try store.record(traffic: TrafficBatch(runs: [TrafficSampleRun(key: key, resolution: .fiveMinutes, samples: five, withRollups: true)]))
     pCPU += cpuSeconds() - c0; pWall += Date().timeIntervalSince(w0)
 }
 let c0 = cpuSeconds(), w0 = Date()
@@ -137,6 +136,19 @@ let monthStats = try store.trafficStatistics(nil, from: Date(timeIntervalSince19
 var pP95: [String: (Int64, Int64)] = [:]
 for (k, st) in monthStats { pP95["\(k)"] = (st.inbound.p95, st.outbound.p95) }
 let pQueryCPU = cpuSeconds() - q0c, pQueryWall = Date().timeIntervalSince(q0w)
+
+// The rollups the store made (untimed check): a few interfaces' hourly and daily samples
+// equal `rollups(five)` of their year.
+let yearRange = (Date(timeIntervalSince1970: TimeInterval(year0)), Date(timeIntervalSince1970: TimeInterval(year0 + 366 * 86_400)))
+for n in Set([0, interfaces / 2, interfaces - 1]) {
+    let key = TrafficSeriesKey(device: "sw\(n / 48)", interface: "ge-0/0/\(n % 48)")
+    let (hours, days) = rollups(year(n))
+    let storedHours = try store.trafficSamples([key], resolution: .hour, from: yearRange.0, to: yearRange.1)[key] ?? []
+    let storedDays = try store.trafficSamples([key], resolution: .day, from: yearRange.0, to: yearRange.1)[key] ?? []
+    guard storedHours == hours, storedDays == days else {
+        line("interface \(n): the stored rollups differ from rollups(five)"); exit(1)
+    }
+}
 
 if pantauOnly {
     line(String(format: "Pantau only: ingest %.2f s CPU, %.2f s wall; monthly p95 %.3f s CPU; disk %.1f MiB", pCPU, pWall, pQueryCPU, Double(pDisk) / 1_048_576))
