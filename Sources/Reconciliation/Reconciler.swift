@@ -472,11 +472,11 @@ struct Context {
             let managed = cp.announcers.contains { key in deviceByKey[key]?.polled == true || matchOf[key] != nil }
             let pd = cp.pd ?? cp.vlan.flatMap { v in segments.first { $0.vlans.contains(v) }?.pd }
             guard !managed, let pd, diagrams[pd] != nil else { continue }
-            let macs = cp.macs.sorted()
+            let macs = cp.macs  // a capture point may see 100,000: only the sample's six are put in order
             out.append(Detection(code: .unmanagedSwitchSuspected, pd: pd, subject: FindingSubject(device: cp.name, detail: cp.vlan.map { "vlan \($0)" }),
                                  message: "\(macs.count) MACs are sampled at capture point \(cp.name)\(cp.vlan.map { " (VLAN \($0))" } ?? "") and no managed switch is there (\(cp.announcers.isEmpty ? "nothing announces itself by LLDP, CDP or STP" : "only undeclared devices announce themselves"))",
                                  evidence: [Evidence(source: "sampling", firstSeen: cp.firstSeen, lastSeen: cp.lastSeen,
-                                                     details: ["macs": String(macs.count), "sample": macs.prefix(6).map(\.description).joined(separator: ","),
+                                                     details: ["macs": String(macs.count), "sample": Reconciler.smallest(6, of: macs).map(\.description).joined(separator: ","),
                                                                "announcers": cp.announcers.sorted().joined(separator: ",")])]))
         }
         return out
@@ -634,6 +634,18 @@ struct Context {
 }
 
 extension Reconciler {
+    /// The `n` smallest MACs of a set, in order (`set.sorted().prefix(n)` without sorting it all).
+    public static func smallest(_ n: Int, of set: Set<MACAddress>) -> [MACAddress] {
+        var out: [MACAddress] = []
+        out.reserveCapacity(n + 1)
+        for m in set where out.count < n || m < out[out.count - 1] {
+            let at = out.firstIndex { m < $0 } ?? out.count
+            out.insert(m, at: at)
+            if out.count > n { out.removeLast() }
+        }
+        return out
+    }
+
     /// A declared firmware agrees with a reported version when its numbers and words, in
     /// order, begin the reported one's, ignoring case, a leading "v" and punctuation: "7.14"
     /// matches "7.14.2 (stable)", "V200R019C10" matches "V200R019C10SPC800"; "7.1" does not

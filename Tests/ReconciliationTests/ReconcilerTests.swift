@@ -154,6 +154,16 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
         #expect(Reconciler.sameFirmware(declared, reported) == same)
     }
 
+    @Test func theSmallestMACsAreTheSortedSetsFirst() {
+        var rng = SplitMix64(seed: 7)
+        for size in [0, 1, 5, 6, 7, 50, 3000] {
+            let set = Set((0..<size).map { _ in
+                MACAddress(0, 0x1b, UInt8.random(in: 0...3, using: &rng), UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng), 1)
+            })
+            #expect(Reconciler.smallest(6, of: set) == Array(set.sorted().prefix(6)), "\(size)")
+        }
+    }
+
     @Test func unregisteredMissingDriftAndLinkMismatch() throws {
         // sw-core wired to the router on Gi1/0/23 (declared Gi1/0/24), serial differs (matched by its address);
         // sw-lt2 is not seen; an extra switch answers SNMP; LLDP shows a link the diagram lacks.
