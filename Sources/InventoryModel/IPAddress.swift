@@ -22,6 +22,12 @@ public enum IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConv
         self = ip
     }
 
+    /// The same as `init?(_:)` from text's UTF-8 bytes (a store's column, read without making a String).
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
+        guard let ip = IPAddress.dottedQuad(u) ?? IPAddress.parsed(String(decoding: u, as: UTF8.self)) else { return nil }
+        self = ip
+    }
+
     /// Exactly four dot-separated runs of one to three decimal digits, each at most 255, else nil.
     static func dottedQuad(_ u: some Collection<UInt8>) -> IPAddress? {
         guard u.count >= 7, u.count <= 15 else { return nil }

@@ -23,6 +23,12 @@ public struct MACAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
         self = mac
     }
 
+    /// The same as `init?(_:)` from text's UTF-8 bytes (a store's column, read without making a String).
+    public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
+        guard let mac = MACAddress.colonHex(u) ?? MACAddress.parsed(String(decoding: u, as: UTF8.self)) else { return nil }
+        self = mac
+    }
+
     /// Every accepted form, character by character.
     static func parsed(_ text: some StringProtocol) -> MACAddress? {
         let s = text.trimmingSpaces()

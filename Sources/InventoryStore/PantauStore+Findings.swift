@@ -54,27 +54,33 @@ extension PantauStore {
         try findingRun("saving \(findings.count) finding(s)") {
             try writer.write { db in
                 var stored: [Finding] = []
+                stored.reserveCapacity(findings.count)
+                // One prepared statement each, the id returned by the upsert itself: a first run
+                // writes thousands of findings and opens each in the log.
                 let upsert = try db.makeStatement(sql: """
                     INSERT INTO finding (key, code, pd, status, severity, first_seen, last_seen, resolved_at, finding_json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO UPDATE SET code = excluded.code, pd = excluded.pd, status = excluded.status,
                         severity = excluded.severity, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
                         resolved_at = excluded.resolved_at, finding_json = excluded.finding_json
+                    RETURNING id
                     """)
+                var idByKey: [String: Int64] = [:]
+                idByKey.reserveCapacity(findings.count)
                 for var f in findings {
                     f.id = nil
                     let json = String(decoding: try Self.findingEncoder.encode(f), as: UTF8.self)
-                    try upsert.execute(arguments: [f.key, f.code.rawValue, f.pd, f.status.rawValue, f.severity.rawValue,
-                                                   f.firstSeen.timeIntervalSince1970, f.lastSeen.timeIntervalSince1970,
-                                                   f.resolvedAt?.timeIntervalSince1970, json])
-                    f.id = try Int64.fetchOne(db, sql: "SELECT id FROM finding WHERE key = ?", arguments: [f.key])
+                    f.id = try Int64.fetchOne(upsert, arguments: [f.key, f.code.rawValue, f.pd, f.status.rawValue, f.severity.rawValue,
+                                                                  f.firstSeen.timeIntervalSince1970, f.lastSeen.timeIntervalSince1970,
+                                                                  f.resolvedAt?.timeIntervalSince1970, json])
+                    idByKey[f.key] = f.id
                     stored.append(f)
                 }
+                let log = try db.makeStatement(sql: "INSERT INTO finding_action (finding_id, at, actor, action, reason) VALUES (?, ?, ?, ?, ?)")
                 for a in actions {
-                    let id: Int64? = try a.findingID ?? Int64.fetchOne(db, sql: "SELECT id FROM finding WHERE key = ?", arguments: [a.key])
+                    let id: Int64? = try a.findingID ?? idByKey[a.key] ?? Int64.fetchOne(db, sql: "SELECT id FROM finding WHERE key = ?", arguments: [a.key])
                     guard let id else { continue }
-                    try db.execute(sql: "INSERT INTO finding_action (finding_id, at, actor, action, reason) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [id, a.at.timeIntervalSince1970, a.actor, a.action, a.reason])
+                    try log.execute(arguments: [id, a.at.timeIntervalSince1970, a.actor, a.action, a.reason])
                 }
                 return stored
             }

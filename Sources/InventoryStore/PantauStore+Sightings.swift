@@ -141,31 +141,35 @@ extension PantauStore {
                 if let vlan { conditions.append("vlan = ?"); args.append(vlan) }
                 if let since { conditions.append("last_seen >= ?"); args.append(since.timeIntervalSince1970) }
                 let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-                // Cursors and columns by position: a regency's 100,000 hosts are read on every
-                // reconciliation, and looking columns up by name per row costs more than the read.
+                // Stepped through SQLite, columns by position, text as bytes: a regency's 100,000
+                // hosts are read on every reconciliation, and GRDB's boxed rows and a String per
+                // text column cost more than the read (`RowStepper`).
                 var made = HostSightingAssembly()
-                let rows = try Row.fetchCursor(db, sql: """
+                if conditions.isEmpty { made.reserve(hosts: try Int.fetchOne(db, sql: "SELECT count(*) FROM sighting_host") ?? 0) }
+                let hosts = try db.makeStatement(sql: """
                     SELECT mac, vlan, capture_point, vendor, pd, first_seen, last_seen, frames_sampled FROM sighting_host
                     \(whereClause) ORDER BY mac, vlan, capture_point
-                    """, arguments: StatementArguments(args))
-                while let r = try rows.next() {
-                    made.host(mac: r[0], vlan: r[1], capturePoint: r[2], vendor: r[3], pd: r[4], firstSeen: r[5], lastSeen: r[6], framesSampled: r[7])
+                    """)
+                try hosts.setArguments(StatementArguments(args))
+                try RowStepper.forEachRow(hosts) { r in
+                    made.host(mac: r.text(0), vlan: r.int(1), capturePoint: r.text(2), vendor: r.optionalText(3), pd: r.optionalText(4),
+                              firstSeen: r.double(5), lastSeen: r.double(6), framesSampled: r.int(7))
                 }
                 guard !made.isEmpty else { return [] }
-                let addresses = try Row.fetchCursor(db, sql: """
+                try RowStepper.forEachRow(try db.makeStatement(sql: """
                     SELECT mac, vlan, capture_point, address, source, first_seen, last_seen FROM sighting_host_address
                     ORDER BY mac, vlan, capture_point, address, source
-                    """)
-                while let r = try addresses.next() {
-                    made.address(mac: r[0], vlan: r[1], capturePoint: r[2], address: r[3], source: r[4], firstSeen: r[5], lastSeen: r[6])
+                    """)) { r in
+                    made.address(mac: r.text(0), vlan: r.int(1), capturePoint: r.text(2), address: r.text(3), source: r.text(4),
+                                 firstSeen: r.double(5), lastSeen: r.double(6))
                 }
                 if withNames {
-                    let names = try Row.fetchCursor(db, sql: """
+                    try RowStepper.forEachRow(try db.makeStatement(sql: """
                         SELECT mac, vlan, capture_point, name, source, first_seen, last_seen FROM sighting_host_name
                         ORDER BY mac, vlan, capture_point, name, source
-                        """)
-                    while let r = try names.next() {
-                        made.name(mac: r[0], vlan: r[1], capturePoint: r[2], name: r[3], source: r[4], firstSeen: r[5], lastSeen: r[6])
+                        """)) { r in
+                        made.name(mac: r.text(0), vlan: r.int(1), capturePoint: r.text(2), name: r.text(3), source: r.text(4),
+                                  firstSeen: r.double(5), lastSeen: r.double(6))
                     }
                 }
                 return made.finished()

@@ -60,6 +60,12 @@ enum FindingMessages {
                 "Identify the device. Declare its segment in the diagram, or correct its address.")),
         ],
         .missingDevice: [
+            Variant(name: "since", params: ["device", "diagram_version", "not_seen_since"], message: CatalogMessage(
+                "Perangkat “{device}” tercantum di diagram versi {diagram_version}, tetapi tidak terlihat di jaringan sejak {not_seen_since}.",
+                "Periksa apakah perangkat itu sudah dilepas atau mati. Bila sudah tidak ada, hapus dari diagram lalu serahkan lagi.",
+                en: "Device “{device}” is in diagram version {diagram_version} but has not been seen on the network since {not_seen_since}.",
+                "Check whether it was removed or is down. If it is gone, remove it from the diagram and submit it again.")),
+            // Findings stored before the date was kept.
             Variant(name: "device", params: ["device", "diagram_version"], message: CatalogMessage(
                 "Perangkat “{device}” tercantum di diagram versi {diagram_version}, tetapi sudah lama tidak terlihat di jaringan.",
                 "Periksa apakah perangkat itu sudah dilepas atau mati. Bila sudah tidak ada, hapus dari diagram lalu serahkan lagi.",

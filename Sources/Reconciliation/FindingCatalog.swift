@@ -64,7 +64,7 @@ public enum FindingCatalog {
         FindingDoc(
             code: .missingDevice, label: "Perangkat tidak terlihat", severity: .warning,
             meaning: "A device the PD's diagram declares (one that should be visible: it answers SNMP, or has a management address or MAC) has not been seen for the configured number of days (default 7).",
-            evidence: "The declared device (diagram version, id, identifiers) and when it was last seen, if ever.",
+            evidence: "The declared device (diagram version, id, identifiers), when it was last seen, if ever, and the date it has not been seen since (not_seen_since, in the profile's time zone; a date, not a count of days, so the finding is not rewritten every day).",
             resolve: "Check whether the device was removed or is down. Remove it from the diagram if it is gone, or restore it or its SNMP access.",
             basis: .diagramDuty, emittedBy: "reconcile"),
         FindingDoc(
@@ -88,7 +88,7 @@ public enum FindingCatalog {
         FindingDoc(
             code: .diagramOverdue, label: "Diagram LAN terlambat", severity: .error,
             meaning: "Under a profile with the yearly LAN diagram duty, the PD's latest diagram is past its due date, or none was ever submitted.",
-            evidence: "The latest version and its date, its age and due date under the profile's mode (rolling months or calendar year).",
+            evidence: "The latest version and its date and its due date under the profile's mode (rolling months or calendar year); no age, so the finding is not rewritten every day.",
             resolve: "The PD (or the Dinas on its behalf) submits a current diagram: pantau diagram submit --pd PD FILE.",
             basis: .diagramDuty, emittedBy: "reconcile"),
         FindingDoc(

@@ -21,7 +21,10 @@ public enum FindingLifecycle {
     /// - A detection with no stored finding opens one (suppressed when an allow-list entry
     ///   covers it); its first seen is its earliest evidence.
     /// - A stored finding detected again keeps its first seen and status (acknowledged stays
-    ///   acknowledged); its message, evidence, basis and last seen are updated. A resolved one reopens.
+    ///   acknowledged); its message, evidence, basis and last seen (its latest dated evidence;
+    ///   kept when no evidence is dated) are updated. A resolved one reopens. Nothing here
+    ///   depends on the run's time but suppression expiry and the actions' times, so a finding
+    ///   whose condition is unchanged is not rewritten on a later day.
     /// - A stored active finding no longer detected resolves, when `inScope` says this run
     ///   looked at it (a run for one PD does not resolve the others').
     /// - A suppression past its expiry lifts: the finding is open again.
@@ -46,7 +49,10 @@ public enum FindingLifecycle {
                 f.evidence = d.evidence
                 f.basis = basis
                 f.severity = severity
-                f.lastSeen = max(f.lastSeen, d.lastSeen ?? now)
+                // Last seen follows the dated evidence; a detection with none (a diagram's or the
+                // annex's facts, an overdue duty) keeps the stored one, so an unchanged finding is not
+                // rewritten every run. Reopening dates it now.
+                if let seen = d.lastSeen { f.lastSeen = max(f.lastSeen, seen) } else if f.status == .resolved { f.lastSeen = max(f.lastSeen, now) }
                 if f.status == .resolved {
                     f.status = .open
                     f.resolvedAt = nil

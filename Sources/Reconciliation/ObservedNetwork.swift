@@ -260,7 +260,6 @@ extension ObservedNetwork {
 
         // End hosts: ARP tables and sampled ARP/DHCP vouch for an address.
         var hosts: [MACAddress: Host] = [:]
-        hosts.reserveCapacity(sampled.count + learnt.count)
         for p in polled {
             for e in p.inventory.arp where e.type != "invalid" {
                 guard let mac = MACAddress(e.mac), usable(mac), !infraMACs.contains(mac), let ip = IPAddress(e.ip), routable(ip) else { continue }
@@ -268,9 +267,7 @@ extension ObservedNetwork {
                     .addresses[ip] = "arp"
             }
         }
-        struct PointKey: Hashable { var name: String; var vlan: Int? }
-        var points: [PointKey: CapturePoint] = [:]
-        // Changed in place in their dictionaries (one lookup each, and their sets are not copied on write).
+        // Changed in place (one lookup each, and their sets are not copied on write).
         func add(_ s: HostSighting, to h: inout Host) {
             for a in s.addresses where (a.source == "arp" || a.source == "dhcp") && routable(a.address) && h.addresses[a.address] == nil {
                 h.addresses[a.address] = "sampling \(a.source)"
@@ -288,13 +285,62 @@ extension ObservedNetwork {
             cp.firstSeen = earlier(cp.firstSeen, s.firstSeen)
             cp.lastSeen = later(cp.lastSeen, s.lastSeen)
         }
-        for s in sampled where usable(s.mac) && !infraMACs.contains(s.mac) {
-            add(s, to: &hosts[s.mac, default: Host(mac: s.mac, addresses: [:])])
-            add(s, to: &points[PointKey(name: s.capturePoint, vlan: s.vlan),
-                               default: CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? [])])
+        func counts(_ s: HostSighting) -> Bool { usable(s.mac) && (infraMACs.isEmpty || !infraMACs.contains(s.mac)) }
+
+        // Capture points, in the sightings' order (a point's PD is its first sighting's). Sightings
+        // come grouped by point: the last one's number is looked up again before any hashing.
+        struct PointKey: Hashable { var name: String; var vlan: Int? }
+        var pointNumber: [PointKey: Int] = [:]
+        var points: [CapturePoint] = []
+        var lastPoint: (name: String, vlan: Int?, number: Int)?
+        for s in sampled where counts(s) {
+            let n: Int
+            if let l = lastPoint, l.vlan == s.vlan, l.name == s.capturePoint {
+                n = l.number
+            } else {
+                let key = PointKey(name: s.capturePoint, vlan: s.vlan)
+                if let known = pointNumber[key] { n = known } else {
+                    n = points.count
+                    pointNumber[key] = n
+                    points.append(CapturePoint(name: s.capturePoint, vlan: s.vlan, pd: s.pd, macs: [], announcers: announcersAt[s.capturePoint] ?? []))
+                }
+                lastPoint = (s.capturePoint, s.vlan, n)
+            }
+            add(s, to: &points[n])
+        }
+
+        // Sampled hosts, one per MAC in MAC order (a host's sightings merge in their own order,
+        // into its ARP entry when it has one). A store gives them ordered by MAC: no sort then.
+        var order = sampled.indices.filter { counts(sampled[$0]) }
+        if zip(order, order.dropFirst()).contains(where: { sampled[$0].mac > sampled[$1].mac }) {
+            order.sort { (sampled[$0].mac, $0) < (sampled[$1].mac, $1) }
+        }
+        var sampledHosts: [Host] = []
+        sampledHosts.reserveCapacity(order.count)
+        var k = 0
+        while k < order.count {
+            let mac = sampled[order[k]].mac
+            var h = (hosts.isEmpty ? nil : hosts.removeValue(forKey: mac)) ?? Host(mac: mac, addresses: [:])
+            repeat {
+                add(sampled[order[k]], to: &h)
+                k += 1
+            } while k < order.count && sampled[order[k]].mac == mac
+            sampledHosts.append(h)
+        }
+        // Placed hosts: a sampled one (found by MAC, they are ordered), one from ARP, or a new one.
+        func sampledIndex(_ mac: MACAddress) -> Int? {
+            var lo = 0, hi = sampledHosts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sampledHosts[mid].mac < mac { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < sampledHosts.count && sampledHosts[lo].mac == mac ? lo : nil
         }
         for (mac, pl) in placements {
-            if var h = hosts.removeValue(forKey: mac) {
+            if let i = sampledIndex(mac) {
+                sampledHosts[i].placement = pl
+                sampledHosts[i].vlan = sampledHosts[i].vlan ?? pl.vlan
+            } else if var h = hosts.removeValue(forKey: mac) {
                 h.placement = pl
                 h.vlan = h.vlan ?? pl.vlan
                 hosts[mac] = h
@@ -302,11 +348,20 @@ extension ObservedNetwork {
                 hosts[mac] = Host(mac: mac, addresses: [:], vlan: pl.vlan, placement: pl, lastSeen: pl.lastSeen)
             }
         }
+        // Every host by MAC: the sampled ones and the rest, merged (no MAC is in both).
+        var allHosts: [Host] = []
+        allHosts.reserveCapacity(sampledHosts.count + hosts.count)
+        var rest = hosts.keys.sorted()[...]
+        for h in sampledHosts {
+            while let m = rest.first, m < h.mac { allHosts.append(hosts[m]!); rest = rest.dropFirst() }
+            allHosts.append(h)
+        }
+        for m in rest { allHosts.append(hosts[m]!) }
         return ObservedNetwork(
             devices: devices, links: links.keys.sorted().compactMap { links[$0] },
-            hosts: hosts.keys.sorted().compactMap { hosts[$0] }, uplinks: uplinks, edgePortMACs: edgePortMACs,
+            hosts: allHosts, uplinks: uplinks, edgePortMACs: edgePortMACs,
             dhcpServers: dhcpServers.sorted { ($0.server, $0.mac) < ($1.server, $1.mac) },
-            capturePoints: points.values.sorted { ($0.name, $0.vlan ?? 0) < ($1.name, $1.vlan ?? 0) })
+            capturePoints: points.sorted { ($0.name, $0.vlan ?? 0) < ($1.name, $1.vlan ?? 0) })
     }
 
     /// Names a device may be known by: the name, and its first label (`sw1.pemda.local` → `sw1`), lower-cased.

@@ -319,6 +319,7 @@ struct Context {
             let prev = lastSeen[key(decl)]?.0
             if prev == nil || (h.lastSeen ?? .distantPast) > prev! { lastSeen[key(decl)] = (h.lastSeen, h.placement != nil ? "fdb" : "arp/sampling") }
         }
+        let zone = input.profile?.timeZone ?? .gmt
         var out: [Detection] = []
         for decl in index.devices {
             let dev = decl.device
@@ -332,12 +333,15 @@ struct Context {
             if !dev.macs.isEmpty { det["declared_macs"] = dev.macs.joined(separator: ",") }
             det["snmp"] = dev.snmp.map { $0 ? "true" : "false" }
             var ev = [Evidence(source: "diagram", firstSeen: sub.submittedAt, lastSeen: sub.submittedAt, details: det)]
+            // The date, not a count of days: the finding stays the same while nothing changes
+            // (a count would rewrite it every day); where it is shown, the reader's today gives the days.
+            let day = LocalDate(since, in: zone).description
+            ev[0].details["not_seen_since"] = day
             if let seen, let at = seen.0 { ev.append(Evidence(source: seen.1, firstSeen: nil, lastSeen: at, details: ["last_seen_by": seen.1])) }
-            let days = Int(now.timeIntervalSince(since) / 86400)
             out.append(Detection(code: .missingDevice, pd: decl.pd, subject: FindingSubject(device: decl.id),
                                  message: seen?.0 != nil
-                                    ? "\(decl.id) is declared in diagram v\(sub.version) but was last seen \(days) days ago"
-                                    : "\(decl.id) is declared in diagram v\(sub.version) but has not been seen in the \(days) days since it was declared",
+                                    ? "\(decl.id) is declared in diagram v\(sub.version) but has not been seen since \(day)"
+                                    : "\(decl.id) is declared in diagram v\(sub.version) but has not been seen since it was declared on \(day)",
                                  evidence: ev))
         }
         return out
@@ -468,11 +472,11 @@ struct Context {
             let managed = cp.announcers.contains { key in deviceByKey[key]?.polled == true || matchOf[key] != nil }
             let pd = cp.pd ?? cp.vlan.flatMap { v in segments.first { $0.vlans.contains(v) }?.pd }
             guard !managed, let pd, diagrams[pd] != nil else { continue }
-            let macs = cp.macs.sorted()
+            let macs = cp.macs  // a capture point may see 100,000: only the sample's six are put in order
             out.append(Detection(code: .unmanagedSwitchSuspected, pd: pd, subject: FindingSubject(device: cp.name, detail: cp.vlan.map { "vlan \($0)" }),
                                  message: "\(macs.count) MACs are sampled at capture point \(cp.name)\(cp.vlan.map { " (VLAN \($0))" } ?? "") and no managed switch is there (\(cp.announcers.isEmpty ? "nothing announces itself by LLDP, CDP or STP" : "only undeclared devices announce themselves"))",
                                  evidence: [Evidence(source: "sampling", firstSeen: cp.firstSeen, lastSeen: cp.lastSeen,
-                                                     details: ["macs": String(macs.count), "sample": macs.prefix(6).map(\.description).joined(separator: ","),
+                                                     details: ["macs": String(macs.count), "sample": Reconciler.smallest(6, of: macs).map(\.description).joined(separator: ","),
                                                                "announcers": cp.announcers.sorted().joined(separator: ",")])]))
         }
         return out
@@ -566,12 +570,13 @@ struct Context {
                 let d = row.duty
                 let message = d.state == .neverSubmitted
                     ? "no LAN diagram was ever submitted"
-                    : "latest diagram v\(row.latestVersion ?? 0) of \(d.latest?.description ?? "?") is \(d.ageDays ?? 0) days old; it was due by \(d.dueDate?.description ?? "?")"
+                    : "latest diagram v\(row.latestVersion ?? 0) of \(d.latest?.description ?? "?") was due by \(d.dueDate?.description ?? "?")"
                 var det = ["state": d.state.rawValue, "mode": profile.diagramFreshness.mode.rawValue]
                 det["latest_version"] = row.latestVersion.map(String.init)
                 det["due"] = d.dueDate?.description
+                // No age and no "now" in the finding: it stays the same, unwritten, while the diagram stays overdue.
                 return Detection(code: .diagramOverdue, pd: row.pd, subject: FindingSubject(detail: "lan-diagram"), message: message,
-                                 evidence: [Evidence(source: "profile", firstSeen: input.submissions[row.pd]?.submittedAt, lastSeen: now, details: det)])
+                                 evidence: [Evidence(source: "profile", firstSeen: input.submissions[row.pd]?.submittedAt, details: det)])
             }
     }
 
@@ -629,6 +634,18 @@ struct Context {
 }
 
 extension Reconciler {
+    /// The `n` smallest MACs of a set, in order (`set.sorted().prefix(n)` without sorting it all).
+    public static func smallest(_ n: Int, of set: Set<MACAddress>) -> [MACAddress] {
+        var out: [MACAddress] = []
+        out.reserveCapacity(n + 1)
+        for m in set where out.count < n || m < out[out.count - 1] {
+            let at = out.firstIndex { m < $0 } ?? out.count
+            out.insert(m, at: at)
+            if out.count > n { out.removeLast() }
+        }
+        return out
+    }
+
     /// A declared firmware agrees with a reported version when its numbers and words, in
     /// order, begin the reported one's, ignoring case, a leading "v" and punctuation: "7.14"
     /// matches "7.14.2 (stable)", "V200R019C10" matches "V200R019C10SPC800"; "7.1" does not

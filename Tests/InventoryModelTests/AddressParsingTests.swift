@@ -5,7 +5,8 @@ import Testing
 
 /// MAC and IPv4 text are read byte by byte in their common forms (a regency's 100,000 hosts
 /// are parsed on every reconciliation); these tests hold that quick path to the general,
-/// character-by-character one, on chosen edge cases and on many random strings.
+/// character-by-character one, on chosen edge cases and on many random strings, and reading
+/// the same text from its UTF-8 bytes (a store's column) gives the same value or refusal.
 @Suite("address parsing: the quick paths agree with the general ones")
 struct AddressParsingTests {
     /// Random strings over `alphabet`, `count` of them, of lengths in `lengths`.
@@ -37,6 +38,7 @@ struct AddressParsingTests {
         var quick = 0
         for text in chosen + random + formed {
             #expect(MACAddress(text) == MACAddress.parsed(text), "\(text)")
+            #expect(Array(text.utf8).withUnsafeBufferPointer { MACAddress(utf8: $0) } == MACAddress(text), "bytes: \(text)")
             if MACAddress.colonHex(text.utf8) != nil { quick += 1 }
         }
         #expect(quick >= 5000, "the quick path was taken \(quick) times")
@@ -70,6 +72,7 @@ struct AddressParsingTests {
         var quick = 0
         for text in chosen + random + formed {
             #expect(IPAddress(text) == IPAddress.parsed(text), "\(text)")
+            #expect(Array(text.utf8).withUnsafeBufferPointer { IPAddress(utf8: $0) } == IPAddress(text), "bytes: \(text)")
             if IPAddress.dottedQuad(text.utf8) != nil { quick += 1 }
         }
         #expect(quick >= 2000, "the quick path was taken \(quick) times")

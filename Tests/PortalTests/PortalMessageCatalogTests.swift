@@ -95,6 +95,8 @@ struct PortalMessageCatalogTests {
                 [Evidence(source: "traffic", details: ["period": "2026-11 (WITA)", "allocation_share": "1.0"])]),
         finding(.uplinkUnmonitored, FindingSubject(device: "rtr-bappeda", port: "WAN Telkom"),
                 [Evidence(source: "traffic", details: ["period": "2026-11 (WITA)", "allocation_share": "1.0"])]),
+        finding(.missingDevice, FindingSubject(device: "sw-gone"),
+                [Evidence(source: "diagram", details: ["diagram_version": "1", "declared_role": "switch", "not_seen_since": "2026-11-02"])]),
     ]
 
     @Test func recordedFindingsAreSaidInBothLanguages() {
@@ -115,6 +117,8 @@ struct PortalMessageCatalogTests {
         #expect(never?.text == "This PD has never submitted a LAN diagram.")
         let over = FindingMessages.said(Self.recorded[20], lang: .id, dinas: "Dinas Kominfo")
         #expect(over?.text.contains("78 Mbit/s melebihi bandwidth yang disetujui, 50 Mbit/s") == true && over?.todo.contains("Dinas Kominfo") == true)
+        let gone = FindingMessages.said(Self.recorded[23], lang: .id, dinas: "Dinas Kominfo")
+        #expect(gone?.text == "Perangkat “sw-gone” tercantum di diagram versi 1, tetapi tidak terlihat di jaringan sejak 2026-11-02.")
         // A finding that holds none of its code's parameters keeps its English.
         #expect(FindingMessages.said(Self.finding(.rogueDHCP, FindingSubject(), []), lang: .id, dinas: "D") == nil)
     }
