@@ -229,7 +229,18 @@ public struct DashboardLoader: Sendable {
         } else {
             parts.uptime = attempt("uptime") { try UptimeToday.read(store: store, clock: clock) }
         }
-        parts.findings = kept(.findings)?.findings ?? attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+        if let p = kept(.findings) {
+            (parts.findings, parts.findingRows) = (p.findings, p.findingRows)
+        } else {
+            parts.findings = attempt("findings") { try FindingOperations(store: store, clock: clock).list() } ?? []
+            parts.findingRows = Self.rows(parts.findings)
+        }
+        // The rows of the devices polled since patched when the device list is the one they were composed from.
+        if let p = kept(.inventory), let fleet = p.fleet, let uptime = parts.uptime, uptime.changed != nil, p.uptime != nil {
+            parts.fleet = fleet.patched(listing: parts.listing, uptime: uptime)
+        } else {
+            parts.fleet = FleetRows(listing: parts.listing, uptime: parts.uptime)
+        }
         if request.kinds.contains(.dataAge), FleetQueries.keepsFleet(store) {
             parts.collectors = attempt("collectors") { try FleetQueries.collectors(store) }
         }
@@ -270,54 +281,26 @@ public struct DashboardLoader: Sendable {
         return (model, parts)
     }
 
-    /// The model from what was read (pure: no store).
-    func compose(_ parts: LoadParts, request: LoadRequest, now: Date) -> DashboardModel {
-        let (profile, registry, summaries, uptime, findings) = (parts.profile, parts.registry, parts.listing, parts.uptime, parts.findings)
-        var rows: [String: DeviceRow] = Dictionary(minimumCapacity: summaries.count)
-        for s in summaries {
-            rows[s.name] = DeviceRow(pd: s.pd, name: s.name, agent: s.agent, vendor: s.vendor, model: s.model, serial: s.serial, version: s.version,
-                                     sysName: s.sysName, status: s.lastPollOK ? .up : .down, statusSource: "inventory poll",
-                                     lastPoll: s.lastPollAt, interfaces: s.interfaces, neighbours: s.neighbours, error: s.lastError)
-        }
-        for d in uptime?.devices ?? [] {
-            var row = rows[d.device] ?? DeviceRow(pd: d.pd, name: d.device, status: .unknown)
-            row.pd = row.pd ?? d.pd
-            // The daemon's status poll decides when it is the newer word on the device.
-            if row.lastPoll == nil || d.lastPoll >= row.lastPoll! || row.statusSource == "inventory poll" {
-                row.status = d.upAtLastPoll ? .up : .down
-                row.statusSource = "status poll"
-                row.lastPoll = max(row.lastPoll ?? d.lastPoll, d.lastPoll)
-            }
-            row.availabilityToday = d.availabilityPercent
-            rows[d.device] = row
-        }
-        let devices = rows.values.sorted { a, b in
-            let (x, y) = (a.pd ?? "", b.pd ?? "")
-            return x != y ? x < y : a.name < b.name
-        }
-
-        let findingRows = findings.map { f in
+    /// The findings' rows.
+    static func rows(_ findings: [Finding]) -> [FindingRow] {
+        findings.map { f in
             FindingRow(key: f.key, id: f.id, code: f.code.rawValue, pd: f.pd, severity: f.severity, state: f.status.rawValue, subject: f.subject.description,
                        device: f.subject.device, basis: "\(f.basis)", message: f.message, firstSeen: f.firstSeen, lastSeen: f.lastSeen)
         }
+    }
+
+    /// The model from what was read (pure: no store).
+    func compose(_ parts: LoadParts, request: LoadRequest, now: Date) -> DashboardModel {
+        let (profile, registry, uptime, findings, findingRows) = (parts.profile, parts.registry, parts.uptime, parts.findings, parts.findingRows)
+        let fleet = parts.fleet ?? FleetRows(listing: parts.listing, uptime: uptime)
+        let devices = fleet.devices
 
         var pdCodes: [(String, String)] = registry?.pds.map { ($0.code, $0.name) } ?? []
-        for code in Set(devices.compactMap(\.pd) + findingRows.compactMap(\.pd)).sorted() where !pdCodes.contains(where: { $0.0 == code }) {
+        for code in Set(fleet.counts.keys).union(findingRows.compactMap(\.pd)).sorted() where !pdCodes.contains(where: { $0.0 == code }) {
             pdCodes.append((code, "(not in the registry)"))
         }
         let pdAvailability = uptime?.pds ?? [:]
-        // Each PD's devices by status and its findings, counted in one pass each.
-        var counts: [String: (up: Int, down: Int, unknown: Int)] = [:]
-        for d in devices {
-            guard let pd = d.pd else { continue }
-            var c = counts[pd] ?? (0, 0, 0)
-            switch d.status {
-            case .up: c.up += 1
-            case .down: c.down += 1
-            case .unknown: c.unknown += 1
-            }
-            counts[pd] = c
-        }
+        // Each PD's devices by status (`FleetRows.counts`) and its findings, counted in one pass.
         var findingsByPD: [String: (n: Int, worst: Severity?)] = [:]
         for f in findingRows {
             guard let pd = f.pd else { continue }
@@ -325,13 +308,13 @@ public struct DashboardLoader: Sendable {
             findingsByPD[pd] = (c.n + 1, max(c.worst ?? f.severity, f.severity))
         }
         let pds = pdCodes.map { code, name in
-            let c = counts[code] ?? (0, 0, 0)
+            let c = fleet.counts[code] ?? FleetRows.Counts()
             let f = findingsByPD[code] ?? (0, nil)
-            return PDRow(code: code, name: name, devices: c.up + c.down + c.unknown, up: c.up, down: c.down, unknown: c.unknown,
+            return PDRow(code: code, name: name, devices: c.total, up: c.up, down: c.down, unknown: c.unknown,
                          availabilityToday: pdAvailability[code], findings: f.n, worst: f.worst)
         }
         var sources = [
-            DataSource(name: "inventory polls", latest: summaries.map(\.lastPollAt).max(), madeBy: "pantau collect"),
+            DataSource(name: "inventory polls", latest: fleet.latestInventoryPoll, madeBy: "pantau collect"),
             DataSource(name: "status polls", latest: uptime?.latestPoll, madeBy: "the collector daemon (pantau collect --config FILE)"),
             DataSource(name: "findings", latest: findings.map(\.lastSeen).max(), madeBy: "pantau reconcile"),
         ]

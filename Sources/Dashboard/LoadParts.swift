@@ -26,10 +26,14 @@ struct LoadParts: Sendable {
     var device: InventoryQueries.Device?
     // Status polls (the devices polled since are read again).
     var uptime: UptimeToday?
-    // Findings.
+    // Findings, and their rows.
     var findings: [Finding] = []
     // A fleet's collectors (a PostgreSQL store; read on every load while the data-age panel shows).
     var collectors: [CollectorStatus]?
+    var findingRows: [FindingRow] = []
+    /// The device rows composed from the listing and today's uptime (patched, not composed
+    /// again, when only some devices were polled since: `FleetRows.patched`).
+    var fleet: FleetRows?
     // Traffic: the uplinks written since read again (`TrafficReports.RecentUplinks.refreshed`);
     // the open device's interfaces read again.
     var traffic: TrafficReports.RecentUplinks?

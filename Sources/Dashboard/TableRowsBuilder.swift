@@ -10,8 +10,12 @@ import Reconciliation
 public final class TableCache {
     /// The glyphs the loop draws with (`Navigation` asks for the focused table's rows with them).
     public let ascii: Bool
-    /// How many times rows were built from the model (the tests' window on the cache).
+    /// How many times rows were built from the model, wholly or patched (the tests' window on the cache).
     public private(set) var builds = 0
+    /// Of those, the times only the rows whose data changed were built again (`patch`).
+    public private(set) var patches = 0
+    /// Rows built, one by one (a patch builds only the changed ones).
+    public private(set) var rowsBuilt = 0
     var entries: [Entry] = []
     /// Panels remembered at most (a view's tables; details are drawn without the cache).
     static let capacity = 12
@@ -55,9 +59,44 @@ public final class TableCache {
 
         func lowercased() -> [[UInt8]] {
             if let lowered { return lowered }
-            let l = items.map { Array($0.cells.map { $0.lowercased() }.joined(separator: "\0").utf8) }
+            let l = items.map(Self.lowered)
             lowered = l
             return l
+        }
+
+        static func lowered(_ item: TableItem) -> [UInt8] { Array(item.cells.map { $0.lowercased() }.joined(separator: "\0").utf8) }
+
+        /// After the items at `changed` were built again: each kept sort's order and the filter's
+        /// text mended for them alone. Each order is what `order` gives for the new items: an
+        /// index goes where the sort's keys, then the index (the stable sort's tie-break), put it.
+        func repair(_ changed: [Int]) {
+            guard !changed.isEmpty else { return }
+            if lowered != nil { for i in changed { lowered![i] = Self.lowered(items[i]) } }
+            let moved = Set(changed)
+            orders = orders.map { sort, order in
+                guard let k = keyColumns.firstIndex(of: sort.column) else { return (sort, order) }
+                var o = order
+                o.removeAll { moved.contains($0) }
+                for i in changed.sorted() {
+                    let key = items[i].sortKeys[k]
+                    // Does the item at index j come before item i?
+                    func before(_ j: Int) -> Bool {
+                        let x = items[j].sortKeys[k]
+                        if sort.descending { if key < x { return true } else if x < key { return false } } else {
+                            if x < key { return true } else if key < x { return false }
+                        }
+                        return j < i
+                    }
+                    var (lo, hi) = (0, o.count)
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if before(o[mid]) { lo = mid + 1 } else { hi = mid }
+                    }
+                    o.insert(i, at: lo)
+                }
+                return (sort, o)
+            }
+            last = nil
         }
 
         /// The items (of `order`) with a cell containing `needle` (lower case); a cell's text
@@ -91,19 +130,30 @@ public final class TableCache {
 
     /// The entry for `panel` holding rows built from `source` (built now when it holds none or other data).
     func entry(_ panel: DashboardLayout.Panel, thresholds: Thresholds, ascii: Bool, source: TableSource,
-               build: (Entry) -> Void) -> Entry {
+               build: (Entry, [Int]?) -> Void) -> Entry {
         if let e = entries.first(where: { $0.panel == panel && $0.thresholds == thresholds && $0.ascii == ascii }) {
+            // A few rows changed (a refresh after some devices were polled): only they are built again.
+            if let changed = e.source.changedRows(to: source) {
+                e.source = source
+                guard !changed.isEmpty else { return e }
+                builds += 1; patches += 1; rowsBuilt += changed.count
+                build(e, changed)
+                e.repair(changed)
+                return e
+            }
             // Arrays compare by identity first: the same model's rows cost nothing to check.
             if e.source == source { return e }
             e.source = source
             e.orders = []; e.lowered = nil; e.last = nil
             builds += 1
-            build(e)
+            build(e, nil)
+            rowsBuilt += e.items.count
             return e
         }
         let e = Entry(panel: panel, thresholds: thresholds, ascii: ascii, source: source)
         builds += 1
-        build(e)
+        build(e, nil)
+        rowsBuilt += e.items.count
         if entries.count >= Self.capacity { entries.removeFirst() }
         entries.append(e)
         return e
@@ -132,6 +182,29 @@ enum TableSource: Equatable {
     case talkers([TalkerRow])
     case none
 
+    /// The rows that differ from `new`'s, index by index, when `new` holds the same kind of rows,
+    /// as many, in the same zone, and only a few of them differ (nil: build every row again).
+    /// For the tables that may hold thousands of rows.
+    func changedRows(to new: TableSource) -> [Int]? {
+        switch (self, new) {
+        case let (.devices(a, z), .devices(b, y)) where z == y: Self.changed(a, b)
+        case let (.findings(a, z), .findings(b, y)) where z == y: Self.changed(a, b)
+        case let (.hosts(a, z), .hosts(b, y)) where z == y: Self.changed(a, b)
+        default: nil
+        }
+    }
+
+    static func changed<T: Equatable>(_ a: [T], _ b: [T]) -> [Int]? {
+        guard a.count == b.count else { return nil }
+        let most = max(16, a.count / 8)
+        var out: [Int] = []
+        for i in a.indices where a[i] != b[i] {
+            out.append(i)
+            if out.count > most { return nil }
+        }
+        return out
+    }
+
     init(_ kind: PanelKind, _ model: DashboardModel) {
         switch kind {
         case .pds: self = .pds(model.pds, model.diagrams)
@@ -152,9 +225,9 @@ extension DashboardRenderer {
     public static func tableRows(_ panel: DashboardLayout.Panel, model: DashboardModel, state: ViewState, focused: Bool,
                                  thresholds: Thresholds = Thresholds(), ascii: Bool = false, cache: TableCache? = nil) -> TableRows {
         let source = TableSource(panel.kind, model)
-        let build = { (e: TableCache.Entry) in buildItems(e, model: model) }
+        let build = { (e: TableCache.Entry, only: [Int]?) in buildItems(e, model: model, only: only) }
         let entry = cache?.entry(panel, thresholds: thresholds, ascii: ascii, source: source, build: build)
-            ?? { let e = TableCache.Entry(panel: panel, thresholds: thresholds, ascii: ascii, source: source); build(e); return e }()
+            ?? { let e = TableCache.Entry(panel: panel, thresholds: thresholds, ascii: ascii, source: source); build(e, nil); return e }()
         let filter = focused ? state.filter : ""
         let sort = (focused ? state.sort : nil) ?? panel.sort
         if let last = entry.last, last.filter == filter, last.sort == sort { return last.rows }
@@ -167,9 +240,9 @@ extension DashboardRenderer {
         return rows
     }
 
-    /// Builds every row of `e`'s panel from the model: only the cells of its columns and the
-    /// sort keys of its columns (and of its sort's).
-    static func buildItems(_ e: TableCache.Entry, model: DashboardModel) {
+    /// Builds every row of `e`'s panel from the model (only the rows at `only` when given: the
+    /// others are kept): only the cells of its columns and the sort keys of its columns (and of its sort's).
+    static func buildItems(_ e: TableCache.Entry, model: DashboardModel, only: [Int]? = nil) {
         let panel = e.panel, t = e.thresholds, ascii = e.ascii
         var keyColumns = panel.columns
         if let s = panel.sort, !keyColumns.contains(s.column) { keyColumns.append(s.column) }
@@ -190,10 +263,13 @@ extension DashboardRenderer {
         func rate(_ v: Double?) -> (String, SortKey) { (Units.rate(v), .number(v ?? -1)) }
         func trend(_ r: [Double?]) -> (String, SortKey) { (Sparkline.render(r, ascii: ascii), .number(r.last.flatMap { $0 } ?? -1)) }
         let time = DateText(model.timeZone)
+        func fill<T>(_ rows: [T], _ make: (T) -> TableItem) {
+            if let only { for i in only { e.items[i] = make(rows[i]) } } else { e.items = rows.map(make) }
+        }
         switch panel.kind {
         case .pds:
             let diagrams = Dictionary(model.diagrams.map { ($0.pd, $0) }) { a, _ in a }
-            e.items = model.pds.map { p in
+            fill(model.pds) { p in
                 let diagram = diagrams[p.code]
                 return item(key: .pd(p.code), severity: p.worst,
                             levels: [.availability: t.availability(p.availabilityToday), .diagram: diagram.map { $0.flagged ? .alert : .ok }]) { c in
@@ -214,7 +290,7 @@ extension DashboardRenderer {
                 }
             }
         case .devices:
-            e.items = model.devices.map { d in
+            fill(model.devices) { d in
                 item(key: .device(d.name), levels: [.availability: t.availability(d.availabilityToday)]) { c in
                     switch c {
                     case .pd: (d.pd ?? "-", .text(d.pd ?? ""))
@@ -233,7 +309,7 @@ extension DashboardRenderer {
                 }
             }
         case .findings:
-            e.items = model.findings.map { f in
+            fill(model.findings) { f in
                 item(key: .finding(f.key), severity: f.severity) { c in
                     switch c {
                     case .id: (f.id.map { "\($0)" } ?? "-", .number(Double(f.id ?? 0)))
@@ -250,7 +326,7 @@ extension DashboardRenderer {
                 }
             }
         case .traffic:
-            e.items = model.traffic.map { p in
+            fill(model.traffic) { p in
                 item(key: .pd(p.pd), levels: [.allocation: t.allocation(p.allocationUse)]) { c in
                     switch c {
                     case .pd: (p.pd, .text(p.pd))
@@ -268,7 +344,7 @@ extension DashboardRenderer {
             }
         case .uplinks:
             let known = Set(model.uplinks.isEmpty ? [] : model.devices.map(\.name))
-            e.items = model.uplinks.map { u in
+            fill(model.uplinks) { u in
                 item(key: known.contains(u.device) ? .device(u.device) : nil, levels: [.utilisation: t.utilisation(u.utilisation)]) { c in
                     switch c {
                     case .pd: (u.pd ?? "-", .text(u.pd ?? ""))
@@ -285,7 +361,7 @@ extension DashboardRenderer {
                 }
             }
         case .hosts:
-            e.items = model.hosts.map { h in
+            fill(model.hosts) { h in
                 item(key: nil) { c in
                     switch c {
                     case .mac: (h.mac, .text(h.mac))
@@ -302,7 +378,7 @@ extension DashboardRenderer {
                 }
             }
         case .talkers:
-            e.items = model.talkers.map { r in
+            fill(model.talkers) { r in
                 item(key: nil) { c in
                     switch c {
                     case .talker: (r.key, .text(r.key))

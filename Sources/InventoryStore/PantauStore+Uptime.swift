@@ -244,11 +244,14 @@ extension PantauStore {
     }
 
     /// The polls from the last answered poll on of the devices `devices` (a one-column `device` select) selects.
+    /// CROSS JOIN keeps SQLite's join order: each device's tail found by `status_poll_device_time`
+    /// (left to itself, with every device selected, it walked every status poll in that index
+    /// to spare the ORDER BY's sort: 600,000 rows for 5,000 devices' 6,200 tail polls).
     static func forEachTailPoll(_ db: Database, devices: String, _ args: [any DatabaseValueConvertible], _ body: (StatusPoll) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: """
             WITH devs(device) AS (\(devices))
-            SELECT \(Self.statusPollColumns) FROM devs JOIN uptime_latest l ON l.device = devs.device
-            JOIN status_poll s ON s.device = l.device AND s.time >= COALESCE(l.last_answered, -1e300)
+            SELECT \(Self.statusPollColumns) FROM devs CROSS JOIN uptime_latest l ON l.device = devs.device
+            CROSS JOIN status_poll s ON s.device = l.device AND s.time >= COALESCE(l.last_answered, -1e300)
             ORDER BY s.device, s.time, s.id
             """, arguments: StatementArguments(args))
         while let r = try cursor.next() { try body(Self.statusPoll(r)) }
@@ -286,10 +289,11 @@ extension PantauStore {
         let day = UptimeDayGrid.dayLength
         var out: [String: UptimeDaysSummary] = [:]
         // Rows after `from - 1 day` and before `from` cross `from`; those after `to - 1 day` cross `to`.
+        // CROSS JOIN: each device's days found by the primary key, never every day of every device scanned.
         let rows = try Row.fetchCursor(db, sql: """
             WITH devs(device) AS (\(devices))
             SELECT d.device, d.day, d.monitored, d.polls, d.last_time, d.last_reachable, d.last_pd, d.last_hosting
-            FROM devs JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
+            FROM devs CROSS JOIN uptime_day d ON d.device = devs.device AND d.day > ? AND d.day < ?
             ORDER BY d.device, d.day
             """, arguments: StatementArguments(deviceArgs + [f - day, t]))
         while let r = try rows.next() {

@@ -111,15 +111,25 @@ extension TrafficReports {
             var out = RecentUplinks(pds: [], seriesRead: 0, period: period, buckets: buckets, firstBucket: starts[0], found: [], unmatched: [],
                                     series: [:], periodSamples: [:], marks: [:])
             guard let registry = try store.registry() else { return out }
+            let records = registry.pds.sorted(by: { $0.code < $1.code })
+            // An uplink named as its interface is that series (`series(named:)` looks at the
+            // interface first): those states read at once; a router's every state only when its
+            // uplink is named otherwise (a description, an alias) or has no series.
+            let named = try store.trafficStates(records.flatMap { record in
+                record.boundaryRouters.compactMap { r in r.uplink.map { TrafficSeriesKey(device: r.target ?? r.name, interface: $0) } }
+            })
             var statesByDevice: [String: [TrafficSeriesState]] = [:]
             var unique: [TrafficSeriesState] = []
-            for record in registry.pds.sorted(by: { $0.code < $1.code }) {
+            for record in records {
                 var uplinks: [Uplink] = [], keys: [TrafficSeriesKey] = []
                 for r in record.boundaryRouters {
                     guard let u = r.uplink else { continue }
                     let device = r.target ?? r.name
-                    if statesByDevice[device] == nil { statesByDevice[device] = try store.trafficStates(device: device) }
-                    let s = TrafficReports.series(named: u, in: statesByDevice[device] ?? [])
+                    var s = named[TrafficSeriesKey(device: device, interface: u)]
+                    if s == nil {
+                        if statesByDevice[device] == nil { statesByDevice[device] = try store.trafficStates(device: device) }
+                        s = TrafficReports.series(named: u, in: statesByDevice[device] ?? [])
+                    }
                     uplinks.append(Uplink(router: r.name, device: device, uplink: u, interface: s?.key.interface))
                     if s == nil { out.unmatched.insert(device) }
                     if let s, !keys.contains(s.key) { keys.append(s.key) }
@@ -150,11 +160,8 @@ extension TrafficReports {
                 if let l = s.latest, l.end < now.addingTimeInterval(-900) { out.series[k]?.latest = nil }
             }
             if !changed.isEmpty {
-                var states: [TrafficSeriesState] = []
-                for device in Set(changed.map(\.device)).sorted() {
-                    states += try store.trafficStates(device: device).filter { changed.contains($0.key) }
-                }
-                try out.read(states, now: now, store: store)
+                let read = try store.trafficStates(Array(changed))
+                try out.read(changed.sorted { ($0.device, $0.interface) < ($1.device, $1.interface) }.compactMap { read[$0] }, now: now, store: store)
             }
             out.pds = zip(found, pds).map { f, old in
                 f.keys.contains(where: changed.contains) || old.series.contains { $0.latest != nil && $0.latest!.end < now.addingTimeInterval(-900) }

@@ -26,6 +26,9 @@ public struct UptimeNow: Sendable, Equatable {
     public private(set) var polledAt: [String: Date]
     /// The devices read by the last `read` or `refreshed` (every device for `read`).
     public private(set) var devicesRead: Int
+    /// The devices whose figures `refreshed` may have changed: those read again and those gone
+    /// (nil after `read`: every device is new).
+    public private(set) var changed: Set<String>?
 
     /// Every device's figures over `period` at `now`.
     public static func read(store: any UptimeStorage & UptimeLatestReading, period: ReportPeriod, now: Date, downAfter: Int = 2) throws -> UptimeNow {
@@ -43,8 +46,12 @@ public struct UptimeNow: Sendable, Equatable {
         var out = self
         out.polledAt = Dictionary(all.map { ($0.device, $0.lastPoll) }) { a, _ in a }
         let changed = all.filter { polledAt[$0.device] != $0.lastPoll }
-        for gone in polledAt.keys where out.polledAt[gone] == nil { out.devices[gone] = nil }
+        var touched = Set(changed.map(\.device))
+        if out.polledAt.count != polledAt.count || !touched.isEmpty {
+            for gone in polledAt.keys where out.polledAt[gone] == nil { out.devices[gone] = nil; touched.insert(gone) }
+        }
         out.devicesRead = changed.count
+        out.changed = touched
         guard !changed.isEmpty else { return out }
         let names = changed.map(\.device)
         for d in names { out.devices[d] = nil }

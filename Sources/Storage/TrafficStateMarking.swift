@@ -9,4 +9,8 @@ public protocol TrafficStateMarking: Sendable {
     /// Each of `keys`' stored state as it is written (opaque text, compared for equality only);
     /// a series without a state is absent. Read it before the series' data.
     func trafficStateMarks(_ keys: [TrafficSeriesKey]) throws(StoreError) -> [TrafficSeriesKey: String]
+    /// The stored states of `keys` (as `TrafficStorage.trafficStates(device:)` gives them), in one
+    /// read; a series without a state is absent. What a console needs of a few interfaces of many
+    /// devices (the PDs' uplinks) without decoding every interface's state.
+    func trafficStates(_ keys: [TrafficSeriesKey]) throws(StoreError) -> [TrafficSeriesKey: TrafficSeriesState]
 }

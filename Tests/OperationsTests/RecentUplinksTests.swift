@@ -19,6 +19,7 @@ import Testing
         let interfaces = (0..<2).map { i -> InterfaceCounterSnapshot in
             var s = InterfaceCounterSnapshot(ifIndex: i + 1)
             s.name = "ge-0/0/\(i)"; s.speed = 1_000_000_000; s.operUp = true
+            s.descr = "GigabitEthernet0/0/\(i)"; s.alias = i == 1 ? "WAN Telkom" : nil
             let octets = UInt64(minute) * UInt64((router + 1) * (i + 1)) * 75_000_000 + UInt64(minute * minute) * 1_000_000
             s.hcInOctets = octets; s.hcOutOctets = octets / 4
             return s
@@ -84,5 +85,54 @@ import Testing
         let whole4 = try TrafficReports.recentPDs(period: period, now: now3, store: reader)
         #expect(fourth.seriesRead == 3 && fourth.pds == whole4)
         #expect(fourth.pds[0].latestInBPS == nil)
+    }
+
+    @Test("an uplink named as its interface is read by key; one named by its description or alias is found among the router's series",
+          arguments: StoreBackend.allCases)
+    func uplinksByNameDescriptionOrAlias(backend: StoreBackend) throws {
+        let made = try backend.makeStore("recent-uplinks-names")
+        defer { made.remove() }
+        let store = try made.open()
+        let profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
+        try store.activate(profile: profile, by: "test", at: Self.t0.addingTimeInterval(-86_400))
+        let dir = try Lab.temporaryDirectory("recent-uplinks-names")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // PD00's uplink by interface, PD01's by description, PD02's by alias, PD03's names nothing polled.
+        let names = ["ge-0/0/1", "GigabitEthernet0/0/1", "WAN Telkom", "ether9"]
+        var yaml = "format: pantau-registry/1\nregency: Kabupaten Contoh\npds:\n"
+        for p in 0..<4 {
+            yaml += """
+                  - code: PD0\(p)
+                    name: Perangkat Daerah \(p)
+                    lan_managed_by: dinas
+                    sites: [{id: kantor, name: Kantor \(p)}]
+                    subnets: [10.\(p + 1).0.0/16]
+                    boundary_routers: [{name: rtr-\(p), site: kantor, management_ip: 10.\(p + 1).0.1, uplink: "\(names[p])"}]
+                    bandwidth: {approved_mbps: 100, reference: "ND \(p)", date: 2024-01-01}
+
+                """
+        }
+        try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        try store.saveRegistry(try PDRegistry.load(path: dir + "/registry.yaml", profile: profile), source: "registry.yaml", at: Self.t0)
+        for m in 0...10 { for r in 0..<4 { try Self.poll(store, router: r, minute: m) } }
+
+        let reader = try made.open(.readOnly)
+        // The states by key are the router's own, and a key without a series is absent.
+        let keys = [TrafficSeriesKey(device: "rtr-0", interface: "ge-0/0/1"), TrafficSeriesKey(device: "rtr-2", interface: "ge-0/0/0"),
+                    TrafficSeriesKey(device: "rtr-3", interface: "ether9")]
+        let byKey = try reader.trafficStates(keys)
+        #expect(byKey.count == 2)
+        for k in keys.prefix(2) { #expect(byKey[k] == (try reader.trafficStates(device: k.device)).first { $0.key == k }) }
+
+        let now = Self.t0.addingTimeInterval(10 * 60 + 30)
+        let period = try reader.reportPeriod("today", now: now).period
+        let read = try TrafficReports.RecentUplinks.read(period: period, now: now, store: reader)
+        #expect(read.pds.map { $0.uplinks.map(\.interface) } == [["ge-0/0/1"], ["ge-0/0/1"], ["ge-0/0/1"], [nil]])
+        #expect(read.pds.prefix(3).allSatisfy { $0.series.count == 1 && $0.series[0].alias == "WAN Telkom" && $0.latestInBPS != nil })
+        // A refresh after one router's poll reads its uplink again, the same as a whole read.
+        try Self.poll(store, router: 1, minute: 11)
+        let now2 = now.addingTimeInterval(40)
+        let refreshed = try read.refreshed(now: now2, store: reader)
+        #expect(refreshed.pds == (try TrafficReports.RecentUplinks.read(period: period, now: now2, store: reader)).pds)
     }
 }

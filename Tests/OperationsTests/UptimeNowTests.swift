@@ -83,4 +83,34 @@ import Testing
         Self.expectSame(refreshed, try UptimeReport(store: reader, clock: FixedClock(now2)).run(.init(period: "today")), "refreshed")
         #expect(refreshed.devices["dev-09"] != nil && refreshed.devices["dev-00"] == first.devices["dev-00"])
     }
+
+    @Test("a refresh says which devices it read again (new ones too); their figures are a whole read's",
+          arguments: StoreBackend.allCases)
+    func refreshSaysWhatChanged(backend: StoreBackend) throws {
+        let made = try backend.makeStore("uptime-now-changed")
+        defer { made.remove() }
+        let store = try made.open()
+        var profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
+        profile.utcOffsetHours = 8
+        try store.activate(profile: profile, by: "test", at: Self.day0)
+        let t0 = Self.day0.addingTimeInterval(9 * 3600)
+        let last = try Self.polls(store, devices: 0..<3, from: t0, to: t0.addingTimeInterval(1800), seed: 3)
+        let now1 = last.addingTimeInterval(30)
+        let period = try store.reportPeriod("today", now: now1).period
+        let reader = try made.open(.readOnly)
+        let first = try UptimeNow.read(store: reader, period: period, now: now1)
+        #expect(first.changed == nil)
+        #expect(try first.refreshed(store: reader, now: now1).changed == [])
+        // Device 1 polled again; new devices polled once: answered, unanswered, and at the refresh's very time.
+        let now2 = now1.addingTimeInterval(20)
+        for (d, up, at) in [(1, true, 3.0), (7, true, 7.0), (8, false, 8.0), (9, true, 20.0)] {
+            try store.record(status: StatusPoll(device: "dev-0\(d)", time: now1.addingTimeInterval(at), interval: 300, pd: "bapp", hosting: .pd,
+                                                reachable: up, sysUpTime: up ? 500_000 : nil, error: up ? nil : "no response (timeout)"))
+        }
+        let refreshed = try first.refreshed(store: reader, now: now2)
+        let whole = try UptimeNow.read(store: reader, period: period, now: now2)
+        #expect(refreshed.changed == ["dev-01", "dev-07", "dev-08", "dev-09"] && refreshed.devicesRead == 4)
+        for d in refreshed.changed ?? [] { #expect(refreshed.devices[d] == whole.devices[d], "\(d)") }
+        #expect(refreshed.devices["dev-07"] != nil && refreshed.devices["dev-08"]?.upAtLastPoll == false)
+    }
 }

@@ -7,7 +7,7 @@
 //
 //   swift build -c release --product dashboard-bench --product pantau
 //   .build/release/dashboard-bench build   [--devices 5000] [--dir /tmp/dashboard-bench]
-//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic] [--commit]
+//   .build/release/dashboard-bench measure [--dir /tmp/dashboard-bench] [--refreshes 10] [--views overview,devices,traffic] [--commit [--loop-only]] [--first-only]
 //
 // `measure` also times each part of a load once, a refresh with nothing committed (the
 // loop's `ModelReuse`) and key presses drawn with the loop's `TableCache`. With `--commit` (it
@@ -34,6 +34,8 @@ var dir = NSTemporaryDirectory() + "dashboard-bench"
 var refreshes = 10
 var views = ["overview", "devices", "traffic"]
 var commit = false
+var firstOnly = false
+var loopOnly = false
 var args = CommandLine.arguments.dropFirst(2).makeIterator()
 while let a = args.next() {
     switch a {
@@ -42,6 +44,8 @@ while let a = args.next() {
     case "--refreshes": refreshes = Int(args.next() ?? "") ?? refreshes
     case "--views": views = (args.next() ?? "").split(separator: ",").map(String.init)
     case "--commit": commit = true
+    case "--first-only": firstOnly = true
+    case "--loop-only": loopOnly = true
     default: FileHandle.standardError.write("unknown argument \(a)\n".data(using: .utf8)!); exit(64)
     }
 }
@@ -205,6 +209,7 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
                 Double(firstWall.components.attoseconds) / 1e15 + Double(firstWall.components.seconds) * 1000, (cpuSeconds() - c0) * 1000, firstBytes,
                 first.devices.count, first.findings.count, first.traffic.count))
     if !first.problems.isEmpty { line("problems: \(first.problems)") }
+    if firstOnly { line(String(format: "peak RSS %.1f MiB", peakMiB())); return }
 
     // What one load is made of, each part once on a store opened for it (CPU and wall).
     func part(_ name: String, _ body: () throws -> Void) rethrows {
@@ -308,6 +313,14 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
     line(String(format: "peak RSS %.1f MiB", peakMiB()))
 }
 
+/// With --commit --loop-only: only the first frame and the loop's refreshes after commits
+/// (no whole reads to compare with): what a profiler of the refresh should look at.
+@MainActor func measureLoopOnly() throws {
+    let layout = try DashboardLayout.load(path: repo + "/dashboards/default.yaml")
+    try measureCommits(layout: layout, width: 160, height: 50, options: RenderOptions(color: true, ascii: false))
+    line(String(format: "peak RSS %.1f MiB", peakMiB()))
+}
+
 /// Refreshes after one new status poll, then after one new counter poll, committed by a writer
 /// (the daemon) between them: the loop's refresh (`ModelReuse`) against a whole read.
 @MainActor func measureCommits(layout: DashboardLayout, width w: Int, height h: Int, options: RenderOptions) throws {
@@ -319,13 +332,16 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
         let state = ViewState(view: view)
         let request = LoadRequest.of(state, layout: layout)
         let reuse = ModelReuse()
+        // The loop's table cache (rows built again only where the data changed); a whole read draws without one.
+        let tables = TableCache(ascii: false)
         var writerFrame = DiffWriter(color: true)
         func refresh(whole: Bool) throws -> (cpu: Double, wall: Double, bytes: Int) {
             clockAt = clockAt.addingTimeInterval(1)
             let c = cpuSeconds(), a = ContinuousClock.now
             let store = try PantauStore(path: storePath, access: .readOnly)
             let m = DashboardLoader(store: store, clock: FixedClock(clockAt), reuse: whole ? nil : reuse).load(request)
-            let bytes = writerFrame.frame(DashboardRenderer.render(m, layout: layout, state: state, width: w, height: h, options: options)).utf8.count
+            let bytes = writerFrame.frame(DashboardRenderer.render(m, layout: layout, state: state, width: w, height: h, options: options,
+                                                                   cache: whole ? nil : tables)).utf8.count
             let d = ContinuousClock.now - a
             if !m.problems.isEmpty { line("problems: \(m.problems)") }
             return ((cpuSeconds() - c) * 1000, Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000, bytes)
@@ -341,7 +357,7 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
                                                  hosting: nil, reachable: i % 2 == 0, sysUpTime: i % 2 == 0 ? UInt32(2_000_000 + k) : nil,
                                                  error: i % 2 == 0 ? nil : "no response (timeout)"))
             statusLoop.append(try refresh(whole: false))
-            statusWhole.append(try refresh(whole: true))
+            statusWhole.append(loopOnly ? (0, 0, 0) : try refresh(whole: true))
             // One counter poll of one uplink router, its counters moved on from its last reading.
             let router = deviceName(k % pds)
             let states = try writer.trafficStates(device: router)
@@ -356,19 +372,20 @@ let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
             }
             _ = try TrafficRecorder(store: writer, clock: FixedClock(t)).record(CounterPoll(device: router, time: t, sysUpTime: nil, interfaces: interfaces))
             counterLoop.append(try refresh(whole: false))
-            counterWhole.append(try refresh(whole: true))
+            counterWhole.append(loopOnly ? (0, 0, 0) : try refresh(whole: true))
         }
         func show(_ what: String, _ xs: [(Double, Double, Int)]) -> String {
             String(format: "%@ %.1f ms CPU, %.1f ms wall, %d bytes", what, median(xs.map(\.0)), median(xs.map(\.1)), Int(median(xs.map { Double($0.2) })))
         }
         line("\(view) (one status poll committed, median of \(refreshes)): \(show("refresh", statusLoop)); \(show("whole read", statusWhole))")
         line("\(view) (one counter poll committed, median of \(refreshes)): \(show("refresh", counterLoop)); \(show("whole read", counterWhole))")
-        line("\(view): \(reuse.reads) whole reads, \(reuse.refreshes) refreshes reading what changed, \(reuse.reuses) reused")
+        line("\(view): \(reuse.reads) whole reads, \(reuse.refreshes) refreshes reading what changed, \(reuse.reuses) reused; "
+             + "table rows: \(tables.builds) builds, \(tables.patches) of them patches, \(tables.rowsBuilt) rows built")
     }
 }
 
 switch mode {
 case "build": try build()
-case "measure": try measure()
+case "measure": if commit && loopOnly { try measureLoopOnly() } else { try measure() }
 default: FileHandle.standardError.write("usage: dashboard-bench build|measure [--devices N] [--dir DIR] [--refreshes N]\n".data(using: .utf8)!); exit(64)
 }
