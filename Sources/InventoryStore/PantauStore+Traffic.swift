@@ -43,7 +43,7 @@ extension PantauStore {
                 }
                 func id(_ key: TrafficSeriesKey) throws -> Int64 {
                     if let i = ids[key] { return i }
-                    if let i = try Int64.fetchOne(db, sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?",
+                    if let i = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?"),
                                                   arguments: [key.device, key.interface]) {
                         ids[key] = i; return i
                     }
