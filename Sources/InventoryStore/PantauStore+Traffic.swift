@@ -124,8 +124,10 @@ extension PantauStore {
                     let slots = (block &+ span &- s[from].start &+ r.seconds &- 1) / r.seconds
                     if slots > 1 && slots <= Int64(s.endIndex - from) {
                         let guess = from + Int(slots)
-                        if inWindow(guess - 1, block) && (guess == s.endIndex || !inWindow(guess, block))
-                            && TrafficBlockCodec.isAscending(s[from..<guess]) {
+                        // The ascending check first: it reads the samples in order, so the
+                        // block's end is in the cache when it is looked at.
+                        if TrafficBlockCodec.isAscending(s[from..<guess]) && inWindow(guess - 1, block)
+                            && (guess == s.endIndex || !inWindow(guess, block)) {
                             to = guess; ascending = true
                         }
                     }
