@@ -106,8 +106,8 @@ extension PantauStore {
                 let series = try id(run.key), r = run.resolution, s = run.samples
                 let coarser = run.withRollups ? r.coarser : nil
                 var rollups: [TrafficSample] = []
-                if let coarser, let a = s.first, let b = s.last, b.start >= a.start {
-                    rollups.reserveCapacity(min(s.count, Int((b.start - a.start) / coarser.seconds) + 1))
+                if let coarser, let a = s.first, let b = s.last, case let spanned = b.start &- a.start, spanned >= 0 {
+                    rollups.reserveCapacity(min(s.count, Int(spanned / coarser.seconds) &+ 1))
                 }
                 let span = TrafficBlockCodec.samplesPerBlock(r) * r.seconds, window = UInt64(span)
                 func inWindow(_ k: Int, _ block: Int64) -> Bool { UInt64(bitPattern: s[k].start &- block) < window }
