@@ -43,7 +43,7 @@ extension PantauStore {
                 }
                 func id(_ key: TrafficSeriesKey) throws -> Int64 {
                     if let i = ids[key] { return i }
-                    if let i = try Int64.fetchOne(db, sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?",
+                    if let i = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM traffic_series WHERE device = ? AND interface = ?"),
                                                   arguments: [key.device, key.interface]) {
                         ids[key] = i; return i
                     }
@@ -106,8 +106,8 @@ extension PantauStore {
                 let series = try id(run.key), r = run.resolution, s = run.samples
                 let coarser = run.withRollups ? r.coarser : nil
                 var rollups: [TrafficSample] = []
-                if let coarser, let a = s.first, let b = s.last, b.start >= a.start {
-                    rollups.reserveCapacity(min(s.count, Int((b.start - a.start) / coarser.seconds) + 1))
+                if let coarser, let a = s.first, let b = s.last, case let spanned = b.start &- a.start, spanned >= 0 {
+                    rollups.reserveCapacity(min(s.count, Int(spanned / coarser.seconds) &+ 1))
                 }
                 let span = TrafficBlockCodec.samplesPerBlock(r) * r.seconds, window = UInt64(span)
                 func inWindow(_ k: Int, _ block: Int64) -> Bool { UInt64(bitPattern: s[k].start &- block) < window }
@@ -124,8 +124,10 @@ extension PantauStore {
                     let slots = (block &+ span &- s[from].start &+ r.seconds &- 1) / r.seconds
                     if slots > 1 && slots <= Int64(s.endIndex - from) {
                         let guess = from + Int(slots)
-                        if inWindow(guess - 1, block) && (guess == s.endIndex || !inWindow(guess, block))
-                            && TrafficBlockCodec.isAscending(s[from..<guess]) {
+                        // The ascending check first: it reads the samples in order, so the
+                        // block's end is in the cache when it is looked at.
+                        if TrafficBlockCodec.isAscending(s[from..<guess]) && inWindow(guess - 1, block)
+                            && (guess == s.endIndex || !inWindow(guess, block)) {
                             to = guess; ascending = true
                         }
                     }
