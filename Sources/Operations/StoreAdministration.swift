@@ -12,6 +12,8 @@ public enum StoreAdministration {
         public var tables: [TableCount]
         /// The fleet's collectors (a central PostgreSQL store that collectors replay into).
         public var collectors: [CollectorStatus]?
+        /// How the connection is protected (a store reached over the network): "TLSv1.3 (sslmode verify-full)".
+        public var connection: String?
     }
 
     public struct TableCount: Sendable, Codable, Equatable {
@@ -25,7 +27,8 @@ public enum StoreAdministration {
         let fleet = try FleetQueries.collectors(store)
         return Status(backend: store.backend, location: store.location, schema: try store.schema(),
                       tables: StoreTables.all.map { TableCount(area: $0.area, table: $0.name, rows: counts[$0.name] ?? 0) },
-                      collectors: fleet.isEmpty ? nil : fleet)
+                      collectors: fleet.isEmpty ? nil : fleet,
+                      connection: try (store as? any ConnectionSecurityReading)?.connectionSecurity())
     }
 
     /// What a copy did, table by table, and how it was verified.

@@ -52,9 +52,15 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
 
     /// Whether the store's connection is encrypted, by the server's word (`pg_stat_ssl`).
     public func sessionUsesTLS() throws(StoreError) -> Bool {
+        try tlsVersion() != nil
+    }
+
+    /// The TLS version of the store's connection, by the server's word; nil when not encrypted.
+    func tlsVersion() throws(StoreError) -> String? {
         try read("reading the connection's TLS state") { c in
-            let rows = try c.fetchAll("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-            return rows.first.map { $0["ssl"] as Bool } ?? false
+            let rows = try c.fetchAll("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            guard let r = rows.first, r["ssl"] as Bool else { return nil }
+            return (r["version"] as String?) ?? "TLS"
         }
     }
 
@@ -153,4 +159,12 @@ public final class PostgresStore: PantauStorage, @unchecked Sendable {
         d.dateDecodingStrategy = .iso8601
         return d
     }()
+}
+
+extension PostgresStore: ConnectionSecurityReading {
+    public func connectionSecurity() throws(StoreError) -> String {
+        let mode = pool.tls.mode.rawValue
+        if let version = try tlsVersion() { return "\(version) (sslmode \(mode))" }
+        return "not encrypted (sslmode \(mode)\(pool.tls.mode == .prefer ? ": the server offers no TLS" : ""))"
+    }
 }

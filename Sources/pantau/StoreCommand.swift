@@ -35,6 +35,7 @@ extension Pantau {
                 if json { print(try PantauJSON.text(status)); return }
                 print("store    \(status.location)".terminalSafe)
                 print("backend  \(status.backend)")
+                if let connection = status.connection { print("wire     \(connection)") }
                 print("schema   version \(status.schema.version) (this pantau: \(status.schema.current))")
                 print(InventoryRendering.table(["AREA", "TABLE", "ROWS"], status.tables.map { [$0.area, $0.table, String($0.rows)] }))
                 if let fleet = status.collectors {

@@ -22,12 +22,17 @@ import Testing
         let store = try PostgresStore(url: base + "?sslmode=verify-full&sslrootcert=\(ca)", environment: server.environment)
         #expect(store.location == base + "?sslmode=verify-full&sslrootcert=\(ca)")
         #expect(try store.sessionUsesTLS())
+        #expect(try store.connectionSecurity().hasPrefix("TLSv1.") && store.connectionSecurity().hasSuffix(" (sslmode verify-full)"))
         // The same through PGSSLMODE and PGSSLROOTCERT, as libpq reads them.
         let byEnv = try PostgresStore(url: base, environment: server.environment.merging(["PGSSLMODE": "verify-full", "PGSSLROOTCERT": ca]) { $1 })
         #expect(try byEnv.sessionUsesTLS())
         // prefer (the default) takes TLS when the server offers it; disable does not.
         #expect(try PostgresStore(url: base, environment: server.environment).sessionUsesTLS())
-        #expect(try !PostgresStore(url: base + "?sslmode=disable", environment: server.environment).sessionUsesTLS())
+        let plain = try PostgresStore(url: base + "?sslmode=disable", environment: server.environment)
+        #expect(try !plain.sessionUsesTLS() && plain.connectionSecurity() == "not encrypted (sslmode disable)")
+        // store status says it, as a person reads it.
+        let shown = try run(Lab.pantauBinary, ["store", "status", "--store", base + "?sslmode=verify-full&sslrootcert=\(ca)"], environment: server.environment)
+        #expect(shown.status == 0 && shown.stdout.contains("\nwire     TLSv1."), "\(shown.stdout)\(shown.stderr)")
 
         // Another authority: the certificate is not trusted, and it says so.
         let other = try Lab.temporaryDirectory("other-ca")
