@@ -8,8 +8,8 @@
 #
 # With BEFORE=binary, that binary is measured too, interleaved with PANTAU in the same run
 # (before, after, before, after, ...: both see the same load), each on a store it loaded
-# itself; at the end the two stores' findings (`findings list --all --json`, as the newer
-# binary prints them) and action logs are compared.
+# itself; at the end the two stores' findings (`findings list --all --json`, each listed by
+# the binary that wrote it) and action logs are compared.
 #   [RUNS=3] [PANTAU=binary] [BEFORE=binary] bench/reconcile-bench.sh [PDS DEVICES HOSTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,8 +59,9 @@ fi
 report "reconcile (first run)" "$(median "${first[@]}")"
 report "reconcile (again, no change)" "$(median "${second[@]}")"
 if [ -n "${BEFORE:-}" ]; then
-  for s in run run-before; do
-    PANTAU_STORE="$WORK/$s.sqlite" "$PANTAU" findings list --all --json >"$WORK/$s.findings.json"
+  for s in run:$PANTAU run-before:$BEFORE; do
+    bin=${s#*:}; s=${s%%:*}
+    PANTAU_STORE="$WORK/$s.sqlite" "$bin" findings list --all --json >"$WORK/$s.findings.json"
     python3 - "$WORK/$s.sqlite" >"$WORK/$s.log.txt" <<'EOF'
 import sqlite3, sys
 for row in sqlite3.connect(sys.argv[1]).execute("SELECT finding_id, at, actor, action, reason FROM finding_action ORDER BY id"):
