@@ -30,6 +30,14 @@ extension PantauStore {
         return f
     }
 
+    /// A finding from its row's id and JSON bytes: read directly (`FindingJSON`), or by
+    /// JSONDecoder when that reader does not take it.
+    private static func finding(id: Int64, json: UnsafeBufferPointer<UInt8>) throws -> Finding {
+        var f = try FindingJSON.decode(json) ?? findingDecoder().decode(Finding.self, from: Data(json))
+        f.id = id
+        return f
+    }
+
     public func findings(pd: String?, includeResolved: Bool) throws(StoreError) -> [Finding] {
         try findingRun("reading findings") {
             try writer.read { db in
@@ -38,7 +46,12 @@ extension PantauStore {
                 if let pd { sql += " AND pd = ?"; args += [pd] }
                 if !includeResolved { sql += " AND status != 'resolved'" }
                 sql += " ORDER BY id"
-                return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.finding(from:))
+                // Every stored finding is read on every reconciliation: stepped, its JSON read from the bytes.
+                let statement = try db.makeStatement(sql: sql)
+                try statement.setArguments(args)
+                var out: [Finding] = []
+                try RowStepper.forEachRow(statement) { r in out.append(try Self.finding(id: Int64(r.int(0)), json: r.text(1))) }
+                return out
             }
         }
     }

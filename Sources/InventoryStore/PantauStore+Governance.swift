@@ -120,7 +120,15 @@ extension PantauStore {
         Submission(pd: row["pd"], version: row["version"], submittedAt: Date(timeIntervalSince1970: row["submitted_at"]),
                    submitter: row["submitter"], sha256: row["sha256"],
                    format: DiagramFormat(rawValue: row["format"] as String) ?? .yaml, fileName: row["file_name"],
-                   channel: row["channel"], diagram: try decode(Diagram.self, row["diagram_json"] as String))
+                   channel: row["channel"], diagram: try diagram(row["diagram_json"] as String))
+    }
+
+    /// A stored diagram: read directly (`DiagramJSON`: every PD's latest is read on every
+    /// reconciliation), or by JSONDecoder when that reader does not take it.
+    private func diagram(_ json: String) throws -> Diagram {
+        var text = json
+        if let d = text.withUTF8({ DiagramJSON.decode($0) }) { return d }
+        return try decode(Diagram.self, json)
     }
 
     private static let submissionColumns = "pd, version, submitted_at, submitter, sha256, format, file_name, channel, diagram_json"

@@ -124,6 +124,47 @@ func codes(_ r: ReconcileResult, _ code: FindingCode) -> [Detection] { r.detecti
         #expect(!net.hosts.contains { $0.mac == MACAddress("00:00:00:00:0a:01") })
         #expect(net.links.count == 1 && net.devices.count == 2)
     }
+
+    /// Sampled hosts come from a store in MAC order, and are then merged without sorting; in any
+    /// other order they are sorted first (a host's own sightings kept in their order): the same
+    /// network either way, one host per MAC in MAC order, ARP and forwarding entries merged in.
+    @Test func sampledHostsInAnyOrderGiveTheSameNetwork() throws {
+        var rng = SplitMix64(seed: 71)
+        let macs = (0..<40).map { String(format: "02:00:00:00:%02x:%02x", $0 / 7, $0 % 7) }
+        var sw = inventory(sysName: "sw-a", mac: "00:00:00:00:0a:01")
+        sw.arp = [ARPEntry(ip: "10.21.1.200", mac: macs[3], type: "dynamic"), ARPEntry(ip: "10.21.1.201", mac: "02:00:00:00:ff:01", type: "dynamic")]
+        sw.forwarding = [ForwardingEntry(mac: macs[5], vlan: 10, ifIndex: 3, status: "learned"),
+                         ForwardingEntry(mac: "02:00:00:00:ff:02", vlan: 10, ifIndex: 2, status: "learned")]
+        let points = [("cp1", "BAPPEDA"), ("cp2", "DINKES")]
+        var sampled: [HostSighting] = []
+        for k in 0..<150 {
+            let (point, pd) = points[Int.random(in: 0...1, using: &rng)]
+            let at = days(Double(k % 9))
+            var h = HostSighting(mac: try #require(MACAddress(macs[Int.random(in: 0..<macs.count, using: &rng)])), vlan: [nil, 10, 20][k % 3],
+                                 capturePoint: point, vendor: k % 4 == 0 ? "Vendor \(k)" : nil, pd: pd, firstSeen: at, lastSeen: at, framesSampled: 1)
+            h.addresses = [AddressSighting(address: try #require(IPAddress("10.21.\(k % 3).\(k % 250 + 1)")), source: ["arp", "dhcp", "ip"][k % 3],
+                                           firstSeen: at, lastSeen: at)]
+            sampled.append(h)
+        }
+        func build(_ hosts: [HostSighting]) -> ObservedNetwork {
+            ObservedNetwork.build(polled: [PolledDevice(name: "sw-a", pd: "BAPPEDA", inventory: sw)], hosts: hosts, neighbours: [], dhcpServers: [])
+        }
+        let stableByMAC = sampled.enumerated().sorted { ($0.element.mac, $0.offset) < ($1.element.mac, $1.offset) }.map(\.element)
+        let ordered = build(stableByMAC), unordered = build(sampled)
+        #expect(unordered.hosts == ordered.hosts)
+        #expect(unordered.capturePoints == ordered.capturePoints)
+        #expect(zip(ordered.hosts, ordered.hosts.dropFirst()).allSatisfy { $0.mac < $1.mac })
+        #expect(Set(ordered.hosts.map(\.mac.description)).isSuperset(of: Set(sampled.map(\.mac.description)) .union(["02:00:00:00:ff:01", "02:00:00:00:ff:02"])))
+        // A host in the ARP table and sampled: the ARP address first, the sampled ones beside it.
+        let arpAndSampled = try #require(ordered.hosts.first { $0.mac.description == macs[3] })
+        #expect(arpAndSampled.addresses[try #require(IPAddress("10.21.1.200"))] == "arp" && arpAndSampled.capturePoint != nil)
+        #expect(ordered.hosts.first { $0.mac.description == macs[5] }?.placement?.port == "Gi1/0/3")
+        #expect(ordered.hosts.first { $0.mac.description == "02:00:00:00:ff:02" }?.placement?.port == "Gi1/0/2")
+        // Each capture point and VLAN holds the MACs sampled there.
+        for cp in ordered.capturePoints {
+            #expect(cp.macs == Set(sampled.filter { $0.capturePoint == cp.name && $0.vlan == cp.vlan }.map(\.mac)))
+        }
+    }
 }
 
 @Suite struct FindingCodeTests {
