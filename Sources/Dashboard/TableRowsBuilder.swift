@@ -212,6 +212,8 @@ enum TableSource: Equatable {
 
     static func changed<T: Equatable>(_ a: [T], _ b: [T]) -> [Int]? {
         guard a.count == b.count else { return nil }
+        // The same array (a key press redrawing the same model): nothing to compare.
+        if a.withUnsafeBufferPointer({ $0.baseAddress }) == b.withUnsafeBufferPointer({ $0.baseAddress }) { return [] }
         let most = max(16, a.count / 8)
         var out: [Int] = []
         for i in a.indices where a[i] != b[i] {
