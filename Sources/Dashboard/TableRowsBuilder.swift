@@ -12,7 +12,7 @@ public final class TableCache {
     public let ascii: Bool
     /// How many times rows were built from the model, wholly or patched (the tests' window on the cache).
     public private(set) var builds = 0
-    /// Of those, the times only the rows whose data changed were built again (`patch`).
+    /// Of those, the times only the rows whose data changed were built again (`Entry.repair`).
     public private(set) var patches = 0
     /// Rows built, one by one (a patch builds only the changed ones).
     public private(set) var rowsBuilt = 0
