@@ -81,6 +81,8 @@ public struct UptimeNow: Sendable, Equatable {
                                                downAfter: downAfter)
             }
             if let f = figures { devices[l.device] = Device(availability: f.availability, lastPoll: f.lastPoll, upAtLastPoll: f.upAtLastPoll) }
+            // Polled at `now` or after (no time monitored yet): read again at the next refresh, not kept as nothing.
+            if figures == nil && l.lastPoll >= now { polledAt[l.device] = nil }
         }
     }
 
