@@ -6,7 +6,7 @@ import Storage
 /// and name, with each PD's devices counted by status: what every view's model holds. Kept
 /// between refreshes (`LoadParts`): a refresh that read again only the devices polled since
 /// (`UptimeToday.changed`) patches their rows, moving each to its place, instead of composing
-/// and sorting the regency again (`patched` equals a whole `init`: `FleetRowsTests`).
+/// and sorting the regency again (`patched` equals a whole `init`: `DashboardIncrementalTests`).
 struct FleetRows: Sendable, Equatable {
     struct Counts: Sendable, Equatable {
         var up = 0, down = 0, unknown = 0

@@ -12,7 +12,7 @@ public final class TableCache {
     public let ascii: Bool
     /// How many times rows were built from the model, wholly or patched (the tests' window on the cache).
     public private(set) var builds = 0
-    /// Of those, the times only the rows whose data changed were built again (`patch`).
+    /// Of those, the times only the rows whose data changed were built again (`Entry.repair`).
     public private(set) var patches = 0
     /// Rows built, one by one (a patch builds only the changed ones).
     public private(set) var rowsBuilt = 0
@@ -176,8 +176,8 @@ enum TableSource: Equatable {
     case devices([DeviceRow], TimeZone)
     case findings([FindingRow], TimeZone)
     case traffic([TrafficRow])
-    /// The uplinks, and the devices (an uplink's row opens its device when the store knows it).
-    case uplinks([SeriesRow], [DeviceRow])
+    /// The uplinks, and those of their devices the store knows (an uplink's row opens its device then).
+    case uplinks([SeriesRow], Set<String>)
     case hosts([HostRow], TimeZone)
     case talkers([TalkerRow])
     case none
@@ -194,8 +194,26 @@ enum TableSource: Equatable {
         }
     }
 
+    /// The uplinks' devices among `devices`: looked up where the loader puts them (ordered by PD
+    /// and name: `FleetRows`), else looked for one by one.
+    static func known(_ uplinks: [SeriesRow], in devices: [DeviceRow]) -> Set<String> {
+        var out = Set<String>()
+        for u in uplinks where !out.contains(u.device) {
+            let key = (u.pd ?? "", u.device)
+            var (lo, hi) = (0, devices.count)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if (devices[mid].pd ?? "", devices[mid].name) < key { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < devices.count && devices[lo].name == u.device || devices.contains(where: { $0.name == u.device }) { out.insert(u.device) }
+        }
+        return out
+    }
+
     static func changed<T: Equatable>(_ a: [T], _ b: [T]) -> [Int]? {
         guard a.count == b.count else { return nil }
+        // The same array (a key press redrawing the same model): nothing to compare.
+        if a.withUnsafeBufferPointer({ $0.baseAddress }) == b.withUnsafeBufferPointer({ $0.baseAddress }) { return [] }
         let most = max(16, a.count / 8)
         var out: [Int] = []
         for i in a.indices where a[i] != b[i] {
@@ -211,7 +229,7 @@ enum TableSource: Equatable {
         case .devices: self = .devices(model.devices, model.timeZone)
         case .findings: self = .findings(model.findings, model.timeZone)
         case .traffic: self = .traffic(model.traffic)
-        case .uplinks: self = .uplinks(model.uplinks, model.uplinks.isEmpty ? [] : model.devices)
+        case .uplinks: self = .uplinks(model.uplinks, Self.known(model.uplinks, in: model.devices))
         case .hosts: self = .hosts(model.hosts, model.timeZone)
         case .talkers: self = .talkers(model.talkers)
         case .findingsBySeverity, .dataAge: self = .none
@@ -343,7 +361,7 @@ extension DashboardRenderer {
                 }
             }
         case .uplinks:
-            let known = Set(model.uplinks.isEmpty ? [] : model.devices.map(\.name))
+            let known: Set<String> = { if case .uplinks(_, let k) = e.source { return k } else { return TableSource.known(model.uplinks, in: model.devices) } }()
             fill(model.uplinks) { u in
                 item(key: known.contains(u.device) ? .device(u.device) : nil, levels: [.utilisation: t.utilisation(u.utilisation)]) { c in
                     switch c {

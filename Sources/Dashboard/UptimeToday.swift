@@ -74,9 +74,6 @@ struct UptimeToday: Sendable, Equatable {
         }
     }
 
-    /// Every device monitored today (in no particular order).
-    var devices: [Device] { source.devices.keys.compactMap(device) }
-
     static func members(_ now: UptimeNow) -> [String: [String]] {
         var out: [String: [String]] = [:]
         for name in now.devices.keys.sorted() {

@@ -2,9 +2,11 @@ import GRDB
 import GRDBSQLite
 
 /// Stepping a prepared SELECT straight through SQLite, for the bulk reads of reconciliation
-/// (a regency's 100,000 host sightings and their addresses on every run): GRDB's rows box each
-/// value, and a text column becomes a String before it is parsed. Here text columns are read
-/// as UTF-8 bytes that stay valid only until the next row.
+/// (a regency's 100,000 host sightings and their addresses on every run) and the reads a
+/// console repeats every few seconds over thousands of rows (each device's latest status):
+/// GRDB's rows box each value, and a text column becomes a String before it is parsed. Here
+/// text columns are read as UTF-8 bytes that stay valid only until the next row, or as a
+/// String where one is wanted.
 struct RowStepper {
     let statement: OpaquePointer
 
@@ -37,4 +39,10 @@ struct RowStepper {
 
     /// The same, nil for NULL.
     func optionalText(_ i: Int32) -> UnsafeBufferPointer<UInt8>? { isNull(i) ? nil : text(i) }
+
+    /// A text column as a String ("" for NULL), and nil for NULL.
+    func string(_ i: Int32) -> String { String(decoding: text(i), as: UTF8.self) }
+    func optionalString(_ i: Int32) -> String? { isNull(i) ? nil : string(i) }
+    func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
+    func bool(_ i: Int32) -> Bool { sqlite3_column_int64(statement, i) != 0 }
 }

@@ -15,16 +15,18 @@ extension PantauStore {
         do {
             return try writer.read { db in
                 let (list, args) = try Self.deviceList(devices)
-                let rows = try Row.fetchCursor(db, sql: """
+                var out: [UptimeLatestRow] = []
+                // Read column by column: a console reads every device's row every few seconds.
+                let statement = try db.makeStatement(sql: """
                     WITH devs(device) AS (\(list))
                     SELECT l.device, l.pd, l.last_time, l.up, l.since, l.last_answered
                     FROM devs JOIN uptime_latest l ON l.device = devs.device ORDER BY l.device
-                    """, arguments: StatementArguments(args))
-                var out: [UptimeLatestRow] = []
-                while let r = try rows.next() {
-                    out.append(UptimeLatestRow(device: r[0], pd: r[1], lastPoll: Date(timeIntervalSince1970: r[2]), up: r[3],
-                                               since: Date(timeIntervalSince1970: r[4]),
-                                               lastAnswered: (r[5] as Double?).map { Date(timeIntervalSince1970: $0) }))
+                    """)
+                try statement.setArguments(StatementArguments(args))
+                try RowStepper.forEachRow(statement) { r in
+                    out.append(UptimeLatestRow(device: r.string(0), pd: r.optionalString(1), lastPoll: Date(timeIntervalSince1970: r.double(2)), up: r.bool(3),
+                                               since: Date(timeIntervalSince1970: r.double(4)),
+                                               lastAnswered: r.optionalDouble(5).map { Date(timeIntervalSince1970: $0) }))
                 }
                 return out
             }

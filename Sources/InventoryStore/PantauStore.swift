@@ -137,11 +137,16 @@ public final class PantauStore: PantauStorage {
         do {
             // A damaged file shows at once in the schema or in a table's first pages: look at each
             // table's root page before anything is written (a full integrity check would read the
-            // whole file on every run).
-            try writer.read { db in
-                for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
-                    _ = try Row.fetchOne(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) LIMIT 1")
+            // whole file on every run). Once per process for the same file unchanged (a console
+            // opens the store again every few seconds).
+            let file = ProbedFiles.identity(path)
+            if file == nil || !ProbedFiles.shared.contains(file!) {
+                try writer.read { db in
+                    for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") {
+                        _ = try Row.fetchOne(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) LIMIT 1")
+                    }
                 }
+                if let file { ProbedFiles.shared.insert(file) }
             }
         } catch {
             throw StoreError(path: path, action: "opening the store", underlying: error, kind: .unusable)
@@ -185,4 +190,21 @@ extension StoreError {
         }
         self.init(path: path, action: action, message: message, kind: kind)
     }
+}
+
+/// The store files whose tables' first pages this process has looked at (`checkSchema`), by
+/// path, device, inode, size and modification time: a file written since is looked at again.
+final class ProbedFiles: @unchecked Sendable {
+    static let shared = ProbedFiles()
+    private let lock = NSLock()
+    private var files: Set<String> = []
+
+    static func identity(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return "\(path)|\(st.st_dev)|\(st.st_ino)|\(st.st_size)|\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    }
+
+    func contains(_ file: String) -> Bool { lock.withLock { files.contains(file) } }
+    func insert(_ file: String) { lock.withLock { _ = files.insert(file) } }
 }

@@ -44,11 +44,19 @@ public struct UptimeNow: Sendable, Equatable {
     public func refreshed(store: any UptimeStorage & UptimeLatestReading, now: Date) throws -> UptimeNow {
         let all = try store.uptimeLatest(devices: nil)
         var out = self
-        out.polledAt = Dictionary(all.map { ($0.device, $0.lastPoll) }) { a, _ in a }
-        let changed = all.filter { polledAt[$0.device] != $0.lastPoll }
+        // One lookup per device; the devices' last polls copied only when one moved or went.
+        var changed: [UptimeLatestRow] = []
+        var seen = 0
+        for row in all {
+            let was = polledAt[row.device]
+            if was != nil { seen += 1 }
+            if was != row.lastPoll { changed.append(row) }
+        }
         var touched = Set(changed.map(\.device))
-        if out.polledAt.count != polledAt.count || !touched.isEmpty {
-            for gone in polledAt.keys where out.polledAt[gone] == nil { out.devices[gone] = nil; touched.insert(gone) }
+        for row in changed { out.polledAt[row.device] = row.lastPoll }
+        if seen != polledAt.count {
+            let now = Set(all.map(\.device))
+            for gone in polledAt.keys where !now.contains(gone) { out.polledAt[gone] = nil; out.devices[gone] = nil; touched.insert(gone) }
         }
         out.devicesRead = changed.count
         out.changed = touched
@@ -73,6 +81,8 @@ public struct UptimeNow: Sendable, Equatable {
                                                downAfter: downAfter)
             }
             if let f = figures { devices[l.device] = Device(availability: f.availability, lastPoll: f.lastPoll, upAtLastPoll: f.upAtLastPoll) }
+            // Polled at `now` or after (no time monitored yet): read again at the next refresh, not kept as nothing.
+            if figures == nil && l.lastPoll >= now { polledAt[l.device] = nil }
         }
     }
 

@@ -112,5 +112,12 @@ import Testing
         #expect(refreshed.changed == ["dev-01", "dev-07", "dev-08", "dev-09"] && refreshed.devicesRead == 4)
         for d in refreshed.changed ?? [] { #expect(refreshed.devices[d] == whole.devices[d], "\(d)") }
         #expect(refreshed.devices["dev-07"] != nil && refreshed.devices["dev-08"]?.upAtLastPoll == false)
+        // Device 9, polled at the refresh's very time, has no time monitored yet: read again at the next refresh.
+        #expect(refreshed.devices["dev-09"] == nil && whole.devices["dev-09"] == nil)
+        let now3 = now2.addingTimeInterval(10)
+        let later = try refreshed.refreshed(store: reader, now: now3)
+        let whole3 = try UptimeNow.read(store: reader, period: period, now: now3)
+        #expect(later.changed == ["dev-09"] && later.devices["dev-09"] != nil && later.devices["dev-09"] == whole3.devices["dev-09"])
+        #expect(later.polledAt == whole3.polledAt)
     }
 }
