@@ -5,14 +5,14 @@ import Storage
 
 /// Findings by key, their append-only action log and the suppression allow-list.
 extension PantauStore {
-    private static let findingEncoder: JSONEncoder = {
+    static let findingEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         e.dateEncodingStrategy = .secondsSince1970
         return e
     }()
 
-    private static func findingDecoder() -> JSONDecoder {
+    static func findingDecoder() -> JSONDecoder {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .secondsSince1970
         return d

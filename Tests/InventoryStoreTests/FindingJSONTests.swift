@@ -12,17 +12,9 @@ import Testing
 /// finding (the reader refuses, never misreads).
 @Suite("stored findings' JSON: the direct reader and JSONDecoder agree")
 struct FindingJSONTests {
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        e.dateEncodingStrategy = .secondsSince1970
-        return e
-    }()
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .secondsSince1970
-        return d
-    }()
+    /// The store's own encoding of a finding, and the decoder the direct reader stands in for.
+    static let encoder = PantauStore.findingEncoder
+    static let decoder = PantauStore.findingDecoder()
 
     func direct(_ text: String) -> Finding? { Array(text.utf8).withUnsafeBufferPointer { FindingJSON.decode($0) } }
     func decoded(_ text: String) -> Finding? { try? Self.decoder.decode(Finding.self, from: Data(text.utf8)) }

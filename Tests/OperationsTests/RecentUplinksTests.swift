@@ -28,31 +28,38 @@ import Testing
             .record(CounterPoll(device: "rtr-\(router)", time: time, sysUpTime: UInt32(1_000_000 + minute * 6000), interfaces: interfaces))
     }
 
-    @Test("a refresh reads only the uplinks polled since and gives what a whole read gives; a new 5-minute bucket reads all",
-          arguments: StoreBackend.allCases)
-    func refreshEqualsAWholeRead(backend: StoreBackend) throws {
-        let made = try backend.makeStore("recent-uplinks")
-        defer { made.remove() }
+    /// A new store of `backend` with Manggarai's profile active since the day before t0 and a
+    /// registry of one PD per uplink name: PD0p, whose router rtr-p names `uplinks[p]`.
+    static func storeUnderManggarai(_ backend: StoreBackend, _ label: String, uplinks: [String]) throws -> (TestStore, any PantauStorage) {
+        let made = try backend.makeStore(label)
         let store = try made.open()
         let profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
         try store.activate(profile: profile, by: "test", at: Self.t0.addingTimeInterval(-86_400))
-        let dir = try Lab.temporaryDirectory("recent-uplinks")
+        let dir = try Lab.temporaryDirectory(label)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var yaml = "format: pantau-registry/1\nregency: Kabupaten Contoh\npds:\n"
-        for p in 0..<3 {
+        for (p, uplink) in uplinks.enumerated() {
             yaml += """
                   - code: PD0\(p)
                     name: Perangkat Daerah \(p)
                     lan_managed_by: dinas
                     sites: [{id: kantor, name: Kantor \(p)}]
                     subnets: [10.\(p + 1).0.0/16]
-                    boundary_routers: [{name: rtr-\(p), site: kantor, management_ip: 10.\(p + 1).0.1, uplink: ge-0/0/0}]
+                    boundary_routers: [{name: rtr-\(p), site: kantor, management_ip: 10.\(p + 1).0.1, uplink: "\(uplink)"}]
                     bandwidth: {approved_mbps: 100, reference: "ND \(p)", date: 2024-01-01}
 
                 """
         }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         try store.saveRegistry(try PDRegistry.load(path: dir + "/registry.yaml", profile: profile), source: "registry.yaml", at: Self.t0)
+        return (made, store)
+    }
+
+    @Test("a refresh reads only the uplinks polled since and gives what a whole read gives; a new 5-minute bucket reads all",
+          arguments: StoreBackend.allCases)
+    func refreshEqualsAWholeRead(backend: StoreBackend) throws {
+        let (made, store) = try Self.storeUnderManggarai(backend, "recent-uplinks", uplinks: Array(repeating: "ge-0/0/0", count: 3))
+        defer { made.remove() }
         // Routers 0 and 1 polled every minute for 20 minutes; router 2 never (its uplink has no series).
         for m in 0...20 { for r in 0..<2 { try Self.poll(store, router: r, minute: m) } }
 
@@ -90,30 +97,10 @@ import Testing
     @Test("an uplink named as its interface is read by key; one named by its description or alias is found among the router's series",
           arguments: StoreBackend.allCases)
     func uplinksByNameDescriptionOrAlias(backend: StoreBackend) throws {
-        let made = try backend.makeStore("recent-uplinks-names")
-        defer { made.remove() }
-        let store = try made.open()
-        let profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
-        try store.activate(profile: profile, by: "test", at: Self.t0.addingTimeInterval(-86_400))
-        let dir = try Lab.temporaryDirectory("recent-uplinks-names")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         // PD00's uplink by interface, PD01's by description, PD02's by alias, PD03's names nothing polled.
         let names = ["ge-0/0/1", "GigabitEthernet0/0/1", "WAN Telkom", "ether9"]
-        var yaml = "format: pantau-registry/1\nregency: Kabupaten Contoh\npds:\n"
-        for p in 0..<4 {
-            yaml += """
-                  - code: PD0\(p)
-                    name: Perangkat Daerah \(p)
-                    lan_managed_by: dinas
-                    sites: [{id: kantor, name: Kantor \(p)}]
-                    subnets: [10.\(p + 1).0.0/16]
-                    boundary_routers: [{name: rtr-\(p), site: kantor, management_ip: 10.\(p + 1).0.1, uplink: "\(names[p])"}]
-                    bandwidth: {approved_mbps: 100, reference: "ND \(p)", date: 2024-01-01}
-
-                """
-        }
-        try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
-        try store.saveRegistry(try PDRegistry.load(path: dir + "/registry.yaml", profile: profile), source: "registry.yaml", at: Self.t0)
+        let (made, store) = try Self.storeUnderManggarai(backend, "recent-uplinks-names", uplinks: names)
+        defer { made.remove() }
         for m in 0...10 { for r in 0..<4 { try Self.poll(store, router: r, minute: m) } }
 
         let reader = try made.open(.readOnly)

@@ -48,15 +48,21 @@ import Testing
         #expect(a.pds.map { "\($0.group) \($0.availability * 100)" } == report.pds.map { "\($0.group) \($0.availabilityPercent)" }, "\(ctx)")
     }
 
-    @Test("today's figures equal UptimeReport's; a refresh reads only the devices polled since (and new ones) and gives what a whole read gives",
-          arguments: StoreBackend.allCases)
-    func equalsTheReportAndRefreshes(backend: StoreBackend) throws {
-        let made = try backend.makeStore("uptime-now")
-        defer { made.remove() }
+    /// A new store of `backend` with Manggarai's profile (at WITA) active since day 0.
+    static func storeUnderManggarai(_ backend: StoreBackend, _ label: String) throws -> (TestStore, any PantauStorage) {
+        let made = try backend.makeStore(label)
         let store = try made.open()
         var profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
         profile.utcOffsetHours = 8
         try store.activate(profile: profile, by: "test", at: Self.day0)
+        return (made, store)
+    }
+
+    @Test("today's figures equal UptimeReport's; a refresh reads only the devices polled since (and new ones) and gives what a whole read gives",
+          arguments: StoreBackend.allCases)
+    func equalsTheReportAndRefreshes(backend: StoreBackend) throws {
+        let (made, store) = try Self.storeUnderManggarai(backend, "uptime-now")
+        defer { made.remove() }
         // Yesterday evening to this morning (WITA): outages across midnight.
         let last = try Self.polls(store, devices: 0..<6, from: Self.day0.addingTimeInterval(22 * 3600), to: Self.day0.addingTimeInterval(26 * 3600), seed: 7)
         let now1 = last.addingTimeInterval(600)
@@ -87,12 +93,8 @@ import Testing
     @Test("a refresh says which devices it read again (new ones too); their figures are a whole read's",
           arguments: StoreBackend.allCases)
     func refreshSaysWhatChanged(backend: StoreBackend) throws {
-        let made = try backend.makeStore("uptime-now-changed")
+        let (made, store) = try Self.storeUnderManggarai(backend, "uptime-now-changed")
         defer { made.remove() }
-        let store = try made.open()
-        var profile = try RegionalProfile.load(path: Lab.repo + "/config/profiles/manggarai.yaml")
-        profile.utcOffsetHours = 8
-        try store.activate(profile: profile, by: "test", at: Self.day0)
         let t0 = Self.day0.addingTimeInterval(9 * 3600)
         let last = try Self.polls(store, devices: 0..<3, from: t0, to: t0.addingTimeInterval(1800), seed: 3)
         let now1 = last.addingTimeInterval(30)
