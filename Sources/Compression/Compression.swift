@@ -43,32 +43,19 @@ public enum RawDeflate {
         return output
     }
 
-    /// Compresses `input` as raw DEFLATE at the default level.
+    /// Compresses `input` as raw DEFLATE at the default level (one piece through `RawDeflater`,
+    /// so a stream fed in pieces is the same bytes).
     public static func deflate(_ input: [UInt8]) throws(CompressionError) -> [UInt8] {
-        var stream = z_stream()
-        guard czlib_deflate_init2(&stream, Z_DEFAULT_COMPRESSION, -15) == Z_OK else {
-            throw CompressionError(message: "cannot initialise deflate")
-        }
-        defer { deflateEnd(&stream) }
-        var input = input
-        let inputCount = input.count
         var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var status: Int32 = Z_OK
-        input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
-            stream.avail_in = UInt32(inputCount)
-            repeat {
-                let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
-                    stream.next_out = outBuf.baseAddress
-                    stream.avail_out = UInt32(outBuf.count)
-                    status = CZlib.deflate(&stream, Z_FINISH)
-                    return outBuf.count - Int(stream.avail_out)
-                }
-                output.append(contentsOf: chunk[0..<produced])
-            } while status == Z_OK
+        do {
+            let deflater = try RawDeflater()
+            try input.withUnsafeBytes { try deflater.update($0) { output += $0 } }
+            try deflater.finish { output += $0 }
+        } catch let e as CompressionError {
+            throw e
+        } catch {
+            throw CompressionError(message: "deflate failed (\(error))")
         }
-        guard status == Z_STREAM_END else { throw CompressionError(message: "deflate failed (zlib status \(status))") }
         return output
     }
 }

@@ -66,17 +66,3 @@ public final class RawDeflater {
         } while offset < input.count
     }
 }
-
-extension CRC32 {
-    /// `crc` continued over `bytes` (start from `CRC32.checksum([])`, which is 0).
-    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var c = uLong(crc)
-        var offset = 0
-        while offset < bytes.count {
-            let n = min(bytes.count - offset, 1 << 30)
-            c = CZlib.crc32(c, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, uInt(n))
-            offset += n
-        }
-        return UInt32(truncatingIfNeeded: c)
-    }
-}
