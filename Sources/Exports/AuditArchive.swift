@@ -96,6 +96,17 @@ public struct AuditArchive: Sendable {
 }
 
 extension AuditArchive {
+    /// Refuses targets that exist or cannot be written (before anything is read): a bundle
+    /// directory, an archive, at least one of them.
+    public static func checkTargets(out: String?, archive: String?) throws {
+        guard out != nil || archive != nil else { throw OperationError(.invalid, "give a bundle directory, an archive, or both") }
+        if let out { try AuditBundle.checkTarget(out) }
+        if let archive {
+            if FileManager.default.fileExists(atPath: archive) { throw OperationError(.invalid, "\(archive) already exists; pick another --archive") }
+            try AuditBundle.checkTarget(archive)
+        }
+    }
+
     /// Reads the audit as `bundle` does and writes it as a bundle directory at `out`, a ZIP
     /// archive at `archive`, or both (each must not exist): what `pantau export audit` does.
     /// Files are rendered to disk one at a time and the archive is packed from them a piece at
@@ -106,12 +117,8 @@ extension AuditArchive {
                       renderPDF: (([UInt8]) throws -> [UInt8])? = nil,
                       progress: (AuditExport.Progress) -> Void = { _ in }) throws -> (result: AuditExport.Result, manifest: AuditBundle.Manifest) {
         let fm = FileManager.default
-        guard out != nil || archive != nil else { throw OperationError(.invalid, "give a bundle directory, an archive, or both") }
+        try Self.checkTargets(out: out, archive: archive)
         let archiveURL = archive.map { URL(fileURLWithPath: $0).standardizedFileURL }
-        if let archive, let archiveURL {
-            if fm.fileExists(atPath: archiveURL.path) { throw OperationError(.invalid, "\(archive) already exists; pick another --archive") }
-            try AuditBundle.checkTarget(archive)
-        }
         let pid = ProcessInfo.processInfo.processIdentifier
         let directory = out ?? archiveURL!.deletingLastPathComponent().appendingPathComponent(".\(archiveURL!.lastPathComponent).bundle-\(pid)").path
         if out == nil { try? fm.removeItem(atPath: directory) }

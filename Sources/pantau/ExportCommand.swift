@@ -110,10 +110,7 @@ extension Pantau {
                 let progress = ProgressBar.forStandardError()
                 do {
                     // Refused before any reading: an existing target, a missing browser.
-                    if let out { try AuditBundle.checkTarget(out) }
-                    if let archive, FileManager.default.fileExists(atPath: archive) {
-                        throw OperationError(.invalid, "\(archive) already exists; pick another --archive")
-                    }
+                    try AuditArchive.checkTargets(out: out, archive: archive)
                     let pdf = ChromiumPDF(executable: settings.chromium)
                     if formats.contains(.pdf) { _ = try pdf.resolved() }
                     var request = AuditExport.Request(period: period, pds: pd, downAfter: loaded?.daemon.downAfter ?? DaemonSettings().downAfter)
